@@ -1,0 +1,21 @@
+// Package assets holds the files compiled into the program: the national
+// holiday calendar, the sample service catalogue and the icon.
+package assets
+
+import _ "embed"
+
+// NationalCalendar is the State Council holiday schedule in the format read
+// by calendar.ParseText.
+//
+//go:embed calendar/cn-holidays.txt
+var NationalCalendar []byte
+
+// SampleCatalogue is the service catalogue loaded into a new database.
+//
+//go:embed catalogue/sample.json
+var SampleCatalogue []byte
+
+// Icon is the application icon (PNG).
+//
+//go:embed icon.png
+var Icon []byte
