@@ -1,0 +1,314 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// Decision is what the clerk decides at the counter when registering.
+type Decision string
+
+// Decisions at intake.
+const (
+	DecideNone       Decision = ""           // only receive the materials
+	DecideAccept     Decision = "accept"     // 受理
+	DecideSupplement Decision = "supplement" // 一次性告知补正
+	DecideRefuse     Decision = "refuse"     // 不予受理
+)
+
+// Intake is a registration at the counter.
+type Intake struct {
+	ItemID    int64
+	Applicant Applicant
+	WindowID  int64
+	Materials []string // materials handed in
+	Decision  Decision
+	Missing   []string // DecideSupplement: every missing material
+	Reason    string   // DecideRefuse: the reason
+}
+
+// MaxDailySequence is the largest 4-digit daily sequence number.
+const MaxDailySequence = 9999
+
+// Register records a new case: the applicant (created or updated by their
+// code), a number from the daily sequence, the received event and the
+// clerk's decision, and one audit entry — all in one transaction, so a
+// failure leaves no case, event, audit entry or used number.
+func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Application, error) {
+	var app Application
+	now := s.now()
+	if err := in.Applicant.Validate(now); err != nil {
+		return app, err
+	}
+	second, err := intakeEvent(in)
+	if err != nil {
+		return app, err
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return app, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		login, err := userLogin(tx, clerkID)
+		if err != nil {
+			return err
+		}
+		it, err := item(tx, in.ItemID)
+		if err != nil {
+			return err
+		}
+		if err := windowExists(tx, in.WindowID); err != nil {
+			return err
+		}
+		site, err := siteCode(tx)
+		if err != nil {
+			return err
+		}
+		app, err = s.insertCase(tx, cal, site, it, in, clerkID, now, second)
+		if err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"item": it.Code, "applicant": app.Applicant.IDCode, "decision": in.Decision})
+		return s.audit(tx, login, "case.register", app.Number, string(detail))
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return app, nil
+}
+
+// intakeEvent returns the event that follows "received" for the decision.
+func intakeEvent(in Intake) (*Event, error) {
+	var e Event
+	switch in.Decision {
+	case DecideNone:
+		return nil, nil
+	case DecideAccept:
+		e.Kind = clock.Accepted
+	case DecideSupplement:
+		e.Kind, e.Data.Missing = clock.SupplementRequested, in.Missing
+	case DecideRefuse:
+		e.Kind, e.Data.Reason = clock.Refused, in.Reason
+	default:
+		return nil, fieldError("decision", "受理决定", "应为受理、一次性告知补正或不予受理")
+	}
+	return &e, e.validate(nil)
+}
+
+// insertCase writes applicant, number, case, its first events and the clock
+// cache inside tx. The demo generator calls it too, so generated cases are
+// stored exactly as registered ones.
+func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, site string, it ServiceItem, in Intake, clerkID int64, now time.Time, second *Event) (Application, error) {
+	app := Application{SiteCode: site, Item: it, Applicant: in.Applicant, WindowID: in.WindowID, ClerkID: clerkID, ReceivedAt: now, Status: StatusReceived}
+	a := &app.Applicant
+	err := tx.QueryRow(`INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_code) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+			contact = excluded.contact, phone = excluded.phone, address = excluded.address, updated_at = excluded.updated_at
+		RETURNING id`, a.Kind, a.Name, a.IDCode, a.Contact, a.Phone, a.Address, fmtTime(now)).Scan(&a.ID)
+	if err != nil {
+		return app, fmt.Errorf("save applicant: %w", err)
+	}
+	day := calendar.DateOf(now)
+	seq, err := nextNumber(tx, day)
+	if err != nil {
+		return app, err
+	}
+	app.Number = fmt.Sprintf("%s%s%04d", site, day.Time().Format("20060102"), seq)
+	app.ID, err = insertID(tx, `INSERT INTO applications (number, site_code, item_id, applicant_id, window_id, clerk_id, received_at, received_date, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.Number, site, it.ID, a.ID, in.WindowID, clerkID, fmtTime(now), day.String(), StatusReceived)
+	if err != nil {
+		return app, fmt.Errorf("save case: %w", err)
+	}
+	events := []Event{{Kind: clock.Received, At: now, ActorID: clerkID, Data: EventData{Materials: in.Materials}}}
+	if second != nil {
+		e := *second
+		e.At, e.ActorID = now, clerkID
+		events = append(events, e)
+	}
+	for _, e := range events {
+		if err := appendEvent(tx, &app, e); err != nil {
+			return app, err
+		}
+	}
+	return app, cacheClock(tx, cal, &app, now)
+}
+
+// nextNumber takes the next daily sequence number for day.
+func nextNumber(tx *sql.Tx, day calendar.Date) (int, error) {
+	key := day.Time().Format("20060102")
+	var seq int
+	err := tx.QueryRow(`INSERT INTO number_seq (day, last) VALUES (?, 1)
+		ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`, key).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("allocate number: %w", err)
+	}
+	if seq > MaxDailySequence {
+		return 0, Errorf(ECONFLICT, "%s 的办件编号已用完（每日最多 %d 件）", day, MaxDailySequence)
+	}
+	return seq, nil
+}
+
+// SeedSequence makes the first number handed out on day be first (a site
+// moving from another system continues its sequence). It refuses to go
+// back below a number already used.
+func (s *Store) SeedSequence(ctx context.Context, actor string, day calendar.Date, first int) error {
+	if first < 1 || first > MaxDailySequence {
+		return fieldError("first", "起始序号", "应在 1 到 %d 之间", MaxDailySequence)
+	}
+	key := day.Time().Format("20060102")
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var last int
+		err := tx.QueryRow("SELECT last FROM number_seq WHERE day = ?", key).Scan(&last)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if last >= first {
+			return fieldError("first", "起始序号", "%s 已用到第 %d 号，起始序号须大于它", day, last)
+		}
+		if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", key, first-1); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "number.seed", key, fmt.Sprintf(`{"first":%d}`, first))
+	})
+}
+
+// appendEvent adds e to the case's log and moves its status.
+func appendEvent(tx *sql.Tx, app *Application, e Event) error {
+	if e.Kind != clock.Received {
+		next, err := Next(app.Status, e.Kind)
+		if err != nil {
+			return err
+		}
+		app.Status = next
+	}
+	e.Seq = len(app.Events) + 1
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec("INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)",
+		app.ID, e.Seq, e.Kind, fmtTime(e.At), e.ActorID, string(data)); err != nil {
+		return fmt.Errorf("save event: %w", err)
+	}
+	app.Events = append(app.Events, e)
+	return nil
+}
+
+// cacheClock stores the status and the clock's dates of app (see the
+// applications table). Due dates of a paused case are stored as if it
+// resumed on the day of the event; readers recompute from the events.
+func cacheClock(tx *sql.Tx, cal *calendar.Calendar, app *Application, now time.Time) error {
+	r := clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(now), 0)
+	var start, dueP, dueS, closed any
+	if r.Started {
+		start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
+	}
+	if !app.Status.Open() {
+		closed = r.End.String()
+	}
+	_, err := tx.Exec(`UPDATE applications SET status = ?, start_date = ?, due_promised = ?, due_statutory = ?, closed_date = ?
+		WHERE id = ?`, app.Status, start, dueP, dueS, closed, app.ID)
+	return err
+}
+
+// Record appends one event to the case with number, checked against the
+// lifecycle, with its audit entry, in one transaction. The event's time is
+// now — never earlier than the case's last event, so a PC clock set back
+// cannot reorder a case's history.
+func (s *Store) Record(ctx context.Context, number string, actorID int64, e Event) (Application, error) {
+	var app Application
+	if e.Kind == clock.Received {
+		return app, Errorf(ECONFLICT, "收件只能在登记时记录")
+	}
+	if err := e.validate(nil); err != nil {
+		return app, err
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return app, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		login, err := userLogin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		app, err = loadCase(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		e.At, e.ActorID = s.now(), actorID
+		if last := app.Events[len(app.Events)-1].At; e.At.Before(last) {
+			e.At = last
+		}
+		if err := appendEvent(tx, &app, e); err != nil {
+			return err
+		}
+		if err := cacheClock(tx, cal, &app, e.At); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(e.Data)
+		return s.audit(tx, login, "case."+string(e.Kind), app.Number, string(detail))
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return app, nil
+}
+
+// refreshOpen recomputes the clock cache of every open case with cal and
+// returns how many cases' dates changed.
+func (s *Store) refreshOpen(tx *sql.Tx, cal *calendar.Calendar) (int, error) {
+	apps, err := queryCases(context.Background(), tx, "a.status IN ('received','supplement','supplied','accepted','paused')", nil, "a.id", 0, 0)
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for i := range apps {
+		app := &apps[i]
+		var before [3]sql.NullString
+		if err := tx.QueryRow("SELECT start_date, due_promised, due_statutory FROM applications WHERE id = ?", app.ID).
+			Scan(&before[0], &before[1], &before[2]); err != nil {
+			return 0, err
+		}
+		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
+		if r.Started && before[0].String == r.Start.String() && before[1].String == r.Promised.Due.String() && before[2].String == r.Statutory.Due.String() {
+			continue
+		}
+		if !r.Started && !before[0].Valid {
+			continue
+		}
+		if err := cacheClock(tx, cal, app, app.Events[len(app.Events)-1].At); err != nil {
+			return 0, err
+		}
+		changed++
+	}
+	return changed, nil
+}
+
+func windowExists(tx *sql.Tx, id int64) error {
+	var n int
+	if err := tx.QueryRow("SELECT count(*) FROM windows WHERE id = ?", id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return &Error{Code: ENOTFOUND, Field: "window", Message: fmt.Sprintf("窗口：编号 %d 不存在", id)}
+	}
+	return nil
+}
+
+func siteCode(tx *sql.Tx) (string, error) {
+	var code string
+	err := tx.QueryRow("SELECT code FROM site WHERE id = 1").Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", Errorf(ECONFLICT, "数据库尚未初始化站点，不能登记办件")
+	}
+	return code, err
+}

@@ -1,0 +1,63 @@
+// Package data is OneWindow's domain and its storage: the types a window
+// works with, their validation, the SQLite store and the services the GUI and
+// the command line both call. It never imports the UI toolkit.
+package data
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. A caller decides what to do from the code; a person reads Message.
+const (
+	EINVALID   = "invalid"   // the input is wrong; Message names the field
+	ENOTFOUND  = "not_found" // the record does not exist
+	ECONFLICT  = "conflict"  // the record's state does not allow it
+	EFORBIDDEN = "forbidden" // the user may not do it
+	EINTERNAL  = "internal"  // a bug or an environment failure
+)
+
+// Error is an application error whose Message is shown to the user (in Chinese).
+type Error struct {
+	Code    string
+	Field   string // the field at fault, when there is one
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// fieldError is an EINVALID error about one named field.
+func fieldError(field, label, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: label + "：" + fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of an application error, or EINTERNAL.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns what a user should see for err: the message of an
+// application error, or a generic notice for anything else (which the caller
+// should log in full).
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "内部错误，请联系技术支持（详情已写入日志）"
+}

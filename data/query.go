@@ -1,0 +1,201 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+const caseColumns = `a.id, a.number, a.site_code, a.status, a.received_at, a.window_id, w.code, a.clerk_id, u.name,
+	i.id, i.code, i.name, i.department_id, d.name, i.kind, i.statutory, i.promised, i.materials,
+	p.id, p.kind, p.name, p.id_code, p.contact, p.phone, p.address`
+
+const caseJoins = `FROM applications a
+	JOIN items i ON i.id = a.item_id
+	JOIN departments d ON d.id = i.department_id
+	JOIN applicants p ON p.id = a.applicant_id
+	JOIN windows w ON w.id = a.window_id
+	JOIN users u ON u.id = a.clerk_id`
+
+// queryCases reads the cases matching where (SQL over alias a) with their
+// events. limit 0 means all.
+func queryCases(ctx context.Context, q querier, where string, args []any, order string, limit, offset int) ([]Application, error) {
+	query := "SELECT " + caseColumns + " " + caseJoins + " WHERE " + where + " ORDER BY " + order
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query cases: %w", err)
+	}
+	var apps []Application
+	index := map[int64]int{}
+	for rows.Next() {
+		var a Application
+		var received, mats string
+		if err := rows.Scan(&a.ID, &a.Number, &a.SiteCode, &a.Status, &received, &a.WindowID, &a.Window, &a.ClerkID, &a.Clerk,
+			&a.Item.ID, &a.Item.Code, &a.Item.Name, &a.Item.DepartmentID, &a.Item.Department, &a.Item.Kind, &a.Item.Statutory, &a.Item.Promised, &mats,
+			&a.Applicant.ID, &a.Applicant.Kind, &a.Applicant.Name, &a.Applicant.IDCode, &a.Applicant.Contact, &a.Applicant.Phone, &a.Applicant.Address); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if a.ReceivedAt, err = parseTime(received); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("case %s: %w", a.Number, err)
+		}
+		if err := json.Unmarshal([]byte(mats), &a.Item.Materials); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("case %s materials: %w", a.Number, err)
+		}
+		index[a.ID] = len(apps)
+		apps = append(apps, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(apps) == 0 {
+		return apps, err
+	}
+	// The events: by id for a page, by the same condition for a full scan.
+	var evq string
+	var evargs []any
+	if limit > 0 {
+		ids := make([]string, len(apps))
+		for i, a := range apps {
+			ids[i] = fmt.Sprint(a.ID)
+		}
+		evq = "SELECT e.app_id, e.seq, e.kind, e.at, e.actor_id, u.login, e.data FROM events e JOIN users u ON u.id = e.actor_id WHERE e.app_id IN (" +
+			strings.Join(ids, ",") + ") ORDER BY e.app_id, e.seq"
+	} else {
+		evq = "SELECT e.app_id, e.seq, e.kind, e.at, e.actor_id, u.login, e.data FROM events e JOIN users u ON u.id = e.actor_id JOIN applications a ON a.id = e.app_id WHERE " +
+			where + " ORDER BY e.app_id, e.seq"
+		evargs = args
+	}
+	rows, err = q.QueryContext(ctx, evq, evargs...)
+	if err != nil {
+		return nil, fmt.Errorf("query events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var e Event
+		var at, data string
+		if err := rows.Scan(&id, &e.Seq, &e.Kind, &at, &e.ActorID, &e.Actor, &data); err != nil {
+			return nil, err
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("event time %q: %w", at, err)
+		}
+		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+			return nil, fmt.Errorf("event data: %w", err)
+		}
+		if i, ok := index[id]; ok {
+			apps[i].Events = append(apps[i].Events, e)
+		}
+	}
+	return apps, rows.Err()
+}
+
+// loadCase reads one case with its events inside tx.
+func loadCase(ctx context.Context, q querier, number string) (Application, error) {
+	apps, err := queryCases(ctx, q, "a.number = ?", []any{number}, "a.id", 1, 0)
+	if err != nil {
+		return Application{}, err
+	}
+	if len(apps) == 0 {
+		return Application{}, &Error{Code: ENOTFOUND, Field: "number", Message: fmt.Sprintf("办件编号：%s 不存在", number)}
+	}
+	return apps[0], nil
+}
+
+// Case returns the case with the given number and its events.
+func (s *Store) Case(ctx context.Context, number string) (Application, error) {
+	return loadCase(ctx, s.db, number)
+}
+
+// CaseFilter selects cases for the list. Zero fields do not filter.
+type CaseFilter struct {
+	Statuses []Status
+	WindowID int64
+	ItemID   int64
+	From, To calendar.Date // received date range, inclusive; 0 = open-ended
+	Order    string        // "due" (promised due date, soonest first) or "" (newest first)
+	Limit    int           // page size; 0 = 50
+	Offset   int
+}
+
+// Cases returns one page of cases matching f, with their events so that the
+// caller can read each case's clock.
+func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]Application, error) {
+	where, args := f.sql()
+	order := "a.received_at DESC, a.id DESC"
+	if f.Order == "due" {
+		order = "a.due_promised IS NULL, a.due_promised, a.id"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	return queryCases(ctx, s.db, where, args, order, limit, f.Offset)
+}
+
+// CountCases returns how many cases match f.
+func (s *Store) CountCases(ctx context.Context, f CaseFilter) (int, error) {
+	where, args := f.sql()
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM applications a WHERE "+where, args...).Scan(&n)
+	return n, err
+}
+
+func (f CaseFilter) sql() (string, []any) {
+	conds := []string{"1"}
+	var args []any
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ph[i] = "?"
+			args = append(args, st)
+		}
+		conds = append(conds, "a.status IN ("+strings.Join(ph, ",")+")")
+	}
+	if f.WindowID != 0 {
+		conds, args = append(conds, "a.window_id = ?"), append(args, f.WindowID)
+	}
+	if f.ItemID != 0 {
+		conds, args = append(conds, "a.item_id = ?"), append(args, f.ItemID)
+	}
+	if f.From != 0 {
+		conds, args = append(conds, "a.received_date >= ?"), append(args, f.From.String())
+	}
+	if f.To != 0 {
+		conds, args = append(conds, "a.received_date <= ?"), append(args, f.To.String())
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Clock reads the case's clock at date today with the store's calendar and
+// warning threshold.
+func (s *Store) Clock(ctx context.Context, app *Application, today calendar.Date) (clock.Result, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return clock.Result{}, err
+	}
+	return clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, today, s.Threshold(ctx)), nil
+}
+
+// ApplicantByCode finds an earlier applicant by credit code or ID number, so
+// the intake form can fill in the rest.
+func (s *Store) ApplicantByCode(ctx context.Context, code string) (Applicant, error) {
+	var a Applicant
+	code = normaliseCode(code)
+	err := s.db.QueryRowContext(ctx, "SELECT id, kind, name, id_code, contact, phone, address FROM applicants WHERE id_code = ?", code).
+		Scan(&a.ID, &a.Kind, &a.Name, &a.IDCode, &a.Contact, &a.Phone, &a.Address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, &Error{Code: ENOTFOUND, Field: "id_code", Message: "证件号码：没有找到该申请人"}
+	}
+	return a, err
+}

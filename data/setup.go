@@ -1,0 +1,67 @@
+package data
+
+import (
+	"context"
+
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// Defaults are the starting data compiled into the program.
+type Defaults struct {
+	Catalogue []byte            // sample site and service catalogue (JSON)
+	National  calendar.Schedule // the State Council holiday schedule
+}
+
+// OpenDefault opens the database at path, sets up an empty one with the
+// sample site and catalogue, and loads national calendar years it lacks.
+func OpenDefault(ctx context.Context, path string, d Defaults) (*Store, error) {
+	s, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.prepare(ctx, d, nil); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepare sets up an empty database (with site instead of the catalogue's
+// own when given) and brings the national calendar up to date.
+func (s *Store) prepare(ctx context.Context, d Defaults, site *Site) error {
+	ok, err := s.Initialised(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := s.Setup(ctx, d.Catalogue, site); err != nil {
+			return err
+		}
+	}
+	_, err = s.EnsureNational(ctx, d.National)
+	return err
+}
+
+// CreateSite makes a new database at path for site, with the catalogue's
+// departments, windows, users and items. The file must not hold a site yet.
+func CreateSite(ctx context.Context, path string, site Site, d Defaults) (*Store, error) {
+	if err := site.Validate(); err != nil {
+		return nil, err
+	}
+	s, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.Initialised(ctx); err != nil || ok {
+		s.Close()
+		if err == nil {
+			err = Errorf(ECONFLICT, "数据库 %s 已属于一个站点，不能再次初始化", path)
+		}
+		return nil, err
+	}
+	if err := s.prepare(ctx, d, &site); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}

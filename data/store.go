@@ -1,0 +1,197 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the SQLite store and the services on it. It is safe for use by
+// several goroutines.
+type Store struct {
+	db   *sql.DB
+	path string
+
+	// Now is the wall clock; tests replace it to make times exact.
+	Now func() time.Time
+
+	writeMu sync.Mutex // one writer at a time within this process
+
+	calMu sync.Mutex
+	cal   *calendar.Calendar // nil until loaded or after a calendar change
+}
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+func Open(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "FULL") // a registered case survives a power cut
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate") // writers take the lock up front: no deadlock on upgrade
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s := &Store{db: db, path: path, Now: time.Now}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// now returns the current time in UTC, truncated to seconds.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Second) }
+
+// SchemaVersion is the newest migration this program knows.
+func SchemaVersion() int {
+	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	return len(names)
+}
+
+// migrate applies the embedded migrations not yet applied, all in one
+// transaction, so a failed upgrade leaves the old database untouched.
+func (s *Store) migrate() error {
+	var version int
+	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return classify(fmt.Errorf("read schema version: %w", err))
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	if version > len(names) {
+		return Errorf(ECONFLICT, "数据库由较新版本的程序创建（结构版本 %d），请升级程序", version)
+	}
+	if version == len(names) {
+		return nil
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		return classify(fmt.Errorf("begin migration: %w", err))
+	}
+	defer tx.Rollback()
+	for i := version; i < len(names); i++ {
+		b, err := migrationFS.ReadFile(names[i])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(string(b)); err != nil {
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+	}
+	if _, err := tx.Exec("PRAGMA user_version = " + strconv.Itoa(len(names))); err != nil {
+		return err
+	}
+	return classify(tx.Commit())
+}
+
+// write runs fn in one immediate transaction; fn writes its audit entry with
+// the same tx, so a change and its trace commit or vanish together.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(fmt.Errorf("begin: %w", err))
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return classify(err)
+	}
+	return classify(tx.Commit())
+}
+
+// classify turns storage failures a clerk can act on into messages that say
+// what happened; the original error stays wrapped for the log.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var app *Error
+	if errors.As(err, &app) {
+		return err
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrFull:
+			return &Error{Code: EINTERNAL, Message: "磁盘已满，本次操作未保存。请清理磁盘后重试。"}
+		case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
+			return &Error{Code: EINTERNAL, Message: "数据库文件不可写（只读或无权限），本次操作未保存。"}
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return &Error{Code: ECONFLICT, Message: "数据库正被其他程序占用，请稍后重试。"}
+		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+			return &Error{Code: EINTERNAL, Message: "数据库文件已损坏，请从备份恢复。"}
+		case sqlite3.ErrConstraint:
+			if se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
+				return &Error{Code: ECONFLICT, Message: "记录已存在：" + uniqueField(se.Error())}
+			}
+		}
+	}
+	return err
+}
+
+func uniqueField(msg string) string {
+	if _, f, ok := strings.Cut(msg, "failed: "); ok {
+		return f
+	}
+	return msg
+}
+
+// setting reads a settings value, or def when it is not set.
+func (s *Store) setting(ctx context.Context, key, def string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	return v, err
+}
+
+// Threshold is the used share of a limit at which a case turns yellow.
+func (s *Store) Threshold(ctx context.Context) float64 {
+	v, err := s.setting(ctx, "warning_threshold", "0.8")
+	f, perr := strconv.ParseFloat(v, 64)
+	if err != nil || perr != nil || f <= 0 || f > 1 {
+		return 0.8
+	}
+	return f
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }

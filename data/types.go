@@ -1,0 +1,351 @@
+package data
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// SiteKind is the kind of service site.
+type SiteKind string
+
+// Site kinds.
+const (
+	SiteCentre   SiteKind = "centre"   // 县（市、区）行政服务中心
+	SiteTownship SiteKind = "township" // 镇乡街道 365 服务窗口
+	SiteVillage  SiteKind = "village"  // 村级民事服务站
+)
+
+// Label is the Chinese name of the kind.
+func (k SiteKind) Label() string {
+	switch k {
+	case SiteCentre:
+		return "行政服务中心"
+	case SiteTownship:
+		return "镇乡街道365服务窗口"
+	case SiteVillage:
+		return "村级民事服务站"
+	}
+	return string(k)
+}
+
+// Site is the service site this database belongs to.
+type Site struct {
+	Code string // 6-digit 区划代码 + 3-digit site code
+	Name string
+	Kind SiteKind
+}
+
+var reSiteCode = regexp.MustCompile(`^[1-9][0-9]{5}[0-9]{3}$`)
+
+// Validate checks the site.
+func (s *Site) Validate() error {
+	if !reSiteCode.MatchString(s.Code) {
+		return fieldError("site_code", "站点编码", "应为 6 位行政区划代码加 3 位站点编号，共 9 位数字（如 330102001）")
+	}
+	if err := checkText("name", "站点名称", s.Name, 1, 60); err != nil {
+		return err
+	}
+	switch s.Kind {
+	case SiteCentre, SiteTownship, SiteVillage:
+	default:
+		return fieldError("kind", "站点类型", "应为 centre、township 或 village")
+	}
+	return nil
+}
+
+// Department is a government department with a seat in the centre.
+type Department struct {
+	ID   int64
+	Code string
+	Name string
+}
+
+// Validate checks the department.
+func (d *Department) Validate() error {
+	if err := checkText("code", "部门编码", d.Code, 1, 20); err != nil {
+		return err
+	}
+	return checkText("name", "部门名称", d.Name, 1, 60)
+}
+
+// Window is a service window (counter) of the site.
+type Window struct {
+	ID   int64
+	Code string // e.g. "A03"
+	Name string
+}
+
+// Validate checks the window.
+func (w *Window) Validate() error {
+	if err := checkText("code", "窗口编号", w.Code, 1, 10); err != nil {
+		return err
+	}
+	return checkText("name", "窗口名称", w.Name, 1, 60)
+}
+
+// Role is what a user may do.
+type Role string
+
+// Roles.
+const (
+	RoleClerk      Role = "clerk"      // 窗口人员
+	RoleSupervisor Role = "supervisor" // 督查 / 中心领导
+	RoleAdmin      Role = "admin"      // 系统管理员
+)
+
+// User is a person who signs events.
+type User struct {
+	ID       int64
+	Login    string
+	Name     string
+	Role     Role
+	WindowID int64 // the clerk's usual window; 0 for none
+}
+
+// Validate checks the user.
+func (u *User) Validate() error {
+	if err := checkText("login", "登录名", u.Login, 1, 32); err != nil {
+		return err
+	}
+	if err := checkText("name", "姓名", u.Name, 1, 30); err != nil {
+		return err
+	}
+	switch u.Role {
+	case RoleClerk, RoleSupervisor, RoleAdmin:
+	default:
+		return fieldError("role", "角色", "应为 clerk、supervisor 或 admin")
+	}
+	return nil
+}
+
+// ItemKind is how a service item is handled.
+type ItemKind string
+
+// Item kinds.
+const (
+	KindImmediate ItemKind = "immediate" // 即办件
+	KindPromised  ItemKind = "promised"  // 承诺件
+	KindReported  ItemKind = "reported"  // 上报件
+	KindJoint     ItemKind = "joint"     // 联办件
+)
+
+// Label is the Chinese name of the kind.
+func (k ItemKind) Label() string {
+	switch k {
+	case KindImmediate:
+		return "即办件"
+	case KindPromised:
+		return "承诺件"
+	case KindReported:
+		return "上报件"
+	case KindJoint:
+		return "联办件"
+	}
+	return string(k)
+}
+
+// ServiceItem is one entry of the service catalogue (事项).
+type ServiceItem struct {
+	ID           int64
+	Code         string
+	Name         string
+	DepartmentID int64
+	Department   string // name, filled when read
+	Kind         ItemKind
+	Statutory    int // 法定时限, working days
+	Promised     int // 承诺时限, working days, ≤ Statutory
+	Materials    []string
+}
+
+// Limits returns the item's limits for the clock.
+func (s *ServiceItem) Limits() clock.Limits {
+	return clock.Limits{Promised: s.Promised, Statutory: s.Statutory}
+}
+
+// Validate checks the item.
+func (s *ServiceItem) Validate() error {
+	if err := checkText("code", "事项编码", s.Code, 1, 40); err != nil {
+		return err
+	}
+	if err := checkText("name", "事项名称", s.Name, 1, 100); err != nil {
+		return err
+	}
+	switch s.Kind {
+	case KindImmediate, KindPromised, KindReported, KindJoint:
+	default:
+		return fieldError("kind", "办件类型", "应为即办件、承诺件、上报件或联办件")
+	}
+	if s.Statutory < 0 || s.Statutory > 365 {
+		return fieldError("statutory", "法定时限", "应在 0 到 365 个工作日之间")
+	}
+	if s.Promised < 0 || s.Promised > s.Statutory {
+		return fieldError("promised", "承诺时限", "不能超过法定时限（%d 个工作日）", s.Statutory)
+	}
+	if s.Kind == KindImmediate && s.Promised != 0 {
+		return fieldError("promised", "承诺时限", "即办件的承诺时限应为 0")
+	}
+	for i, m := range s.Materials {
+		if err := checkText("materials", "申请材料（第 "+strconv.Itoa(i+1)+" 项）", m, 1, 100); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ApplicantKind is the kind of applicant.
+type ApplicantKind string
+
+// Applicant kinds.
+const (
+	ApplicantEnterprise   ApplicantKind = "enterprise"   // 企业
+	ApplicantIndividual   ApplicantKind = "individual"   // 个人
+	ApplicantOrganisation ApplicantKind = "organisation" // 其他组织
+)
+
+// Applicant is the enterprise, person or organisation that applies.
+type Applicant struct {
+	ID      int64
+	Kind    ApplicantKind
+	Name    string
+	IDCode  string // 统一社会信用代码 (enterprise, organisation) or 身份证号 (individual)
+	Contact string
+	Phone   string
+	Address string
+}
+
+var rePhone = regexp.MustCompile(`^[0-9+\-() ]{5,20}$`)
+
+// Validate checks the applicant and normalises its identifier; today is the
+// date birth dates are checked against.
+func (a *Applicant) Validate(today time.Time) error {
+	if err := checkText("applicant_name", "申请人名称", a.Name, 1, 100); err != nil {
+		return err
+	}
+	var err error
+	switch a.Kind {
+	case ApplicantEnterprise, ApplicantOrganisation:
+		a.IDCode, err = ValidateCreditCode(a.IDCode)
+	case ApplicantIndividual:
+		a.IDCode, err = ValidateIDNumber(a.IDCode, today)
+	default:
+		return fieldError("applicant_kind", "申请人类型", "应为企业、个人或其他组织")
+	}
+	if err != nil {
+		return err
+	}
+	if err := checkText("contact", "联系人", a.Contact, 0, 30); err != nil {
+		return err
+	}
+	if a.Phone != "" && !rePhone.MatchString(a.Phone) {
+		return fieldError("phone", "联系电话", "只能包含数字、空格和 + - ( )，5 到 20 位")
+	}
+	return checkText("address", "地址", a.Address, 0, 200)
+}
+
+// Status is where an application stands in its lifecycle.
+type Status string
+
+// Statuses; each is the state after the event of the same stem.
+const (
+	StatusReceived   Status = "received"   // 已收件
+	StatusSupplement Status = "supplement" // 待补正
+	StatusSupplied   Status = "supplied"   // 已补正
+	StatusAccepted   Status = "accepted"   // 办理中
+	StatusPaused     Status = "paused"     // 暂停计时
+	StatusRefused    Status = "refused"    // 不予受理
+	StatusCompleted  Status = "completed"  // 已办结
+	StatusDelivered  Status = "delivered"  // 已送达
+	StatusWithdrawn  Status = "withdrawn"  // 已撤回
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusReceived, StatusSupplement, StatusSupplied, StatusAccepted, StatusPaused,
+	StatusRefused, StatusCompleted, StatusDelivered, StatusWithdrawn}
+
+// Label is the Chinese name of the status.
+func (s Status) Label() string {
+	switch s {
+	case StatusReceived:
+		return "已收件"
+	case StatusSupplement:
+		return "待补正"
+	case StatusSupplied:
+		return "已补正"
+	case StatusAccepted:
+		return "办理中"
+	case StatusPaused:
+		return "暂停计时"
+	case StatusRefused:
+		return "不予受理"
+	case StatusCompleted:
+		return "已办结"
+	case StatusDelivered:
+		return "已送达"
+	case StatusWithdrawn:
+		return "已撤回"
+	}
+	return string(s)
+}
+
+// Open reports whether the case still needs work.
+func (s Status) Open() bool {
+	switch s {
+	case StatusRefused, StatusCompleted, StatusDelivered, StatusWithdrawn:
+		return false
+	}
+	return true
+}
+
+// Application is one case (办件).
+type Application struct {
+	ID         int64
+	Number     string // site code + yyyymmdd + 4-digit daily sequence
+	SiteCode   string
+	Item       ServiceItem
+	Applicant  Applicant
+	WindowID   int64
+	Window     string // window code, filled when read
+	ClerkID    int64
+	Clerk      string // clerk name, filled when read
+	Status     Status
+	ReceivedAt time.Time
+	Events     []Event
+}
+
+// ClockEvents returns the events as the clock reads them.
+func (a *Application) ClockEvents() []clock.Event {
+	out := make([]clock.Event, len(a.Events))
+	for i, e := range a.Events {
+		out[i] = e.clockEvent()
+	}
+	return out
+}
+
+// checkText validates a free-text field by length in characters; it also
+// refuses invalid UTF-8 and control characters.
+func checkText(field, label, s string, min, max int) error {
+	if !utf8.ValidString(s) {
+		return fieldError(field, label, "包含无效字符")
+	}
+	if strings.TrimSpace(s) != s {
+		return fieldError(field, label, "首尾不能有空格")
+	}
+	n := utf8.RuneCountInString(s)
+	if n < min {
+		return fieldError(field, label, "不能为空")
+	}
+	if n > max {
+		return fieldError(field, label, "不能超过 %d 个字（现有 %d 个）", max, n)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return fieldError(field, label, "包含控制字符")
+		}
+	}
+	return nil
+}
