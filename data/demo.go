@@ -1,0 +1,504 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// DemoOptions control the demo generator.
+type DemoOptions struct {
+	Cases    int                   // how many cases to generate
+	Seed     uint64                // the same seed gives the same cases
+	Progress func(done, total int) // called after each batch; may be nil
+}
+
+// DemoResult says what the generator wrote.
+type DemoResult struct {
+	Cases      int
+	Events     int
+	Applicants int
+	Open       int
+}
+
+// demoBatch cases are written per transaction, each with one audit entry.
+const demoBatch = 20000
+
+// Demo fills the database with realistic generated cases: arrivals in
+// working hours over the twelve months before now, a mix of items, and
+// supplements, pauses, extensions, refusals, withdrawals and overdue cases,
+// open and closed. Every case goes through the lifecycle (Next) and the
+// clock cache is computed as for a registered case.
+func (s *Store) Demo(ctx context.Context, opt DemoOptions) (DemoResult, error) {
+	var res DemoResult
+	if opt.Cases <= 0 {
+		return res, fieldError("cases", "办件数量", "应大于 0")
+	}
+	g, err := s.newDemoGen(ctx, opt)
+	if err != nil {
+		return res, err
+	}
+	if err := g.writeApplicants(ctx); err != nil {
+		return res, err
+	}
+	res.Applicants = len(g.applicants)
+	g.total = opt.Cases
+	for done := 0; done < opt.Cases; {
+		n := min(demoBatch, opt.Cases-done)
+		st, err := g.writeBatch(ctx, done, n)
+		if err != nil {
+			return res, err
+		}
+		done += n
+		res.Cases += n
+		res.Events += st.events
+		res.Open += st.open
+		if opt.Progress != nil {
+			opt.Progress(done, opt.Cases)
+		}
+	}
+	return res, nil
+}
+
+type demoClerk struct {
+	id, windowID int64
+}
+
+type demoGen struct {
+	s          *Store
+	rng        *rand.Rand
+	cal        *calendar.Calendar
+	site       string
+	today      calendar.Date
+	items      []ServiceItem
+	weights    []int
+	weightSum  int
+	total      int // cases to generate
+	clerks     []demoClerk
+	super      string
+	applicants []int64 // ids; enterprises first, then individuals
+	nEnt       int
+	days       []calendar.Date // working days of the last twelve months
+	seq        map[calendar.Date]int
+}
+
+// individualItems are the catalogue items applied for by persons.
+var individualItems = map[string]bool{"SCJG-004": true, "RSJ-002": true, "MZJ-001": true, "MZJ-002": true, "CLH-001": true, "GAJ-001": true, "BDC-001": true, "ZRGH-003": true}
+
+func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, error) {
+	g := &demoGen{s: s, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seq: map[calendar.Date]int{}}
+	var err error
+	if g.cal, err = s.Calendar(ctx); err != nil {
+		return nil, err
+	}
+	site, err := s.Site(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.site = site.Code
+	g.today = calendar.DateOf(s.now())
+	if g.items, err = s.Items(ctx); err != nil {
+		return nil, err
+	}
+	if len(g.items) == 0 {
+		return nil, Errorf(ECONFLICT, "事项目录为空，不能生成演示办件")
+	}
+	for _, it := range g.items {
+		w := 2
+		switch it.Kind {
+		case KindImmediate:
+			w = 5
+		case KindReported, KindJoint:
+			w = 1
+		}
+		g.weights = append(g.weights, w)
+		g.weightSum += w
+	}
+	users, err := s.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		switch {
+		case u.Role == RoleClerk && u.WindowID != 0:
+			g.clerks = append(g.clerks, demoClerk{u.ID, u.WindowID})
+		case u.Role == RoleSupervisor && g.super == "":
+			g.super = u.Login
+		}
+	}
+	if len(g.clerks) == 0 || g.super == "" {
+		return nil, Errorf(ECONFLICT, "演示数据需要至少一名有窗口的窗口人员和一名督查人员")
+	}
+	for d := g.today.AddDays(-365); d <= g.today; d++ {
+		if g.cal.IsWorkday(d) {
+			g.days = append(g.days, d)
+		}
+	}
+	// Continue each day's sequence after the numbers already used.
+	rows, err := s.db.QueryContext(ctx, "SELECT day, last FROM number_seq WHERE day >= ?", g.today.AddDays(-366).Time().Format("20060102"))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day string
+		var last int
+		if err := rows.Scan(&day, &last); err != nil {
+			return nil, err
+		}
+		t, err := time.Parse("20060102", day)
+		if err != nil {
+			return nil, err
+		}
+		g.seq[calendar.NewDate(t.Date())] = last
+	}
+	return g, rows.Err()
+}
+
+var (
+	demoPlaces  = []string{"杭州", "钱塘", "西湖", "上城", "临平", "富阳", "建德", "桐庐", "淳安", "余杭", "萧山", "滨江"}
+	demoTrades  = []string{"食品", "科技", "贸易", "建材", "餐饮", "物流", "电子", "服饰", "茶业", "文化", "机械", "医药", "农业", "印务"}
+	demoMarks   = []string{"恒通", "华盛", "鑫源", "瑞丰", "宏达", "金禾", "远航", "佳和", "明德", "新锐", "汇丰", "德润", "嘉禾", "永信", "博远"}
+	demoForms   = []string{"有限公司", "有限责任公司", "股份有限公司", "合作社"}
+	demoSurname = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"}
+	demoGiven   = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "建华", "海燕", "志强", "桂兰"}
+)
+
+// writeApplicants creates a pool of enterprises and persons with valid codes.
+func (g *demoGen) writeApplicants(ctx context.Context) error {
+	n := 2000
+	if len(g.days) > 0 {
+		n = max(n, min(60000, len(g.days)*40))
+	}
+	g.nEnt = n / 2
+	now := fmtTime(g.s.now())
+	return g.s.write(ctx, func(tx *sql.Tx) error {
+		st, err := tx.Prepare(`INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id_code) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i := 0; i < n; i++ {
+			a := g.applicant(i < g.nEnt, i)
+			var id int64
+			if err := st.QueryRow(a.Kind, a.Name, a.IDCode, a.Contact, a.Phone, a.Address, now).Scan(&id); err != nil {
+				return fmt.Errorf("demo applicant: %w", err)
+			}
+			g.applicants = append(g.applicants, id)
+		}
+		return g.s.audit(tx, "system", "demo.applicants", g.site, fmt.Sprintf(`{"count":%d}`, n))
+	})
+}
+
+func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+func (g *demoGen) person() string { return g.pick(demoSurname) + g.pick(demoGiven) }
+
+func (g *demoGen) applicant(enterprise bool, i int) Applicant {
+	a := Applicant{Contact: g.person(), Phone: fmt.Sprintf("1%d%09d", 3+g.rng.IntN(7), g.rng.IntN(1e9)),
+		Address: fmt.Sprintf("%s区%s路 %d 号", g.pick(demoPlaces), g.pick(demoMarks), 1+g.rng.IntN(300))}
+	if enterprise {
+		a.Kind = ApplicantEnterprise
+		a.Name = g.pick(demoPlaces) + g.pick(demoMarks) + g.pick(demoTrades) + g.pick(demoForms)
+		if i%7 == 0 {
+			a.Name = g.pick(demoPlaces) + g.pick(demoMarks) + g.pick(demoTrades) + fmt.Sprintf("第%d分公司", 1+i%9)
+		}
+		// 9 (registered by market regulation) 1 (company), area 330102, then a
+		// 9-character organisation code made from i so codes never collide.
+		body := fmt.Sprintf("91330102%09d", i)
+		body = body[:8] + strings.Map(func(r rune) rune { return rune(creditCharset[(int(r-'0')*7+3)%31]) }, body[8:12]) + body[12:]
+		a.IDCode = body + string(creditCheck(body))
+		return a
+	}
+	a.Kind = ApplicantIndividual
+	a.Name = g.person()
+	birth := time.Date(1950+g.rng.IntN(55), time.Month(1+g.rng.IntN(12)), 1+g.rng.IntN(28), 0, 0, 0, 0, time.UTC)
+	body := fmt.Sprintf("330102%s%03d", birth.Format("20060102"), i%1000)
+	// The pool is below 60,000, so (birth date, i mod 1000) collide only by
+	// chance; a collision is merged by the ON CONFLICT clause.
+	a.IDCode = body + string(idCheckChar(body))
+	return a
+}
+
+func creditCheck(body17 string) byte {
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += strings.IndexByte(creditCharset, body17[i]) * creditWeights[i]
+	}
+	return creditCharset[(31-sum%31)%31]
+}
+
+func idCheckChar(body17 string) byte {
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(body17[i]-'0') * idWeights[i]
+	}
+	return idCheck[sum%11]
+}
+
+type batchStats struct{ events, open int }
+
+// Rows per multi-row INSERT: far fewer statements than one per row.
+const (
+	appChunk   = 100
+	eventChunk = 400
+)
+
+// rowWriter collects rows and writes them with multi-row INSERT
+// statements, a full chunk at a time.
+type rowWriter struct {
+	head string // INSERT INTO t (cols) VALUES
+	cols int
+	rows []any
+}
+
+func (w *rowWriter) statement(rows int) string {
+	row := "(" + strings.Repeat("?, ", w.cols-1) + "?)"
+	return w.head + " " + strings.Repeat(row+", ", rows-1) + row
+}
+
+func (w *rowWriter) add(vals ...any) { w.rows = append(w.rows, vals...) }
+
+func (w *rowWriter) write(tx *sql.Tx, chunk int) error {
+	full, err := tx.Prepare(w.statement(chunk))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	size := w.cols * chunk
+	rest := w.rows
+	for ; len(rest) >= size; rest = rest[size:] {
+		if _, err := full.Exec(rest[:size]...); err != nil {
+			return err
+		}
+	}
+	if len(rest) > 0 {
+		_, err = tx.Exec(w.statement(len(rest)/w.cols), rest...)
+	}
+	return err
+}
+
+// writeBatch writes cases from, from+1, … from+n-1 in one transaction with
+// one audit entry. Row ids are assigned here so that the events can be
+// written in bulk beside their cases.
+func (g *demoGen) writeBatch(ctx context.Context, from, n int) (batchStats, error) {
+	var st batchStats
+	err := g.s.write(ctx, func(tx *sql.Tx) error {
+		var id int64
+		if err := tx.QueryRow("SELECT coalesce(max(id), 0) FROM applications").Scan(&id); err != nil {
+			return err
+		}
+		apps := &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
+			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date) VALUES`, cols: 14}
+		events := &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6}
+		touched := map[calendar.Date]bool{}
+		var first, last string
+		for i := 0; i < n; i++ {
+			app, err := g.generate(from + i)
+			if err != nil {
+				return err
+			}
+			id++
+			touched[calendar.DateOf(app.ReceivedAt)] = true
+			r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
+			var start, dueP, dueS, closed any
+			if r.Started {
+				start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
+			}
+			if !app.Status.Open() {
+				closed = r.End.String()
+			} else {
+				st.open++
+			}
+			apps.add(id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
+				fmtTime(app.ReceivedAt), calendar.DateOf(app.ReceivedAt).String(), string(app.Status), start, dueP, dueS, closed)
+			for _, e := range app.Events {
+				events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
+			}
+			st.events += len(app.Events)
+			if first == "" {
+				first = app.Number
+			}
+			last = app.Number
+		}
+		// Cases first: the events' foreign key points at them.
+		if err := apps.write(tx, appChunk); err != nil {
+			return fmt.Errorf("demo cases: %w", err)
+		}
+		if err := events.write(tx, eventChunk); err != nil {
+			return fmt.Errorf("demo events: %w", err)
+		}
+		for d := range touched {
+			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), g.seq[d]); err != nil {
+				return err
+			}
+		}
+		return g.s.audit(tx, "system", "demo.cases", g.site, fmt.Sprintf(`{"count":%d,"first":%q,"last":%q}`, n, first, last))
+	})
+	return st, err
+}
+
+// eventJSON encodes event data; the common empty case needs no encoder.
+func eventJSON(d EventData) string {
+	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" {
+		return "{}"
+	}
+	b, _ := json.Marshal(d)
+	return string(b)
+}
+
+// at returns a time on day d in working hours (08:30–17:30 Shanghai), no
+// earlier than after.
+func (g *demoGen) at(d calendar.Date, after time.Time) time.Time {
+	y, m, dd := d.Time().Date()
+	t := time.Date(y, m, dd, 8, 30, 0, 0, calendar.Shanghai).Add(time.Duration(g.rng.IntN(9*60)) * time.Minute)
+	if !t.After(after) {
+		t = after.Add(time.Duration(1+g.rng.IntN(20)) * time.Minute)
+	}
+	return t.UTC()
+}
+
+// generate makes case i of the run: its number, applicant, window and event
+// log, cut off at today. Cases arrive in date order, as at a real window, so
+// numbers and dates grow with the row id.
+func (g *demoGen) generate(i int) (Application, error) {
+	r := g.rng.IntN(g.weightSum)
+	idx := 0
+	for r >= g.weights[idx] {
+		r -= g.weights[idx]
+		idx++
+	}
+	it := g.items[idx]
+	clerk := g.clerks[g.rng.IntN(len(g.clerks))]
+	day := g.days[int(int64(i)*int64(len(g.days))/int64(g.total))]
+	g.seq[day]++
+	if g.seq[day] > MaxDailySequence {
+		return Application{}, Errorf(ECONFLICT, "%s 的办件编号已用完：演示办件太多", day)
+	}
+	app := Application{
+		Number:   fmt.Sprintf("%s%s%04d", g.site, day.Time().Format("20060102"), g.seq[day]),
+		SiteCode: g.site, Item: it, WindowID: clerk.windowID, ClerkID: clerk.id, Status: StatusReceived,
+	}
+	if individualItems[it.Code] {
+		app.Applicant.ID = g.applicants[g.nEnt+g.rng.IntN(len(g.applicants)-g.nEnt)]
+	} else {
+		app.Applicant.ID = g.applicants[g.rng.IntN(g.nEnt)]
+	}
+	t := g.at(day, time.Time{})
+	app.ReceivedAt = t
+	add := func(k clock.Kind, d calendar.Date, data EventData) bool {
+		if d > g.today {
+			return false
+		}
+		t = g.at(d, t)
+		next, err := Next(app.Status, k)
+		if k != clock.Received {
+			if err != nil {
+				panic(fmt.Sprintf("demo generator broke the lifecycle: %v", err)) // a bug here, not bad input
+			}
+			app.Status = next
+		}
+		app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: k, At: t, ActorID: clerk.id, Data: data})
+		return true
+	}
+	add(clock.Received, day, EventData{Materials: it.Materials})
+	p := g.rng.Float64()
+	switch {
+	case p < 0.02:
+		add(clock.Withdrawn, g.cal.AddWorkdays(day, g.rng.IntN(2)), EventData{Reason: "申请人主动撤回申请"})
+		return app, nil
+	case p < 0.05:
+		add(clock.Refused, day, EventData{Reason: "申请事项不属于本机关职权范围，已告知向有关行政机关申请"})
+		return app, nil
+	}
+	acceptDay := day
+	if it.Kind != KindImmediate && g.rng.Float64() < 0.10 {
+		notice := day
+		if g.rng.Float64() < 0.1 {
+			notice = g.cal.AddWorkdays(day, 6+g.rng.IntN(3)) // late notice: the clock starts at receipt
+		}
+		missing := it.Materials[len(it.Materials)-1:]
+		if !add(clock.SupplementRequested, notice, EventData{Missing: missing}) {
+			return app, nil
+		}
+		acceptDay = g.cal.AddWorkdays(notice, 1+g.rng.IntN(5))
+		if !add(clock.SupplementCompleted, acceptDay, EventData{}) {
+			return app, nil
+		}
+		acceptDay = g.cal.AddWorkdays(acceptDay, g.rng.IntN(4)) // reviewed within three working days
+	}
+	if !add(clock.Accepted, acceptDay, EventData{}) {
+		return app, nil
+	}
+	start := acceptDay
+	if len(app.Events) > 2 && g.cal.CountWorkdays(day, calendar.DateOf(app.Events[1].At)) > clock.LateNoticeDays {
+		start = day
+	}
+	// How many working days the department takes.
+	limit := it.Promised
+	target := 0
+	switch q := g.rng.Float64(); {
+	case it.Kind == KindImmediate:
+		if q < 0.03 {
+			target = 1
+		}
+	case q < 0.88:
+		target = max(1, limit*3/10+g.rng.IntN(limit*7/10+1))
+	case q < 0.97:
+		target = limit + 1 + g.rng.IntN(max(1, limit/3)+1) // late for the promise
+	default:
+		target = it.Statutory + 1 + g.rng.IntN(3) // late for the law
+	}
+	// Optional pause (Art. 45) and extension.
+	pauseAt, pauseLen := 0, 0
+	if it.Kind != KindImmediate && target > 2 && g.rng.Float64() < 0.08 {
+		pauseAt = 1 + g.rng.IntN(target-1)
+		pauseLen = 3 + g.rng.IntN(15)
+	}
+	extend := it.Kind != KindImmediate && target > limit && g.rng.Float64() < 0.4
+	var done calendar.Date
+	if pauseAt > 0 {
+		pDay := g.cal.AddWorkdays(start, pauseAt)
+		if !add(clock.Paused, pDay, EventData{Reason: PauseReasons[g.rng.IntN(len(PauseReasons))], Days: pauseLen}) {
+			return app, nil
+		}
+		rDay := g.cal.AddWorkdays(pDay, pauseLen)
+		if !add(clock.Resumed, rDay, EventData{}) {
+			return app, nil
+		}
+		done = g.cal.AddWorkdays(rDay, target-pauseAt)
+	} else {
+		done = g.cal.AddWorkdays(start, target)
+	}
+	if extend {
+		eDay := g.cal.AddWorkdays(start, max(1, limit*2/3))
+		if eDay > calendar.DateOf(t) {
+			if !add(clock.Extended, eDay, EventData{Days: 10, Reason: "需要现场核查，情况复杂", Approver: g.super}) {
+				return app, nil
+			}
+		}
+	}
+	result := ResultGranted
+	if g.rng.Float64() < 0.04 {
+		result = ResultDenied
+	}
+	if !add(clock.Completed, max(done, calendar.DateOf(t)), EventData{Result: result}) {
+		return app, nil
+	}
+	if g.rng.Float64() < 0.85 {
+		method := MethodPickup
+		if g.rng.Float64() < 0.3 {
+			method = MethodPost
+		}
+		add(clock.Delivered, g.cal.AddWorkdays(calendar.DateOf(t), g.rng.IntN(3)), EventData{Method: method})
+	}
+	return app, nil
+}

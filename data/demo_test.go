@@ -1,0 +1,116 @@
+package data_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+func TestDemo(t *testing.T) {
+	s, c := MustOpen(t)
+	c.Set("2026-11-20 18:00")
+	res, err := s.Demo(ctx, data.DemoOptions{Cases: 6000, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cases != 6000 || res.Events < 6000*2 || res.Open == 0 {
+		t.Errorf("result %+v", res)
+	}
+	db := rawDB(t, s)
+	if n := count(t, db, "SELECT count(DISTINCT number) FROM applications"); n != 6000 {
+		t.Errorf("%d distinct numbers", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM applications WHERE received_date < '2025-11-20' OR received_date > '2026-11-20'"); n != 0 {
+		t.Errorf("%d cases outside the last twelve months", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM applications WHERE CAST(strftime('%H', received_at) AS INTEGER) NOT BETWEEN 0 AND 9"); n != 0 {
+		// 08:30–17:30 Shanghai is 00:30–09:30 UTC.
+		t.Errorf("%d cases received outside working hours", n)
+	}
+	// Every status and every event kind occurs.
+	for _, st := range data.Statuses {
+		if n := count(t, db, "SELECT count(*) FROM applications WHERE status = '"+string(st)+"'"); n == 0 {
+			t.Errorf("no case in status %s", st)
+		}
+	}
+	for _, k := range []clock.Kind{clock.SupplementRequested, clock.SupplementCompleted, clock.Refused, clock.Paused,
+		clock.Resumed, clock.Extended, clock.Completed, clock.Delivered, clock.Withdrawn} {
+		if n := count(t, db, "SELECT count(*) FROM events WHERE kind = '"+string(k)+"'"); n == 0 {
+			t.Errorf("no %s event", k)
+		}
+	}
+	// Replaying each case through the lifecycle and the clock gives the
+	// stored status and cache; some open cases are overdue, most closed ones
+	// on time.
+	cal, _ := s.Calendar(ctx)
+	today := calendar.NewDate(2026, 11, 20)
+	var red, onTime, late, deemed int
+	for off := 0; off < 6000; off += 500 {
+		apps, err := s.Cases(ctx, data.CaseFilter{Limit: 500, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range apps {
+			st := data.StatusReceived
+			for i, e := range a.Events {
+				if i == 0 {
+					continue
+				}
+				if st, err = data.Next(st, e.Kind); err != nil {
+					t.Fatalf("%s: %v", a.Number, err)
+				}
+				if e.At.Before(a.Events[i-1].At) {
+					t.Errorf("%s: events out of order", a.Number)
+				}
+			}
+			if st != a.Status {
+				t.Errorf("%s: status %s, replay says %s", a.Number, a.Status, st)
+			}
+			if _, err := data.ValidateCreditCode(a.Applicant.IDCode); a.Applicant.Kind == data.ApplicantEnterprise && err != nil {
+				t.Errorf("%s: generated credit code %s invalid: %v", a.Number, a.Applicant.IDCode, err)
+			}
+			if _, err := data.ValidateIDNumber(a.Applicant.IDCode, today.Time()); a.Applicant.Kind == data.ApplicantIndividual && err != nil {
+				t.Errorf("%s: generated ID %s invalid: %v", a.Number, a.Applicant.IDCode, err)
+			}
+			r := clock.Compute(a.ClockEvents(), a.Item.Limits(), cal, today, 0)
+			var due string
+			db.QueryRow("SELECT coalesce(due_statutory, '') FROM applications WHERE id = ?", a.ID).Scan(&due)
+			if r.Started && !r.Paused && due != r.Statutory.Due.String() {
+				t.Errorf("%s: cached due %s, clock %s", a.Number, due, r.Statutory.Due)
+			}
+			if r.Open && r.Promised.Warning == clock.Red {
+				red++
+			}
+			if r.DeemedLate {
+				deemed++
+			}
+			if r.Promised.OnTime != nil {
+				if *r.Promised.OnTime {
+					onTime++
+				} else {
+					late++
+				}
+			}
+		}
+	}
+	if red == 0 || late == 0 || deemed == 0 || onTime < 4*late {
+		t.Errorf("red open %d, on time %d, late %d, deemed accepted %d", red, onTime, late, deemed)
+	}
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
+		t.Errorf("verify: %+v %v", rep, err)
+	}
+	// A registration after the demo continues the day's sequence.
+	f := load(t, s)
+	var last int
+	db.QueryRow("SELECT last FROM number_seq WHERE day = '20261120'").Scan(&last)
+	app, err := s.Register(ctx, f.clerk.ID, f.intake("个体工商户登记", data.DecideAccept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("33010200120261120%04d", last+1); app.Number != want {
+		t.Errorf("number after demo %s, want %s", app.Number, want)
+	}
+}
