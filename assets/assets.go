@@ -19,3 +19,8 @@ var SampleCatalogue []byte
 //
 //go:embed icon.png
 var Icon []byte
+
+// Font is the bundled Simplified Chinese TrueType font (see fonts/README.md).
+//
+//go:embed fonts/onewindow-sc.ttf
+var Font []byte

@@ -136,7 +136,8 @@ func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, erro
 	if len(g.clerks) == 0 || g.super == "" {
 		return nil, Errorf(ECONFLICT, "演示数据需要至少一名有窗口的窗口人员和一名督查人员")
 	}
-	for d := g.today.AddDays(-365); d <= g.today; d++ {
+	// Whole working days before today, so that no arrival lies in the future.
+	for d := g.today.AddDays(-365); d < g.today; d++ {
 		if g.cal.IsWorkday(d) {
 			g.days = append(g.days, d)
 		}
@@ -378,7 +379,12 @@ func (g *demoGen) generate(i int) (Application, error) {
 	}
 	it := g.items[idx]
 	clerk := g.clerks[g.rng.IntN(len(g.clerks))]
-	day := g.days[int(int64(i)*int64(len(g.days))/int64(g.total))]
+	pos := int64(i) * int64(len(g.days))
+	day := g.days[pos/int64(g.total)]
+	// Arrival within the day follows the number: 08:30 + share of nine hours.
+	frac := float64(pos%int64(g.total)) / float64(g.total)
+	y, m, dd := day.Time().Date()
+	arrival := time.Date(y, m, dd, 8, 30, 0, 0, calendar.Shanghai).Add(time.Duration(frac * float64(9*time.Hour))).Truncate(time.Second)
 	g.seq[day]++
 	if g.seq[day] > MaxDailySequence {
 		return Application{}, Errorf(ECONFLICT, "%s 的办件编号已用完：演示办件太多", day)
@@ -392,13 +398,15 @@ func (g *demoGen) generate(i int) (Application, error) {
 	} else {
 		app.Applicant.ID = g.applicants[g.rng.IntN(g.nEnt)]
 	}
-	t := g.at(day, time.Time{})
+	t := arrival.UTC()
 	app.ReceivedAt = t
 	add := func(k clock.Kind, d calendar.Date, data EventData) bool {
 		if d > g.today {
 			return false
 		}
-		t = g.at(d, t)
+		if k != clock.Received {
+			t = g.at(d, t)
+		}
 		next, err := Next(app.Status, k)
 		if k != clock.Received {
 			if err != nil {
@@ -420,7 +428,10 @@ func (g *demoGen) generate(i int) (Application, error) {
 		return app, nil
 	}
 	acceptDay := day
-	if it.Kind != KindImmediate && g.rng.Float64() < 0.10 {
+	if it.Kind != KindImmediate && g.rng.Float64() < 0.06 {
+		// Materials examined for a few days before 受理 (within Art. 32's five).
+		acceptDay = g.cal.AddWorkdays(day, 1+g.rng.IntN(3))
+	} else if it.Kind != KindImmediate && g.rng.Float64() < 0.10 {
 		notice := day
 		if g.rng.Float64() < 0.1 {
 			notice = g.cal.AddWorkdays(day, 6+g.rng.IntN(3)) // late notice: the clock starts at receipt

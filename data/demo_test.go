@@ -23,7 +23,7 @@ func TestDemo(t *testing.T) {
 	if n := count(t, db, "SELECT count(DISTINCT number) FROM applications"); n != 6000 {
 		t.Errorf("%d distinct numbers", n)
 	}
-	if n := count(t, db, "SELECT count(*) FROM applications WHERE received_date < '2025-11-20' OR received_date > '2026-11-20'"); n != 0 {
+	if n := count(t, db, "SELECT count(*) FROM applications WHERE received_date < '2025-11-20' OR received_date >= '2026-11-20' OR received_at > '2026-11-20T10:00:00Z'"); n != 0 {
 		t.Errorf("%d cases outside the last twelve months", n)
 	}
 	if n := count(t, db, "SELECT count(*) FROM applications WHERE CAST(strftime('%H', received_at) AS INTEGER) NOT BETWEEN 0 AND 9"); n != 0 {

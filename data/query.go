@@ -123,7 +123,8 @@ type CaseFilter struct {
 	WindowID int64
 	ItemID   int64
 	From, To calendar.Date // received date range, inclusive; 0 = open-ended
-	Order    string        // "due" (promised due date, soonest first) or "" (newest first)
+	Order    string        // "due" (promised due date, soonest first), "id" (oldest first) or "" (newest first)
+	AfterID  int64         // with Order "id": only cases after this id (keyset paging)
 	Limit    int           // page size; 0 = 50
 	Offset   int
 }
@@ -133,8 +134,15 @@ type CaseFilter struct {
 func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]Application, error) {
 	where, args := f.sql()
 	order := "a.received_at DESC, a.id DESC"
-	if f.Order == "due" {
+	switch f.Order {
+	case "due":
 		order = "a.due_promised IS NULL, a.due_promised, a.id"
+	case "id":
+		order = "a.id"
+		if f.AfterID > 0 {
+			where += " AND a.id > ?"
+			args = append(args, f.AfterID)
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {

@@ -1,0 +1,52 @@
+# 一窗通 OneWindow. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+GO ?= go
+TAGS := -tags migrated_fynedo
+BIN := bin/onewindow
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
+
+.PHONY: run build test bench fuzz deps vet clean
+
+run: deps build
+	./$(BIN)
+
+build: deps
+	$(GO) build $(TAGS) -o $(BIN) .
+
+# deps installs the Debian packages Fyne needs to build, with sudo when not
+# root, and only those that are missing.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "安装缺少的系统软件包：$$missing"; \
+		sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+vet: deps
+	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet $(TAGS) ./...
+
+# test: formatting, vet, every test (fuzz seeds included), the race detector
+# on the store, and a build of the real binary.
+test: deps vet
+	$(GO) test $(TAGS) ./...
+	$(GO) test $(TAGS) -race -run 'Concurrent|Register' ./data
+	$(GO) build $(TAGS) -o $(BIN) .
+
+# bench: the speed goals (see docs/benchmarks.md). BENCH_CASES sets the size
+# of the database for the list benchmark (default 1,000,000).
+bench: deps
+	$(GO) test $(TAGS) -run '^$$' -bench . -benchtime 2000x ./data/clock
+	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data
+	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage' -benchtime 1x -timeout 30m ./data
+
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzCreditCode -fuzztime $(FUZZTIME) ./data
+	$(GO) test -run '^$$' -fuzz FuzzIDNumber -fuzztime $(FUZZTIME) ./data
+	$(GO) test -run '^$$' -fuzz FuzzParseJSON -fuzztime $(FUZZTIME) ./data/calendar
+	$(GO) test -run '^$$' -fuzz FuzzParseText -fuzztime $(FUZZTIME) ./data/calendar
+
+clean:
+	rm -rf bin

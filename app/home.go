@@ -1,0 +1,170 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// homeStore is what the home screen reads.
+type homeStore interface {
+	Items(ctx context.Context) ([]data.ServiceItem, error)
+	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
+	CountCases(ctx context.Context, f data.CaseFilter) (int, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+}
+
+// caseRow is one prepared line of the recent-cases table: everything the
+// cell update needs, computed off the UI goroutine.
+type caseRow struct {
+	cells   [7]string
+	warning clock.Warning
+}
+
+var caseHeaders = [7]string{"", "办件编号", "申请人", "办理事项", "状态", "承诺期限", "剩余"}
+
+// homeScreen lists the service catalogue and the most recent cases.
+type homeScreen struct {
+	store homeStore
+	now   func() time.Time
+
+	items    []data.ServiceItem
+	rows     []caseRow
+	itemList *widget.List
+	table    *widget.Table
+	status   *widget.Label
+}
+
+func newHomeScreen(s homeStore) *homeScreen {
+	h := &homeScreen{store: s, now: time.Now, status: widget.NewLabel("正在读取……")}
+	h.itemList = widget.NewList(
+		func() int { return len(h.items) },
+		func() fyne.CanvasObject { return widget.NewLabel("食品经营许可（承诺件 10/20 日）") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			it := h.items[id]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s（%s %d/%d 日）", it.Name, it.Kind.Label(), it.Promised, it.Statutory))
+		})
+	h.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(h.rows), len(caseHeaders) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		h.updateCell)
+	h.table.ShowHeaderColumn = false
+	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(caseHeaders[id.Col])
+		}
+	}
+	for col, w := range []float32{30, 185, 170, 170, 70, 95, 70} {
+		h.table.SetColumnWidth(col, w)
+	}
+	return h
+}
+
+func (h *homeScreen) content() fyne.CanvasObject {
+	left := container.NewBorder(widget.NewLabelWithStyle("服务事项目录", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, h.itemList)
+	right := container.NewBorder(widget.NewLabelWithStyle("最近办件", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), h.status, nil, nil, h.table)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.24
+	return split
+}
+
+// load reads the catalogue and the latest 200 cases in the background.
+func (h *homeScreen) load() {
+	go func() {
+		ctx := context.Background()
+		items, err := h.store.Items(ctx)
+		if err != nil {
+			log.Printf("read catalogue: %v", err)
+		}
+		rows, total, err := h.readCases(ctx)
+		fyne.Do(func() {
+			h.items = items
+			h.itemList.Refresh()
+			if err != nil {
+				h.status.SetText("读取办件失败：" + data.ErrorMessage(err))
+				return
+			}
+			h.rows = rows
+			h.table.Refresh()
+			h.status.SetText(fmt.Sprintf("共 %d 件，显示最近 %d 件；计时截至 %s", total, len(rows), calendar.DateOf(h.now())))
+		})
+	}()
+}
+
+func (h *homeScreen) readCases(ctx context.Context) ([]caseRow, int, error) {
+	total, err := h.store.CountCases(ctx, data.CaseFilter{})
+	if err != nil {
+		return nil, 0, err
+	}
+	apps, err := h.store.Cases(ctx, data.CaseFilter{Limit: 200})
+	if err != nil {
+		return nil, 0, err
+	}
+	today := calendar.DateOf(h.now())
+	rows := make([]caseRow, len(apps))
+	for i := range apps {
+		a := &apps[i]
+		r, err := h.store.Clock(ctx, a, today)
+		if err != nil {
+			return nil, 0, err
+		}
+		row := caseRow{warning: r.Promised.Warning}
+		due, remaining := "—", "—"
+		if r.Started {
+			due = r.Promised.Due.String()
+			if r.Open {
+				remaining = fmt.Sprint(r.Promised.Remaining)
+			}
+		}
+		status := a.Status.Label()
+		if r.Paused {
+			status = "暂停计时"
+		}
+		row.cells = [7]string{lightText(row.warning), a.Number, a.Applicant.Name, a.Item.Name, status, due, remaining}
+		rows[i] = row
+	}
+	return rows, total, nil
+}
+
+// lightText is the traffic light: a dot coloured by the cell's importance.
+func lightText(w clock.Warning) string {
+	if w == "" {
+		return ""
+	}
+	return "●"
+}
+
+func (h *homeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row >= len(h.rows) {
+		l.SetText("")
+		return
+	}
+	row := h.rows[id.Row]
+	l.Importance = widget.MediumImportance
+	if id.Col == 0 || id.Col == 6 {
+		switch row.warning {
+		case clock.Red:
+			l.Importance = widget.DangerImportance
+		case clock.Yellow:
+			l.Importance = widget.WarningImportance
+		case clock.Green:
+			l.Importance = widget.SuccessImportance
+		}
+	}
+	l.SetText(row.cells[id.Col]) // refreshes, so the importance shows too
+}

@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/assets"
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	_ "github.com/onewindow/onewindow/internal/zhlocale"
+)
+
+func openStore(t *testing.T) *data.Store {
+	t.Helper()
+	sched, err := calendar.ParseText(assets.NationalCalendar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := data.OpenDefault(context.Background(), filepath.Join(t.TempDir(), "ui.db"), data.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// waitFor polls until cond holds, letting the background load finish.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		ok := false
+		fyne.DoAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestHomeListsCatalogueAndCases(t *testing.T) {
+	s := openStore(t)
+	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 300, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ui := New(test.NewTempApp(t), s)
+	ui.load()
+	waitFor(t, "the cases", func() bool { return strings.HasPrefix(ui.home.status.Text, "共") })
+	if len(ui.home.items) < 30 {
+		t.Errorf("%d catalogue items shown", len(ui.home.items))
+	}
+	if len(ui.home.rows) != 200 {
+		t.Errorf("%d case rows, want the latest 200", len(ui.home.rows))
+	}
+	var status string
+	fyne.DoAndWait(func() { status = ui.home.status.Text })
+	if !strings.Contains(status, "共 300 件") {
+		t.Errorf("status line %q", status)
+	}
+	waitFor(t, "the title", func() bool { return strings.Contains(ui.win.Title(), "示例县行政服务中心") })
+	// The newest case is first, and a cell shows its number.
+	first := ui.home.rows[0].cells[1]
+	cell := widget.NewLabel("")
+	ui.home.updateCell(widget.TableCellID{Row: 0, Col: 1}, cell)
+	if cell.Text != first || !strings.HasPrefix(first, "330102001") {
+		t.Errorf("first row %q, cell %q", first, cell.Text)
+	}
+}
+
+func TestThemeUsesBundledFont(t *testing.T) {
+	th := newTheme()
+	if th.Font(fyne.TextStyle{}).Name() != "onewindow-sc.ttf" || th.Font(fyne.TextStyle{Bold: true}).Name() != "onewindow-sc.ttf" {
+		t.Error("the bundled Chinese font is not the theme's text font")
+	}
+}

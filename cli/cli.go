@@ -1,0 +1,217 @@
+// Package cli is OneWindow's command line: the same binary as the GUI, the
+// same services (package data), and documented exit codes so that the
+// central office can run it from a scheduled job.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/assets"
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // done
+	ExitError    = 1 // the command failed; the message says why
+	ExitUsage    = 2 // wrong command line
+	ExitVerify   = 3 // verify found a damaged file or a broken audit chain
+	ExitInternal = 4 // a bug or an environment failure (see the log line)
+)
+
+// Version is the program version (set by the build).
+var Version = "0.1.0"
+
+// GUI starts the graphical program on an open store; main supplies it so
+// that this package stays free of the UI toolkit.
+type GUI func(s *data.Store) error
+
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "用生成的真实感办件填充数据库（试用和性能测试）", runDemo},
+		{"cases", "输出办件及其计时（--json 每行一个 JSON 对象）", runCases},
+		{"verify", "检查数据库完整性和审计链", runVerify},
+		{"calendar", "节假日日历：show 显示，import 导入新年度安排", runCalendar},
+		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
+	}
+}
+
+// Main runs the command line and returns the exit code. With no
+// subcommand it opens the GUI on the database.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, gui GUI) int {
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, now: time.Now}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, c := range commands() {
+			if c.name == args[0] {
+				return e.exit(c.run(e, args[1:]))
+			}
+		}
+		fmt.Fprintf(stderr, "未知命令 %q\n\n", args[0])
+		usage(stderr, flag.NewFlagSet("onewindow", flag.ContinueOnError))
+		return ExitUsage
+	}
+	fs := flag.NewFlagSet("onewindow", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := dbFlag(fs)
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		return e.exit(usageError{err})
+	}
+	if fs.NArg() > 0 {
+		return e.exit(usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))})
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return e.exit(err)
+	}
+	defer s.Close()
+	return e.exit(gui(s))
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, `一窗通 OneWindow %s — 政务服务窗口办件系统
+
+用法：
+  onewindow [--db 路径]             打开图形界面
+  onewindow 命令 [参数] [--db 路径]
+
+命令：
+`, Version)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+不给 --db 时，数据库位于 %s
+（Linux 为 $XDG_DATA_HOME/onewindow 或 ~/.local/share/onewindow）。
+
+退出码：0 成功，1 失败（原因见提示），2 命令行有误，3 校验发现损坏或审计链断裂，4 内部错误。
+`, DefaultDBPath())
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// DefaultDBPath is where the database lives when --db is not given: the
+// user's data directory.
+func DefaultDBPath() string {
+	var dir string
+	switch runtime.GOOS {
+	case "windows":
+		dir = os.Getenv("LOCALAPPDATA")
+	case "darwin":
+		if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, "Library", "Application Support")
+		}
+	default:
+		dir = os.Getenv("XDG_DATA_HOME")
+		if dir == "" {
+			if home, err := os.UserHomeDir(); err == nil {
+				dir = filepath.Join(home, ".local", "share")
+			}
+		}
+	}
+	if dir == "" {
+		dir = "."
+	}
+	return filepath.Join(dir, "onewindow", "onewindow.db")
+}
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", DefaultDBPath(), "数据库文件路径")
+}
+
+// defaults are the starting data compiled into the program.
+func defaults() (data.Defaults, error) {
+	s, err := calendar.ParseText(assets.NationalCalendar)
+	if err != nil {
+		return data.Defaults{}, fmt.Errorf("embedded calendar: %w", err)
+	}
+	return data.Defaults{Catalogue: assets.SampleCatalogue, National: s}, nil
+}
+
+// open opens the database, setting up a new one with the sample catalogue.
+func (e *env) open(path string) (*data.Store, error) {
+	d, err := defaults()
+	if err != nil {
+		return nil, err
+	}
+	s, err := data.OpenDefault(e.ctx, path, d)
+	if err != nil {
+		return nil, fmt.Errorf("打开数据库 %s：%w", path, err)
+	}
+	return s, nil
+}
+
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+type verifyError struct{ msg string }
+
+func (v verifyError) Error() string { return v.msg }
+
+// exit prints err for a person and maps it to an exit code.
+func (e *env) exit(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	var u usageError
+	if errors.As(err, &u) {
+		if !errors.Is(u.err, flag.ErrHelp) {
+			fmt.Fprintln(e.stderr, "命令行有误：", u.err)
+		}
+		return ExitUsage
+	}
+	var v verifyError
+	if errors.As(err, &v) {
+		fmt.Fprintln(e.stderr, v.msg)
+		return ExitVerify
+	}
+	var app *data.Error
+	if errors.As(err, &app) {
+		fmt.Fprintln(e.stderr, "错误："+app.Message)
+		return ExitError
+	}
+	log.New(e.stderr, "", log.LstdFlags).Printf("internal error: %v", err)
+	fmt.Fprintln(e.stderr, data.ErrorMessage(err))
+	return ExitInternal
+}
+
+// parse parses a subcommand's flags; extra positional arguments are allowed
+// only when positional is true.
+func parse(e *env, fs *flag.FlagSet, args []string, positional bool) error {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if !positional && fs.NArg() > 0 {
+		return usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
+	}
+	return nil
+}

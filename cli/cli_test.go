@@ -1,0 +1,157 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/onewindow/onewindow/cli"
+	"github.com/onewindow/onewindow/data"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), args, &out, &errb, func(*data.Store) error {
+		t.Fatal("the GUI must not start for a subcommand")
+		return nil
+	})
+	return code, out.String(), errb.String()
+}
+
+func TestDemoCasesVerify(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, out, errs := run(t, "demo", "--db", db, "--cases", "1500", "--quiet"); code != 0 || !strings.Contains(out, "1500") {
+		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	code, out, errs := run(t, "cases", "--db", db, "--json", "--today", "2026-11-26")
+	if code != 0 {
+		t.Fatalf("cases: %d %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1500 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	kinds := map[string]bool{}
+	for _, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, l)
+		}
+		for _, f := range []string{"number", "item_code", "item_name", "applicant_name", "site_code", "window", "clerk", "status", "events", "clock"} {
+			if _, ok := v[f]; !ok {
+				t.Fatalf("field %s missing in %s", f, l)
+			}
+		}
+		c := v["clock"].(map[string]any)
+		for _, track := range []string{"promised", "statutory"} {
+			tr := c[track].(map[string]any)
+			for _, f := range []string{"limit_days", "due_date", "used_days", "remaining_days", "on_time", "warning"} {
+				if _, ok := tr[f]; !ok {
+					t.Fatalf("clock.%s.%s missing", track, f)
+				}
+			}
+			if v["status"] == "accepted" && tr["warning"] == nil {
+				t.Errorf("open case without warning: %s", l)
+			}
+			if v["status"] == "delivered" && tr["on_time"] == nil {
+				t.Errorf("delivered case without on_time: %s", l)
+			}
+		}
+		if _, ok := c["start_date"]; !ok {
+			t.Fatal("clock.start_date missing")
+		}
+		for _, e := range v["events"].([]any) {
+			ev := e.(map[string]any)
+			kinds[ev["kind"].(string)] = true
+			if ev["kind"] == "extended" && ev["data"].(map[string]any)["days"] == nil {
+				t.Errorf("extended without data.days: %s", l)
+			}
+		}
+	}
+	for _, k := range []string{"received", "accepted", "completed", "delivered", "paused", "resumed", "extended", "supplement_requested", "refused", "withdrawn"} {
+		if !kinds[k] {
+			t.Errorf("no %s event in the output", k)
+		}
+	}
+	// Filters and limits.
+	code, out, _ = run(t, "cases", "--db", db, "--json", "--status", "paused,accepted", "--limit", "3")
+	if code != 0 || strings.Count(out, "\n") != 3 || strings.Contains(out, `"status":"delivered"`) {
+		t.Errorf("filtered cases: %d %s", code, out)
+	}
+	if code, out, _ := run(t, "verify", "--db", db); code != cli.ExitOK || !strings.Contains(out, "审计链完好") {
+		t.Errorf("verify: %d %s", code, out)
+	}
+	// An edit behind the program's back makes verify fail with exit code 3.
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 2"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if code, _, errs := run(t, "verify", "--db", db); code != cli.ExitVerify || !strings.Contains(errs, "第 2 条") {
+		t.Errorf("verify after tampering: %d %s", code, errs)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	for _, args := range [][]string{
+		{"nonsense"},
+		{"cases", "--db", db, "--status", "bogus"},
+		{"cases", "--db", db, "--today", "2026-13-01"},
+		{"demo", "--db", db, "--cases", "many"},
+		{"calendar", "import", "--db", db},
+	} {
+		if code, _, errs := run(t, args...); code != cli.ExitUsage || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if code, _, errs := run(t, "verify", "--db", filepath.Join(t.TempDir(), "missing.db")); code != cli.ExitError || !strings.Contains(errs, "不存在") {
+		t.Errorf("verify of a missing file: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "demo", "--db", db, "--cases", "0"); code != cli.ExitError || !strings.Contains(errs, "办件数量") {
+		t.Errorf("demo 0: %d %q", code, errs)
+	}
+}
+
+func TestCalendarImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	file := filepath.Join(dir, "2027.json")
+	os.WriteFile(file, []byte(`{"year":2027,"papers":["国办发明电"],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},{"name":"春节","date":"2027-02-20","isOffDay":false}]}`), 0o644)
+	code, out, errs := run(t, "calendar", "import", "--db", db, file)
+	if code != 0 || !strings.Contains(out, "2027") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	code, out, _ = run(t, "calendar", "show", "--db", db, "--year", "2027")
+	if code != 0 || !strings.Contains(out, "2027-02-20 周六 班 春节") || !strings.Contains(out, "2027-01-01 周五 休 元旦") || !strings.Contains(out, "已发布") {
+		t.Errorf("show: %s", out)
+	}
+	os.WriteFile(file, []byte(`{"year":2027,"days":[{"date":"2031-01-01","isOffDay":true}]}`), 0o644)
+	if code, _, errs := run(t, "calendar", "import", "--db", db, file); code != cli.ExitError || !strings.Contains(errs, "2031-01-01") {
+		t.Errorf("wrong-year file: %d %s", code, errs)
+	}
+}
+
+func TestGUIGetsTheStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	var got string
+	code := cli.Main(context.Background(), []string{"--db", db}, &bytes.Buffer{}, &bytes.Buffer{}, func(s *data.Store) error {
+		site, err := s.Site(context.Background())
+		got = site.Name
+		return err
+	})
+	if code != 0 || got != "示例县行政服务中心" {
+		t.Errorf("GUI start: %d %q", code, got)
+	}
+}

@@ -1,0 +1,234 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+func runDemo(e *env, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	db := dbFlag(fs)
+	n := fs.Int("cases", 1000, "生成的办件数量")
+	seed := fs.Uint64("seed", 1, "随机种子（相同种子生成相同办件）")
+	quiet := fs.Bool("quiet", false, "不显示进度")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := e.now()
+	opt := data.DemoOptions{Cases: *n, Seed: *seed}
+	if !*quiet {
+		opt.Progress = func(done, total int) {
+			fmt.Fprintf(e.stderr, "\r已生成 %d / %d 件", done, total)
+			if done == total {
+				fmt.Fprintln(e.stderr)
+			}
+		}
+	}
+	res, err := s.Demo(e.ctx, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "生成办件 %d 件（未办结 %d 件），事件 %d 条，申请人 %d 个，用时 %.1f 秒，数据库 %s\n",
+		res.Cases, res.Open, res.Events, res.Applicants, e.now().Sub(start).Seconds(), s.Path())
+	return nil
+}
+
+func runVerify(e *env, args []string) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return data.Errorf(data.ENOTFOUND, "数据库文件 %s 不存在", *db)
+	}
+	s, err := data.Open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r, err := s.Verify(e.ctx)
+	if err != nil {
+		return err
+	}
+	if r.Integrity != "ok" {
+		return verifyError{fmt.Sprintf("数据库文件损坏：%s", r.Integrity)}
+	}
+	if r.BadSeq != 0 {
+		return verifyError{fmt.Sprintf("审计链校验失败：%s（已检查 %d 条）", r.Problem, r.Entries)}
+	}
+	fmt.Fprintf(e.stdout, "数据库完整（integrity_check: ok），审计链完好：%d 条记录\n", r.Entries)
+	return nil
+}
+
+func runCalendar(e *env, args []string) error {
+	if len(args) == 0 {
+		return usageError{fmt.Errorf("calendar 需要子命令：show 或 import")}
+	}
+	switch args[0] {
+	case "show":
+		fs := flag.NewFlagSet("calendar show", flag.ContinueOnError)
+		db := dbFlag(fs)
+		year := fs.Int("year", e.now().In(calendar.Shanghai).Year(), "年份")
+		if err := parse(e, fs, args[1:], false); err != nil {
+			return err
+		}
+		s, err := e.open(*db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		cal, err := s.Calendar(e.ctx)
+		if err != nil {
+			return err
+		}
+		known := "已发布"
+		if !cal.Knows(*year) {
+			known = "未导入国务院安排，按周一至周五计算"
+		}
+		fmt.Fprintf(e.stdout, "%d 年（%s）：工作日 %d 天\n", *year, known,
+			cal.CountWorkdays(calendar.NewDate(*year, 1, 1)-1, calendar.NewDate(*year, 12, 31)))
+		for d := calendar.NewDate(*year, 1, 1); d.Year() == *year; d++ {
+			weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
+			if w := cal.IsWorkday(d); w == weekend {
+				kind := "休"
+				if w {
+					kind = "班"
+				}
+				fmt.Fprintf(e.stdout, "%s %s %s %s\n", d, weekdayCN[d.Weekday()], kind, cal.Name(d))
+			}
+		}
+		return nil
+	case "import":
+		fs := flag.NewFlagSet("calendar import", flag.ContinueOnError)
+		db := dbFlag(fs)
+		if err := parse(e, fs, args[1:], true); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return usageError{fmt.Errorf("用法：onewindow calendar import 文件.json [--db 路径]")}
+		}
+		b, err := os.ReadFile(fs.Arg(0))
+		if err != nil {
+			return data.Errorf(data.EINVALID, "读取节假日文件 %s：%v", fs.Arg(0), err)
+		}
+		sched, err := calendar.ParseJSON(b)
+		if err != nil {
+			return data.Errorf(data.EINVALID, "节假日文件 %s：%v", fs.Arg(0), err)
+		}
+		s, err := e.open(*db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		ch, err := s.ImportCalendar(e.ctx, "admin", sched)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已导入 %v 年节假日安排（%d 个日期），%d 件未办结办件的期限已重新计算\n", ch.Years, ch.Days, ch.CasesChanged)
+		return nil
+	}
+	return usageError{fmt.Errorf("未知的 calendar 子命令 %q", args[0])}
+}
+
+var weekdayCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+func runCases(e *env, args []string) error {
+	fs := flag.NewFlagSet("cases", flag.ContinueOnError)
+	db := dbFlag(fs)
+	asJSON := fs.Bool("json", false, "每行输出一个 JSON 对象")
+	status := fs.String("status", "", "只列出该状态的办件（"+statusList()+"），可用逗号分隔多个")
+	limit := fs.Int("limit", 0, "最多输出的办件数（0 为全部）")
+	todayFlag := fs.String("today", "", "按此日期（YYYY-MM-DD）读取计时，默认今天")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	today := calendar.DateOf(e.now())
+	if *todayFlag != "" {
+		d, err := calendar.ParseDate(*todayFlag)
+		if err != nil {
+			return usageError{fmt.Errorf("--today：%v", err)}
+		}
+		today = d
+	}
+	var f data.CaseFilter
+	if *status != "" {
+		for _, st := range strings.Split(*status, ",") {
+			if !validStatus(data.Status(st)) {
+				return usageError{fmt.Errorf("--status：未知状态 %q（可用：%s）", st, statusList())}
+			}
+			f.Statuses = append(f.Statuses, data.Status(st))
+		}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	f.Order = "id"
+	written := 0
+	for {
+		f.Limit = 500
+		if *limit > 0 {
+			f.Limit = min(500, *limit-written)
+		}
+		apps, err := s.Cases(e.ctx, f)
+		if err != nil {
+			return err
+		}
+		for i := range apps {
+			r, err := s.Clock(e.ctx, &apps[i], today)
+			if err != nil {
+				return err
+			}
+			v := newCaseView(&apps[i], r)
+			if *asJSON {
+				err = enc.Encode(v)
+			} else {
+				_, err = fmt.Fprintln(out, v.line())
+			}
+			if err != nil {
+				return err
+			}
+		}
+		written += len(apps)
+		if len(apps) < f.Limit || (*limit > 0 && written >= *limit) {
+			return nil
+		}
+		f.AfterID = apps[len(apps)-1].ID
+	}
+}
+
+func statusList() string {
+	names := make([]string, len(data.Statuses))
+	for i, st := range data.Statuses {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
+}
+
+func validStatus(s data.Status) bool {
+	for _, st := range data.Statuses {
+		if st == s {
+			return true
+		}
+	}
+	return false
+}
