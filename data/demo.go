@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ type DemoResult struct {
 }
 
 // demoBatch cases are written per transaction, each with one audit entry.
-const demoBatch = 20000
+const demoBatch = 25000
 
 // Demo fills the database with realistic generated cases: arrivals in
 // working hours over the twelve months before now, a mix of items, and
@@ -45,24 +46,50 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (DemoResult, error) {
 	if err != nil {
 		return res, err
 	}
+	g.total = opt.Cases
+	// The batches are short-lived garbage by the hundred megabytes: collect
+	// less often while generating (the heap stays well under 1 GB).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	if err := g.writeApplicants(ctx); err != nil {
 		return res, err
 	}
 	res.Applicants = len(g.applicants)
-	g.total = opt.Cases
-	for done := 0; done < opt.Cases; {
-		n := min(demoBatch, opt.Cases-done)
-		st, err := g.writeBatch(ctx, done, n)
-		if err != nil {
+	// Generation (Go) and writing (SQLite) overlap: one batch is prepared
+	// while the one before it is written.
+	batches := make(chan *demoRows, 1)
+	genErr := make(chan error, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for from := 0; from < opt.Cases; from += demoBatch {
+			b, err := g.prepareBatch(from, min(demoBatch, opt.Cases-from))
+			if err != nil {
+				genErr <- err
+				return
+			}
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for b := range batches {
+		if err := g.writeBatch(ctx, b); err != nil {
 			return res, err
 		}
-		done += n
-		res.Cases += n
-		res.Events += st.events
-		res.Open += st.open
+		res.Cases += b.n
+		res.Events += b.stats.events
+		res.Open += b.stats.open
 		if opt.Progress != nil {
-			opt.Progress(done, opt.Cases)
+			opt.Progress(res.Cases, opt.Cases)
 		}
+	}
+	select {
+	case err := <-genErr:
+		return res, err
+	default:
 	}
 	return res, nil
 }
@@ -174,10 +201,7 @@ var (
 
 // writeApplicants creates a pool of enterprises and persons with valid codes.
 func (g *demoGen) writeApplicants(ctx context.Context) error {
-	n := 2000
-	if len(g.days) > 0 {
-		n = max(n, min(60000, len(g.days)*40))
-	}
+	n := max(2000, min(60000, g.total/10))
 	g.nEnt = n / 2
 	now := fmtTime(g.s.now())
 	return g.s.write(ctx, func(tx *sql.Tx) error {
@@ -287,64 +311,84 @@ func (w *rowWriter) write(tx *sql.Tx, chunk int) error {
 	return err
 }
 
-// writeBatch writes cases from, from+1, … from+n-1 in one transaction with
-// one audit entry. Row ids are assigned here so that the events can be
-// written in bulk beside their cases.
-func (g *demoGen) writeBatch(ctx context.Context, from, n int) (batchStats, error) {
-	var st batchStats
-	err := g.s.write(ctx, func(tx *sql.Tx) error {
-		var id int64
-		if err := tx.QueryRow("SELECT coalesce(max(id), 0) FROM applications").Scan(&id); err != nil {
+// demoRows is one batch of generated cases ready to write, with row ids
+// relative to the batch (1…n) until the writer knows the table's last id.
+type demoRows struct {
+	apps, events *rowWriter
+	seq          map[calendar.Date]int // last number used per day, after this batch
+	n            int
+	first, last  string
+	stats        batchStats
+}
+
+// prepareBatch generates cases from … from+n-1 (pure Go work, no database).
+func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
+	b := &demoRows{
+		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
+			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date) VALUES`, cols: 14},
+		events: &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
+		seq:    map[calendar.Date]int{},
+		n:      n,
+	}
+	for i := 0; i < n; i++ {
+		app, err := g.generate(from + i)
+		if err != nil {
+			return nil, err
+		}
+		id := int64(i + 1)
+		day := calendar.DateOf(app.ReceivedAt)
+		b.seq[day] = g.seq[day]
+		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
+		var start, dueP, dueS, closed any
+		if r.Started {
+			start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
+		}
+		if !app.Status.Open() {
+			closed = r.End.String()
+		} else {
+			b.stats.open++
+		}
+		b.apps.add(id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
+			fmtTime(app.ReceivedAt), day.String(), string(app.Status), start, dueP, dueS, closed)
+		for _, e := range app.Events {
+			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
+		}
+		b.stats.events += len(app.Events)
+		if b.first == "" {
+			b.first = app.Number
+		}
+		b.last = app.Number
+	}
+	return b, nil
+}
+
+// writeBatch writes a prepared batch in one transaction with one audit entry.
+func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
+	return g.s.write(ctx, func(tx *sql.Tx) error {
+		var base int64
+		if err := tx.QueryRow("SELECT coalesce(max(id), 0) FROM applications").Scan(&base); err != nil {
 			return err
 		}
-		apps := &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
-			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date) VALUES`, cols: 14}
-		events := &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6}
-		touched := map[calendar.Date]bool{}
-		var first, last string
-		for i := 0; i < n; i++ {
-			app, err := g.generate(from + i)
-			if err != nil {
-				return err
-			}
-			id++
-			touched[calendar.DateOf(app.ReceivedAt)] = true
-			r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
-			var start, dueP, dueS, closed any
-			if r.Started {
-				start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
-			}
-			if !app.Status.Open() {
-				closed = r.End.String()
-			} else {
-				st.open++
-			}
-			apps.add(id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
-				fmtTime(app.ReceivedAt), calendar.DateOf(app.ReceivedAt).String(), string(app.Status), start, dueP, dueS, closed)
-			for _, e := range app.Events {
-				events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
-			}
-			st.events += len(app.Events)
-			if first == "" {
-				first = app.Number
-			}
-			last = app.Number
+		for i := 0; i < len(b.apps.rows); i += b.apps.cols {
+			b.apps.rows[i] = b.apps.rows[i].(int64) + base
+		}
+		for i := 0; i < len(b.events.rows); i += b.events.cols {
+			b.events.rows[i] = b.events.rows[i].(int64) + base
 		}
 		// Cases first: the events' foreign key points at them.
-		if err := apps.write(tx, appChunk); err != nil {
+		if err := b.apps.write(tx, appChunk); err != nil {
 			return fmt.Errorf("demo cases: %w", err)
 		}
-		if err := events.write(tx, eventChunk); err != nil {
+		if err := b.events.write(tx, eventChunk); err != nil {
 			return fmt.Errorf("demo events: %w", err)
 		}
-		for d := range touched {
-			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), g.seq[d]); err != nil {
+		for d, last := range b.seq {
+			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), last); err != nil {
 				return err
 			}
 		}
-		return g.s.audit(tx, "system", "demo.cases", g.site, fmt.Sprintf(`{"count":%d,"first":%q,"last":%q}`, n, first, last))
+		return g.s.audit(tx, "system", "demo.cases", g.site, fmt.Sprintf(`{"count":%d,"first":%q,"last":%q}`, b.n, b.first, b.last))
 	})
-	return st, err
 }
 
 // eventJSON encodes event data; the common empty case needs no encoder.
