@@ -108,13 +108,8 @@ func intakeEvent(in Intake) (*Event, error) {
 func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, site string, it ServiceItem, in Intake, clerkID int64, now time.Time, second *Event) (Application, error) {
 	app := Application{SiteCode: site, Item: it, Applicant: in.Applicant, WindowID: in.WindowID, ClerkID: clerkID, ReceivedAt: now, Status: StatusReceived}
 	a := &app.Applicant
-	err := tx.QueryRow(`INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_code) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-			contact = excluded.contact, phone = excluded.phone, address = excluded.address, updated_at = excluded.updated_at
-		RETURNING id`, a.Kind, a.Name, a.IDCode, a.Contact, a.Phone, a.Address, fmtTime(now)).Scan(&a.ID)
-	if err != nil {
-		return app, fmt.Errorf("save applicant: %w", err)
+	if err := saveApplicant(tx, a, now); err != nil {
+		return app, err
 	}
 	day := calendar.DateOf(now)
 	seq, err := nextNumber(tx, day)
@@ -139,6 +134,31 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, site string, it S
 		}
 	}
 	return app, cacheClock(tx, cal, &app, now)
+}
+
+// saveApplicant finds the applicant by code, creating it or bringing its
+// name and contact details up to date (the latest registration wins).
+func saveApplicant(tx *sql.Tx, a *Applicant, now time.Time) error {
+	var old Applicant
+	err := tx.QueryRow("SELECT id, kind, name, contact, phone, address FROM applicants WHERE id_code = ?", a.IDCode).
+		Scan(&old.ID, &old.Kind, &old.Name, &old.Contact, &old.Phone, &old.Address)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		a.ID, err = insertID(tx, `INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Kind, a.Name, a.IDCode, a.Contact, a.Phone, a.Address, fmtTime(now))
+	case err != nil:
+	default:
+		a.ID = old.ID
+		old.IDCode = a.IDCode
+		if old != *a {
+			_, err = tx.Exec(`UPDATE applicants SET kind = ?, name = ?, contact = ?, phone = ?, address = ?, updated_at = ? WHERE id = ?`,
+				a.Kind, a.Name, a.Contact, a.Phone, a.Address, fmtTime(now), a.ID)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("save applicant: %w", err)
+	}
+	return nil
 }
 
 // nextNumber takes the next daily sequence number for day.

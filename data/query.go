@@ -28,7 +28,9 @@ const caseJoins = `FROM applications a
 func queryCases(ctx context.Context, q querier, where string, args []any, order string, limit, offset int) ([]Application, error) {
 	query := "SELECT " + caseColumns + " " + caseJoins + " WHERE " + where + " ORDER BY " + order
 	if limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+		// Choose the page on the narrow table first, then join only its rows.
+		query = "SELECT " + caseColumns + " " + caseJoins + " WHERE a.id IN (SELECT a.id FROM applications a WHERE " + where +
+			" ORDER BY " + order + fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset) + ") ORDER BY " + order
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {

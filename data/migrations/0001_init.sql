@@ -76,7 +76,7 @@ CREATE TABLE applications (
 	due_statutory TEXT,
 	closed_date   TEXT
 );
-CREATE INDEX applications_by_status ON applications (status, window_id, received_date);
+CREATE INDEX applications_by_status ON applications (status, window_id, received_date, due_promised);
 CREATE INDEX applications_by_due ON applications (status, due_promised);
 CREATE INDEX applications_by_received ON applications (received_date);
 CREATE INDEX applications_by_applicant ON applications (applicant_id);
