@@ -66,9 +66,9 @@ func Open(path string) (*Store, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "FULL") // a registered case survives a power cut
 	q.Set("_busy_timeout", "10000")
-	q.Set("_txlock", "immediate")  // writers take the lock up front: no deadlock on upgrade
+	q.Set("_txlock", "immediate")   // writers take the lock up front: no deadlock on upgrade
 	q.Set("_stmt_cache_size", "64") // re-use prepared statements across calls
-	q.Set("_cache_size", "-65536") // 64 MiB of page cache: a million-case file stays fast
+	q.Set("_cache_size", "-65536")  // 64 MiB of page cache: a million-case file stays fast
 	dsn := "file:" + path + "?" + q.Encode()
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {

@@ -1,0 +1,146 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// The demo generator's writing half: batches of generated cases become
+// multi-row INSERTs in one transaction each.
+
+type batchStats struct{ events, open int }
+
+// Rows per multi-row INSERT: far fewer statements than one per row.
+const (
+	appChunk   = 500
+	eventChunk = 2000
+)
+
+// rowWriter collects rows and writes them with multi-row INSERT
+// statements, a full chunk at a time.
+type rowWriter struct {
+	head string // INSERT INTO t (cols) VALUES
+	cols int
+	rows []any
+}
+
+func (w *rowWriter) statement(rows int) string {
+	row := "(" + strings.Repeat("?, ", w.cols-1) + "?)"
+	return w.head + " " + strings.Repeat(row+", ", rows-1) + row
+}
+
+func (w *rowWriter) add(vals ...any) { w.rows = append(w.rows, vals...) }
+
+func (w *rowWriter) write(tx *sql.Tx, chunk int) error {
+	full, err := tx.Prepare(w.statement(chunk))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	size := w.cols * chunk
+	rest := w.rows
+	for ; len(rest) >= size; rest = rest[size:] {
+		if _, err := full.Exec(rest[:size]...); err != nil {
+			return err
+		}
+	}
+	if len(rest) > 0 {
+		_, err = tx.Exec(w.statement(len(rest)/w.cols), rest...)
+	}
+	return err
+}
+
+// demoRows is one batch of generated cases ready to write, with row ids
+// relative to the batch (1…n) until the writer knows the table's last id.
+type demoRows struct {
+	apps, events *rowWriter
+	seq          map[calendar.Date]int // last number used per day, after this batch
+	n            int
+	first, last  string
+	stats        batchStats
+}
+
+// prepareBatch generates cases from … from+n-1 (pure Go work, no database).
+func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
+	b := &demoRows{
+		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
+			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date) VALUES`, cols: 14},
+		events: &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
+		seq:    map[calendar.Date]int{},
+		n:      n,
+	}
+	for i := 0; i < n; i++ {
+		app, err := g.generate(from + i)
+		if err != nil {
+			return nil, err
+		}
+		id := int64(i + 1)
+		day := calendar.DateOf(app.ReceivedAt)
+		b.seq[day] = g.seq[day]
+		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
+		var start, dueP, dueS, closed any
+		if r.Started {
+			start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
+		}
+		if !app.Status.Open() {
+			closed = r.End.String()
+		} else {
+			b.stats.open++
+		}
+		b.apps.add(id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
+			fmtTime(app.ReceivedAt), day.String(), string(app.Status), start, dueP, dueS, closed)
+		for _, e := range app.Events {
+			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
+		}
+		b.stats.events += len(app.Events)
+		if b.first == "" {
+			b.first = app.Number
+		}
+		b.last = app.Number
+	}
+	return b, nil
+}
+
+// writeBatch writes a prepared batch in one transaction with one audit entry.
+func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
+	return g.s.write(ctx, func(tx *sql.Tx) error {
+		var base int64
+		if err := tx.QueryRow("SELECT coalesce(max(id), 0) FROM applications").Scan(&base); err != nil {
+			return err
+		}
+		for i := 0; i < len(b.apps.rows); i += b.apps.cols {
+			b.apps.rows[i] = b.apps.rows[i].(int64) + base
+		}
+		for i := 0; i < len(b.events.rows); i += b.events.cols {
+			b.events.rows[i] = b.events.rows[i].(int64) + base
+		}
+		// Cases first: the events' foreign key points at them.
+		if err := b.apps.write(tx, appChunk); err != nil {
+			return fmt.Errorf("demo cases: %w", err)
+		}
+		if err := b.events.write(tx, eventChunk); err != nil {
+			return fmt.Errorf("demo events: %w", err)
+		}
+		for d, last := range b.seq {
+			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), last); err != nil {
+				return err
+			}
+		}
+		return g.s.audit(tx, "system", "demo.cases", g.site, fmt.Sprintf(`{"count":%d,"first":%q,"last":%q}`, b.n, b.first, b.last))
+	})
+}
+
+// eventJSON encodes event data; the common empty case needs no encoder.
+func eventJSON(d EventData) string {
+	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" {
+		return "{}"
+	}
+	b, _ := json.Marshal(d)
+	return string(b)
+}
