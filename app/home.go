@@ -48,7 +48,11 @@ func newHomeScreen(s homeStore) *homeScreen {
 	h := &homeScreen{store: s, now: time.Now, status: widget.NewLabel("正在读取……")}
 	h.itemList = widget.NewList(
 		func() int { return len(h.items) },
-		func() fyne.CanvasObject { return widget.NewLabel("食品经营许可（承诺件 10/20 日）") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("食品经营许可（承诺件 10/20 日）")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			it := h.items[id]
 			o.(*widget.Label).SetText(fmt.Sprintf("%s（%s %d/%d 日）", it.Name, it.Kind.Label(), it.Promised, it.Statutory))
@@ -70,7 +74,7 @@ func newHomeScreen(s homeStore) *homeScreen {
 			o.(*widget.Label).SetText(caseHeaders[id.Col])
 		}
 	}
-	for col, w := range []float32{30, 185, 170, 170, 70, 95, 70} {
+	for col, w := range []float32{30, 180, 160, 165, 68, 92, 50} {
 		h.table.SetColumnWidth(col, w)
 	}
 	return h
@@ -102,6 +106,10 @@ func (h *homeScreen) load() {
 			}
 			h.rows = rows
 			h.table.Refresh()
+			if total == 0 {
+				h.status.SetText("尚无办件。试用时可在终端运行 bin/onewindow demo --cases 20000 生成演示办件。")
+				return
+			}
 			h.status.SetText(fmt.Sprintf("共 %d 件，显示最近 %d 件；计时截至 %s", total, len(rows), calendar.DateOf(h.now())))
 		})
 	}()
