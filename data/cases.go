@@ -99,7 +99,7 @@ func intakeEvent(in Intake) (*Event, error) {
 	default:
 		return nil, fieldError("decision", "受理决定", "应为受理、一次性告知补正或不予受理")
 	}
-	return &e, e.validate(nil)
+	return &e, e.validate()
 }
 
 // insertCase writes applicant, number, case, its first events and the clock
@@ -248,7 +248,7 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 	if e.Kind == clock.Received {
 		return app, Errorf(ECONFLICT, "收件只能在登记时记录")
 	}
-	if err := e.validate(nil); err != nil {
+	if err := e.validate(); err != nil {
 		return app, err
 	}
 	cal, err := s.Calendar(ctx)

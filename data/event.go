@@ -138,7 +138,7 @@ func Allowed(s Status) []EventKind {
 }
 
 // validate checks the data an event of its kind must carry.
-func (e *Event) validate(item *ServiceItem) error {
+func (e *Event) validate() error {
 	d := &e.Data
 	switch e.Kind {
 	case clock.SupplementRequested:

@@ -19,6 +19,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
 )
 
 //go:embed migrations/*.sql
@@ -49,8 +50,9 @@ type Store struct {
 
 	writeMu sync.Mutex // one writer at a time within this process
 
-	calMu sync.Mutex
-	cal   *calendar.Calendar // nil until loaded or after a calendar change
+	calMu     sync.Mutex         // guards the two cached settings below
+	cal       *calendar.Calendar // nil until loaded or after a calendar change
+	threshold float64            // 0 until read
 }
 
 // Open opens (creating if needed) the database at path and brings its
@@ -198,13 +200,20 @@ func (s *Store) setting(ctx context.Context, key, def string) (string, error) {
 	return v, err
 }
 
-// Threshold is the used share of a limit at which a case turns yellow.
+// Threshold is the used share of a limit at which a case turns yellow
+// (setting warning_threshold, default 0.8). It is read once per store.
 func (s *Store) Threshold(ctx context.Context) float64 {
+	s.calMu.Lock()
+	defer s.calMu.Unlock()
+	if s.threshold > 0 {
+		return s.threshold
+	}
 	v, err := s.setting(ctx, "warning_threshold", "0.8")
 	f, perr := strconv.ParseFloat(v, 64)
 	if err != nil || perr != nil || f <= 0 || f > 1 {
-		return 0.8
+		return clock.DefaultThreshold
 	}
+	s.threshold = f
 	return f
 }
 
