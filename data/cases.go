@@ -285,8 +285,8 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 
 // refreshOpen recomputes the clock cache of every open case with cal and
 // returns how many cases' dates changed.
-func (s *Store) refreshOpen(tx *sql.Tx, cal *calendar.Calendar) (int, error) {
-	apps, err := queryCases(context.Background(), tx, "a.status IN ('received','supplement','supplied','accepted','paused')", nil, "a.id", 0, 0)
+func (s *Store) refreshOpen(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) (int, error) {
+	apps, err := queryCases(ctx, tx, "a.status IN ('received','supplement','supplied','accepted','paused')", nil, "a.id", 0, 0)
 	if err != nil {
 		return 0, err
 	}
