@@ -21,10 +21,11 @@ type Catalogue struct {
 		Name string `json:"name"`
 	} `json:"windows"`
 	Users []struct {
-		Login  string `json:"login"`
-		Name   string `json:"name"`
-		Role   Role   `json:"role"`
-		Window string `json:"window"`
+		Login   string `json:"login"`
+		Name    string `json:"name"`
+		Role    Role   `json:"role"`
+		Window  string `json:"window"`
+		PINHash string `json:"pin_hash"` // bcrypt; empty: the admin sets a PIN before first login
 	} `json:"users"`
 	Items []struct {
 		Code       string   `json:"code"`
@@ -106,7 +107,7 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *Site) error {
 				}
 				win = id
 			}
-			if _, err := tx.Exec("INSERT INTO users (login, name, role, window_id) VALUES (?, ?, ?, ?)", u.Login, u.Name, u.Role, win); err != nil {
+			if _, err := tx.Exec("INSERT INTO users (login, name, role, window_id, pin_hash) VALUES (?, ?, ?, ?, ?)", u.Login, u.Name, u.Role, win, u.PINHash); err != nil {
 				return fmt.Errorf("user %s: %w", u.Login, err)
 			}
 		}
