@@ -31,7 +31,7 @@ vet: deps
 # on the store, and a build of the real binary.
 test: deps vet
 	$(GO) test $(TAGS) ./...
-	$(GO) test $(TAGS) -race -run 'Concurrent|Register' ./data
+	$(GO) test $(TAGS) -race ./data/... ./app
 	$(GO) build $(TAGS) -o $(BIN) .
 
 # bench: the speed goals (see docs/benchmarks.md). BENCH_CASES sets the size

@@ -4,67 +4,156 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
-	"github.com/onewindow/onewindow/data/calendar"
-	"github.com/onewindow/onewindow/data/clock"
 )
 
-// Store is what the interface needs of the data services.
+// Store is everything the interface needs of the data services.
 type Store interface {
+	loginStore
+	homeStore
+	intakeStore
+	listStore
+	caseStore
 	Site(ctx context.Context) (data.Site, error)
-	Items(ctx context.Context) ([]data.ServiceItem, error)
-	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
-	CountCases(ctx context.Context, f data.CaseFilter) (int, error)
-	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
 }
 
 // App is the running desktop program.
 type App struct {
 	fyne  fyne.App
+	bg    *worker
 	store Store
 	win   fyne.Window
-	home  *homeScreen
+	site  data.Site
+	user  data.User
+	wins  []data.Window
+
+	login  *loginScreen
+	intake *intakeScreen
+	list   *caseListScreen
+	home   *homeScreen
+	view   *caseView
+	tabs   *container.AppTabs
 }
 
 // New builds the main window on a Fyne application (created by main, so
-// that tests can pass a test application).
+// that tests can pass a test application). It opens on the login screen.
 func New(a fyne.App, s Store) *App {
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("一窗通 OneWindow")
-	w.Resize(fyne.NewSize(1024, 700))
-	ui := &App{fyne: a, store: s, win: w}
+	w.Resize(fyne.NewSize(1024, 720))
+	ui := &App{fyne: a, store: s, win: w, bg: &worker{}}
+	ui.login = newLoginScreen(s, ui.onLogin)
+	ui.intake = newIntakeScreen(s, ui.session)
+	ui.intake.focus = func(o fyne.Focusable) { ui.win.Canvas().Focus(o) }
+	ui.list = newCaseListScreen(s, func(n string) { ui.view.open(n) })
+	ui.view = newCaseView(s, ui.session, w, func() { ui.list.reload(true) })
+	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
-	w.SetContent(ui.home.content())
+	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
+	w.SetContent(ui.login.content())
 	w.SetMaster()
 	return ui
 }
 
-// Run shows the window, loads its data in the background and blocks until
-// the window is closed.
+func (ui *App) session() data.User { return ui.user }
+
+// Run shows the window and blocks until it is closed.
 func (ui *App) Run() error {
 	ui.load()
 	ui.win.ShowAndRun()
 	return nil
 }
 
-// load fills the screens without blocking the UI goroutine.
+// load reads the site and the users without blocking the UI goroutine.
 func (ui *App) load() {
-	go func() {
+	ui.login.load()
+	ui.bg.run(func() {
 		ctx := context.Background()
 		site, err := ui.store.Site(ctx)
 		if err != nil {
 			log.Printf("read site: %v", err)
 			return
 		}
+		wins, err := ui.store.Windows(ctx)
+		if err != nil {
+			log.Printf("read windows: %v", err)
+		}
 		fyne.Do(func() {
-			ui.win.SetTitle("一窗通 OneWindow — " + site.Name + "（" + site.Code + "）")
+			ui.site, ui.wins = site, wins
+			ui.setTitle()
 		})
-	}()
+	})
+}
+
+func (ui *App) setTitle() {
+	title := "一窗通 OneWindow — " + ui.site.Name + "（" + ui.site.Code + "）"
+	if ui.user.ID != 0 {
+		title += " · " + ui.windowLabel() + " · " + ui.user.Name
+	}
+	ui.win.SetTitle(title)
+}
+
+func (ui *App) windowLabel() string {
+	for _, w := range ui.wins {
+		if w.ID == ui.user.WindowID {
+			return w.Code + " " + w.Name
+		}
+	}
+	return roleLabel(ui.user.Role)
+}
+
+// onLogin opens the working screens for the user.
+func (ui *App) onLogin(u data.User) {
+	ui.user = u
+	ui.setTitle()
+	ui.tabs = container.NewAppTabs(
+		container.NewTabItem("受理登记", ui.intake.content()),
+		container.NewTabItem("办件列表", ui.list.content()),
+		container.NewTabItem("事项与最近办件", ui.home.content()),
+	)
+	who := widget.NewLabel(fmt.Sprintf("%s（%s）", u.Name, roleLabel(u.Role)))
+	logout := widget.NewButton("退出登录", ui.logout)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(who, logout))
+	ui.win.SetContent(container.NewBorder(bar, nil, nil, nil, ui.tabs))
+	ui.shortcuts()
+	ui.intake.load()
+	ui.list.load()
 	ui.home.load()
+	ui.win.Canvas().Focus(ui.intake.search)
+}
+
+func (ui *App) logout() {
+	ui.user = data.User{}
+	ui.setTitle()
+	ui.win.SetContent(ui.login.content())
+}
+
+// shortcuts: Ctrl+N new case, Ctrl+F search the list, Esc clears the form.
+func (ui *App) shortcuts() {
+	c := ui.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+		ui.tabs.SelectIndex(0)
+		ui.intake.clear()
+		c.Focus(ui.intake.search)
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+		ui.tabs.SelectIndex(1)
+		c.Focus(ui.list.search)
+	})
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && ui.tabs.SelectedIndex() == 0 {
+			ui.intake.clear()
+			c.Focus(ui.intake.search)
+		}
+	})
 }

@@ -35,6 +35,7 @@ var caseHeaders = [7]string{"", "办件编号", "申请人", "办理事项", "�
 // homeScreen lists the service catalogue and the most recent cases.
 type homeScreen struct {
 	store homeStore
+	bg    *worker
 	now   func() time.Time
 
 	items    []data.ServiceItem
@@ -90,7 +91,7 @@ func (h *homeScreen) content() fyne.CanvasObject {
 
 // load reads the catalogue and the latest 200 cases in the background.
 func (h *homeScreen) load() {
-	go func() {
+	h.bg.run(func() {
 		ctx := context.Background()
 		items, err := h.store.Items(ctx)
 		if err != nil {
@@ -112,7 +113,7 @@ func (h *homeScreen) load() {
 			}
 			h.status.SetText(fmt.Sprintf("共 %d 件，显示最近 %d 件；计时截至 %s", total, len(rows), calendar.DateOf(h.now())))
 		})
-	}()
+	})
 }
 
 func (h *homeScreen) readCases(ctx context.Context) ([]caseRow, int, error) {

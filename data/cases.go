@@ -75,6 +75,9 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Applica
 		if err != nil {
 			return err
 		}
+		for i := range app.Events {
+			app.Events[i].Actor = login
+		}
 		detail, _ := json.Marshal(map[string]any{"item": it.Code, "applicant": app.Applicant.IDCode, "decision": in.Decision})
 		return s.audit(tx, login, "case.register", app.Number, string(detail))
 	})
@@ -268,6 +271,7 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 		if last := app.Events[len(app.Events)-1].At; e.At.Before(last) {
 			e.At = last
 		}
+		e.Actor = login
 		if err := appendEvent(tx, &app, e); err != nil {
 			return err
 		}

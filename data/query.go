@@ -127,6 +127,7 @@ type CaseFilter struct {
 	From, To calendar.Date // received date range, inclusive; 0 = open-ended
 	Order    string        // "due" (promised due date, soonest first), "id" (oldest first) or "" (newest first)
 	AfterID  int64         // with Order "id": only cases after this id (keyset paging)
+	Search   string        // number prefix, credit code / ID prefix, or part of the applicant's name
 	Limit    int           // page size; 0 = 50
 	Offset   int
 }
@@ -184,8 +185,16 @@ func (f CaseFilter) sql() (string, []any) {
 	if f.To != 0 {
 		conds, args = append(conds, "a.received_date <= ?"), append(args, f.To.String())
 	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		esc := likeEscaper.Replace(q)
+		conds = append(conds, `(a.number LIKE ? ESCAPE '\' OR a.applicant_id IN
+			(SELECT id FROM applicants WHERE id_code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'))`)
+		args = append(args, esc+"%", strings.ToUpper(esc)+"%", "%"+esc+"%")
+	}
 	return strings.Join(conds, " AND "), args
 }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // Clock reads the case's clock at date today with the store's calendar and
 // warning threshold.

@@ -579,3 +579,40 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Errorf("schema version %d, want %d", v, data.SchemaVersion())
 	}
 }
+
+func TestCaseSearch(t *testing.T) {
+	s, _ := MustOpen(t)
+	f := load(t, s)
+	a, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := f.intake("个体工商户登记", data.DecideAccept)
+	in.Applicant = data.Applicant{Kind: data.ApplicantIndividual, Name: "王小明", IDCode: "11010519491231002X"}
+	b, err := s.Register(ctx, f.clerk.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"示例食品":                {a.Number},
+		"小明":                  {b.Number},
+		"9135010":             {a.Number},
+		"11010519491231002x":  {b.Number},
+		a.Number:              {a.Number},
+		"3301020012026030200": {a.Number, b.Number},
+		"%":                   nil,
+		"_":                   nil,
+	} {
+		apps, err := s.Cases(ctx, data.CaseFilter{Search: q, Order: "id"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, x := range apps {
+			got = append(got, x.Number)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("search %q: %v, want %v", q, got, want)
+		}
+	}
+}

@@ -1,0 +1,266 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// listStore is what the case list reads.
+type listStore interface {
+	Windows(ctx context.Context) ([]data.Window, error)
+	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
+	CountCases(ctx context.Context, f data.CaseFilter) (int, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+}
+
+const pageSize = 50
+
+var listHeaders = []string{"承诺", "法定", "办件编号", "申请人", "办理事项", "窗口", "状态", "承诺期限", "剩余"}
+
+// listRow is one prepared line: all text and colours are computed off the UI
+// goroutine, so a cell update only copies strings.
+type listRow struct {
+	number   string
+	cells    []string
+	promised clock.Warning
+	statute  clock.Warning
+}
+
+// caseListScreen is 办件列表: filters, search and a paged table.
+type caseListScreen struct {
+	store  listStore
+	bg     *worker
+	now    func() time.Time
+	onOpen func(number string)
+
+	windows []data.Window
+	filter  data.CaseFilter
+	total   int
+	rows    []listRow
+	loading int // generation of the latest load; older results are dropped
+
+	search  *widget.Entry
+	status  *widget.Select
+	window  *widget.Select
+	from    *widget.Entry
+	to      *widget.Entry
+	table   *widget.Table
+	prev    *widget.Button
+	next    *widget.Button
+	summary *widget.Label
+}
+
+var statusOptions = append([]string{"全部状态", "未办结"}, statusLabels()...)
+
+func statusLabels() []string {
+	out := make([]string, len(data.Statuses))
+	for i, s := range data.Statuses {
+		out[i] = s.Label()
+	}
+	return out
+}
+
+func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
+	l := &caseListScreen{store: s, now: time.Now, onOpen: onOpen, filter: data.CaseFilter{Limit: pageSize}}
+	l.search = widget.NewEntry()
+	l.search.SetPlaceHolder("编号、申请人名称或证件号码（Ctrl+F）")
+	l.search.OnSubmitted = func(string) { l.apply() }
+	l.status = widget.NewSelect(statusOptions, func(string) { l.apply() })
+	l.window = widget.NewSelect([]string{"全部窗口"}, func(string) { l.apply() })
+	l.from = widget.NewEntry()
+	l.from.SetPlaceHolder("收件起 YYYY-MM-DD")
+	l.from.OnSubmitted = func(string) { l.apply() }
+	l.to = widget.NewEntry()
+	l.to.SetPlaceHolder("收件止 YYYY-MM-DD")
+	l.to.OnSubmitted = func(string) { l.apply() }
+	l.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(l.rows), len(listHeaders) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabel("")
+			t.Truncation = fyne.TextTruncateEllipsis
+			return t
+		},
+		l.updateCell)
+	l.table.ShowHeaderColumn = false
+	l.table.CreateHeader = func() fyne.CanvasObject { return bold("") }
+	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(listHeaders[id.Col])
+		}
+	}
+	for col, w := range []float32{44, 44, 180, 150, 150, 50, 70, 92, 46} {
+		l.table.SetColumnWidth(col, w)
+	}
+	l.table.OnSelected = func(id widget.TableCellID) {
+		l.table.UnselectAll()
+		if id.Row >= 0 && id.Row < len(l.rows) && l.onOpen != nil {
+			l.onOpen(l.rows[id.Row].number)
+		}
+	}
+	l.prev = widget.NewButton("上一页", func() { l.page(-1) })
+	l.next = widget.NewButton("下一页", func() { l.page(1) })
+	l.summary = widget.NewLabel("")
+	l.status.Selected = "未办结" // without reading yet: load() does
+	return l
+}
+
+func (l *caseListScreen) content() fyne.CanvasObject {
+	filters := container.NewGridWithColumns(5, l.search, l.status, l.window, l.from, l.to)
+	footer := container.NewBorder(nil, nil, nil, container.NewHBox(l.prev, l.next), l.summary)
+	return container.NewBorder(filters, footer, nil, nil, l.table)
+}
+
+// load reads the windows for the filter, then the first page.
+func (l *caseListScreen) load() {
+	l.bg.run(func() {
+		wins, err := l.store.Windows(context.Background())
+		fyne.Do(func() {
+			if err == nil {
+				l.windows = wins
+				opts := []string{"全部窗口"}
+				for _, w := range wins {
+					opts = append(opts, w.Code+" "+w.Name)
+				}
+				l.window.SetOptions(opts)
+			}
+			l.apply()
+		})
+	})
+}
+
+// apply reads the filters from the widgets and shows the first page.
+func (l *caseListScreen) apply() {
+	f := data.CaseFilter{Limit: pageSize, Order: "due", Search: l.search.Text}
+	switch i := l.status.SelectedIndex(); {
+	case i == 1:
+		f.Statuses = []data.Status{data.StatusReceived, data.StatusSupplement, data.StatusSupplied, data.StatusAccepted, data.StatusPaused}
+	case i >= 2:
+		f.Statuses = []data.Status{data.Statuses[i-2]}
+	}
+	if i := l.window.SelectedIndex(); i >= 1 && i-1 < len(l.windows) {
+		f.WindowID = l.windows[i-1].ID
+	}
+	for _, p := range []struct {
+		e *widget.Entry
+		d *calendar.Date
+		n string
+	}{{l.from, &f.From, "收件起"}, {l.to, &f.To, "收件止"}} {
+		if p.e.Text == "" {
+			continue
+		}
+		d, err := calendar.ParseDate(p.e.Text)
+		if err != nil {
+			l.summary.SetText(p.n + "：" + err.Error())
+			return
+		}
+		*p.d = d
+	}
+	l.filter = f
+	l.reload(true)
+}
+
+func (l *caseListScreen) page(delta int) {
+	off := l.filter.Offset + delta*pageSize
+	if off < 0 || off >= l.total {
+		return
+	}
+	l.filter.Offset = off
+	l.reload(false)
+}
+
+// reload reads the current page (and the count when asked) off the UI goroutine.
+func (l *caseListScreen) reload(count bool) {
+	l.loading++
+	gen, f, total := l.loading, l.filter, l.total
+	today := calendar.DateOf(l.now())
+	l.summary.SetText("正在读取……")
+	l.bg.run(func() {
+		ctx := context.Background()
+		var err error
+		if count {
+			total, err = l.store.CountCases(ctx, f)
+		}
+		var rows []listRow
+		if err == nil {
+			rows, err = l.readRows(ctx, f, today)
+		}
+		fyne.Do(func() {
+			if gen != l.loading {
+				return // a newer filter is being read
+			}
+			if err != nil {
+				l.summary.SetText("读取办件失败：" + data.ErrorMessage(err))
+				return
+			}
+			l.total, l.rows = total, rows
+			l.table.Refresh()
+			l.table.ScrollToTop()
+			pages := (total + pageSize - 1) / pageSize
+			l.summary.SetText(fmt.Sprintf("共 %d 件 · 第 %d / %d 页 · 按承诺期限排序 · 计时截至 %s", total, f.Offset/pageSize+1, max(pages, 1), today))
+		})
+	})
+}
+
+func (l *caseListScreen) readRows(ctx context.Context, f data.CaseFilter, today calendar.Date) ([]listRow, error) {
+	apps, err := l.store.Cases(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]listRow, len(apps))
+	for i := range apps {
+		a := &apps[i]
+		r, err := l.store.Clock(ctx, a, today)
+		if err != nil {
+			return nil, err
+		}
+		due, left := "—", "—"
+		if r.Started {
+			due = r.Promised.Due.String()
+			if r.Open {
+				left = fmt.Sprint(r.Promised.Remaining)
+			}
+		}
+		status := a.Status.Label()
+		rows[i] = listRow{number: a.Number, promised: r.Promised.Warning, statute: r.Statutory.Warning,
+			cells: []string{lightText(r.Promised.Warning), lightText(r.Statutory.Warning), a.Number, a.Applicant.Name, a.Item.Name, a.Window, status, due, left}}
+	}
+	return rows, nil
+}
+
+func (l *caseListScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	t := o.(*widget.Label)
+	if id.Row >= len(l.rows) {
+		t.SetText("")
+		return
+	}
+	row := l.rows[id.Row]
+	t.Importance = widget.MediumImportance
+	switch id.Col {
+	case 0, 8:
+		t.Importance = warningImportance(row.promised)
+	case 1:
+		t.Importance = warningImportance(row.statute)
+	}
+	t.SetText(row.cells[id.Col])
+}
+
+func warningImportance(w clock.Warning) widget.Importance {
+	switch w {
+	case clock.Red:
+		return widget.DangerImportance
+	case clock.Yellow:
+		return widget.WarningImportance
+	case clock.Green:
+		return widget.SuccessImportance
+	}
+	return widget.MediumImportance
+}

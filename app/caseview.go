@@ -1,0 +1,310 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// caseStore is what the case view needs.
+type caseStore interface {
+	Case(ctx context.Context, number string) (data.Application, error)
+	Record(ctx context.Context, number string, actorID int64, e data.Event) (data.Application, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+}
+
+// caseView is 办件详情: the case, its clock, its timeline and the actions
+// its state allows, shown in a dialog over the main window.
+type caseView struct {
+	store   caseStore
+	bg      *worker
+	session func() data.User
+	win     fyne.Window
+	now     func() time.Time
+	onDone  func() // after an action, so the list can refresh
+
+	app     data.Application
+	clock   clock.Result
+	dlg     dialog.Dialog
+	header  *widget.Label
+	timing  *widget.Label
+	events  *widget.List
+	actions *fyne.Container
+	msg     *widget.Label
+}
+
+func newCaseView(s caseStore, session func() data.User, win fyne.Window, onDone func()) *caseView {
+	v := &caseView{store: s, session: session, win: win, now: time.Now, onDone: onDone}
+	v.header = widget.NewLabel("")
+	v.header.Wrapping = fyne.TextWrapWord
+	v.timing = widget.NewLabel("")
+	v.timing.Wrapping = fyne.TextWrapWord
+	v.events = widget.NewList(
+		func() int { return len(v.app.Events) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(eventLine(v.app.Events[id]))
+		})
+	v.actions = container.NewHBox()
+	v.msg = widget.NewLabel("")
+	v.msg.Importance = widget.DangerImportance
+	v.msg.Wrapping = fyne.TextWrapWord
+	return v
+}
+
+// open loads the case in the background and shows it.
+func (v *caseView) open(number string) {
+	v.bg.run(func() {
+		ctx := context.Background()
+		app, err := v.store.Case(ctx, number)
+		var r clock.Result
+		if err == nil {
+			r, err = v.store.Clock(ctx, &app, calendar.DateOf(v.now()))
+		}
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s", data.ErrorMessage(err)), v.win)
+				return
+			}
+			v.show(app, r)
+			if v.dlg == nil {
+				v.dlg = dialog.NewCustom("办件详情", "关闭", v.content(), v.win)
+				v.dlg.Resize(fyne.NewSize(820, 600))
+			}
+			v.dlg.Show()
+		})
+	})
+}
+
+func (v *caseView) content() fyne.CanvasObject {
+	top := container.NewVBox(v.header, v.timing, bold("办理过程"))
+	bottom := container.NewVBox(v.msg, container.NewHScroll(v.actions))
+	return container.NewBorder(top, bottom, nil, nil, v.events)
+}
+
+func (v *caseView) show(app data.Application, r clock.Result) {
+	v.app, v.clock = app, r
+	v.msg.SetText("")
+	a := app.Applicant
+	v.header.SetText(fmt.Sprintf("%s　%s\n%s · %s · %s\n申请人：%s（%s）%s %s\n窗口 %s · 经办 %s",
+		app.Number, app.Status.Label(), app.Item.Name, app.Item.Department, app.Item.Kind.Label(),
+		a.Name, a.IDCode, a.Contact, a.Phone, app.Window, app.Clerk))
+	v.timing.SetText(timingText(app, r))
+	v.events.Refresh()
+	v.actions.Objects = nil
+	for _, k := range data.Allowed(app.Status) {
+		if k == clock.Extended && v.session().Role == data.RoleClerk {
+			continue // extensions are approved by a supervisor
+		}
+		k := k
+		b := widget.NewButton(data.KindLabel(k), func() { v.ask(k) })
+		if k == clock.Accepted || k == clock.Completed {
+			b.Importance = widget.HighImportance
+		}
+		v.actions.Add(b)
+	}
+	v.actions.Refresh()
+}
+
+// timingText describes the clock for a person.
+func timingText(app data.Application, r clock.Result) string {
+	if !r.Started {
+		if app.Status.Open() {
+			return "尚未受理，不计时。"
+		}
+		return "未受理，不计时。"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "起算日 %s", r.Start)
+	if r.DeemedLate {
+		b.WriteString("（补正告知超过 5 个工作日，自收到材料之日起算）")
+	}
+	for _, t := range []struct {
+		name string
+		tr   clock.Track
+	}{{"承诺", r.Promised}, {"法定", r.Statutory}} {
+		fmt.Fprintf(&b, "\n%s期限 %d 个工作日，到期 %s，已用 %d 日", t.name, t.tr.Limit, t.tr.Due, t.tr.Used)
+		switch {
+		case r.Open && t.tr.Remaining >= 0:
+			fmt.Fprintf(&b, "，剩余 %d 日（%s）", t.tr.Remaining, warningLabel(t.tr.Warning))
+		case r.Open:
+			fmt.Fprintf(&b, "，已超期 %d 日（%s）", -t.tr.Remaining, warningLabel(t.tr.Warning))
+		case t.tr.OnTime != nil && *t.tr.OnTime:
+			b.WriteString("，按期办结")
+		case t.tr.OnTime != nil:
+			b.WriteString("，超期办结")
+		}
+	}
+	if r.Paused {
+		b.WriteString("\n暂停计时中（按今日恢复估算到期日）")
+	}
+	if r.PauseDays > 0 {
+		fmt.Fprintf(&b, "\n暂停不计时 %d 个工作日", r.PauseDays)
+	}
+	return b.String()
+}
+
+func warningLabel(w clock.Warning) string {
+	switch w {
+	case clock.Red:
+		return "红灯"
+	case clock.Yellow:
+		return "黄灯"
+	case clock.Green:
+		return "绿灯"
+	}
+	return ""
+}
+
+func eventLine(e data.Event) string {
+	at := e.At.In(calendar.Shanghai).Format("2006-01-02 15:04")
+	detail := eventDetail(e)
+	if detail != "" {
+		detail = "：" + detail
+	}
+	return fmt.Sprintf("%s　%s%s　（%s）", at, data.KindLabel(e.Kind), detail, e.Actor)
+}
+
+func eventDetail(e data.Event) string {
+	d := e.Data
+	switch e.Kind {
+	case clock.SupplementRequested:
+		return "缺 " + strings.Join(d.Missing, "、")
+	case clock.Refused, clock.Withdrawn:
+		return d.Reason
+	case clock.Paused:
+		return fmt.Sprintf("%s，预计 %d 日", d.Reason, d.Days)
+	case clock.Extended:
+		return fmt.Sprintf("%d 个工作日，%s，批准人 %s", d.Days, d.Reason, d.Approver)
+	case clock.Completed:
+		if d.Result == data.ResultDenied {
+			return "不予许可"
+		}
+		return "准予许可"
+	case clock.Delivered:
+		if d.Method == data.MethodPost {
+			return "邮寄"
+		}
+		return "自取"
+	}
+	return ""
+}
+
+// ask shows the form for action k, then records it.
+func (v *caseView) ask(k clock.Kind) {
+	var items []*widget.FormItem
+	build := func() (data.EventData, error) { return data.EventData{}, nil }
+	switch k {
+	case clock.SupplementRequested:
+		missing := widget.NewCheckGroup(v.app.Item.Materials, nil)
+		items = append(items, widget.NewFormItem("缺少的材料", missing))
+		build = func() (data.EventData, error) { return data.EventData{Missing: missing.Selected}, nil }
+	case clock.Refused, clock.Withdrawn:
+		reason := widget.NewMultiLineEntry()
+		items = append(items, widget.NewFormItem("理由", reason))
+		build = func() (data.EventData, error) { return data.EventData{Reason: strings.TrimSpace(reason.Text)}, nil }
+	case clock.Paused:
+		reason := widget.NewSelect(data.PauseReasons, nil)
+		days := widget.NewEntry()
+		days.SetText("10")
+		items = append(items, widget.NewFormItem("暂停理由", reason), widget.NewFormItem("预计天数", days))
+		build = func() (data.EventData, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(days.Text))
+			if err != nil {
+				return data.EventData{}, data.Errorf(data.EINVALID, "预计天数：应为整数")
+			}
+			return data.EventData{Reason: reason.Selected, Days: n}, nil
+		}
+	case clock.Extended:
+		days := widget.NewEntry()
+		days.SetText("10")
+		reason := widget.NewEntry()
+		items = append(items, widget.NewFormItem("延长工作日", days), widget.NewFormItem("延长理由（告知申请人）", reason))
+		build = func() (data.EventData, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(days.Text))
+			if err != nil {
+				return data.EventData{}, data.Errorf(data.EINVALID, "延长天数：应为整数")
+			}
+			return data.EventData{Days: n, Reason: strings.TrimSpace(reason.Text), Approver: v.session().Login}, nil
+		}
+	case clock.Completed:
+		result := widget.NewRadioGroup([]string{"准予许可", "不予许可"}, nil)
+		result.SetSelected("准予许可")
+		items = append(items, widget.NewFormItem("办理结果", result))
+		build = func() (data.EventData, error) {
+			if result.Selected == "不予许可" {
+				return data.EventData{Result: data.ResultDenied}, nil
+			}
+			return data.EventData{Result: data.ResultGranted}, nil
+		}
+	case clock.Delivered:
+		method := widget.NewRadioGroup([]string{"自取", "邮寄"}, nil)
+		method.SetSelected("自取")
+		items = append(items, widget.NewFormItem("送达方式", method))
+		build = func() (data.EventData, error) {
+			if method.Selected == "邮寄" {
+				return data.EventData{Method: data.MethodPost}, nil
+			}
+			return data.EventData{Method: data.MethodPickup}, nil
+		}
+	}
+	if len(items) == 0 {
+		dialog.ShowConfirm(data.KindLabel(k), "确认对办件 "+v.app.Number+" 执行“"+data.KindLabel(k)+"”？", func(ok bool) {
+			if ok {
+				v.record(k, data.EventData{})
+			}
+		}, v.win)
+		return
+	}
+	form := dialog.NewForm(data.KindLabel(k), "确定", "取消", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		d, err := build()
+		if err != nil {
+			v.msg.SetText(data.ErrorMessage(err))
+			return
+		}
+		v.record(k, d)
+	}, v.win)
+	form.Resize(fyne.NewSize(520, 300))
+	form.Show()
+}
+
+// record writes the event in the background and shows the new state.
+func (v *caseView) record(k clock.Kind, d data.EventData) {
+	number, actor := v.app.Number, v.session().ID
+	v.bg.run(func() {
+		ctx := context.Background()
+		app, err := v.store.Record(ctx, number, actor, data.Event{Kind: k, Data: d})
+		var r clock.Result
+		if err == nil {
+			r, err = v.store.Clock(ctx, &app, calendar.DateOf(v.now()))
+		}
+		fyne.Do(func() {
+			if err != nil {
+				v.msg.SetText(data.ErrorMessage(err))
+				return
+			}
+			v.show(app, r)
+			if v.onDone != nil {
+				v.onDone()
+			}
+		})
+	})
+}

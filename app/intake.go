@@ -1,0 +1,388 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/pinyin"
+)
+
+// intakeStore is what the intake form needs.
+type intakeStore interface {
+	Items(ctx context.Context) ([]data.ServiceItem, error)
+	ApplicantByCode(ctx context.Context, code string) (data.Applicant, error)
+	Register(ctx context.Context, clerkID int64, in data.Intake) (data.Application, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+}
+
+// itemEntry is a catalogue item with what the picker searches in.
+type itemEntry struct {
+	item     data.ServiceItem
+	initials string
+}
+
+var applicantKinds = []struct {
+	kind  data.ApplicantKind
+	label string
+}{
+	{data.ApplicantEnterprise, "企业"},
+	{data.ApplicantIndividual, "个人"},
+	{data.ApplicantOrganisation, "其他组织"},
+}
+
+// intakeScreen is 受理登记: the form a clerk fills at the counter, in the
+// order of the paper form.
+type intakeScreen struct {
+	store    intakeStore
+	bg       *worker
+	session  func() data.User
+	now      func() time.Time
+	onSaved  func(data.Application)
+	focus    func(fyne.Focusable) // moves the keyboard focus; set by the window
+	items    []itemEntry
+	matches  []int // indexes into items
+	selected int   // index into items, -1 for none
+
+	search    *widget.Entry
+	matchList *widget.List
+	itemInfo  *widget.Label
+	kind      *widget.RadioGroup
+	code      *widget.Entry
+	codeNote  *widget.Label
+	name      *widget.Entry
+	contact   *widget.Entry
+	phone     *widget.Entry
+	address   *widget.Entry
+	materials *widget.CheckGroup
+	reason    *widget.Entry
+	accept    *widget.Button
+	notify    *widget.Button
+	refuse    *widget.Button
+	result    *widget.Label
+	filled    string // the code whose applicant was last filled in
+}
+
+func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
+	f := &intakeScreen{store: s, session: session, now: time.Now, selected: -1}
+	f.search = widget.NewEntry()
+	f.search.SetPlaceHolder("事项名称、编码或拼音首字母（如 spjy）")
+	f.search.OnChanged = f.onSearch
+	f.search.OnSubmitted = func(string) {
+		if len(f.matches) > 0 {
+			f.choose(f.matches[0])
+		}
+	}
+	f.matchList = widget.NewList(
+		func() int { return len(f.matches) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("工业企业技术改造项目备案")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			it := f.items[f.matches[id]].item
+			o.(*widget.Label).SetText(fmt.Sprintf("%s　%s · %s", it.Name, it.Department, it.Kind.Label()))
+		})
+	f.matchList.OnSelected = func(id widget.ListItemID) {
+		if id < len(f.matches) {
+			f.choose(f.matches[id])
+		}
+	}
+	f.itemInfo = widget.NewLabel("尚未选择事项")
+	f.itemInfo.Wrapping = fyne.TextWrapWord
+	labels := make([]string, len(applicantKinds))
+	for i, k := range applicantKinds {
+		labels[i] = k.label
+	}
+	f.kind = widget.NewRadioGroup(labels, func(string) { f.onCode(f.code.Text) })
+	f.kind.Horizontal = true
+	f.kind.Required = true
+	f.code = widget.NewEntry()
+	f.code.OnChanged = f.onCode
+	f.codeNote = widget.NewLabel("")
+	f.name = widget.NewEntry()
+	f.contact = widget.NewEntry()
+	f.phone = widget.NewEntry()
+	f.address = widget.NewEntry()
+	for _, e := range []*widget.Entry{f.code, f.name, f.contact, f.phone, f.address} {
+		e.OnSubmitted = func(string) { f.submit(data.DecideAccept) }
+	}
+	f.materials = widget.NewCheckGroup(nil, nil)
+	f.reason = widget.NewEntry()
+	f.reason.SetPlaceHolder("不予受理的理由（不予受理时必填）")
+	f.accept = widget.NewButton("受理（Enter）", func() { f.submit(data.DecideAccept) })
+	f.accept.Importance = widget.HighImportance
+	f.notify = widget.NewButton("一次性告知补正", func() { f.submit(data.DecideSupplement) })
+	f.refuse = widget.NewButton("不予受理", func() { f.submit(data.DecideRefuse) })
+	f.result = widget.NewLabel("")
+	f.result.Wrapping = fyne.TextWrapWord
+	f.clear()
+	return f
+}
+
+func (f *intakeScreen) content() fyne.CanvasObject {
+	listHeight := canvas.NewRectangle(nil)
+	listHeight.SetMinSize(fyne.NewSize(0, 150))
+	left := container.NewBorder(
+		container.NewVBox(bold("办理事项"), f.search, container.NewStack(listHeight, f.matchList), f.itemInfo,
+			bold("收到的材料（未勾选的即为需补正的材料）")),
+		nil, nil, nil, container.NewVScroll(f.materials))
+	form := widget.NewForm(
+		widget.NewFormItem("申请人类型", f.kind),
+		widget.NewFormItem("证件号码", container.NewBorder(nil, f.codeNote, nil, nil, f.code)),
+		widget.NewFormItem("申请人名称", f.name),
+		widget.NewFormItem("联系人", f.contact),
+		widget.NewFormItem("联系电话", f.phone),
+		widget.NewFormItem("地址", f.address),
+		widget.NewFormItem("理由", f.reason),
+	)
+	buttons := container.NewHBox(f.accept, f.notify, f.refuse, widget.NewButton("清空（Esc）", f.clear))
+	right := container.NewVBox(bold("申请人"), form, buttons, f.result)
+	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
+	split.Offset = 0.45
+	return split
+}
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// load reads the catalogue in the background.
+func (f *intakeScreen) load() {
+	f.bg.run(func() {
+		items, err := f.store.Items(context.Background())
+		entries := make([]itemEntry, len(items))
+		for i, it := range items {
+			entries[i] = itemEntry{item: it, initials: pinyin.Initials(it.Name)}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				f.result.SetText("读取事项目录失败：" + data.ErrorMessage(err))
+				return
+			}
+			f.items = entries
+			f.onSearch(f.search.Text)
+		})
+	})
+}
+
+// matchItems returns the items whose name, code or pinyin initials contain q.
+func matchItems(items []itemEntry, q string) []int {
+	q = strings.ToLower(strings.TrimSpace(q))
+	var out []int
+	for i, e := range items {
+		if q == "" || strings.Contains(e.item.Name, q) || strings.Contains(strings.ToLower(e.item.Code), q) || strings.Contains(e.initials, q) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (f *intakeScreen) onSearch(q string) {
+	f.matches = matchItems(f.items, q)
+	f.matchList.UnselectAll()
+	f.matchList.Refresh()
+}
+
+func (f *intakeScreen) choose(i int) {
+	f.selected = i
+	it := f.items[i].item
+	f.itemInfo.SetText(fmt.Sprintf("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日", it.Name, it.Code, it.Department, it.Kind.Label(), it.Promised, it.Statutory))
+	f.materials.Options = it.Materials
+	f.materials.SetSelected(append([]string(nil), it.Materials...))
+	f.materials.Refresh()
+	if f.kind.Selected == "" {
+		f.kind.SetSelected(applicantKinds[0].label)
+	}
+	if f.focus != nil {
+		f.focus(f.code) // the next field on the paper form
+	}
+}
+
+func (f *intakeScreen) applicantKind() data.ApplicantKind {
+	for _, k := range applicantKinds {
+		if k.label == f.kind.Selected {
+			return k.kind
+		}
+	}
+	return ""
+}
+
+// onCode checks the identifier as it is typed and, once it is valid, looks
+// up an earlier applicant to fill in the rest.
+func (f *intakeScreen) onCode(text string) {
+	if strings.TrimSpace(text) == "" {
+		f.codeNote.SetText("")
+		return
+	}
+	var (
+		code string
+		err  error
+	)
+	if f.applicantKind() == data.ApplicantIndividual {
+		code, err = data.ValidateIDNumber(text, f.now())
+	} else {
+		code, err = data.ValidateCreditCode(text)
+	}
+	if err != nil {
+		f.codeNote.Importance = widget.DangerImportance
+		f.codeNote.SetText(data.ErrorMessage(err))
+		return
+	}
+	f.codeNote.Importance = widget.SuccessImportance
+	f.codeNote.SetText("✓ 号码有效")
+	if code == f.filled {
+		return
+	}
+	f.bg.run(func() {
+		a, err := f.store.ApplicantByCode(context.Background(), code)
+		if err != nil {
+			return // a new applicant: nothing to fill
+		}
+		fyne.Do(func() { f.fill(code, a) })
+	})
+}
+
+// fill puts an earlier applicant's details into the fields the clerk has
+// not typed into.
+func (f *intakeScreen) fill(code string, a data.Applicant) {
+	f.filled = code
+	for _, p := range []struct {
+		e *widget.Entry
+		v string
+	}{{f.name, a.Name}, {f.contact, a.Contact}, {f.phone, a.Phone}, {f.address, a.Address}} {
+		if p.e.Text == "" {
+			p.e.SetText(p.v)
+		}
+	}
+	f.codeNote.SetText("✓ 号码有效，已填入上次登记的申请人信息")
+}
+
+// clear empties the form for the next applicant (Esc, Ctrl+N).
+func (f *intakeScreen) clear() {
+	f.selected = -1
+	f.filled = ""
+	for _, e := range []*widget.Entry{f.search, f.code, f.name, f.contact, f.phone, f.address, f.reason} {
+		e.SetText("")
+	}
+	f.codeNote.SetText("")
+	f.itemInfo.SetText("尚未选择事项")
+	f.materials.Options = nil
+	f.materials.Selected = nil
+	f.materials.Refresh()
+	f.kind.SetSelected(applicantKinds[0].label)
+}
+
+// intake builds the registration from the form.
+func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
+	if f.selected < 0 {
+		return data.Intake{}, data.Errorf(data.EINVALID, "办理事项：请先选择事项")
+	}
+	it := f.items[f.selected].item
+	in := data.Intake{
+		ItemID: it.ID, WindowID: f.session().WindowID, Decision: d, Materials: f.materials.Selected,
+		Applicant: data.Applicant{Kind: f.applicantKind(), IDCode: f.code.Text, Name: strings.TrimSpace(f.name.Text),
+			Contact: strings.TrimSpace(f.contact.Text), Phone: strings.TrimSpace(f.phone.Text), Address: strings.TrimSpace(f.address.Text)},
+	}
+	if in.WindowID == 0 {
+		return in, data.Errorf(data.EFORBIDDEN, "当前用户未分配窗口，不能登记办件")
+	}
+	received := map[string]bool{}
+	for _, m := range f.materials.Selected {
+		received[m] = true
+	}
+	for _, m := range it.Materials {
+		if !received[m] {
+			in.Missing = append(in.Missing, m)
+		}
+	}
+	switch d {
+	case data.DecideAccept:
+		if len(in.Missing) > 0 {
+			return in, data.Errorf(data.EINVALID, "材料：缺少 %s，应一次性告知补正，不能受理", strings.Join(in.Missing, "、"))
+		}
+	case data.DecideSupplement:
+		if len(in.Missing) == 0 {
+			return in, data.Errorf(data.EINVALID, "材料：材料已齐全，无需补正；请取消勾选缺少的材料")
+		}
+	case data.DecideRefuse:
+		in.Reason = strings.TrimSpace(f.reason.Text)
+		if in.Reason == "" {
+			return in, data.Errorf(data.EINVALID, "理由：不予受理须写明理由")
+		}
+	}
+	return in, nil
+}
+
+// submit registers the case in the background and reports the result.
+func (f *intakeScreen) submit(d data.Decision) {
+	in, err := f.intake(d)
+	if err != nil {
+		f.showError(err)
+		return
+	}
+	clerk := f.session().ID
+	f.setBusy(true)
+	f.bg.run(func() {
+		ctx := context.Background()
+		app, err := f.store.Register(ctx, clerk, in)
+		var r clock.Result
+		if err == nil {
+			r, err = f.store.Clock(ctx, &app, calendar.DateOf(f.now()))
+		}
+		fyne.Do(func() {
+			f.setBusy(false)
+			if err != nil {
+				f.showError(err)
+				return
+			}
+			f.clear()
+			f.result.Importance = widget.SuccessImportance
+			f.result.SetText(savedMessage(app, r))
+			if f.onSaved != nil {
+				f.onSaved(app)
+			}
+			if f.focus != nil {
+				f.focus(f.search)
+			}
+		})
+	})
+}
+
+func savedMessage(app data.Application, r clock.Result) string {
+	switch app.Status {
+	case data.StatusAccepted:
+		return fmt.Sprintf("已受理。办件编号 %s\n承诺办结日期 %s（%d 个工作日），法定期限 %s（%d 个工作日）",
+			app.Number, r.Promised.Due, r.Promised.Limit, r.Statutory.Due, r.Statutory.Limit)
+	case data.StatusSupplement:
+		return fmt.Sprintf("已一次性告知补正。办件编号 %s\n需补正：%s", app.Number, strings.Join(app.Events[len(app.Events)-1].Data.Missing, "、"))
+	case data.StatusRefused:
+		return fmt.Sprintf("已登记为不予受理。办件编号 %s", app.Number)
+	}
+	return "已登记。办件编号 " + app.Number
+}
+
+func (f *intakeScreen) showError(err error) {
+	f.result.Importance = widget.DangerImportance
+	f.result.SetText(data.ErrorMessage(err))
+}
+
+func (f *intakeScreen) setBusy(busy bool) {
+	for _, b := range []*widget.Button{f.accept, f.notify, f.refuse} {
+		if busy {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}

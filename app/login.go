@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// loginStore is what the login screen needs.
+type loginStore interface {
+	Users(ctx context.Context) ([]data.User, error)
+	Login(ctx context.Context, login, pin string) (data.User, error)
+}
+
+// loginScreen lets a clerk pick their name and enter their PIN.
+type loginScreen struct {
+	store   loginStore
+	bg      *worker
+	onLogin func(data.User)
+
+	users  []data.User
+	user   *widget.Select
+	pin    *widget.Entry
+	button *widget.Button
+	msg    *widget.Label
+}
+
+func newLoginScreen(s loginStore, onLogin func(data.User)) *loginScreen {
+	l := &loginScreen{store: s, onLogin: onLogin}
+	l.user = widget.NewSelect(nil, func(string) { l.msg.SetText("") })
+	l.user.PlaceHolder = "选择经办人"
+	l.pin = widget.NewPasswordEntry()
+	l.pin.SetPlaceHolder("PIN")
+	l.pin.OnSubmitted = func(string) { l.submit() }
+	l.button = widget.NewButton("登录", l.submit)
+	l.button.Importance = widget.HighImportance
+	l.msg = widget.NewLabel("")
+	l.msg.Importance = widget.DangerImportance
+	l.msg.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (l *loginScreen) content() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("一窗通 · 窗口登录", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	form := widget.NewForm(widget.NewFormItem("经办人", l.user), widget.NewFormItem("PIN", l.pin))
+	box := container.NewVBox(title, form, l.button, l.msg)
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 260), box))
+}
+
+// load fills the user list in the background.
+func (l *loginScreen) load() {
+	l.bg.run(func() {
+		users, err := l.store.Users(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				l.msg.SetText("读取用户失败：" + data.ErrorMessage(err))
+				return
+			}
+			l.users = users
+			opts := make([]string, len(users))
+			for i, u := range users {
+				opts[i] = userLabel(u)
+			}
+			l.user.SetOptions(opts)
+		})
+	})
+}
+
+func userLabel(u data.User) string {
+	return fmt.Sprintf("%s（%s，%s）", u.Name, u.Login, roleLabel(u.Role))
+}
+
+func roleLabel(r data.Role) string {
+	switch r {
+	case data.RoleClerk:
+		return "窗口人员"
+	case data.RoleSupervisor:
+		return "督查"
+	case data.RoleAdmin:
+		return "管理员"
+	}
+	return string(r)
+}
+
+func (l *loginScreen) submit() {
+	i := l.user.SelectedIndex()
+	if i < 0 || i >= len(l.users) {
+		l.msg.SetText("请先选择经办人")
+		return
+	}
+	login, pin := l.users[i].Login, l.pin.Text
+	l.button.Disable()
+	l.bg.run(func() {
+		u, err := l.store.Login(context.Background(), login, pin)
+		fyne.Do(func() {
+			l.button.Enable()
+			l.pin.SetText("")
+			if err != nil {
+				l.msg.SetText(data.ErrorMessage(err))
+				return
+			}
+			l.onLogin(u)
+		})
+	})
+}
