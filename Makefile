@@ -4,8 +4,10 @@ GO ?= go
 TAGS := -tags migrated_fynedo
 BIN := bin/onewindow
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
+# What the tests use besides: a virtual display for the smoke test.
+TEST_PACKAGES := xvfb
 
-.PHONY: run build test bench fuzz deps vet clean
+.PHONY: run build test bench fuzz deps test-deps apt vet clean
 
 run: deps build
 	./$(BIN)
@@ -16,7 +18,13 @@ build: deps
 # deps installs the Debian packages Fyne needs to build, with sudo when not
 # root, and only those that are missing.
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_PACKAGES)"
+
+apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "安装缺少的系统软件包：$$missing"; \
 		sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
@@ -29,7 +37,7 @@ vet: deps
 
 # test: formatting, vet, every test (fuzz seeds included), the race detector
 # on the store, and a build of the real binary.
-test: deps vet
+test: deps test-deps vet
 	$(GO) test $(TAGS) ./...
 	$(GO) test $(TAGS) -race ./data/... ./app
 	$(GO) build $(TAGS) -o $(BIN) .

@@ -72,10 +72,11 @@ func statusLabels() []string {
 func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l := &caseListScreen{store: s, now: time.Now, onOpen: onOpen, filter: data.CaseFilter{Limit: pageSize}}
 	l.search = widget.NewEntry()
-	l.search.SetPlaceHolder("编号、申请人名称或证件号码（Ctrl+F）")
+	l.search.SetPlaceHolder("编号/申请人/证件号")
 	l.search.OnSubmitted = func(string) { l.apply() }
 	l.status = widget.NewSelect(statusOptions, func(string) { l.apply() })
 	l.window = widget.NewSelect([]string{"全部窗口"}, func(string) { l.apply() })
+	l.window.PlaceHolder = "全部窗口"
 	l.from = widget.NewEntry()
 	l.from.SetPlaceHolder("收件起 YYYY-MM-DD")
 	l.from.OnSubmitted = func(string) { l.apply() }
@@ -97,7 +98,7 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 			o.(*widget.Label).SetText(listHeaders[id.Col])
 		}
 	}
-	for col, w := range []float32{44, 44, 180, 150, 150, 50, 70, 92, 46} {
+	for col, w := range []float32{44, 44, 180, 140, 150, 50, 82, 92, 46} {
 		l.table.SetColumnWidth(col, w)
 	}
 	l.table.OnSelected = func(id widget.TableCellID) {
