@@ -39,6 +39,7 @@ type GUI func(s *data.Store) error
 
 type env struct {
 	ctx    context.Context
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
@@ -56,14 +57,15 @@ func commands() []command {
 		{"cases", "输出办件及其计时（--json 每行一个 JSON 对象）", runCases},
 		{"verify", "检查数据库完整性和审计链", runVerify},
 		{"calendar", "节假日日历：show 显示，import 导入新年度安排", runCalendar},
+		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
 	}
 }
 
 // Main runs the command line and returns the exit code. With no
 // subcommand it opens the GUI on the database.
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer, gui GUI) int {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, now: time.Now}
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, gui GUI) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands() {
 			if c.name == args[0] {

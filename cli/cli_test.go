@@ -17,9 +17,13 @@ import (
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
+	return runIn(t, "", args...)
+}
+
+func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, &out, &errb, func(*data.Store) error {
+	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(*data.Store) error {
 		t.Fatal("the GUI must not start for a subcommand")
 		return nil
 	})
@@ -146,12 +150,30 @@ func TestCalendarImport(t *testing.T) {
 func TestGUIGetsTheStore(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	var got string
-	code := cli.Main(context.Background(), []string{"--db", db}, &bytes.Buffer{}, &bytes.Buffer{}, func(s *data.Store) error {
+	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(s *data.Store) error {
 		site, err := s.Site(context.Background())
 		got = site.Name
 		return err
 	})
 	if code != 0 || got != "示例县行政服务中心" {
 		t.Errorf("GUI start: %d %q", code, got)
+	}
+}
+
+func TestSetPIN(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, out, errs := runIn(t, "2468\n", "pin", "--db", db, "--user", "zhangli"); code != 0 || !strings.Contains(out, "zhangli") {
+		t.Fatalf("pin: %d %s %s", code, out, errs)
+	}
+	s, err := data.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Login(context.Background(), "zhangli", "2468"); err != nil {
+		t.Errorf("new PIN: %v", err)
+	}
+	if code, _, errs := runIn(t, "12\n", "pin", "--db", db, "--user", "zhangli"); code != cli.ExitError || !strings.Contains(errs, "4 到 8 位") {
+		t.Errorf("short PIN: %d %s", code, errs)
 	}
 }

@@ -232,3 +232,29 @@ func validStatus(s data.Status) bool {
 	}
 	return false
 }
+
+func runPIN(e *env, args []string) error {
+	fs := flag.NewFlagSet("pin", flag.ContinueOnError)
+	db := dbFlag(fs)
+	login := fs.String("user", "", "用户的登录名")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	if *login == "" {
+		return usageError{fmt.Errorf("--user 不能为空")}
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return data.Errorf(data.EINVALID, "PIN：请从标准输入提供新的 PIN")
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.SetPIN(e.ctx, "admin", *login, strings.TrimSpace(line)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已为 %s 设置新的 PIN\n", *login)
+	return nil
+}

@@ -136,7 +136,7 @@ type CaseFilter struct {
 // caller can read each case's clock.
 func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]Application, error) {
 	where, args := f.sql()
-	order := "a.received_at DESC, a.id DESC"
+	order := "a.id DESC" // newest first: ids grow with registration
 	switch f.Order {
 	case "due":
 		order = "a.due_promised IS NULL, a.due_promised, a.id"

@@ -25,20 +25,6 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// driverName is mattn/go-sqlite3 with the per-connection settings that the
-// DSN cannot carry.
-const driverName = "sqlite3_onewindow"
-
-func init() {
-	sql.Register(driverName, &sqlite3.SQLiteDriver{
-		ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			// Reads through a memory map instead of a system call per page.
-			_, err := c.Exec("PRAGMA mmap_size = 1073741824", nil)
-			return err
-		},
-	})
-}
-
 // Store is the SQLite store and the services on it. It is safe for use by
 // several goroutines.
 type Store struct {
@@ -72,7 +58,7 @@ func Open(path string) (*Store, error) {
 	q.Set("_stmt_cache_size", "64") // re-use prepared statements across calls
 	q.Set("_cache_size", "-65536")  // 64 MiB of page cache: a million-case file stays fast
 	dsn := "file:" + path + "?" + q.Encode()
-	db, err := sql.Open(driverName, dsn)
+	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
