@@ -17,6 +17,7 @@ import (
 // listStore is what the case list reads.
 type listStore interface {
 	Windows(ctx context.Context) ([]data.Window, error)
+	Items(ctx context.Context) ([]data.ServiceItem, error)
 	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
 	CountCases(ctx context.Context, f data.CaseFilter) (int, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
@@ -43,6 +44,7 @@ type caseListScreen struct {
 	onOpen func(number string)
 
 	windows []data.Window
+	items   []data.ServiceItem
 	filter  data.CaseFilter
 	total   int
 	rows    []listRow
@@ -51,6 +53,8 @@ type caseListScreen struct {
 	search  *widget.Entry
 	status  *widget.Select
 	window  *widget.Select
+	item    *widget.Select
+	warned  *widget.Check
 	from    *widget.Entry
 	to      *widget.Entry
 	table   *widget.Table
@@ -77,6 +81,9 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l.status = widget.NewSelect(statusOptions, func(string) { l.apply() })
 	l.window = widget.NewSelect([]string{"全部窗口"}, func(string) { l.apply() })
 	l.window.PlaceHolder = "全部窗口"
+	l.item = widget.NewSelect([]string{"全部事项"}, func(string) { l.apply() })
+	l.item.PlaceHolder = "全部事项"
+	l.warned = widget.NewCheck("只看黄灯、红灯", func(bool) { l.apply() })
 	l.from = widget.NewEntry()
 	l.from.SetPlaceHolder("收件起 YYYY-MM-DD")
 	l.from.OnSubmitted = func(string) { l.apply() }
@@ -115,7 +122,9 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 }
 
 func (l *caseListScreen) content() fyne.CanvasObject {
-	filters := container.NewGridWithColumns(5, l.search, l.status, l.window, l.from, l.to)
+	filters := container.NewVBox(
+		container.NewGridWithColumns(3, l.search, l.status, l.window),
+		container.NewGridWithColumns(4, l.item, l.from, l.to, l.warned))
 	footer := container.NewBorder(nil, nil, nil, container.NewHBox(l.prev, l.next), l.summary)
 	return container.NewBorder(filters, footer, nil, nil, l.table)
 }
@@ -124,7 +133,16 @@ func (l *caseListScreen) content() fyne.CanvasObject {
 func (l *caseListScreen) load() {
 	l.bg.run(func() {
 		wins, err := l.store.Windows(context.Background())
+		items, ierr := l.store.Items(context.Background())
 		fyne.Do(func() {
+			if ierr == nil {
+				l.items = items
+				opts := []string{"全部事项"}
+				for _, it := range items {
+					opts = append(opts, it.Name)
+				}
+				l.item.SetOptions(opts)
+			}
 			if err == nil {
 				l.windows = wins
 				opts := []string{"全部窗口"}
@@ -149,6 +167,12 @@ func (l *caseListScreen) apply() {
 	}
 	if i := l.window.SelectedIndex(); i >= 1 && i-1 < len(l.windows) {
 		f.WindowID = l.windows[i-1].ID
+	}
+	if i := l.item.SelectedIndex(); i >= 1 && i-1 < len(l.items) {
+		f.ItemID = l.items[i-1].ID
+	}
+	if l.warned.Checked {
+		f.WarningsAt = calendar.DateOf(l.now())
 	}
 	for _, p := range []struct {
 		e *widget.Entry

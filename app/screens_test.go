@@ -160,6 +160,26 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 		}
 	}
 	l.window.SetSelectedIndex(0) // 全部窗口
+	l.status.SetSelectedIndex(1) // 未办结
+	l.warned.SetChecked(true)
+	waitFor(t, "yellow and red cases", func() bool { return strings.HasPrefix(l.summary.Text, "共") })
+	if l.total == 0 || l.total >= open {
+		t.Errorf("yellow/red filter: %d of %d open cases", l.total, open)
+	}
+	for _, r := range l.rows {
+		if r.promised == clock.Green && r.statute == clock.Green {
+			t.Fatalf("%s is green under the yellow/red filter", r.number)
+		}
+	}
+	l.warned.SetChecked(false)
+	l.item.SetSelected("食品经营许可")
+	waitFor(t, "one item", func() bool { return strings.HasPrefix(l.summary.Text, "共") })
+	for _, r := range l.rows {
+		if r.cells[4] != "食品经营许可" {
+			t.Fatalf("item filter let through %s", r.cells[4])
+		}
+	}
+	l.item.SetSelectedIndex(0)
 	l.status.SetSelected(data.StatusPaused.Label())
 	waitFor(t, "paused cases", func() bool {
 		return strings.HasPrefix(l.summary.Text, "共") && len(l.rows) > 0 && l.rows[0].cells[6] == "暂停计时"

@@ -197,5 +197,5 @@ func (s *Store) calendarChanged(ctx context.Context, tx *sql.Tx) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return s.refreshOpen(ctx, tx, cal)
+	return s.refreshOpen(ctx, tx, cal, s.Threshold(ctx))
 }

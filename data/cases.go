@@ -55,6 +55,7 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Applica
 	if err != nil {
 		return app, err
 	}
+	threshold := s.Threshold(ctx)
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		login, err := userLogin(tx, clerkID)
 		if err != nil {
@@ -71,7 +72,7 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Applica
 		if err != nil {
 			return err
 		}
-		app, err = s.insertCase(tx, cal, site, it, in, clerkID, now, second)
+		app, err = s.insertCase(tx, cal, threshold, site, it, in, clerkID, now, second)
 		if err != nil {
 			return err
 		}
@@ -108,7 +109,7 @@ func intakeEvent(in Intake) (*Event, error) {
 // insertCase writes applicant, number, case, its first events and the clock
 // cache inside tx. The demo generator calls it too, so generated cases are
 // stored exactly as registered ones.
-func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, site string, it ServiceItem, in Intake, clerkID int64, now time.Time, second *Event) (Application, error) {
+func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64, site string, it ServiceItem, in Intake, clerkID int64, now time.Time, second *Event) (Application, error) {
 	app := Application{SiteCode: site, Item: it, Applicant: in.Applicant, WindowID: in.WindowID, ClerkID: clerkID, ReceivedAt: now, Status: StatusReceived}
 	a := &app.Applicant
 	if err := saveApplicant(tx, a, now); err != nil {
@@ -136,7 +137,7 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, site string, it S
 			return app, err
 		}
 	}
-	return app, cacheClock(tx, cal, &app, now)
+	return app, cacheClock(tx, cal, &app, now, threshold)
 }
 
 // saveApplicant finds the applicant by code, creating it or bringing its
@@ -228,18 +229,34 @@ func appendEvent(tx *sql.Tx, app *Application, e Event) error {
 // cacheClock stores the status and the clock's dates of app (see the
 // applications table). Due dates of a paused case are stored as if it
 // resumed on the day of the event; readers recompute from the events.
-func cacheClock(tx *sql.Tx, cal *calendar.Calendar, app *Application, now time.Time) error {
-	r := clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(now), 0)
-	var start, dueP, dueS, closed any
-	if r.Started {
-		start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
-	}
-	if !app.Status.Open() {
-		closed = r.End.String()
-	}
-	_, err := tx.Exec(`UPDATE applications SET status = ?, start_date = ?, due_promised = ?, due_statutory = ?, closed_date = ?
-		WHERE id = ?`, app.Status, start, dueP, dueS, closed, app.ID)
+func cacheClock(tx *sql.Tx, cal *calendar.Calendar, app *Application, now time.Time, threshold float64) error {
+	r := clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(now), threshold)
+	c := cachedClock(app.Status, r)
+	_, err := tx.Exec(`UPDATE applications SET status = ?, start_date = ?, due_promised = ?, due_statutory = ?, closed_date = ?,
+		yellow_promised = ?, yellow_statutory = ? WHERE id = ?`, app.Status, c[0], c[1], c[2], c[3], c[4], c[5], app.ID)
 	return err
+}
+
+// cachedClock is what the applications table keeps of a clock reading:
+// start, promised and statutory due dates, closed date, and the dates the
+// case turns yellow against each limit (NULL where there is none).
+func cachedClock(status Status, r clock.Result) [6]any {
+	var c [6]any
+	if r.Started {
+		c[0], c[1], c[2] = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
+	}
+	if !status.Open() {
+		c[3] = r.End.String()
+	}
+	if r.Open {
+		if d := r.Promised.YellowFrom; d != 0 {
+			c[4] = d.String()
+		}
+		if d := r.Statutory.YellowFrom; d != 0 {
+			c[5] = d.String()
+		}
+	}
+	return c
 }
 
 // Record appends one event to the case with number, checked against the
@@ -258,6 +275,7 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 	if err != nil {
 		return app, err
 	}
+	threshold := s.Threshold(ctx)
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		login, err := userLogin(tx, actorID)
 		if err != nil {
@@ -275,7 +293,7 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 		if err := appendEvent(tx, &app, e); err != nil {
 			return err
 		}
-		if err := cacheClock(tx, cal, &app, e.At); err != nil {
+		if err := cacheClock(tx, cal, &app, e.At, threshold); err != nil {
 			return err
 		}
 		detail, _ := json.Marshal(e.Data)
@@ -289,7 +307,7 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 
 // refreshOpen recomputes the clock cache of every open case with cal and
 // returns how many cases' dates changed.
-func (s *Store) refreshOpen(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) (int, error) {
+func (s *Store) refreshOpen(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, threshold float64) (int, error) {
 	apps, err := queryCases(ctx, tx, "a.status IN ('received','supplement','supplied','accepted','paused')", nil, "a.id", 0, 0)
 	if err != nil {
 		return 0, err
@@ -297,19 +315,23 @@ func (s *Store) refreshOpen(ctx context.Context, tx *sql.Tx, cal *calendar.Calen
 	changed := 0
 	for i := range apps {
 		app := &apps[i]
-		var before [3]sql.NullString
-		if err := tx.QueryRow("SELECT start_date, due_promised, due_statutory FROM applications WHERE id = ?", app.ID).
-			Scan(&before[0], &before[1], &before[2]); err != nil {
+		var before [6]sql.NullString
+		if err := tx.QueryRow(`SELECT start_date, due_promised, due_statutory, closed_date, yellow_promised, yellow_statutory
+			FROM applications WHERE id = ?`, app.ID).
+			Scan(&before[0], &before[1], &before[2], &before[3], &before[4], &before[5]); err != nil {
 			return 0, err
 		}
-		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
-		if r.Started && before[0].String == r.Start.String() && before[1].String == r.Promised.Due.String() && before[2].String == r.Statutory.Due.String() {
+		last := app.Events[len(app.Events)-1].At
+		after := cachedClock(app.Status, clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(last), threshold))
+		same := true
+		for j, b := range before {
+			v, _ := after[j].(string)
+			same = same && b.Valid == (after[j] != nil) && b.String == v
+		}
+		if same {
 			continue
 		}
-		if !r.Started && !before[0].Valid {
-			continue
-		}
-		if err := cacheClock(tx, cal, app, app.Events[len(app.Events)-1].At); err != nil {
+		if err := cacheClock(tx, cal, app, last, threshold); err != nil {
 			return 0, err
 		}
 		changed++

@@ -103,6 +103,7 @@ type demoGen struct {
 	cal        *calendar.Calendar
 	site       string
 	today      calendar.Date
+	threshold  float64
 	items      []ServiceItem
 	weights    []int
 	weightSum  int
@@ -130,6 +131,7 @@ func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, erro
 	}
 	g.site = site.Code
 	g.today = calendar.DateOf(s.now())
+	g.threshold = s.Threshold(ctx)
 	if g.items, err = s.Items(ctx); err != nil {
 		return nil, err
 	}

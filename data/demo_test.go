@@ -99,6 +99,37 @@ func TestDemo(t *testing.T) {
 	if red == 0 || late == 0 || deemed == 0 || onTime < 4*late {
 		t.Errorf("red open %d, on time %d, late %d, deemed accepted %d", red, onTime, late, deemed)
 	}
+	// The "only yellow and red" filter gives exactly the open cases the
+	// clock colours yellow or red today.
+	open := []data.Status{data.StatusReceived, data.StatusSupplement, data.StatusSupplied, data.StatusAccepted, data.StatusPaused}
+	want := map[string]bool{}
+	for off := 0; ; off += 500 {
+		apps, err := s.Cases(ctx, data.CaseFilter{Statuses: open, Order: "id", Limit: 500, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range apps {
+			r := clock.Compute(a.ClockEvents(), a.Item.Limits(), cal, today, 0)
+			if r.Promised.Warning == clock.Yellow || r.Promised.Warning == clock.Red || r.Statutory.Warning == clock.Yellow || r.Statutory.Warning == clock.Red {
+				want[a.Number] = true
+			}
+		}
+		if len(apps) < 500 {
+			break
+		}
+	}
+	warned, err := s.Cases(ctx, data.CaseFilter{WarningsAt: today, Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != len(want) || len(want) == 0 {
+		t.Errorf("warning filter: %d cases, the clock says %d", len(warned), len(want))
+	}
+	for _, a := range warned {
+		if !want[a.Number] {
+			t.Errorf("%s under the warning filter but green", a.Number)
+		}
+	}
 	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
 		t.Errorf("verify: %+v %v", rep, err)
 	}

@@ -70,7 +70,7 @@ type demoRows struct {
 func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 	b := &demoRows{
 		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
-			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date) VALUES`, cols: 14},
+			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date, yellow_promised, yellow_statutory) VALUES`, cols: 16},
 		events: &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
 		seq:    map[calendar.Date]int{},
 		n:      n,
@@ -83,18 +83,13 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 		id := int64(i + 1)
 		day := calendar.DateOf(app.ReceivedAt)
 		b.seq[day] = g.seq[day]
-		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), 0)
-		var start, dueP, dueS, closed any
-		if r.Started {
-			start, dueP, dueS = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
-		}
-		if !app.Status.Open() {
-			closed = r.End.String()
-		} else {
+		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), g.threshold)
+		if app.Status.Open() {
 			b.stats.open++
 		}
+		c := cachedClock(app.Status, r)
 		b.apps.add(id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
-			fmtTime(app.ReceivedAt), day.String(), string(app.Status), start, dueP, dueS, closed)
+			fmtTime(app.ReceivedAt), day.String(), string(app.Status), c[0], c[1], c[2], c[3], c[4], c[5])
 		for _, e := range app.Events {
 			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
 		}

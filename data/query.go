@@ -128,8 +128,11 @@ type CaseFilter struct {
 	Order    string        // "due" (promised due date, soonest first), "id" (oldest first) or "" (newest first)
 	AfterID  int64         // with Order "id": only cases after this id (keyset paging)
 	Search   string        // number prefix, credit code / ID prefix, or part of the applicant's name
-	Limit    int           // page size; 0 = 50
-	Offset   int
+	// WarningsAt, when set, keeps only open cases that are yellow or red on
+	// that date against the promised or the statutory limit.
+	WarningsAt calendar.Date
+	Limit      int // page size; 0 = 50
+	Offset     int
 }
 
 // Cases returns one page of cases matching f, with their events so that the
@@ -184,6 +187,12 @@ func (f CaseFilter) sql() (string, []any) {
 	}
 	if f.To != 0 {
 		conds, args = append(conds, "a.received_date <= ?"), append(args, f.To.String())
+	}
+	if f.WarningsAt != 0 {
+		d := f.WarningsAt.String()
+		conds = append(conds, "a.status IN ('received','supplement','supplied','accepted','paused')",
+			"(a.yellow_promised <= ? OR a.yellow_statutory <= ?)")
+		args = append(args, d, d)
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		esc := likeEscaper.Replace(q)

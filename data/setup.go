@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 
 	"github.com/onewindow/onewindow/data/calendar"
 )
@@ -38,8 +40,37 @@ func (s *Store) prepare(ctx context.Context, d Defaults, site *Site) error {
 			return err
 		}
 	}
-	_, err = s.EnsureNational(ctx, d.National)
-	return err
+	if _, err = s.EnsureNational(ctx, d.National); err != nil {
+		return err
+	}
+	return s.refreshCacheVersion(ctx)
+}
+
+// clockCacheVersion changes whenever the cached clock columns gain a field
+// or change meaning; a file with an older version has its open cases
+// recomputed once when it is opened.
+const clockCacheVersion = "3"
+
+func (s *Store) refreshCacheVersion(ctx context.Context) error {
+	v, err := s.setting(ctx, "clock_cache", "")
+	if err != nil || v == clockCacheVersion {
+		return err
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	threshold := s.Threshold(ctx)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		n, err := s.refreshOpen(ctx, tx, cal, threshold)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec("INSERT OR REPLACE INTO settings (key, value) VALUES ('clock_cache', ?)", clockCacheVersion); err != nil {
+			return err
+		}
+		return s.audit(tx, "system", "cache.refresh", "applications", fmt.Sprintf(`{"version":%q,"cases_changed":%d}`, clockCacheVersion, n))
+	})
 }
 
 // CreateSite makes a new database at path for site, with the catalogue's

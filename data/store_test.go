@@ -616,3 +616,34 @@ func TestCaseSearch(t *testing.T) {
 		}
 	}
 }
+
+// A file whose clock cache is older than the program's is refreshed once
+// when it is opened.
+func TestClockCacheRefreshOnOpen(t *testing.T) {
+	s, c := MustOpen(t)
+	f := load(t, s)
+	c.Set("2026-03-02 09:00")
+	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, s)
+	if _, err := db.Exec("UPDATE applications SET yellow_promised = NULL, due_promised = NULL; DELETE FROM settings WHERE key = 'clock_cache'"); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	s.Close()
+	s2, err := data.OpenDefault(ctx, path, defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var yellow, due string
+	if err := db.QueryRow("SELECT yellow_promised, due_promised FROM applications WHERE number = ?", app.Number).Scan(&yellow, &due); err != nil {
+		t.Fatalf("cache not refreshed: %v", err)
+	}
+	// 食品经营许可, promised 10 from 03-02: yellow at 8 used days (03-12), due 03-16.
+	if yellow != "2026-03-12" || due != "2026-03-16" {
+		t.Errorf("refreshed cache: yellow %s due %s", yellow, due)
+	}
+}

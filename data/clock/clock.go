@@ -6,6 +6,7 @@
 package clock
 
 import (
+	"math"
 	"sort"
 	"time"
 
@@ -69,6 +70,10 @@ type Track struct {
 	Remaining int           // Limit − Used; negative when overdue
 	OnTime    *bool         // completed cases only
 	Warning   Warning       // open cases only; empty otherwise
+	// YellowFrom is the first date on which an open case shows yellow (or
+	// red) against this limit while nothing else happens to it; a paused
+	// case keeps the colour it had when paused (0: it stays green).
+	YellowFrom calendar.Date
 }
 
 // Result is everything the clock says about one case.
@@ -190,6 +195,15 @@ func track(cal *calendar.Calendar, r Result, limit, used int, pauses []interval,
 			t.Warning = Yellow
 		default:
 			t.Warning = Green
+		}
+		switch {
+		case r.Paused && t.Warning != Green:
+			t.YellowFrom = today
+		case r.Paused:
+		default:
+			// Yellow once used ≥ ⌈threshold·N⌉ or used ≥ N−1 (≤ 1 day left).
+			k := min(int(math.Ceil(threshold*float64(t.Limit)-1e-9)), t.Limit-1)
+			t.YellowFrom = due(cal, r.Start, k, pauses)
 		}
 	}
 	return t
