@@ -23,7 +23,7 @@ type Store interface {
 	intakeStore
 	listStore
 	caseStore
-	Site(ctx context.Context) (data.Site, error)
+	settingsStore
 }
 
 // App is the running desktop program.
@@ -41,6 +41,7 @@ type App struct {
 	list   *caseListScreen
 	home   *homeScreen
 	view   *caseView
+	sets   *settingsScreen
 	tabs   *container.AppTabs
 }
 
@@ -59,7 +60,8 @@ func New(a fyne.App, s Store) *App {
 	ui.view = newCaseView(s, ui.session, w, func() { ui.list.reload(true) })
 	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
-	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
+	ui.sets = newSettingsScreen(s, ui.session, w)
+	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())
 	w.SetMaster()
 	return ui
@@ -120,6 +122,7 @@ func (ui *App) onLogin(u data.User) {
 		container.NewTabItem("受理登记", ui.intake.content()),
 		container.NewTabItem("办件列表", ui.list.content()),
 		container.NewTabItem("事项与最近办件", ui.home.content()),
+		container.NewTabItem("设置", ui.sets.content()),
 	)
 	who := widget.NewLabel(fmt.Sprintf("%s（%s）", u.Name, roleLabel(u.Role)))
 	logout := widget.NewButton("退出登录", ui.logout)
@@ -129,6 +132,7 @@ func (ui *App) onLogin(u data.User) {
 	ui.intake.load()
 	ui.list.load()
 	ui.home.load()
+	ui.sets.load()
 	ui.win.Canvas().Focus(ui.intake.search)
 }
 

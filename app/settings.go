@@ -1,0 +1,245 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"io"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// settingsStore is what the settings screen reads and changes.
+type settingsStore interface {
+	Site(ctx context.Context) (data.Site, error)
+	Users(ctx context.Context) ([]data.User, error)
+	SetPIN(ctx context.Context, actor, login, pin string) error
+	Calendar(ctx context.Context) (*calendar.Calendar, error)
+	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (data.CalendarChange, error)
+}
+
+// settingsScreen is 设置: the site, the users and their PINs, and the
+// working-day calendar as month grids with the import of a new year.
+type settingsScreen struct {
+	store   settingsStore
+	session func() data.User
+	win     fyne.Window
+	bg      *worker
+	now     func() time.Time
+
+	site    *widget.Label
+	users   []data.User
+	userBox *fyne.Container
+	year    *widget.Select
+	months  *fyne.Container
+	calNote *widget.Label
+	cal     *calendar.Calendar
+}
+
+func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window) *settingsScreen {
+	st := &settingsScreen{store: s, session: session, win: win, now: time.Now}
+	st.site = widget.NewLabel("")
+	st.userBox = container.NewVBox()
+	this := time.Now().In(calendar.Shanghai).Year()
+	var years []string
+	for y := this - 2; y <= this+1; y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	st.year = widget.NewSelect(years, func(string) { st.drawMonths() })
+	st.year.Selected = strconv.Itoa(this)
+	st.months = container.NewGridWithColumns(4)
+	st.calNote = widget.NewLabel("")
+	st.calNote.Wrapping = fyne.TextWrapWord
+	return st
+}
+
+func (st *settingsScreen) content() fyne.CanvasObject {
+	importBtn := widget.NewButton("导入新年度节假日安排（JSON）……", st.chooseImport)
+	legend := widget.NewLabel("红色：节假日休息　蓝色：调休上班　灰色：周末")
+	calTab := container.NewBorder(
+		container.NewVBox(container.NewHBox(widget.NewLabel("年份"), st.year, importBtn), legend, st.calNote),
+		nil, nil, nil, container.NewVScroll(st.months))
+	siteTab := container.NewVBox(st.site)
+	usersTab := container.NewVScroll(st.userBox)
+	return container.NewAppTabs(
+		container.NewTabItem("工作日历", calTab),
+		container.NewTabItem("用户与 PIN", usersTab),
+		container.NewTabItem("站点", siteTab),
+	)
+}
+
+// load reads the site, the users and the calendar in the background.
+func (st *settingsScreen) load() {
+	st.bg.run(func() {
+		ctx := context.Background()
+		site, err1 := st.store.Site(ctx)
+		users, err2 := st.store.Users(ctx)
+		cal, err3 := st.store.Calendar(ctx)
+		fyne.Do(func() {
+			for _, err := range []error{err1, err2, err3} {
+				if err != nil {
+					st.calNote.SetText("读取设置失败：" + data.ErrorMessage(err))
+					return
+				}
+			}
+			st.site.SetText(fmt.Sprintf("站点编码：%s\n站点名称：%s\n站点类型：%s", site.Code, site.Name, site.Kind.Label()))
+			st.users = users
+			st.drawUsers()
+			st.cal = cal
+			st.drawMonths()
+		})
+	})
+}
+
+func (st *settingsScreen) drawUsers() {
+	admin := st.session().Role == data.RoleAdmin
+	st.userBox.Objects = nil
+	for _, u := range st.users {
+		u := u
+		b := widget.NewButton("设置 PIN", func() { st.askPIN(u) })
+		if !admin {
+			b.Disable()
+		}
+		st.userBox.Add(container.NewBorder(nil, nil, nil, b, widget.NewLabel(userLabel(u))))
+	}
+	if !admin {
+		st.userBox.Add(widget.NewLabel("只有管理员可以设置 PIN。"))
+	}
+	st.userBox.Refresh()
+}
+
+func (st *settingsScreen) askPIN(u data.User) {
+	pin := widget.NewPasswordEntry()
+	dialog.ShowForm("设置 "+u.Name+" 的 PIN", "确定", "取消", []*widget.FormItem{widget.NewFormItem("新 PIN（4–8 位数字）", pin)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		actor, p := st.session().Login, pin.Text
+		st.bg.run(func() {
+			err := st.store.SetPIN(context.Background(), actor, u.Login, p)
+			fyne.Do(func() {
+				if err != nil {
+					dialog.ShowInformation("未能设置 PIN", data.ErrorMessage(err), st.win)
+					return
+				}
+				dialog.ShowInformation("已设置", u.Name+" 的 PIN 已更新。", st.win)
+			})
+		})
+	}, st.win)
+}
+
+var (
+	holidayColour = color.NRGBA{R: 0xE5, G: 0x39, B: 0x35, A: 0xFF}
+	makeupColour  = color.NRGBA{R: 0x42, G: 0x85, B: 0xF4, A: 0xFF}
+	weekendColour = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xFF}
+)
+
+// drawMonths draws the selected year as twelve month grids.
+func (st *settingsScreen) drawMonths() {
+	if st.cal == nil {
+		return
+	}
+	year, _ := strconv.Atoi(st.year.Selected)
+	if st.cal.Knows(year) {
+		st.calNote.SetText(fmt.Sprintf("%d 年：已载入国务院节假日安排；工作日 %d 天。", year,
+			st.cal.CountWorkdays(calendar.NewDate(year, 1, 1)-1, calendar.NewDate(year, 12, 31))))
+	} else {
+		st.calNote.SetText(fmt.Sprintf("%d 年的节假日安排尚未导入：期限暂按周一至周五计算，导入后未办结办件的期限会自动重算。", year))
+	}
+	st.months.Objects = nil
+	for m := time.January; m <= time.December; m++ {
+		st.months.Add(st.month(year, m))
+	}
+	st.months.Refresh()
+}
+
+func (st *settingsScreen) month(year int, m time.Month) fyne.CanvasObject {
+	size := theme.TextSize() - 2
+	grid := container.NewGridWithColumns(7)
+	for _, w := range []string{"一", "二", "三", "四", "五", "六", "日"} {
+		t := canvas.NewText(w, weekendColour)
+		t.TextSize, t.Alignment = size, fyne.TextAlignCenter
+		grid.Add(t)
+	}
+	first := calendar.NewDate(year, m, 1)
+	for i := 0; i < (int(first.Weekday())+6)%7; i++ {
+		grid.Add(canvas.NewText("", nil))
+	}
+	for d := first; d.Time().Month() == m; d++ {
+		weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
+		work := st.cal.IsWorkday(d)
+		c := theme.Color(theme.ColorNameForeground)
+		holiday := !work && (!weekend || st.cal.Name(d) != "") // weekend days inside a holiday count too
+		switch {
+		case holiday:
+			c = holidayColour
+		case work && weekend:
+			c = makeupColour
+		case !work:
+			c = weekendColour
+		}
+		t := canvas.NewText(strconv.Itoa(d.Time().Day()), c)
+		t.TextSize, t.Alignment = size, fyne.TextAlignCenter
+		t.TextStyle.Bold = holiday || (work && weekend)
+		grid.Add(t)
+	}
+	return container.NewVBox(bold(fmt.Sprintf("%d 月", m)), grid)
+}
+
+// chooseImport asks for a year's schedule in the open-data JSON shape.
+func (st *settingsScreen) chooseImport() {
+	if st.session().Role != data.RoleAdmin {
+		dialog.ShowInformation("需要管理员", "只有管理员可以导入节假日安排。", st.win)
+		return
+	}
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(io.LimitReader(r, 1<<20))
+		if err != nil {
+			dialog.ShowInformation("未能读取", err.Error(), st.win)
+			return
+		}
+		st.importSchedule(b)
+	}, st.win)
+}
+
+// importSchedule parses and imports a schedule and redraws the calendar.
+func (st *settingsScreen) importSchedule(b []byte) {
+	sched, err := calendar.ParseJSON(b)
+	if err != nil {
+		st.calNote.SetText("节假日文件有误：" + err.Error())
+		return
+	}
+	actor := st.session().Login
+	st.bg.run(func() {
+		ctx := context.Background()
+		ch, err := st.store.ImportCalendar(ctx, actor, sched)
+		var cal *calendar.Calendar
+		if err == nil {
+			cal, err = st.store.Calendar(ctx)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				st.calNote.SetText("导入失败：" + data.ErrorMessage(err))
+				return
+			}
+			st.cal = cal
+			st.year.SetSelected(strconv.Itoa(sched.Years[0]))
+			st.drawMonths()
+			st.calNote.SetText(st.calNote.Text + fmt.Sprintf("\n已导入 %d 年安排（%d 个日期），%d 件未办结办件的期限已重算。", sched.Years[0], ch.Days, ch.CasesChanged))
+		})
+	})
+}

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+)
+
+// monthTexts returns the day cells of month m (1–12) as drawn.
+func monthTexts(st *settingsScreen, m int) []*canvas.Text {
+	box := st.months.Objects[m-1].(*fyne.Container)
+	grid := box.Objects[1].(*fyne.Container)
+	var out []*canvas.Text
+	for _, o := range grid.Objects[7:] {
+		if t := o.(*canvas.Text); t.Text != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func TestSettingsCalendar(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	st := ui.sets
+	st.year.SetSelected("2026")
+	if len(st.months.Objects) != 12 {
+		t.Fatalf("%d months drawn", len(st.months.Objects))
+	}
+	feb := monthTexts(st, 2)
+	if len(feb) != 28 {
+		t.Fatalf("February 2026 has %d days drawn", len(feb))
+	}
+	if feb[13].Color != makeupColour || feb[27].Color != makeupColour || feb[15].Color != holidayColour {
+		t.Errorf("2026-02-14 and 02-28 should be make-up working days, 02-16 a holiday: %v %v %v", feb[13].Color, feb[27].Color, feb[15].Color)
+	}
+	if !strings.Contains(st.calNote.Text, "已载入") {
+		t.Errorf("note %q", st.calNote.Text)
+	}
+	st.importSchedule([]byte(`{"year":2027,"papers":["x"],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},{"name":"春节","date":"2027-02-07","isOffDay":false}]}`))
+	if st.year.Selected != "2027" || !strings.Contains(st.calNote.Text, "已导入 2027") {
+		t.Errorf("after import: year %s, note %q", st.year.Selected, st.calNote.Text)
+	}
+	jan := monthTexts(st, 1)
+	if jan[0].Color != holidayColour || monthTexts(st, 2)[6].Color != makeupColour {
+		t.Error("the imported year is not drawn")
+	}
+	st.importSchedule([]byte(`{"year":2027,"days":[{"date":"2031-01-01","isOffDay":true}]}`))
+	if !strings.Contains(st.calNote.Text, "2031-01-01") {
+		t.Errorf("a bad file: %q", st.calNote.Text)
+	}
+	// An administrator may set PINs.
+	for _, o := range st.userBox.Objects {
+		if row, ok := o.(*fyne.Container); ok {
+			if b := row.Objects[1].(*widget.Button); b.Disabled() {
+				t.Error("an administrator cannot set a PIN")
+			}
+		}
+	}
+}
+
+func TestSettingsForAClerk(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "zhangli")
+	rows := 0
+	for _, o := range ui.sets.userBox.Objects {
+		if row, ok := o.(*fyne.Container); ok {
+			rows++
+			if b := row.Objects[1].(*widget.Button); !b.Disabled() {
+				t.Error("a clerk is offered to set PINs")
+			}
+		}
+	}
+	if rows != 9 {
+		t.Errorf("%d users listed", rows)
+	}
+}
