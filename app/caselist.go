@@ -90,24 +90,7 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l.to = widget.NewEntry()
 	l.to.SetPlaceHolder("收件止 YYYY-MM-DD")
 	l.to.OnSubmitted = func(string) { l.apply() }
-	l.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(l.rows), len(listHeaders) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabel("")
-			t.Truncation = fyne.TextTruncateEllipsis
-			return t
-		},
-		l.updateCell)
-	l.table.ShowHeaderColumn = false
-	l.table.CreateHeader = func() fyne.CanvasObject { return bold("") }
-	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(listHeaders[id.Col])
-		}
-	}
-	for col, w := range []float32{44, 44, 180, 140, 150, 50, 82, 92, 46} {
-		l.table.SetColumnWidth(col, w)
-	}
+	l.table = newCaseTable(func() []listRow { return l.rows })
 	l.table.OnSelected = func(id widget.TableCellID) {
 		l.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(l.rows) && l.onOpen != nil {
@@ -240,10 +223,21 @@ func (l *caseListScreen) readRows(ctx context.Context, f data.CaseFilter, today 
 	if err != nil {
 		return nil, err
 	}
+	return newListRows(ctx, l.store, apps, today)
+}
+
+// clockReader reads a case's clock (the store).
+type clockReader interface {
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+}
+
+// newListRows turns cases into table rows, reading each case's clock; it runs
+// off the UI goroutine.
+func newListRows(ctx context.Context, c clockReader, apps []data.Application, today calendar.Date) ([]listRow, error) {
 	rows := make([]listRow, len(apps))
 	for i := range apps {
 		a := &apps[i]
-		r, err := l.store.Clock(ctx, a, today)
+		r, err := c.Clock(ctx, a, today)
 		if err != nil {
 			return nil, err
 		}
@@ -254,28 +248,58 @@ func (l *caseListScreen) readRows(ctx context.Context, f data.CaseFilter, today 
 				left = fmt.Sprint(r.Promised.Remaining)
 			}
 		}
-		status := a.Status.Label()
 		rows[i] = listRow{number: a.Number, promised: r.Promised.Warning, statute: r.Statutory.Warning,
-			cells: []string{lightText(r.Promised.Warning), lightText(r.Statutory.Warning), a.Number, a.Applicant.Name, a.Item.Name, a.Window, status, due, left}}
+			cells: []string{lightText(r.Promised.Warning), lightText(r.Statutory.Warning), a.Number, a.Applicant.Name, a.Item.Name, a.Window, a.Status.Label(), due, left}}
 	}
 	return rows, nil
 }
 
-func (l *caseListScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	t := o.(*widget.Label)
-	if id.Row >= len(l.rows) {
-		t.SetText("")
+// newCaseTable is the table both case lists use: rows() gives the current
+// rows, prepared off the UI goroutine, so a cell update only copies text.
+func newCaseTable(rows func() []listRow) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(rows()), len(listHeaders) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { updateCaseCell(rows(), id, o.(*widget.Label)) })
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject { return bold("") }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(listHeaders[id.Col])
+		}
+	}
+	for col, w := range []float32{44, 44, 180, 140, 150, 50, 82, 92, 46} {
+		t.SetColumnWidth(col, w)
+	}
+	return t
+}
+
+func updateCaseCell(rows []listRow, id widget.TableCellID, l *widget.Label) {
+	if id.Row >= len(rows) {
+		l.SetText("")
 		return
 	}
-	row := l.rows[id.Row]
-	t.Importance = widget.MediumImportance
+	row := rows[id.Row]
+	l.Importance = widget.MediumImportance
 	switch id.Col {
 	case 0, 8:
-		t.Importance = warningImportance(row.promised)
+		l.Importance = warningImportance(row.promised)
 	case 1:
-		t.Importance = warningImportance(row.statute)
+		l.Importance = warningImportance(row.statute)
 	}
-	t.SetText(row.cells[id.Col])
+	l.SetText(row.cells[id.Col]) // refreshes, so the importance shows too
+}
+
+// lightText is the traffic light: a dot coloured by the cell's importance.
+func lightText(w clock.Warning) string {
+	if w == "" {
+		return ""
+	}
+	return "●"
 }
 
 func warningImportance(w clock.Warning) widget.Importance {

@@ -23,15 +23,6 @@ type homeStore interface {
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
 }
 
-// caseRow is one prepared line of the recent-cases table: everything the
-// cell update needs, computed off the UI goroutine.
-type caseRow struct {
-	cells   [7]string
-	warning clock.Warning
-}
-
-var caseHeaders = [7]string{"", "办件编号", "申请人", "办理事项", "状态", "承诺期限", "剩余"}
-
 // homeScreen lists the service catalogue and the most recent cases.
 type homeScreen struct {
 	store homeStore
@@ -39,7 +30,7 @@ type homeScreen struct {
 	now   func() time.Time
 
 	items    []data.ServiceItem
-	rows     []caseRow
+	rows     []listRow
 	itemList *widget.List
 	table    *widget.Table
 	status   *widget.Label
@@ -58,26 +49,7 @@ func newHomeScreen(s homeStore) *homeScreen {
 			it := h.items[id]
 			o.(*widget.Label).SetText(fmt.Sprintf("%s（%s %d/%d 日）", it.Name, it.Kind.Label(), it.Promised, it.Statutory))
 		})
-	h.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(h.rows), len(caseHeaders) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		h.updateCell)
-	h.table.ShowHeaderColumn = false
-	h.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(caseHeaders[id.Col])
-		}
-	}
-	for col, w := range []float32{30, 180, 160, 165, 68, 92, 50} {
-		h.table.SetColumnWidth(col, w)
-	}
+	h.table = newCaseTable(func() []listRow { return h.rows })
 	return h
 }
 
@@ -85,7 +57,7 @@ func (h *homeScreen) content() fyne.CanvasObject {
 	left := container.NewBorder(widget.NewLabelWithStyle("服务事项目录", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, h.itemList)
 	right := container.NewBorder(widget.NewLabelWithStyle("最近办件", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), h.status, nil, nil, h.table)
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.24
+	split.Offset = 0.2
 	return split
 }
 
@@ -116,7 +88,7 @@ func (h *homeScreen) load() {
 	})
 }
 
-func (h *homeScreen) readCases(ctx context.Context) ([]caseRow, int, error) {
+func (h *homeScreen) readCases(ctx context.Context) ([]listRow, int, error) {
 	total, err := h.store.CountCases(ctx, data.CaseFilter{})
 	if err != nil {
 		return nil, 0, err
@@ -125,57 +97,6 @@ func (h *homeScreen) readCases(ctx context.Context) ([]caseRow, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	today := calendar.DateOf(h.now())
-	rows := make([]caseRow, len(apps))
-	for i := range apps {
-		a := &apps[i]
-		r, err := h.store.Clock(ctx, a, today)
-		if err != nil {
-			return nil, 0, err
-		}
-		row := caseRow{warning: r.Promised.Warning}
-		due, remaining := "—", "—"
-		if r.Started {
-			due = r.Promised.Due.String()
-			if r.Open {
-				remaining = fmt.Sprint(r.Promised.Remaining)
-			}
-		}
-		status := a.Status.Label()
-		if r.Paused {
-			status = "暂停计时"
-		}
-		row.cells = [7]string{lightText(row.warning), a.Number, a.Applicant.Name, a.Item.Name, status, due, remaining}
-		rows[i] = row
-	}
-	return rows, total, nil
-}
-
-// lightText is the traffic light: a dot coloured by the cell's importance.
-func lightText(w clock.Warning) string {
-	if w == "" {
-		return ""
-	}
-	return "●"
-}
-
-func (h *homeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row >= len(h.rows) {
-		l.SetText("")
-		return
-	}
-	row := h.rows[id.Row]
-	l.Importance = widget.MediumImportance
-	if id.Col == 0 || id.Col == 6 {
-		switch row.warning {
-		case clock.Red:
-			l.Importance = widget.DangerImportance
-		case clock.Yellow:
-			l.Importance = widget.WarningImportance
-		case clock.Green:
-			l.Importance = widget.SuccessImportance
-		}
-	}
-	l.SetText(row.cells[id.Col]) // refreshes, so the importance shows too
+	rows, err := newListRows(ctx, h.store, apps, calendar.DateOf(h.now()))
+	return rows, total, err
 }

@@ -62,11 +62,14 @@ func TestHomeListsCatalogueAndCases(t *testing.T) {
 		t.Errorf("status line %q", status)
 	}
 	// The newest case is first, and a cell shows its number.
-	first := ui.home.rows[0].cells[1]
+	first := ui.home.rows[0].number
 	cell := widget.NewLabel("")
-	ui.home.updateCell(widget.TableCellID{Row: 0, Col: 1}, cell)
+	updateCaseCell(ui.home.rows, widget.TableCellID{Row: 0, Col: 2}, cell)
 	if cell.Text != first || !strings.HasPrefix(first, "330102001") {
 		t.Errorf("first row %q, cell %q", first, cell.Text)
+	}
+	if ui.home.rows[0].number < ui.home.rows[1].number {
+		t.Errorf("not newest first: %s before %s", ui.home.rows[0].number, ui.home.rows[1].number)
 	}
 }
 
