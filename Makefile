@@ -34,6 +34,7 @@ apt:
 vet: deps
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(TAGS) ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(TAGS) ./...
 
 # test: formatting, vet, every test (fuzz seeds included), the race detector
 # on the store, and a build of the real binary.
