@@ -122,7 +122,7 @@ func (s *Store) ImportCalendar(ctx context.Context, actor string, sched calendar
 	if len(sched.Years) == 0 {
 		return ch, Errorf(EINVALID, "节假日安排没有年份")
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeThen(ctx, func(tx *sql.Tx) error {
 		for _, y := range sched.Years {
 			ys := strconv.Itoa(y)
 			if _, err := tx.Exec("DELETE FROM calendar_days WHERE layer = 'national' AND date BETWEEN ? AND ?", ys+"-01-01", ys+"-12-31"); err != nil {
@@ -148,8 +148,7 @@ func (s *Store) ImportCalendar(ctx context.Context, actor string, sched calendar
 		}
 		detail, _ := json.Marshal(ch)
 		return s.audit(tx, actor, "calendar.import", "national", string(detail))
-	})
-	s.dropCalendar()
+	}, s.dropCalendar)
 	return ch, err
 }
 
@@ -160,7 +159,7 @@ func (s *Store) SetSiteDay(ctx context.Context, actor string, day calendar.Day, 
 	if err := checkText("name", "说明", day.Name, 0, 60); err != nil {
 		return ch, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeThen(ctx, func(tx *sql.Tx) error {
 		var err error
 		if remove {
 			_, err = tx.Exec("DELETE FROM calendar_days WHERE layer = 'site' AND date = ?", day.Date.String())
@@ -177,13 +176,12 @@ func (s *Store) SetSiteDay(ctx context.Context, actor string, day calendar.Day, 
 		}
 		detail, _ := json.Marshal(map[string]any{"date": day.Date.String(), "working": day.Working, "name": day.Name, "remove": remove, "cases_changed": ch.CasesChanged})
 		return s.audit(tx, actor, "calendar.site_day", day.Date.String(), string(detail))
-	})
-	s.dropCalendar()
+	}, s.dropCalendar)
 	return ch, err
 }
 
-// dropCalendar forgets the cached calendar after a change has committed
-// (or rolled back), so the next read sees what is in the database.
+// dropCalendar forgets the cached calendar once a change has ended (see
+// writeThen), so the next read sees what is in the database.
 func (s *Store) dropCalendar() {
 	s.calMu.Lock()
 	s.cal = nil

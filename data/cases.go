@@ -51,12 +51,13 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Applica
 	if err != nil {
 		return app, err
 	}
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return app, err
-	}
 	threshold := s.Threshold(ctx)
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		// Read under the write lock: a calendar import cannot slip in between.
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			return err
+		}
 		login, err := userLogin(tx, clerkID)
 		if err != nil {
 			return err
@@ -271,12 +272,12 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 	if err := e.validate(); err != nil {
 		return app, err
 	}
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return app, err
-	}
 	threshold := s.Threshold(ctx)
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			return err
+		}
 		login, err := userLogin(tx, actorID)
 		if err != nil {
 			return err

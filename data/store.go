@@ -126,8 +126,18 @@ func (s *Store) migrate() error {
 // write runs fn in one immediate transaction; fn writes its audit entry with
 // the same tx, so a change and its trace commit or vanish together.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeThen(ctx, fn, nil)
+}
+
+// writeThen is write, with after run once the transaction has ended
+// (committed or not) but before the next writer may start: a change that
+// invalidates a cache drops it there, so no writer reads it stale.
+func (s *Store) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, after func()) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if after != nil {
+		defer after()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(fmt.Errorf("begin: %w", err))
