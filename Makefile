@@ -48,7 +48,7 @@ test: deps test-deps vet
 bench: deps
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchtime 2000x ./data/clock
 	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data
-	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage' -benchtime 1x -timeout 30m ./data
+	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch' -benchtime 1x -timeout 30m ./data
 	$(MAKE) build
 	d=$$(mktemp -d) && time ./$(BIN) demo --quiet --cases $${BENCH_CASES:-1000000} --db $$d/demo.db; rm -rf $$d
 

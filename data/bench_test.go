@@ -178,3 +178,29 @@ func BenchmarkCasesPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCaseSearch runs the list's search box over benchCases() cases:
+// a full applicant name, a credit-code prefix, a number prefix of one month,
+// and two broad name parts that match thousands of cases.
+func BenchmarkCaseSearch(b *testing.B) {
+	s := bigDB(b)
+	var name, code string
+	apps, err := s.Cases(ctx, data.CaseFilter{Limit: 1, Offset: 12345})
+	if err != nil || len(apps) == 0 {
+		b.Fatal(err)
+	}
+	name, code = apps[0].Applicant.Name, apps[0].Applicant.IDCode[:16]
+	month := apps[0].Number[:15]
+	for _, tc := range []struct{ name, q string }{
+		{"full-name", name}, {"code-prefix", code}, {"number-month", month}, {"name-part", "华盛"}, {"one-character", "王"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				apps, err := s.Cases(ctx, data.CaseFilter{Search: tc.q, Order: "due", Limit: 50})
+				if err != nil || len(apps) == 0 {
+					b.Fatalf("%q: %d cases, %v", tc.q, len(apps), err)
+				}
+			}
+		})
+	}
+}

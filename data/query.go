@@ -195,10 +195,16 @@ func (f CaseFilter) sql() (string, []any) {
 		args = append(args, d, d)
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
+		// Two indexed lookups joined by UNION: a number by prefix (a range on
+		// the unique index), applicants by code prefix or name part (a scan
+		// of the small applicants table), then their cases by index.
 		esc := likeEscaper.Replace(q)
-		conds = append(conds, `(a.number LIKE ? ESCAPE '\' OR a.applicant_id IN
-			(SELECT id FROM applicants WHERE id_code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'))`)
-		args = append(args, esc+"%", strings.ToUpper(esc)+"%", "%"+esc+"%")
+		conds = append(conds, `a.id IN (
+			SELECT id FROM applications WHERE number >= ? AND number < ?
+			UNION
+			SELECT x.id FROM applications x WHERE x.applicant_id IN
+				(SELECT id FROM applicants WHERE id_code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'))`)
+		args = append(args, q, q+"\uffff", strings.ToUpper(esc)+"%", "%"+esc+"%")
 	}
 	return strings.Join(conds, " AND "), args
 }
