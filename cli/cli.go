@@ -56,7 +56,7 @@ func commands() []command {
 		{"demo", "用生成的真实感办件填充数据库（试用和性能测试）", runDemo},
 		{"cases", "输出办件及其计时（--json 每行一个 JSON 对象）", runCases},
 		{"verify", "检查数据库完整性和审计链", runVerify},
-		{"calendar", "节假日日历：show 显示，import 导入新年度安排", runCalendar},
+		{"calendar", "工作日历：show 显示，import 导入新年度安排，site-day 本站点的例外（如周六开窗）", runCalendar},
 		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
 	}

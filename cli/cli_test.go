@@ -177,3 +177,22 @@ func TestSetPIN(t *testing.T) {
 		t.Errorf("short PIN: %d %s", code, errs)
 	}
 }
+
+func TestSiteDay(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, out, errs := run(t, "calendar", "site-day", "--db", db, "--date", "2026-03-07", "--working", "--name", "周六上午窗口开放"); code != 0 || !strings.Contains(out, "2026-03-07") {
+		t.Fatalf("site-day: %d %s %s", code, out, errs)
+	}
+	if _, out, _ := run(t, "calendar", "show", "--db", db, "--year", "2026"); !strings.Contains(out, "2026-03-07 周六 班 周六上午窗口开放") {
+		t.Errorf("the site's Saturday is not a working day:\n%s", out)
+	}
+	if code, _, _ := run(t, "calendar", "site-day", "--db", db, "--date", "2026-03-07", "--remove"); code != 0 {
+		t.Fatal("remove failed")
+	}
+	if _, out, _ := run(t, "calendar", "show", "--db", db, "--year", "2026"); strings.Contains(out, "2026-03-07") {
+		t.Errorf("the override was not removed:\n%s", out)
+	}
+	if code, _, _ := run(t, "calendar", "site-day", "--db", db, "--date", "2026-03-07"); code != cli.ExitUsage {
+		t.Errorf("neither --working nor --off: %d", code)
+	}
+}

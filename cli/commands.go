@@ -76,7 +76,7 @@ func runVerify(e *env, args []string) error {
 
 func runCalendar(e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{fmt.Errorf("calendar 需要子命令：show 或 import")}
+		return usageError{fmt.Errorf("calendar 需要子命令：show、import 或 site-day")}
 	}
 	switch args[0] {
 	case "show":
@@ -139,6 +139,35 @@ func runCalendar(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "已导入 %v 年节假日安排（%d 个日期），%d 件未办结办件的期限已重新计算\n", ch.Years, ch.Days, ch.CasesChanged)
+		return nil
+	case "site-day":
+		fs := flag.NewFlagSet("calendar site-day", flag.ContinueOnError)
+		db := dbFlag(fs)
+		date := fs.String("date", "", "日期 YYYY-MM-DD")
+		working := fs.Bool("working", false, "本站点该日上班（如周六上午开窗）")
+		off := fs.Bool("off", false, "本站点该日不上班")
+		name := fs.String("name", "", "说明，如“周六上午窗口开放”")
+		remove := fs.Bool("remove", false, "取消本站点对该日的设置，恢复全国安排")
+		if err := parse(e, fs, args[1:], false); err != nil {
+			return err
+		}
+		d, err := calendar.ParseDate(*date)
+		if err != nil {
+			return usageError{fmt.Errorf("--date：%v", err)}
+		}
+		if !*remove && *working == *off {
+			return usageError{fmt.Errorf("请给出 --working 或 --off（或 --remove）之一")}
+		}
+		s, err := e.open(*db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		ch, err := s.SetSiteDay(e.ctx, "admin", calendar.Day{Date: d, Working: *working, Name: *name}, *remove)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已更新本站点 %s 的安排，%d 件未办结办件的期限已重新计算\n", d, ch.CasesChanged)
 		return nil
 	}
 	return usageError{fmt.Errorf("未知的 calendar 子命令 %q", args[0])}
