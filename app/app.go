@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/assets"
@@ -48,9 +49,10 @@ type App struct {
 // New builds the main window on a Fyne application (created by main, so
 // that tests can pass a test application). It opens on the login screen.
 func New(a fyne.App, s Store) *App {
+	setupLanguage(a)
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow("一窗通 OneWindow")
+	w := a.NewWindow(lang.L("一窗通 OneWindow"))
 	w.Resize(fyne.NewSize(1024, 720))
 	ui := &App{fyne: a, store: s, win: w, bg: &worker{}}
 	ui.login = newLoginScreen(s, ui.onLogin)
@@ -98,7 +100,7 @@ func (ui *App) load() {
 }
 
 func (ui *App) setTitle() {
-	title := "一窗通 OneWindow — " + ui.site.Name + "（" + ui.site.Code + "）"
+	title := lang.L("一窗通 OneWindow — ") + ui.site.Name + lang.L("（") + ui.site.Code + lang.L("）")
 	if ui.user.ID != 0 {
 		title += " · " + ui.windowLabel() + " · " + ui.user.Name
 	}
@@ -119,13 +121,13 @@ func (ui *App) onLogin(u data.User) {
 	ui.user = u
 	ui.setTitle()
 	ui.tabs = container.NewAppTabs(
-		container.NewTabItem("受理登记", ui.intake.content()),
-		container.NewTabItem("办件列表", ui.list.content()),
-		container.NewTabItem("事项与最近办件", ui.home.content()),
-		container.NewTabItem("设置", ui.sets.content()),
+		container.NewTabItem(lang.L("受理登记"), ui.intake.content()),
+		container.NewTabItem(lang.L("办件列表"), ui.list.content()),
+		container.NewTabItem(lang.L("事项与最近办件"), ui.home.content()),
+		container.NewTabItem(lang.L("设置"), ui.sets.content()),
 	)
-	who := widget.NewLabel(fmt.Sprintf("%s（%s）", u.Name, roleLabel(u.Role)))
-	logout := widget.NewButton("退出登录", ui.logout)
+	who := widget.NewLabel(fmt.Sprintf(lang.L("%s（%s）"), u.Name, roleLabel(u.Role)))
+	logout := widget.NewButton(lang.L("退出登录"), ui.logout)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(who, logout))
 	ui.win.SetContent(container.NewBorder(bar, nil, nil, nil, ui.tabs))
 	ui.shortcuts()

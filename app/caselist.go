@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -63,12 +64,11 @@ type caseListScreen struct {
 	summary *widget.Label
 }
 
-var statusOptions = append([]string{"全部状态", "未办结"}, statusLabels()...)
-
-func statusLabels() []string {
-	out := make([]string, len(data.Statuses))
-	for i, s := range data.Statuses {
-		out[i] = s.Label()
+// statusOptions are the status filter's choices: all, open, then each status.
+func statusOptions() []string {
+	out := []string{lang.L("全部状态"), lang.L("未办结")}
+	for _, s := range data.Statuses {
+		out = append(out, lang.L(s.Label()))
 	}
 	return out
 }
@@ -76,19 +76,19 @@ func statusLabels() []string {
 func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l := &caseListScreen{store: s, now: time.Now, onOpen: onOpen, filter: data.CaseFilter{Limit: pageSize}}
 	l.search = widget.NewEntry()
-	l.search.SetPlaceHolder("编号/申请人/证件号")
+	l.search.SetPlaceHolder(lang.L("编号/申请人/证件号"))
 	l.search.OnSubmitted = func(string) { l.apply() }
-	l.status = widget.NewSelect(statusOptions, func(string) { l.apply() })
-	l.window = widget.NewSelect([]string{"全部窗口"}, func(string) { l.apply() })
-	l.window.PlaceHolder = "全部窗口"
-	l.item = widget.NewSelect([]string{"全部事项"}, func(string) { l.apply() })
-	l.item.PlaceHolder = "全部事项"
-	l.warned = widget.NewCheck("只看黄灯、红灯", func(bool) { l.apply() })
+	l.status = widget.NewSelect(statusOptions(), func(string) { l.apply() })
+	l.window = widget.NewSelect([]string{lang.L("全部窗口")}, func(string) { l.apply() })
+	l.window.PlaceHolder = lang.L("全部窗口")
+	l.item = widget.NewSelect([]string{lang.L("全部事项")}, func(string) { l.apply() })
+	l.item.PlaceHolder = lang.L("全部事项")
+	l.warned = widget.NewCheck(lang.L("只看黄灯、红灯"), func(bool) { l.apply() })
 	l.from = widget.NewEntry()
-	l.from.SetPlaceHolder("收件起 YYYY-MM-DD")
+	l.from.SetPlaceHolder(lang.L("收件起 YYYY-MM-DD"))
 	l.from.OnSubmitted = func(string) { l.apply() }
 	l.to = widget.NewEntry()
-	l.to.SetPlaceHolder("收件止 YYYY-MM-DD")
+	l.to.SetPlaceHolder(lang.L("收件止 YYYY-MM-DD"))
 	l.to.OnSubmitted = func(string) { l.apply() }
 	l.table = newCaseTable(func() []listRow { return l.rows })
 	l.table.OnSelected = func(id widget.TableCellID) {
@@ -97,10 +97,10 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 			l.onOpen(l.rows[id.Row].number)
 		}
 	}
-	l.prev = widget.NewButton("上一页", func() { l.page(-1) })
-	l.next = widget.NewButton("下一页", func() { l.page(1) })
+	l.prev = widget.NewButton(lang.L("上一页"), func() { l.page(-1) })
+	l.next = widget.NewButton(lang.L("下一页"), func() { l.page(1) })
 	l.summary = widget.NewLabel("")
-	l.status.Selected = "未办结" // without reading yet: load() does
+	l.status.Selected = lang.L("未办结") // without reading yet: load() does
 	return l
 }
 
@@ -120,7 +120,7 @@ func (l *caseListScreen) load() {
 		fyne.Do(func() {
 			if ierr == nil {
 				l.items = items
-				opts := []string{"全部事项"}
+				opts := []string{lang.L("全部事项")}
 				for _, it := range items {
 					opts = append(opts, it.Name)
 				}
@@ -128,7 +128,7 @@ func (l *caseListScreen) load() {
 			}
 			if err == nil {
 				l.windows = wins
-				opts := []string{"全部窗口"}
+				opts := []string{lang.L("全部窗口")}
 				for _, w := range wins {
 					opts = append(opts, w.Code+" "+w.Name)
 				}
@@ -161,13 +161,13 @@ func (l *caseListScreen) apply() {
 		e *widget.Entry
 		d *calendar.Date
 		n string
-	}{{l.from, &f.From, "收件起"}, {l.to, &f.To, "收件止"}} {
+	}{{l.from, &f.From, lang.L("收件起")}, {l.to, &f.To, lang.L("收件止")}} {
 		if p.e.Text == "" {
 			continue
 		}
 		d, err := calendar.ParseDate(p.e.Text)
 		if err != nil {
-			l.summary.SetText(p.n + "：" + err.Error())
+			l.summary.SetText(p.n + lang.L("：") + err.Error())
 			return
 		}
 		*p.d = d
@@ -190,7 +190,7 @@ func (l *caseListScreen) reload(count bool) {
 	l.loading++
 	gen, f, total := l.loading, l.filter, l.total
 	today := calendar.DateOf(l.now())
-	l.summary.SetText("正在读取……")
+	l.summary.SetText(lang.L("正在读取……"))
 	l.bg.run(func() {
 		ctx := context.Background()
 		var err error
@@ -206,14 +206,14 @@ func (l *caseListScreen) reload(count bool) {
 				return // a newer filter is being read
 			}
 			if err != nil {
-				l.summary.SetText("读取办件失败：" + data.ErrorMessage(err))
+				l.summary.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
 				return
 			}
 			l.total, l.rows = total, rows
 			l.table.Refresh()
 			l.table.ScrollToTop()
 			pages := (total + pageSize - 1) / pageSize
-			l.summary.SetText(fmt.Sprintf("共 %d 件 · 第 %d / %d 页 · 按承诺期限排序 · 计时截至 %s", total, f.Offset/pageSize+1, max(pages, 1), today))
+			l.summary.SetText(fmt.Sprintf(lang.L("共 %d 件 · 第 %d / %d 页 · 按承诺期限排序 · 计时截至 %s"), total, f.Offset/pageSize+1, max(pages, 1), today))
 		})
 	})
 }
@@ -249,7 +249,7 @@ func newListRows(ctx context.Context, c clockReader, apps []data.Application, to
 			}
 		}
 		rows[i] = listRow{number: a.Number, promised: r.Promised.Warning, statute: r.Statutory.Warning,
-			cells: []string{lightText(r.Promised.Warning), lightText(r.Statutory.Warning), a.Number, a.Applicant.Name, a.Item.Name, a.Window, a.Status.Label(), due, left}}
+			cells: []string{lightText(r.Promised.Warning), lightText(r.Statutory.Warning), a.Number, a.Applicant.Name, a.Item.Name, a.Window, lang.L(a.Status.Label()), due, left}}
 	}
 	return rows, nil
 }
@@ -269,7 +269,7 @@ func newCaseTable(rows func() []listRow) *widget.Table {
 	t.CreateHeader = func() fyne.CanvasObject { return bold("") }
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(listHeaders[id.Col])
+			o.(*widget.Label).SetText(lang.L(listHeaders[id.Col]))
 		}
 	}
 	for col, w := range []float32{44, 44, 180, 140, 150, 50, 82, 92, 46} {

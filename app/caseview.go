@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -83,7 +84,7 @@ func (v *caseView) open(number string) {
 			}
 			v.show(app, r)
 			if v.dlg == nil {
-				v.dlg = dialog.NewCustom("办件详情", "关闭", v.content(), v.win)
+				v.dlg = dialog.NewCustom(lang.L("办件详情"), lang.L("关闭"), v.content(), v.win)
 				v.dlg.Resize(fyne.NewSize(820, 600))
 			}
 			v.dlg.Show()
@@ -92,7 +93,7 @@ func (v *caseView) open(number string) {
 }
 
 func (v *caseView) content() fyne.CanvasObject {
-	top := container.NewVBox(v.header, v.timing, bold("办理过程"))
+	top := container.NewVBox(v.header, v.timing, bold(lang.L("办理过程")))
 	bottom := container.NewVBox(v.msg, container.NewHScroll(v.actions))
 	return container.NewBorder(top, bottom, nil, nil, v.events)
 }
@@ -101,8 +102,8 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 	v.app, v.clock = app, r
 	v.msg.SetText("")
 	a := app.Applicant
-	v.header.SetText(fmt.Sprintf("%s　%s\n%s · %s · %s\n申请人：%s（%s）%s %s\n窗口 %s · 经办 %s",
-		app.Number, app.Status.Label(), app.Item.Name, app.Item.Department, app.Item.Kind.Label(),
+	v.header.SetText(fmt.Sprintf(lang.L("%s　%s\n%s · %s · %s\n申请人：%s（%s）%s %s\n窗口 %s · 经办 %s"),
+		app.Number, lang.L(app.Status.Label()), app.Item.Name, app.Item.Department, lang.L(app.Item.Kind.Label()),
 		a.Name, a.IDCode, a.Contact, a.Phone, app.Window, app.Clerk))
 	v.timing.SetText(timingText(app, r))
 	v.events.Refresh()
@@ -112,7 +113,7 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 			continue // extensions are approved by a supervisor
 		}
 		k := k
-		b := widget.NewButton(data.KindLabel(k), func() { v.ask(k) })
+		b := widget.NewButton(lang.L(data.KindLabel(k)), func() { v.ask(k) })
 		if k == clock.Accepted || k == clock.Completed {
 			b.Importance = widget.HighImportance
 		}
@@ -125,36 +126,36 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 func timingText(app data.Application, r clock.Result) string {
 	if !r.Started {
 		if app.Status.Open() {
-			return "尚未受理，不计时。"
+			return lang.L("尚未受理，不计时。")
 		}
-		return "未受理，不计时。"
+		return lang.L("未受理，不计时。")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "起算日 %s", r.Start)
+	fmt.Fprintf(&b, lang.L("起算日 %s"), r.Start)
 	if r.DeemedLate {
-		b.WriteString("（补正告知超过 5 个工作日，自收到材料之日起算）")
+		b.WriteString(lang.L("（补正告知超过 5 个工作日，自收到材料之日起算）"))
 	}
 	for _, t := range []struct {
 		name string
 		tr   clock.Track
-	}{{"承诺", r.Promised}, {"法定", r.Statutory}} {
-		fmt.Fprintf(&b, "\n%s期限 %d 个工作日，到期 %s，已用 %d 日", t.name, t.tr.Limit, t.tr.Due, t.tr.Used)
+	}{{lang.L("承诺"), r.Promised}, {lang.L("法定"), r.Statutory}} {
+		fmt.Fprintf(&b, lang.L("\n%s期限 %d 个工作日，到期 %s，已用 %d 日"), t.name, t.tr.Limit, t.tr.Due, t.tr.Used)
 		switch {
 		case r.Open && t.tr.Remaining >= 0:
-			fmt.Fprintf(&b, "，剩余 %d 日（%s）", t.tr.Remaining, warningLabel(t.tr.Warning))
+			fmt.Fprintf(&b, lang.L("，剩余 %d 日（%s）"), t.tr.Remaining, warningLabel(t.tr.Warning))
 		case r.Open:
-			fmt.Fprintf(&b, "，已超期 %d 日（%s）", -t.tr.Remaining, warningLabel(t.tr.Warning))
+			fmt.Fprintf(&b, lang.L("，已超期 %d 日（%s）"), -t.tr.Remaining, warningLabel(t.tr.Warning))
 		case t.tr.OnTime != nil && *t.tr.OnTime:
-			b.WriteString("，按期办结")
+			b.WriteString(lang.L("，按期办结"))
 		case t.tr.OnTime != nil:
-			b.WriteString("，超期办结")
+			b.WriteString(lang.L("，超期办结"))
 		}
 	}
 	if r.Paused {
-		b.WriteString("\n暂停计时中（按今日恢复估算到期日）")
+		b.WriteString(lang.L("\n暂停计时中（按今日恢复估算到期日）"))
 	}
 	if r.PauseDays > 0 {
-		fmt.Fprintf(&b, "\n暂停不计时 %d 个工作日", r.PauseDays)
+		fmt.Fprintf(&b, lang.L("\n暂停不计时 %d 个工作日"), r.PauseDays)
 	}
 	return b.String()
 }
@@ -162,11 +163,11 @@ func timingText(app data.Application, r clock.Result) string {
 func warningLabel(w clock.Warning) string {
 	switch w {
 	case clock.Red:
-		return "红灯"
+		return lang.L("红灯")
 	case clock.Yellow:
-		return "黄灯"
+		return lang.L("黄灯")
 	case clock.Green:
-		return "绿灯"
+		return lang.L("绿灯")
 	}
 	return ""
 }
@@ -175,32 +176,32 @@ func eventLine(e data.Event) string {
 	at := e.At.In(calendar.Shanghai).Format("2006-01-02 15:04")
 	detail := eventDetail(e)
 	if detail != "" {
-		detail = "：" + detail
+		detail = lang.L("：") + detail
 	}
-	return fmt.Sprintf("%s　%s%s　（%s）", at, data.KindLabel(e.Kind), detail, e.Actor)
+	return fmt.Sprintf(lang.L("%s　%s%s　（%s）"), at, lang.L(data.KindLabel(e.Kind)), detail, e.Actor)
 }
 
 func eventDetail(e data.Event) string {
 	d := e.Data
 	switch e.Kind {
 	case clock.SupplementRequested:
-		return "缺 " + strings.Join(d.Missing, "、")
+		return lang.L("缺 ") + strings.Join(d.Missing, lang.L("、"))
 	case clock.Refused, clock.Withdrawn:
 		return d.Reason
 	case clock.Paused:
-		return fmt.Sprintf("%s，预计 %d 日", d.Reason, d.Days)
+		return fmt.Sprintf(lang.L("%s，预计 %d 日"), d.Reason, d.Days)
 	case clock.Extended:
-		return fmt.Sprintf("%d 个工作日，%s，批准人 %s", d.Days, d.Reason, d.Approver)
+		return fmt.Sprintf(lang.L("%d 个工作日，%s，批准人 %s"), d.Days, d.Reason, d.Approver)
 	case clock.Completed:
 		if d.Result == data.ResultDenied {
-			return "不予许可"
+			return lang.L("不予许可")
 		}
-		return "准予许可"
+		return lang.L("准予许可")
 	case clock.Delivered:
 		if d.Method == data.MethodPost {
-			return "邮寄"
+			return lang.L("邮寄")
 		}
-		return "自取"
+		return lang.L("自取")
 	}
 	return ""
 }
@@ -212,66 +213,74 @@ func (v *caseView) ask(k clock.Kind) {
 	switch k {
 	case clock.SupplementRequested:
 		missing := widget.NewCheckGroup(v.app.Item.Materials, nil)
-		items = append(items, widget.NewFormItem("缺少的材料", missing))
+		items = append(items, widget.NewFormItem(lang.L("缺少的材料"), missing))
 		build = func() (data.EventData, error) { return data.EventData{Missing: missing.Selected}, nil }
 	case clock.Refused, clock.Withdrawn:
 		reason := widget.NewMultiLineEntry()
-		items = append(items, widget.NewFormItem("理由", reason))
+		items = append(items, widget.NewFormItem(lang.L("理由"), reason))
 		build = func() (data.EventData, error) { return data.EventData{Reason: strings.TrimSpace(reason.Text)}, nil }
 	case clock.Paused:
-		reason := widget.NewSelect(data.PauseReasons, nil)
+		reasons := make([]string, len(data.PauseReasons))
+		for i, r := range data.PauseReasons {
+			reasons[i] = lang.L(r)
+		}
+		reason := widget.NewSelect(reasons, nil)
 		days := widget.NewEntry()
 		days.SetText("10")
-		items = append(items, widget.NewFormItem("暂停理由", reason), widget.NewFormItem("预计天数", days))
+		items = append(items, widget.NewFormItem(lang.L("暂停理由"), reason), widget.NewFormItem(lang.L("预计天数"), days))
 		build = func() (data.EventData, error) {
 			n, err := strconv.Atoi(strings.TrimSpace(days.Text))
 			if err != nil {
-				return data.EventData{}, data.Errorf(data.EINVALID, "预计天数：应为整数")
+				return data.EventData{}, data.Errorf(data.EINVALID, "%s", lang.L("预计天数：应为整数"))
 			}
-			return data.EventData{Reason: reason.Selected, Days: n}, nil
+			i := reason.SelectedIndex()
+			if i < 0 {
+				return data.EventData{}, data.Errorf(data.EINVALID, "%s", lang.L("暂停理由：请选择"))
+			}
+			return data.EventData{Reason: data.PauseReasons[i], Days: n}, nil
 		}
 	case clock.Extended:
 		days := widget.NewEntry()
 		days.SetText("10")
 		reason := widget.NewEntry()
-		items = append(items, widget.NewFormItem("延长工作日", days), widget.NewFormItem("延长理由（告知申请人）", reason))
+		items = append(items, widget.NewFormItem(lang.L("延长工作日"), days), widget.NewFormItem(lang.L("延长理由（告知申请人）"), reason))
 		build = func() (data.EventData, error) {
 			n, err := strconv.Atoi(strings.TrimSpace(days.Text))
 			if err != nil {
-				return data.EventData{}, data.Errorf(data.EINVALID, "延长天数：应为整数")
+				return data.EventData{}, data.Errorf(data.EINVALID, "%s", lang.L("延长天数：应为整数"))
 			}
 			return data.EventData{Days: n, Reason: strings.TrimSpace(reason.Text), Approver: v.session().Login}, nil
 		}
 	case clock.Completed:
-		result := widget.NewRadioGroup([]string{"准予许可", "不予许可"}, nil)
-		result.SetSelected("准予许可")
-		items = append(items, widget.NewFormItem("办理结果", result))
+		result := widget.NewRadioGroup([]string{lang.L("准予许可"), lang.L("不予许可")}, nil)
+		result.SetSelected(lang.L("准予许可"))
+		items = append(items, widget.NewFormItem(lang.L("办理结果"), result))
 		build = func() (data.EventData, error) {
-			if result.Selected == "不予许可" {
+			if result.Selected == lang.L("不予许可") {
 				return data.EventData{Result: data.ResultDenied}, nil
 			}
 			return data.EventData{Result: data.ResultGranted}, nil
 		}
 	case clock.Delivered:
-		method := widget.NewRadioGroup([]string{"自取", "邮寄"}, nil)
-		method.SetSelected("自取")
-		items = append(items, widget.NewFormItem("送达方式", method))
+		method := widget.NewRadioGroup([]string{lang.L("自取"), lang.L("邮寄")}, nil)
+		method.SetSelected(lang.L("自取"))
+		items = append(items, widget.NewFormItem(lang.L("送达方式"), method))
 		build = func() (data.EventData, error) {
-			if method.Selected == "邮寄" {
+			if method.Selected == lang.L("邮寄") {
 				return data.EventData{Method: data.MethodPost}, nil
 			}
 			return data.EventData{Method: data.MethodPickup}, nil
 		}
 	}
 	if len(items) == 0 {
-		dialog.ShowConfirm(data.KindLabel(k), "确认对办件 "+v.app.Number+" 执行“"+data.KindLabel(k)+"”？", func(ok bool) {
+		dialog.ShowConfirm(lang.L(data.KindLabel(k)), lang.L("确认对办件 ")+v.app.Number+lang.L(" 执行“")+lang.L(data.KindLabel(k))+lang.L("”？"), func(ok bool) {
 			if ok {
 				v.record(k, data.EventData{})
 			}
 		}, v.win)
 		return
 	}
-	form := dialog.NewForm(data.KindLabel(k), "确定", "取消", items, func(ok bool) {
+	form := dialog.NewForm(lang.L(data.KindLabel(k)), lang.L("确定"), lang.L("取消"), items, func(ok bool) {
 		if !ok {
 			return
 		}

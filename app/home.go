@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -37,25 +38,25 @@ type homeScreen struct {
 }
 
 func newHomeScreen(s homeStore) *homeScreen {
-	h := &homeScreen{store: s, now: time.Now, status: widget.NewLabel("正在读取……")}
+	h := &homeScreen{store: s, now: time.Now, status: widget.NewLabel(lang.L("正在读取……"))}
 	h.itemList = widget.NewList(
 		func() int { return len(h.items) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("食品经营许可（承诺件 10/20 日）")
+			l := widget.NewLabel(lang.L("食品经营许可（承诺件 10/20 日）"))
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			it := h.items[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s（%s %d/%d 日）", it.Name, it.Kind.Label(), it.Promised, it.Statutory))
+			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s（%s %d/%d 日）"), it.Name, lang.L(it.Kind.Label()), it.Promised, it.Statutory))
 		})
 	h.table = newCaseTable(func() []listRow { return h.rows })
 	return h
 }
 
 func (h *homeScreen) content() fyne.CanvasObject {
-	left := container.NewBorder(widget.NewLabelWithStyle("服务事项目录", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, h.itemList)
-	right := container.NewBorder(widget.NewLabelWithStyle("最近办件", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), h.status, nil, nil, h.table)
+	left := container.NewBorder(widget.NewLabelWithStyle(lang.L("服务事项目录"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, h.itemList)
+	right := container.NewBorder(widget.NewLabelWithStyle(lang.L("最近办件"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), h.status, nil, nil, h.table)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.2
 	return split
@@ -74,16 +75,16 @@ func (h *homeScreen) load() {
 			h.items = items
 			h.itemList.Refresh()
 			if err != nil {
-				h.status.SetText("读取办件失败：" + data.ErrorMessage(err))
+				h.status.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
 				return
 			}
 			h.rows = rows
 			h.table.Refresh()
 			if total == 0 {
-				h.status.SetText("尚无办件。试用时可在终端运行 bin/onewindow demo --cases 20000 生成演示办件。")
+				h.status.SetText(lang.L("尚无办件。试用时可在终端运行 bin/onewindow demo --cases 20000 生成演示办件。"))
 				return
 			}
-			h.status.SetText(fmt.Sprintf("共 %d 件，显示最近 %d 件；计时截至 %s", total, len(rows), calendar.DateOf(h.now())))
+			h.status.SetText(fmt.Sprintf(lang.L("共 %d 件，显示最近 %d 件；计时截至 %s"), total, len(rows), calendar.DateOf(h.now())))
 		})
 	})
 }

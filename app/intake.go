@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -75,7 +76,7 @@ type intakeScreen struct {
 func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f := &intakeScreen{store: s, session: session, now: time.Now, selected: -1}
 	f.search = widget.NewEntry()
-	f.search.SetPlaceHolder("事项名称、编码或拼音首字母（如 spjy）")
+	f.search.SetPlaceHolder(lang.L("事项名称、编码或拼音首字母（如 spjy）"))
 	f.search.OnChanged = f.onSearch
 	f.search.OnSubmitted = func(string) {
 		if len(f.matches) > 0 {
@@ -85,24 +86,24 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f.matchList = widget.NewList(
 		func() int { return len(f.matches) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("工业企业技术改造项目备案")
+			l := widget.NewLabel(lang.L("工业企业技术改造项目备案"))
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			it := f.items[f.matches[id]].item
-			o.(*widget.Label).SetText(fmt.Sprintf("%s　%s · %s", it.Name, it.Department, it.Kind.Label()))
+			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s　%s · %s"), it.Name, it.Department, lang.L(it.Kind.Label())))
 		})
 	f.matchList.OnSelected = func(id widget.ListItemID) {
 		if id < len(f.matches) {
 			f.choose(f.matches[id])
 		}
 	}
-	f.itemInfo = widget.NewLabel("尚未选择事项")
+	f.itemInfo = widget.NewLabel(lang.L("尚未选择事项"))
 	f.itemInfo.Wrapping = fyne.TextWrapWord
 	labels := make([]string, len(applicantKinds))
 	for i, k := range applicantKinds {
-		labels[i] = k.label
+		labels[i] = lang.L(k.label)
 	}
 	f.kind = widget.NewRadioGroup(labels, func(string) { f.onCode(f.code.Text) })
 	f.kind.Horizontal = true
@@ -119,11 +120,11 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	}
 	f.materials = widget.NewCheckGroup(nil, nil)
 	f.reason = widget.NewEntry()
-	f.reason.SetPlaceHolder("不予受理的理由（不予受理时必填）")
-	f.accept = widget.NewButton("受理（Enter）", func() { f.submit(data.DecideAccept) })
+	f.reason.SetPlaceHolder(lang.L("不予受理的理由（不予受理时必填）"))
+	f.accept = widget.NewButton(lang.L("受理（Enter）"), func() { f.submit(data.DecideAccept) })
 	f.accept.Importance = widget.HighImportance
-	f.notify = widget.NewButton("一次性告知补正", func() { f.submit(data.DecideSupplement) })
-	f.refuse = widget.NewButton("不予受理", func() { f.submit(data.DecideRefuse) })
+	f.notify = widget.NewButton(lang.L("一次性告知补正"), func() { f.submit(data.DecideSupplement) })
+	f.refuse = widget.NewButton(lang.L("不予受理"), func() { f.submit(data.DecideRefuse) })
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
 	f.clear()
@@ -134,20 +135,20 @@ func (f *intakeScreen) content() fyne.CanvasObject {
 	listHeight := canvas.NewRectangle(nil)
 	listHeight.SetMinSize(fyne.NewSize(0, 150))
 	left := container.NewBorder(
-		container.NewVBox(bold("办理事项"), f.search, container.NewStack(listHeight, f.matchList), f.itemInfo,
-			bold("收到的材料（未勾选的即为需补正的材料）")),
+		container.NewVBox(bold(lang.L("办理事项")), f.search, container.NewStack(listHeight, f.matchList), f.itemInfo,
+			bold(lang.L("收到的材料（未勾选的即为需补正的材料）"))),
 		nil, nil, nil, container.NewVScroll(f.materials))
 	form := widget.NewForm(
-		widget.NewFormItem("申请人类型", f.kind),
-		widget.NewFormItem("证件号码", container.NewBorder(nil, f.codeNote, nil, nil, f.code)),
-		widget.NewFormItem("申请人名称", f.name),
-		widget.NewFormItem("联系人", f.contact),
-		widget.NewFormItem("联系电话", f.phone),
-		widget.NewFormItem("地址", f.address),
-		widget.NewFormItem("理由", f.reason),
+		widget.NewFormItem(lang.L("申请人类型"), f.kind),
+		widget.NewFormItem(lang.L("证件号码"), container.NewBorder(nil, f.codeNote, nil, nil, f.code)),
+		widget.NewFormItem(lang.L("申请人名称"), f.name),
+		widget.NewFormItem(lang.L("联系人"), f.contact),
+		widget.NewFormItem(lang.L("联系电话"), f.phone),
+		widget.NewFormItem(lang.L("地址"), f.address),
+		widget.NewFormItem(lang.L("理由"), f.reason),
 	)
-	buttons := container.NewHBox(f.accept, f.notify, f.refuse, widget.NewButton("清空（Esc）", f.clear))
-	right := container.NewVBox(bold("申请人"), form, buttons, f.result)
+	buttons := container.NewHBox(f.accept, f.notify, f.refuse, widget.NewButton(lang.L("清空（Esc）"), f.clear))
+	right := container.NewVBox(bold(lang.L("申请人")), form, buttons, f.result)
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.45
 	return split
@@ -167,7 +168,7 @@ func (f *intakeScreen) load() {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				f.result.SetText("读取事项目录失败：" + data.ErrorMessage(err))
+				f.result.SetText(lang.L("读取事项目录失败：") + data.ErrorMessage(err))
 				return
 			}
 			f.items = entries
@@ -197,12 +198,12 @@ func (f *intakeScreen) onSearch(q string) {
 func (f *intakeScreen) choose(i int) {
 	f.selected = i
 	it := f.items[i].item
-	f.itemInfo.SetText(fmt.Sprintf("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日", it.Name, it.Code, it.Department, it.Kind.Label(), it.Promised, it.Statutory))
+	f.itemInfo.SetText(fmt.Sprintf(lang.L("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日"), it.Name, it.Code, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory))
 	f.materials.Options = it.Materials
 	f.materials.SetSelected(append([]string(nil), it.Materials...))
 	f.materials.Refresh()
 	if f.kind.Selected == "" {
-		f.kind.SetSelected(applicantKinds[0].label)
+		f.kind.SetSelected(lang.L(applicantKinds[0].label))
 	}
 	if f.focus != nil {
 		f.focus(f.code) // the next field on the paper form
@@ -211,7 +212,7 @@ func (f *intakeScreen) choose(i int) {
 
 func (f *intakeScreen) applicantKind() data.ApplicantKind {
 	for _, k := range applicantKinds {
-		if k.label == f.kind.Selected {
+		if lang.L(k.label) == f.kind.Selected {
 			return k.kind
 		}
 	}
@@ -240,7 +241,7 @@ func (f *intakeScreen) onCode(text string) {
 		return
 	}
 	f.codeNote.Importance = widget.SuccessImportance
-	f.codeNote.SetText("✓ 号码有效")
+	f.codeNote.SetText(lang.L("✓ 号码有效"))
 	if code == f.filled {
 		return
 	}
@@ -265,7 +266,7 @@ func (f *intakeScreen) fill(code string, a data.Applicant) {
 			p.e.SetText(p.v)
 		}
 	}
-	f.codeNote.SetText("✓ 号码有效，已填入上次登记的申请人信息")
+	f.codeNote.SetText(lang.L("✓ 号码有效，已填入上次登记的申请人信息"))
 }
 
 // clear empties the form for the next applicant (Esc, Ctrl+N).
@@ -276,17 +277,17 @@ func (f *intakeScreen) clear() {
 		e.SetText("")
 	}
 	f.codeNote.SetText("")
-	f.itemInfo.SetText("尚未选择事项")
+	f.itemInfo.SetText(lang.L("尚未选择事项"))
 	f.materials.Options = nil
 	f.materials.Selected = nil
 	f.materials.Refresh()
-	f.kind.SetSelected(applicantKinds[0].label)
+	f.kind.SetSelected(lang.L(applicantKinds[0].label))
 }
 
 // intake builds the registration from the form.
 func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
 	if f.selected < 0 {
-		return data.Intake{}, data.Errorf(data.EINVALID, "办理事项：请先选择事项")
+		return data.Intake{}, data.Errorf(data.EINVALID, "%s", lang.L("办理事项：请先选择事项"))
 	}
 	it := f.items[f.selected].item
 	in := data.Intake{
@@ -295,7 +296,7 @@ func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
 			Contact: strings.TrimSpace(f.contact.Text), Phone: strings.TrimSpace(f.phone.Text), Address: strings.TrimSpace(f.address.Text)},
 	}
 	if in.WindowID == 0 {
-		return in, data.Errorf(data.EFORBIDDEN, "当前用户未分配窗口，不能登记办件")
+		return in, data.Errorf(data.EFORBIDDEN, "%s", lang.L("当前用户未分配窗口，不能登记办件"))
 	}
 	received := map[string]bool{}
 	for _, m := range f.materials.Selected {
@@ -309,16 +310,16 @@ func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
 	switch d {
 	case data.DecideAccept:
 		if len(in.Missing) > 0 {
-			return in, data.Errorf(data.EINVALID, "材料：缺少 %s，应一次性告知补正，不能受理", strings.Join(in.Missing, "、"))
+			return in, data.Errorf(data.EINVALID, lang.L("材料：缺少 %s，应一次性告知补正，不能受理"), strings.Join(in.Missing, lang.L("、")))
 		}
 	case data.DecideSupplement:
 		if len(in.Missing) == 0 {
-			return in, data.Errorf(data.EINVALID, "材料：材料已齐全，无需补正；请取消勾选缺少的材料")
+			return in, data.Errorf(data.EINVALID, "%s", lang.L("材料：材料已齐全，无需补正；请取消勾选缺少的材料"))
 		}
 	case data.DecideRefuse:
 		in.Reason = strings.TrimSpace(f.reason.Text)
 		if in.Reason == "" {
-			return in, data.Errorf(data.EINVALID, "理由：不予受理须写明理由")
+			return in, data.Errorf(data.EINVALID, "%s", lang.L("理由：不予受理须写明理由"))
 		}
 	}
 	return in, nil
@@ -362,14 +363,14 @@ func (f *intakeScreen) submit(d data.Decision) {
 func savedMessage(app data.Application, r clock.Result) string {
 	switch app.Status {
 	case data.StatusAccepted:
-		return fmt.Sprintf("已受理。办件编号 %s\n承诺办结日期 %s（%d 个工作日），法定期限 %s（%d 个工作日）",
+		return fmt.Sprintf(lang.L("已受理。办件编号 %s\n承诺办结日期 %s（%d 个工作日），法定期限 %s（%d 个工作日）"),
 			app.Number, r.Promised.Due, r.Promised.Limit, r.Statutory.Due, r.Statutory.Limit)
 	case data.StatusSupplement:
-		return fmt.Sprintf("已一次性告知补正。办件编号 %s\n需补正：%s", app.Number, strings.Join(app.Events[len(app.Events)-1].Data.Missing, "、"))
+		return fmt.Sprintf(lang.L("已一次性告知补正。办件编号 %s\n需补正：%s"), app.Number, strings.Join(app.Events[len(app.Events)-1].Data.Missing, lang.L("、")))
 	case data.StatusRefused:
-		return fmt.Sprintf("已登记为不予受理。办件编号 %s", app.Number)
+		return fmt.Sprintf(lang.L("已登记为不予受理。办件编号 %s"), app.Number)
 	}
-	return "已登记。办件编号 " + app.Number
+	return lang.L("已登记。办件编号 ") + app.Number
 }
 
 func (f *intakeScreen) showError(err error) {

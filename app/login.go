@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -33,11 +34,11 @@ type loginScreen struct {
 func newLoginScreen(s loginStore, onLogin func(data.User)) *loginScreen {
 	l := &loginScreen{store: s, onLogin: onLogin}
 	l.user = widget.NewSelect(nil, func(string) { l.msg.SetText("") })
-	l.user.PlaceHolder = "选择经办人"
+	l.user.PlaceHolder = lang.L("选择经办人")
 	l.pin = widget.NewPasswordEntry()
 	l.pin.SetPlaceHolder("PIN")
 	l.pin.OnSubmitted = func(string) { l.submit() }
-	l.button = widget.NewButton("登录", l.submit)
+	l.button = widget.NewButton(lang.L("登录"), l.submit)
 	l.button.Importance = widget.HighImportance
 	l.msg = widget.NewLabel("")
 	l.msg.Importance = widget.DangerImportance
@@ -46,8 +47,8 @@ func newLoginScreen(s loginStore, onLogin func(data.User)) *loginScreen {
 }
 
 func (l *loginScreen) content() fyne.CanvasObject {
-	title := widget.NewLabelWithStyle("一窗通 · 窗口登录", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	form := widget.NewForm(widget.NewFormItem("经办人", l.user), widget.NewFormItem("PIN", l.pin))
+	title := widget.NewLabelWithStyle(lang.L("一窗通 · 窗口登录"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	form := widget.NewForm(widget.NewFormItem(lang.L("经办人"), l.user), widget.NewFormItem("PIN", l.pin))
 	box := container.NewVBox(title, form, l.button, l.msg)
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 260), box))
 }
@@ -58,7 +59,7 @@ func (l *loginScreen) load() {
 		users, err := l.store.Users(context.Background())
 		fyne.Do(func() {
 			if err != nil {
-				l.msg.SetText("读取用户失败：" + data.ErrorMessage(err))
+				l.msg.SetText(lang.L("读取用户失败：") + data.ErrorMessage(err))
 				return
 			}
 			l.users = users
@@ -72,17 +73,17 @@ func (l *loginScreen) load() {
 }
 
 func userLabel(u data.User) string {
-	return fmt.Sprintf("%s（%s，%s）", u.Name, u.Login, roleLabel(u.Role))
+	return fmt.Sprintf(lang.L("%s（%s，%s）"), u.Name, u.Login, roleLabel(u.Role))
 }
 
 func roleLabel(r data.Role) string {
 	switch r {
 	case data.RoleClerk:
-		return "窗口人员"
+		return lang.L("窗口人员")
 	case data.RoleSupervisor:
-		return "督查"
+		return lang.L("督查")
 	case data.RoleAdmin:
-		return "管理员"
+		return lang.L("管理员")
 	}
 	return string(r)
 }
@@ -90,7 +91,7 @@ func roleLabel(r data.Role) string {
 func (l *loginScreen) submit() {
 	i := l.user.SelectedIndex()
 	if i < 0 || i >= len(l.users) {
-		l.msg.SetText("请先选择经办人")
+		l.msg.SetText(lang.L("请先选择经办人"))
 		return
 	}
 	login, pin := l.users[i].Login, l.pin.Text

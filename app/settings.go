@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -64,17 +65,30 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 }
 
 func (st *settingsScreen) content() fyne.CanvasObject {
-	importBtn := widget.NewButton("导入新年度节假日安排（JSON）……", st.chooseImport)
-	legend := widget.NewLabel("红色：节假日休息　蓝色：调休上班　灰色：周末")
+	importBtn := widget.NewButton(lang.L("导入新年度节假日安排（JSON）……"), st.chooseImport)
+	legend := widget.NewLabel(lang.L("红色：节假日休息　蓝色：调休上班　灰色：周末"))
 	calTab := container.NewBorder(
-		container.NewVBox(container.NewHBox(widget.NewLabel("年份"), st.year, importBtn), legend, st.calNote),
+		container.NewVBox(container.NewHBox(widget.NewLabel(lang.L("年份")), st.year, importBtn), legend, st.calNote),
 		nil, nil, nil, container.NewVScroll(st.months))
-	siteTab := container.NewVBox(st.site)
+	langSel := widget.NewSelect([]string{languages[0].label, languages[1].label}, nil)
+	current := fyne.CurrentApp().Preferences().StringWithFallback(prefLanguage, "zh")
+	for _, l := range languages {
+		if l.code == current {
+			langSel.Selected = l.label
+		}
+	}
+	langNote := widget.NewLabel("")
+	langSel.OnChanged = func(string) {
+		i := langSel.SelectedIndex()
+		fyne.CurrentApp().Preferences().SetString(prefLanguage, languages[i].code)
+		langNote.SetText(lang.L("界面语言已保存，重新启动程序后生效。") + " / Restart OneWindow to change the language.")
+	}
+	siteTab := container.NewVBox(st.site, container.NewHBox(widget.NewLabel(lang.L("界面语言 Language")), langSel), langNote)
 	usersTab := container.NewVScroll(st.userBox)
 	return container.NewAppTabs(
-		container.NewTabItem("工作日历", calTab),
-		container.NewTabItem("用户与 PIN", usersTab),
-		container.NewTabItem("站点", siteTab),
+		container.NewTabItem(lang.L("工作日历"), calTab),
+		container.NewTabItem(lang.L("用户与 PIN"), usersTab),
+		container.NewTabItem(lang.L("站点"), siteTab),
 	)
 }
 
@@ -88,11 +102,11 @@ func (st *settingsScreen) load() {
 		fyne.Do(func() {
 			for _, err := range []error{err1, err2, err3} {
 				if err != nil {
-					st.calNote.SetText("读取设置失败：" + data.ErrorMessage(err))
+					st.calNote.SetText(lang.L("读取设置失败：") + data.ErrorMessage(err))
 					return
 				}
 			}
-			st.site.SetText(fmt.Sprintf("站点编码：%s\n站点名称：%s\n站点类型：%s", site.Code, site.Name, site.Kind.Label()))
+			st.site.SetText(fmt.Sprintf(lang.L("站点编码：%s\n站点名称：%s\n站点类型：%s"), site.Code, site.Name, lang.L(site.Kind.Label())))
 			st.users = users
 			st.drawUsers()
 			st.cal = cal
@@ -106,21 +120,21 @@ func (st *settingsScreen) drawUsers() {
 	st.userBox.Objects = nil
 	for _, u := range st.users {
 		u := u
-		b := widget.NewButton("设置 PIN", func() { st.askPIN(u) })
+		b := widget.NewButton(lang.L("设置 PIN"), func() { st.askPIN(u) })
 		if !admin {
 			b.Disable()
 		}
 		st.userBox.Add(container.NewBorder(nil, nil, nil, b, widget.NewLabel(userLabel(u))))
 	}
 	if !admin {
-		st.userBox.Add(widget.NewLabel("只有管理员可以设置 PIN。"))
+		st.userBox.Add(widget.NewLabel(lang.L("只有管理员可以设置 PIN。")))
 	}
 	st.userBox.Refresh()
 }
 
 func (st *settingsScreen) askPIN(u data.User) {
 	pin := widget.NewPasswordEntry()
-	dialog.ShowForm("设置 "+u.Name+" 的 PIN", "确定", "取消", []*widget.FormItem{widget.NewFormItem("新 PIN（4–8 位数字）", pin)}, func(ok bool) {
+	dialog.ShowForm(lang.L("设置 ")+u.Name+lang.L(" 的 PIN"), lang.L("确定"), lang.L("取消"), []*widget.FormItem{widget.NewFormItem(lang.L("新 PIN（4–8 位数字）"), pin)}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -129,10 +143,10 @@ func (st *settingsScreen) askPIN(u data.User) {
 			err := st.store.SetPIN(context.Background(), actor, u.Login, p)
 			fyne.Do(func() {
 				if err != nil {
-					dialog.ShowInformation("未能设置 PIN", data.ErrorMessage(err), st.win)
+					dialog.ShowInformation(lang.L("未能设置 PIN"), data.ErrorMessage(err), st.win)
 					return
 				}
-				dialog.ShowInformation("已设置", u.Name+" 的 PIN 已更新。", st.win)
+				dialog.ShowInformation(lang.L("已设置"), u.Name+lang.L(" 的 PIN 已更新。"), st.win)
 			})
 		})
 	}, st.win)
@@ -151,10 +165,10 @@ func (st *settingsScreen) drawMonths() {
 	}
 	year, _ := strconv.Atoi(st.year.Selected)
 	if st.cal.Knows(year) {
-		st.calNote.SetText(fmt.Sprintf("%d 年：已载入国务院节假日安排；工作日 %d 天。", year,
+		st.calNote.SetText(fmt.Sprintf(lang.L("%d 年：已载入国务院节假日安排；工作日 %d 天。"), year,
 			st.cal.CountWorkdays(calendar.NewDate(year, 1, 1)-1, calendar.NewDate(year, 12, 31))))
 	} else {
-		st.calNote.SetText(fmt.Sprintf("%d 年的节假日安排尚未导入：期限暂按周一至周五计算，导入后未办结办件的期限会自动重算。", year))
+		st.calNote.SetText(fmt.Sprintf(lang.L("%d 年的节假日安排尚未导入：期限暂按周一至周五计算，导入后未办结办件的期限会自动重算。"), year))
 	}
 	st.months.Objects = nil
 	for m := time.January; m <= time.December; m++ {
@@ -166,7 +180,7 @@ func (st *settingsScreen) drawMonths() {
 func (st *settingsScreen) month(year int, m time.Month) fyne.CanvasObject {
 	size := theme.TextSize() - 2
 	grid := container.NewGridWithColumns(7)
-	for _, w := range []string{"一", "二", "三", "四", "五", "六", "日"} {
+	for _, w := range []string{lang.L("一"), lang.L("二"), lang.L("三"), lang.L("四"), lang.L("五"), lang.L("六"), lang.L("日")} {
 		t := canvas.NewText(w, weekendColour)
 		t.TextSize, t.Alignment = size, fyne.TextAlignCenter
 		grid.Add(t)
@@ -193,13 +207,13 @@ func (st *settingsScreen) month(year int, m time.Month) fyne.CanvasObject {
 		t.TextStyle.Bold = holiday || (work && weekend)
 		grid.Add(t)
 	}
-	return container.NewVBox(bold(fmt.Sprintf("%d 月", m)), grid)
+	return container.NewVBox(bold(fmt.Sprintf(lang.L("%d 月"), m)), grid)
 }
 
 // chooseImport asks for a year's schedule in the open-data JSON shape.
 func (st *settingsScreen) chooseImport() {
 	if st.session().Role != data.RoleAdmin {
-		dialog.ShowInformation("需要管理员", "只有管理员可以导入节假日安排。", st.win)
+		dialog.ShowInformation(lang.L("需要管理员"), lang.L("只有管理员可以导入节假日安排。"), st.win)
 		return
 	}
 	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -209,7 +223,7 @@ func (st *settingsScreen) chooseImport() {
 		defer r.Close()
 		b, err := io.ReadAll(io.LimitReader(r, 1<<20))
 		if err != nil {
-			dialog.ShowInformation("未能读取", err.Error(), st.win)
+			dialog.ShowInformation(lang.L("未能读取"), err.Error(), st.win)
 			return
 		}
 		st.importSchedule(b)
@@ -220,7 +234,7 @@ func (st *settingsScreen) chooseImport() {
 func (st *settingsScreen) importSchedule(b []byte) {
 	sched, err := calendar.ParseJSON(b)
 	if err != nil {
-		st.calNote.SetText("节假日文件有误：" + err.Error())
+		st.calNote.SetText(lang.L("节假日文件有误：") + err.Error())
 		return
 	}
 	actor := st.session().Login
@@ -233,13 +247,13 @@ func (st *settingsScreen) importSchedule(b []byte) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				st.calNote.SetText("导入失败：" + data.ErrorMessage(err))
+				st.calNote.SetText(lang.L("导入失败：") + data.ErrorMessage(err))
 				return
 			}
 			st.cal = cal
 			st.year.SetSelected(strconv.Itoa(sched.Years[0]))
 			st.drawMonths()
-			st.calNote.SetText(st.calNote.Text + fmt.Sprintf("\n已导入 %d 年安排（%d 个日期），%d 件未办结办件的期限已重算。", sched.Years[0], ch.Days, ch.CasesChanged))
+			st.calNote.SetText(st.calNote.Text + fmt.Sprintf(lang.L("\n已导入 %d 年安排（%d 个日期），%d 件未办结办件的期限已重算。"), sched.Years[0], ch.Days, ch.CasesChanged))
 		})
 	})
 }

@@ -2,7 +2,7 @@
 // holiday calendar, the sample service catalogue and the icon.
 package assets
 
-import _ "embed"
+import "embed"
 
 // NationalCalendar is the State Council holiday schedule in the format read
 // by calendar.ParseText.
@@ -24,3 +24,9 @@ var Icon []byte
 //
 //go:embed fonts/onewindow-sc.ttf
 var Font []byte
+
+// Translations are the interface texts in English (en.json) and Chinese
+// (zh.json), keyed by the Chinese text the code uses.
+//
+//go:embed translations
+var Translations embed.FS

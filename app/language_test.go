@@ -1,0 +1,99 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/onewindow/onewindow/assets"
+	"github.com/onewindow/onewindow/data"
+)
+
+// Every text the interface passes through lang.L has an English and a
+// Chinese entry, and the translation files hold nothing else.
+func TestTranslationsComplete(t *testing.T) {
+	keys := map[string]bool{}
+	files, _ := filepath.Glob("*.go")
+	re := regexp.MustCompile(`lang\.L\(("(?:[^"\\]|\\.)*")\)`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			k, err := strconv.Unquote(m[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys[k] = true
+		}
+	}
+	// Texts translated through variables: table headers, applicant kinds and
+	// the data package's labels.
+	for _, k := range listHeaders {
+		keys[k] = true
+	}
+	for _, k := range applicantKinds {
+		keys[k.label] = true
+	}
+	for _, s := range data.Statuses {
+		keys[s.Label()] = true
+	}
+	for _, k := range data.Allowed(data.StatusReceived) {
+		keys[data.KindLabel(k)] = true
+	}
+	for _, r := range data.PauseReasons {
+		keys[r] = true
+	}
+	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
+		keys[k.Label()] = true
+	}
+	for _, lang := range []string{"en", "zh"} {
+		b, err := assets.Translations.ReadFile("translations/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k := range keys {
+			if m[k] == "" {
+				t.Errorf("%s.json lacks %q", lang, k)
+			}
+		}
+		if lang == "en" {
+			for k, v := range m {
+				if regexp.MustCompile(`[\p{Han}]`).MatchString(v) && !strings.Contains(v, "Language") {
+					t.Errorf("en.json: %q is translated as %q", k, v)
+				}
+			}
+		}
+	}
+}
+
+// With English chosen, the screens speak English.
+func TestEnglishScreens(t *testing.T) {
+	s := openStore(t)
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLanguage, "en")
+	ui := New(a, s)
+	defer setupLanguage(test.NewTempApp(t)) // back to Chinese for the other tests
+	ui.bg.sync = true
+	ui.load()
+	if ui.login.button.Text != "Log in" {
+		t.Errorf("login button %q", ui.login.button.Text)
+	}
+	if ui.intake.accept.Text != "Accept (Enter)" || ui.list.prev.Text != "Previous" {
+		t.Errorf("buttons %q %q", ui.intake.accept.Text, ui.list.prev.Text)
+	}
+}
