@@ -137,7 +137,7 @@ func (f *intakeScreen) content() fyne.CanvasObject {
 	left := container.NewBorder(
 		container.NewVBox(bold(lang.L("办理事项")), f.search, container.NewStack(listHeight, f.matchList), f.itemInfo,
 			bold(lang.L("收到的材料（未勾选的即为需补正的材料）"))),
-		nil, nil, nil, container.NewVScroll(f.materials))
+		nil, nil, nil, container.NewScroll(f.materials))
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("申请人类型"), f.kind),
 		widget.NewFormItem(lang.L("证件号码"), container.NewBorder(nil, f.codeNote, nil, nil, f.code)),
