@@ -27,6 +27,7 @@ type settingsStore interface {
 	SetPIN(ctx context.Context, actor, login, pin string) error
 	Calendar(ctx context.Context) (*calendar.Calendar, error)
 	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (data.CalendarChange, error)
+	orgStore
 }
 
 // settingsScreen is 设置: the site, the users and their PINs, and the
@@ -45,6 +46,7 @@ type settingsScreen struct {
 	months  *fyne.Container
 	calNote *widget.Label
 	cal     *calendar.Calendar
+	org     *orgSettings
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window) *settingsScreen {
@@ -61,6 +63,8 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.months = container.NewGridWithColumns(4)
 	st.calNote = widget.NewLabel("")
 	st.calNote.Wrapping = fyne.TextWrapWord
+	st.org = newOrgSettings(s, session, win)
+	st.org.onSaved = st.load
 	return st
 }
 
@@ -88,12 +92,15 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 	return container.NewAppTabs(
 		container.NewTabItem(lang.L("工作日历"), calTab),
 		container.NewTabItem(lang.L("用户与 PIN"), usersTab),
+		container.NewTabItem(lang.L("窗口、部门与新用户"), st.org.content()),
 		container.NewTabItem(lang.L("站点"), siteTab),
 	)
 }
 
 // load reads the site, the users and the calendar in the background.
 func (st *settingsScreen) load() {
+	st.org.bg = st.bg
+	st.org.load()
 	st.bg.run(func() {
 		ctx := context.Background()
 		site, err1 := st.store.Site(ctx)

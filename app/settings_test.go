@@ -1,12 +1,15 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
 )
 
 // monthTexts returns the day cells of month m (1–12) as drawn.
@@ -76,5 +79,36 @@ func TestSettingsForAClerk(t *testing.T) {
 	}
 	if rows != 9 {
 		t.Errorf("%d users listed", rows)
+	}
+}
+
+func TestSettingsAddWindowAndUser(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	o := ui.sets.org
+	o.saveWindow("D01", "税务综合窗口")
+	if !strings.Contains(o.winList.Text, "D01　税务综合窗口") || o.msg.Text != "已保存。" {
+		t.Fatalf("window list %q, message %q", o.winList.Text, o.msg.Text)
+	}
+	o.saveDepartment("SWJ", "税务局")
+	if !strings.Contains(o.depList.Text, "SWJ　税务局") {
+		t.Errorf("department list %q", o.depList.Text)
+	}
+	o.saveWindow("", "无编码")
+	if !strings.Contains(o.msg.Text, "窗口编号") {
+		t.Errorf("a window without a code: %q", o.msg.Text)
+	}
+	o.save(func(ctx context.Context, actor int64) error {
+		_, err := s.AddUser(ctx, actor, data.User{Login: "sunli", Name: "孙丽", Role: data.RoleClerk}, "5678")
+		return err
+	})
+	if _, err := s.Login(context.Background(), "sunli", "5678"); err != nil {
+		t.Errorf("the new user cannot log in: %v", err)
+	}
+	// A clerk's attempt is refused by the store, whatever the screen shows.
+	clerkUI := loggedIn(t, s, "zhangli")
+	clerkUI.sets.org.saveWindow("D02", "某窗口")
+	if !strings.Contains(clerkUI.sets.org.msg.Text, "只有管理员") {
+		t.Errorf("a clerk adding a window: %q", clerkUI.sets.org.msg.Text)
 	}
 }

@@ -80,15 +80,12 @@ func (s *Store) Login(ctx context.Context, login, pin string) (User, error) {
 
 // SetPIN gives a user a new PIN (4 to 8 digits) and clears any lock.
 func (s *Store) SetPIN(ctx context.Context, actor, login, pin string) error {
-	if !rePIN.MatchString(pin) {
-		return fieldError("pin", "PIN", "应为 4 到 8 位数字")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
+	hash, err := hashPIN(pin)
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec("UPDATE users SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE login = ? AND active", string(hash), login)
+		res, err := tx.Exec("UPDATE users SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE login = ? AND active", hash, login)
 		if err != nil {
 			return err
 		}
@@ -97,4 +94,13 @@ func (s *Store) SetPIN(ctx context.Context, actor, login, pin string) error {
 		}
 		return s.audit(tx, actor, "user.set_pin", login, "{}")
 	})
+}
+
+// hashPIN checks a PIN's form and returns its bcrypt hash.
+func hashPIN(pin string) (string, error) {
+	if !rePIN.MatchString(pin) {
+		return "", fieldError("pin", "PIN", "应为 4 到 8 位数字")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
+	return string(hash), err
 }

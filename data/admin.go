@@ -1,0 +1,134 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Departments returns the departments ordered by code.
+func (s *Store) Departments(ctx context.Context) ([]Department, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, code, name FROM departments ORDER BY code")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Department
+	for rows.Next() {
+		var d Department
+		if err := rows.Scan(&d.ID, &d.Code, &d.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// requireAdmin returns the login of the acting user if they are an
+// administrator, and a forbidden error otherwise.
+func requireAdmin(tx *sql.Tx, actorID int64) (string, error) {
+	var login string
+	var role Role
+	err := tx.QueryRow("SELECT login, role FROM users WHERE id = ? AND active", actorID).Scan(&login, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", &Error{Code: ENOTFOUND, Field: "user", Message: fmt.Sprintf("经办人：编号 %d 不存在或已停用", actorID)}
+	}
+	if err != nil {
+		return "", err
+	}
+	if role != RoleAdmin {
+		return "", Errorf(EFORBIDDEN, "只有管理员可以修改站点设置")
+	}
+	return login, nil
+}
+
+// SaveWindow adds a window (ID 0) or renames one; administrators only.
+func (s *Store) SaveWindow(ctx context.Context, actorID int64, w Window) (Window, error) {
+	if err := w.Validate(); err != nil {
+		return w, err
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		login, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		if w.ID == 0 {
+			if w.ID, err = insertID(tx, "INSERT INTO windows (code, name) VALUES (?, ?)", w.Code, w.Name); err != nil {
+				return err
+			}
+		} else if err := updateOne(tx, "UPDATE windows SET code = ?, name = ? WHERE id = ?", "窗口", w.Code, w.Name, w.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(w)
+		return s.audit(tx, login, "window.save", w.Code, string(detail))
+	})
+	return w, err
+}
+
+// SaveDepartment adds a department (ID 0) or renames one; administrators only.
+func (s *Store) SaveDepartment(ctx context.Context, actorID int64, d Department) (Department, error) {
+	if err := d.Validate(); err != nil {
+		return d, err
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		login, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		if d.ID == 0 {
+			if d.ID, err = insertID(tx, "INSERT INTO departments (code, name) VALUES (?, ?)", d.Code, d.Name); err != nil {
+				return err
+			}
+		} else if err := updateOne(tx, "UPDATE departments SET code = ?, name = ? WHERE id = ?", "部门", d.Code, d.Name, d.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(d)
+		return s.audit(tx, login, "department.save", d.Code, string(detail))
+	})
+	return d, err
+}
+
+// AddUser creates a user with a PIN; administrators only.
+func (s *Store) AddUser(ctx context.Context, actorID int64, u User, pin string) (User, error) {
+	if err := u.Validate(); err != nil {
+		return u, err
+	}
+	hash, err := hashPIN(pin)
+	if err != nil {
+		return u, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		login, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		var win any
+		if u.WindowID != 0 {
+			if err := windowExists(tx, u.WindowID); err != nil {
+				return err
+			}
+			win = u.WindowID
+		}
+		if u.ID, err = insertID(tx, "INSERT INTO users (login, name, role, window_id, pin_hash) VALUES (?, ?, ?, ?, ?)",
+			u.Login, u.Name, u.Role, win, hash); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"login": u.Login, "name": u.Name, "role": u.Role, "window_id": u.WindowID})
+		return s.audit(tx, login, "user.add", u.Login, string(detail))
+	})
+	return u, err
+}
+
+// updateOne runs an UPDATE that must change exactly one row.
+func updateOne(tx *sql.Tx, q, what string, args ...any) error {
+	res, err := tx.Exec(q, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Errorf(ENOTFOUND, "%s不存在", what)
+	}
+	return nil
+}
