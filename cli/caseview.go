@@ -65,7 +65,7 @@ func newCaseView(a *data.Application, r clock.Result) caseView {
 	for _, e := range a.Events {
 		v.Events = append(v.Events, eventView{Kind: string(e.Kind), At: e.At.UTC().Format(time.RFC3339), Actor: e.Actor, Data: e.Data})
 	}
-	lim := a.Item.Limits()
+	lim := a.Limits()
 	v.Clock = clockView{DeemedLate: r.DeemedLate, Open: r.Open, Paused: r.Paused, PauseDays: r.PauseDays,
 		Promised:  trackView{LimitDays: lim.Promised + r.ExtraDays, RemainingDays: lim.Promised + r.ExtraDays},
 		Statutory: trackView{LimitDays: lim.Statutory + r.ExtraDays, RemainingDays: lim.Statutory + r.ExtraDays}}

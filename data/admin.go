@@ -132,3 +132,41 @@ func updateOne(tx *sql.Tx, q, what string, args ...any) error {
 	}
 	return nil
 }
+
+// SaveItem adds a service item (ID 0) or changes one; administrators only.
+// Changed limits apply to applications received from then on: a case keeps
+// the limits recorded when it arrived, so a receipt never goes stale.
+func (s *Store) SaveItem(ctx context.Context, actorID int64, it ServiceItem) (ServiceItem, error) {
+	if err := it.Validate(); err != nil {
+		return it, err
+	}
+	mats, _ := json.Marshal(nonNil(it.Materials))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		login, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow("SELECT count(*) FROM departments WHERE id = ?", it.DepartmentID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return &Error{Code: ENOTFOUND, Field: "department", Message: "部门：请选择事项所属的部门"}
+		}
+		if it.ID == 0 {
+			it.ID, err = insertID(tx, `INSERT INTO items (code, name, department_id, kind, statutory, promised, materials)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Code, it.Name, it.DepartmentID, it.Kind, it.Statutory, it.Promised, string(mats))
+			if err != nil {
+				return err
+			}
+		} else {
+			if err := updateOne(tx, `UPDATE items SET code = ?, name = ?, department_id = ?, kind = ?, statutory = ?, promised = ?, materials = ?
+				WHERE id = ?`, "事项", it.Code, it.Name, it.DepartmentID, it.Kind, it.Statutory, it.Promised, string(mats), it.ID); err != nil {
+				return err
+			}
+		}
+		detail, _ := json.Marshal(it)
+		return s.audit(tx, login, "item.save", it.Code, string(detail))
+	})
+	return it, err
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 )
 
 func TestAdminSettings(t *testing.T) {
@@ -59,4 +60,63 @@ func TestAdminSettings(t *testing.T) {
 	if r, _ := s.Verify(ctx); !r.OK() || count(t, rawDB(t, s), "SELECT count(*) FROM audit WHERE action IN ('window.save','department.save','user.add')") != 4 {
 		t.Errorf("audit after the changes: %+v", r)
 	}
+}
+
+func TestSaveItem(t *testing.T) {
+	s, c := MustOpen(t)
+	f := load(t, s)
+	admin, _ := s.UserByLogin(ctx, "admin")
+	deps, err := s.Departments(ctx)
+	if err != nil || len(deps) == 0 {
+		t.Fatal(err)
+	}
+	it, err := s.SaveItem(ctx, admin.ID, data.ServiceItem{Code: "SWJ-001", Name: "税务登记", DepartmentID: deps[0].ID,
+		Kind: data.KindPromised, Statutory: 10, Promised: 3, Materials: []string{"登记表", "营业执照"}})
+	if err != nil || it.ID == 0 {
+		t.Fatalf("add item: %v", err)
+	}
+	items, _ := s.Items(ctx)
+	if !containsItem(items, "税务登记") {
+		t.Error("new item not listed")
+	}
+	if _, err := s.SaveItem(ctx, admin.ID, data.ServiceItem{Code: "X", Name: "x", DepartmentID: deps[0].ID, Kind: data.KindPromised, Statutory: 5, Promised: 6}); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("promised over statutory: %v", err)
+	}
+	if _, err := s.SaveItem(ctx, f.clerk.ID, it); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk changing the catalogue: %v", err)
+	}
+	// A changed promise applies to new applications; a case received before
+	// keeps the promise it was given (and printed on its receipt).
+	c.Set("2026-03-02 09:00")
+	in := f.intake("个体工商户登记", data.DecideAccept)
+	in.ItemID = it.ID
+	app, err := s.Register(ctx, f.clerk.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Promised = 5
+	if _, err := s.SaveItem(ctx, admin.ID, it); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := s.Case(ctx, app.Number)
+	r, _ := s.Clock(ctx, &old, calendar.NewDate(2026, 3, 2))
+	if old.Limits().Promised != 3 || r.Promised.Due.String() != "2026-03-05" {
+		t.Errorf("the earlier case: limits %+v, due %s; want 3 days, 2026-03-05", old.Limits(), r.Promised.Due)
+	}
+	fresh, err := s.Register(ctx, f.clerk.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Limits().Promised != 5 {
+		t.Errorf("a new case: %+v", fresh.Limits())
+	}
+}
+
+func containsItem(items []data.ServiceItem, name string) bool {
+	for _, it := range items {
+		if it.Name == name {
+			return true
+		}
+	}
+	return false
 }

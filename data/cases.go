@@ -127,7 +127,8 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64
 	if err != nil {
 		return app, fmt.Errorf("save case: %w", err)
 	}
-	events := []Event{{Kind: clock.Received, At: now, ActorID: clerkID, Data: EventData{Materials: in.Materials}}}
+	lim := it.Limits()
+	events := []Event{{Kind: clock.Received, At: now, ActorID: clerkID, Data: EventData{Materials: in.Materials, Limits: &lim}}}
 	if second != nil {
 		e := *second
 		e.At, e.ActorID = now, clerkID
@@ -231,7 +232,7 @@ func appendEvent(tx *sql.Tx, app *Application, e Event) error {
 // applications table). Due dates of a paused case are stored as if it
 // resumed on the day of the event; readers recompute from the events.
 func cacheClock(tx *sql.Tx, cal *calendar.Calendar, app *Application, now time.Time, threshold float64) error {
-	r := clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(now), threshold)
+	r := clock.Compute(app.ClockEvents(), app.Limits(), cal, calendar.DateOf(now), threshold)
 	c := cachedClock(app.Status, r)
 	_, err := tx.Exec(`UPDATE applications SET status = ?, start_date = ?, due_promised = ?, due_statutory = ?, closed_date = ?,
 		yellow_promised = ?, yellow_statutory = ? WHERE id = ?`, app.Status, c[0], c[1], c[2], c[3], c[4], c[5], app.ID)
@@ -323,7 +324,7 @@ func (s *Store) refreshOpen(ctx context.Context, tx *sql.Tx, cal *calendar.Calen
 			return 0, err
 		}
 		last := app.Events[len(app.Events)-1].At
-		after := cachedClock(app.Status, clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, calendar.DateOf(last), threshold))
+		after := cachedClock(app.Status, clock.Compute(app.ClockEvents(), app.Limits(), cal, calendar.DateOf(last), threshold))
 		same := true
 		for j, b := range before {
 			v, _ := after[j].(string)

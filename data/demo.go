@@ -331,7 +331,8 @@ func (g *demoGen) generate(i int) (Application, error) {
 		app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: k, At: t, ActorID: clerk.id, Data: data})
 		return true
 	}
-	add(clock.Received, day, EventData{Materials: it.Materials})
+	lim := it.Limits()
+	add(clock.Received, day, EventData{Materials: it.Materials, Limits: &lim})
 	p := g.rng.Float64()
 	switch {
 	case p < 0.02:

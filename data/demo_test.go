@@ -75,7 +75,7 @@ func TestDemo(t *testing.T) {
 			if _, err := data.ValidateIDNumber(a.Applicant.IDCode, today.Time()); a.Applicant.Kind == data.ApplicantIndividual && err != nil {
 				t.Errorf("%s: generated ID %s invalid: %v", a.Number, a.Applicant.IDCode, err)
 			}
-			r := clock.Compute(a.ClockEvents(), a.Item.Limits(), cal, today, 0)
+			r := clock.Compute(a.ClockEvents(), a.Limits(), cal, today, 0)
 			var due string
 			db.QueryRow("SELECT coalesce(due_statutory, '') FROM applications WHERE id = ?", a.ID).Scan(&due)
 			if r.Started && !r.Paused && due != r.Statutory.Due.String() {
@@ -109,7 +109,7 @@ func TestDemo(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range apps {
-			r := clock.Compute(a.ClockEvents(), a.Item.Limits(), cal, today, 0)
+			r := clock.Compute(a.ClockEvents(), a.Limits(), cal, today, 0)
 			if r.Promised.Warning == clock.Yellow || r.Promised.Warning == clock.Red || r.Statutory.Warning == clock.Yellow || r.Statutory.Warning == clock.Red {
 				want[a.Number] = true
 			}

@@ -83,7 +83,7 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 		id := int64(i + 1)
 		day := calendar.DateOf(app.ReceivedAt)
 		b.seq[day] = g.seq[day]
-		r := clock.Compute(app.ClockEvents(), app.Item.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), g.threshold)
+		r := clock.Compute(app.ClockEvents(), app.Limits(), g.cal, calendar.DateOf(app.Events[len(app.Events)-1].At), g.threshold)
 		if app.Status.Open() {
 			b.stats.open++
 		}
@@ -133,7 +133,7 @@ func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
 
 // eventJSON encodes event data; the common empty case needs no encoder.
 func eventJSON(d EventData) string {
-	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" {
+	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" && d.Limits == nil {
 		return "{}"
 	}
 	b, _ := json.Marshal(d)

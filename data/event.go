@@ -20,6 +20,9 @@ type EventData struct {
 	Result    string   `json:"result,omitempty"`    // completed: granted | denied
 	Method    string   `json:"method,omitempty"`    // delivered: pickup | post
 	Note      string   `json:"note,omitempty"`      // free remark
+	// Limits (received) are the item's limits when the application arrived:
+	// the case keeps them even if the catalogue changes later.
+	Limits *clock.Limits `json:"limits,omitempty"`
 }
 
 // Event is one entry in an application's append-only log.

@@ -218,7 +218,7 @@ func (s *Store) Clock(ctx context.Context, app *Application, today calendar.Date
 	if err != nil {
 		return clock.Result{}, err
 	}
-	return clock.Compute(app.ClockEvents(), app.Item.Limits(), cal, today, s.Threshold(ctx)), nil
+	return clock.Compute(app.ClockEvents(), app.Limits(), cal, today, s.Threshold(ctx)), nil
 }
 
 // ApplicantByCode finds an earlier applicant by credit code or ID number, so

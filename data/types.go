@@ -317,6 +317,15 @@ type Application struct {
 	Events     []Event
 }
 
+// Limits are the limits the case is measured against: those recorded when
+// it was received, or the item's current ones for a case recorded without.
+func (a *Application) Limits() clock.Limits {
+	if len(a.Events) > 0 && a.Events[0].Data.Limits != nil {
+		return *a.Events[0].Data.Limits
+	}
+	return a.Item.Limits()
+}
+
 // ClockEvents returns the events as the clock reads them.
 func (a *Application) ClockEvents() []clock.Event {
 	out := make([]clock.Event, len(a.Events))

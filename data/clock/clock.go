@@ -48,8 +48,8 @@ type Event struct {
 
 // Limits are a service item's limits in working days.
 type Limits struct {
-	Promised  int // 承诺时限
-	Statutory int // 法定时限
+	Promised  int `json:"promised"`  // 承诺时限
+	Statutory int `json:"statutory"` // 法定时限
 }
 
 // Warning is a traffic-light level.
