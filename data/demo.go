@@ -29,7 +29,7 @@ type DemoResult struct {
 }
 
 // demoBatch cases are written per transaction, each with one audit entry.
-const demoBatch = 25000
+const demoBatch = 50000
 
 // Demo fills the database with realistic generated cases: arrivals in
 // working hours over the twelve months before now, a mix of items, and
@@ -47,8 +47,9 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (DemoResult, error) {
 	}
 	g.total = opt.Cases
 	// The batches are short-lived garbage by the hundred megabytes: collect
-	// less often while generating (the heap stays well under 1 GB).
+	// less often while generating, within a soft limit of 900 MB.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(900 << 20)) // but stay under ~1 GB
 	if err := g.writeApplicants(ctx); err != nil {
 		return res, err
 	}
