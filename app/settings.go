@@ -28,6 +28,7 @@ type settingsStore interface {
 	Calendar(ctx context.Context) (*calendar.Calendar, error)
 	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (data.CalendarChange, error)
 	orgStore
+	itemStore
 }
 
 // settingsScreen is 设置: the site, the users and their PINs, and the
@@ -47,6 +48,7 @@ type settingsScreen struct {
 	calNote *widget.Label
 	cal     *calendar.Calendar
 	org     *orgSettings
+	items   *itemSettings
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window) *settingsScreen {
@@ -65,6 +67,7 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.calNote.Wrapping = fyne.TextWrapWord
 	st.org = newOrgSettings(s, session, win)
 	st.org.onSaved = st.load
+	st.items = newItemSettings(s, session, win)
 	return st
 }
 
@@ -93,14 +96,16 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("工作日历"), calTab),
 		container.NewTabItem(lang.L("用户与 PIN"), usersTab),
 		container.NewTabItem(lang.L("窗口、部门与新用户"), st.org.content()),
+		container.NewTabItem(lang.L("服务事项"), st.items.content()),
 		container.NewTabItem(lang.L("站点"), siteTab),
 	)
 }
 
 // load reads the site, the users and the calendar in the background.
 func (st *settingsScreen) load() {
-	st.org.bg = st.bg
+	st.org.bg, st.items.bg = st.bg, st.bg
 	st.org.load()
+	st.items.load()
 	st.bg.run(func() {
 		ctx := context.Background()
 		site, err1 := st.store.Site(ctx)

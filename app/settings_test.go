@@ -112,3 +112,27 @@ func TestSettingsAddWindowAndUser(t *testing.T) {
 		t.Errorf("a clerk adding a window: %q", clerkUI.sets.org.msg.Text)
 	}
 }
+
+func TestSettingsItems(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	is := ui.sets.items
+	if len(is.items) < 30 || len(is.deps) == 0 {
+		t.Fatalf("%d items, %d departments", len(is.items), len(is.deps))
+	}
+	it := is.items[0]
+	it.Promised = 1
+	is.save(it)
+	if !strings.Contains(is.msg.Text, "已保存") {
+		t.Fatalf("save: %q", is.msg.Text)
+	}
+	items, _ := s.Items(context.Background())
+	if items[0].Promised != 1 {
+		t.Errorf("stored promise %d", items[0].Promised)
+	}
+	it.Promised = it.Statutory + 1
+	is.save(it)
+	if !strings.Contains(is.msg.Text, "承诺时限") {
+		t.Errorf("promise over the statutory limit: %q", is.msg.Text)
+	}
+}
