@@ -63,6 +63,7 @@ func New(a fyne.App, s Store) *App {
 	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
 	ui.sets = newSettingsScreen(s, ui.session, w)
+	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
 	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())
 	w.SetMaster()

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +24,7 @@ import (
 // settingsStore is what the settings screen reads and changes.
 type settingsStore interface {
 	Site(ctx context.Context) (data.Site, error)
+	SaveSite(ctx context.Context, actorID int64, site data.Site) error
 	Users(ctx context.Context) ([]data.User, error)
 	SetPIN(ctx context.Context, actor, login, pin string) error
 	Calendar(ctx context.Context) (*calendar.Calendar, error)
@@ -40,20 +42,27 @@ type settingsScreen struct {
 	bg      *worker
 	now     func() time.Time
 
-	site    *widget.Label
-	users   []data.User
-	userBox *fyne.Container
-	year    *widget.Select
-	months  *fyne.Container
-	calNote *widget.Label
-	cal     *calendar.Calendar
-	org     *orgSettings
-	items   *itemSettings
+	siteCode *widget.Entry
+	siteName *widget.Entry
+	siteKind *widget.Select
+	siteMsg  *widget.Label
+	users    []data.User
+	userBox  *fyne.Container
+	year     *widget.Select
+	months   *fyne.Container
+	calNote  *widget.Label
+	cal      *calendar.Calendar
+	org      *orgSettings
+	onSite   func(data.Site) // the window title shows the site
+	items    *itemSettings
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window) *settingsScreen {
 	st := &settingsScreen{store: s, session: session, win: win, now: time.Now}
-	st.site = widget.NewLabel("")
+	st.siteCode, st.siteName = widget.NewEntry(), widget.NewEntry()
+	st.siteKind = widget.NewSelect([]string{lang.L(data.SiteCentre.Label()), lang.L(data.SiteTownship.Label()), lang.L(data.SiteVillage.Label())}, nil)
+	st.siteMsg = widget.NewLabel("")
+	st.siteMsg.Wrapping = fyne.TextWrapWord
 	st.userBox = container.NewVBox()
 	this := time.Now().In(calendar.Shanghai).Year()
 	var years []string
@@ -90,7 +99,14 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		fyne.CurrentApp().Preferences().SetString(prefLanguage, languages[i].code)
 		langNote.SetText(lang.L("界面语言已保存，重新启动程序后生效。") + " / Restart OneWindow to change the language.")
 	}
-	siteTab := container.NewVBox(st.site, container.NewHBox(widget.NewLabel(lang.L("界面语言 Language")), langSel), langNote)
+	siteForm := widget.NewForm(widget.NewFormItem(lang.L("站点编码"), st.siteCode), widget.NewFormItem(lang.L("站点名称"), st.siteName),
+		widget.NewFormItem(lang.L("站点类型"), st.siteKind))
+	saveSite := widget.NewButton(lang.L("保存站点"), st.saveSite)
+	if st.session().Role != data.RoleAdmin {
+		saveSite.Disable()
+	}
+	siteTab := container.NewVBox(siteForm, container.NewHBox(saveSite), st.siteMsg,
+		container.NewHBox(widget.NewLabel(lang.L("界面语言 Language")), langSel), langNote)
 	usersTab := container.NewVScroll(st.userBox)
 	return container.NewAppTabs(
 		container.NewTabItem(lang.L("工作日历"), calTab),
@@ -118,7 +134,7 @@ func (st *settingsScreen) load() {
 					return
 				}
 			}
-			st.site.SetText(fmt.Sprintf(lang.L("站点编码：%s\n站点名称：%s\n站点类型：%s"), site.Code, site.Name, lang.L(site.Kind.Label())))
+			st.showSite(site)
 			st.users = users
 			st.drawUsers()
 			st.cal = cal
@@ -266,6 +282,42 @@ func (st *settingsScreen) importSchedule(b []byte) {
 			st.year.SetSelected(strconv.Itoa(sched.Years[0]))
 			st.drawMonths()
 			st.calNote.SetText(st.calNote.Text + fmt.Sprintf(lang.L("\n已导入 %d 年安排（%d 个日期），%d 件未办结办件的期限已重算。"), sched.Years[0], ch.Days, ch.CasesChanged))
+		})
+	})
+}
+
+var siteKinds = []data.SiteKind{data.SiteCentre, data.SiteTownship, data.SiteVillage}
+
+func (st *settingsScreen) showSite(site data.Site) {
+	st.siteCode.SetText(site.Code)
+	st.siteName.SetText(site.Name)
+	for i, k := range siteKinds {
+		if k == site.Kind {
+			st.siteKind.SetSelectedIndex(i)
+		}
+	}
+}
+
+// saveSite stores the site form (the store refuses a new code once cases exist).
+func (st *settingsScreen) saveSite() {
+	site := data.Site{Code: strings.TrimSpace(st.siteCode.Text), Name: strings.TrimSpace(st.siteName.Text)}
+	if i := st.siteKind.SelectedIndex(); i >= 0 {
+		site.Kind = siteKinds[i]
+	}
+	actor := st.session().ID
+	st.bg.run(func() {
+		err := st.store.SaveSite(context.Background(), actor, site)
+		fyne.Do(func() {
+			if err != nil {
+				st.siteMsg.Importance = widget.DangerImportance
+				st.siteMsg.SetText(data.ErrorMessage(err))
+				return
+			}
+			st.siteMsg.Importance = widget.SuccessImportance
+			st.siteMsg.SetText(lang.L("已保存。"))
+			if st.onSite != nil {
+				st.onSite(site)
+			}
 		})
 	})
 }

@@ -136,3 +136,22 @@ func TestSettingsItems(t *testing.T) {
 		t.Errorf("promise over the statutory limit: %q", is.msg.Text)
 	}
 }
+
+func TestSettingsSite(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	st := ui.sets
+	if st.siteCode.Text != "330102001" || st.siteKind.SelectedIndex() != 0 {
+		t.Fatalf("site form %q %d", st.siteCode.Text, st.siteKind.SelectedIndex())
+	}
+	st.siteName.SetText("示例县政务服务中心")
+	st.saveSite()
+	if st.siteMsg.Text != "已保存。" || !strings.Contains(ui.win.Title(), "示例县政务服务中心") {
+		t.Errorf("saved: %q, title %q", st.siteMsg.Text, ui.win.Title())
+	}
+	st.siteCode.SetText("12")
+	st.saveSite()
+	if !strings.Contains(st.siteMsg.Text, "站点编码") {
+		t.Errorf("bad code: %q", st.siteMsg.Text)
+	}
+}

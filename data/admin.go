@@ -170,3 +170,35 @@ func (s *Store) SaveItem(ctx context.Context, actorID int64, it ServiceItem) (Se
 	})
 	return it, err
 }
+
+// SaveSite changes the site's name, kind or code; administrators only. The
+// code is part of every case number, so it cannot change once cases exist.
+func (s *Store) SaveSite(ctx context.Context, actorID int64, site Site) error {
+	if err := site.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		login, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		old, err := siteCode(tx)
+		if err != nil {
+			return err
+		}
+		if old != site.Code {
+			var n int
+			if err := tx.QueryRow("SELECT count(*) FROM applications").Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return &Error{Code: ECONFLICT, Field: "site_code", Message: fmt.Sprintf("站点编码：已有 %d 件办件使用 %s，不能再修改", n, old)}
+			}
+		}
+		if _, err := tx.Exec("UPDATE site SET code = ?, name = ?, kind = ? WHERE id = 1", site.Code, site.Name, site.Kind); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(site)
+		return s.audit(tx, login, "site.save", site.Code, string(detail))
+	})
+}

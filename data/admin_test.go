@@ -120,3 +120,28 @@ func containsItem(items []data.ServiceItem, name string) bool {
 	}
 	return false
 }
+
+func TestSaveSite(t *testing.T) {
+	s, _ := MustOpen(t)
+	f := load(t, s)
+	admin, _ := s.UserByLogin(ctx, "admin")
+	if err := s.SaveSite(ctx, admin.ID, data.Site{Code: "330106001", Name: "西湖区行政服务中心", Kind: data.SiteCentre}); err != nil {
+		t.Fatal(err)
+	}
+	if site, _ := s.Site(ctx); site.Code != "330106001" || site.Name != "西湖区行政服务中心" {
+		t.Errorf("site %+v", site)
+	}
+	if err := s.SaveSite(ctx, f.clerk.ID, data.Site{Code: "330106001", Name: "x", Kind: data.SiteCentre}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk: %v", err)
+	}
+	app, err := s.Register(ctx, f.clerk.ID, f.intake("个体工商户登记", data.DecideAccept))
+	if err != nil || !strings.HasPrefix(app.Number, "330106001") {
+		t.Fatalf("number under the new code: %s %v", app.Number, err)
+	}
+	if err := s.SaveSite(ctx, admin.ID, data.Site{Code: "330106002", Name: "x", Kind: data.SiteCentre}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("changing the code after a case: %v", err)
+	}
+	if err := s.SaveSite(ctx, admin.ID, data.Site{Code: "330106001", Name: "西湖区政务服务中心", Kind: data.SiteCentre}); err != nil {
+		t.Errorf("renaming after a case: %v", err)
+	}
+}
