@@ -259,11 +259,7 @@ func newListRows(ctx context.Context, c clockReader, apps []data.Application, to
 func newCaseTable(rows func() []listRow) *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows()), len(listHeaders) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return truncatedLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) { updateCaseCell(rows(), id, o.(*widget.Label)) })
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject { return bold("") }
@@ -312,4 +308,12 @@ func warningImportance(w clock.Warning) widget.Importance {
 		return widget.SuccessImportance
 	}
 	return widget.MediumImportance
+}
+
+// truncatedLabel is a list or table cell: text that does not fit ends in "…"
+// instead of widening the column.
+func truncatedLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }

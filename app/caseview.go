@@ -53,11 +53,7 @@ func newCaseView(s caseStore, session func() data.User, win fyne.Window, onDone 
 	v.timing.Wrapping = fyne.TextWrapWord
 	v.events = widget.NewList(
 		func() int { return len(v.app.Events) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return truncatedLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(eventLine(v.app.Events[id]))
 		})

@@ -41,11 +41,7 @@ func newHomeScreen(s homeStore) *homeScreen {
 	h := &homeScreen{store: s, now: time.Now, status: widget.NewLabel(lang.L("正在读取……"))}
 	h.itemList = widget.NewList(
 		func() int { return len(h.items) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel(lang.L("食品经营许可（承诺件 10/20 日）"))
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return truncatedLabel(lang.L("食品经营许可（承诺件 10/20 日）")) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			it := h.items[id]
 			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s（%s %d/%d 日）"), it.Name, lang.L(it.Kind.Label()), it.Promised, it.Statutory))

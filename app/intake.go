@@ -85,11 +85,7 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	}
 	f.matchList = widget.NewList(
 		func() int { return len(f.matches) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel(lang.L("工业企业技术改造项目备案"))
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return truncatedLabel(lang.L("工业企业技术改造项目备案")) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			it := f.items[f.matches[id]].item
 			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s　%s · %s"), it.Name, it.Department, lang.L(it.Kind.Label())))

@@ -42,11 +42,7 @@ func newItemSettings(s itemStore, session func() data.User, win fyne.Window) *it
 	is := &itemSettings{store: s, session: session, win: win}
 	is.list = widget.NewList(
 		func() int { return len(is.items) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return truncatedLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			it := is.items[id]
 			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s　%s · %s · %s · 承诺 %d / 法定 %d 日"), it.Code, it.Name, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory))
