@@ -54,18 +54,18 @@ type intakeScreen struct {
 	matches  []int // indexes into items
 	selected int   // index into items, -1 for none
 
-	search    *widget.Entry
+	search    *formEntry
 	matchList *widget.List
 	itemInfo  *widget.Label
 	kind      *widget.RadioGroup
-	code      *widget.Entry
+	code      *formEntry
 	codeNote  *widget.Label
-	name      *widget.Entry
-	contact   *widget.Entry
-	phone     *widget.Entry
-	address   *widget.Entry
+	name      *formEntry
+	contact   *formEntry
+	phone     *formEntry
+	address   *formEntry
 	materials *widget.CheckGroup
-	reason    *widget.Entry
+	reason    *formEntry
 	accept    *widget.Button
 	notify    *widget.Button
 	refuse    *widget.Button
@@ -75,7 +75,7 @@ type intakeScreen struct {
 
 func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f := &intakeScreen{store: s, session: session, now: time.Now, selected: -1}
-	f.search = widget.NewEntry()
+	f.search = newFormEntry(f.clearAndFocus)
 	f.search.SetPlaceHolder(lang.L("事项名称、编码或拼音首字母（如 spjy）"))
 	f.search.OnChanged = f.onSearch
 	f.search.OnSubmitted = func(string) {
@@ -104,18 +104,18 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f.kind = widget.NewRadioGroup(labels, func(string) { f.onCode(f.code.Text) })
 	f.kind.Horizontal = true
 	f.kind.Required = true
-	f.code = widget.NewEntry()
+	f.code = newFormEntry(f.clearAndFocus)
 	f.code.OnChanged = f.onCode
 	f.codeNote = widget.NewLabel("")
-	f.name = widget.NewEntry()
-	f.contact = widget.NewEntry()
-	f.phone = widget.NewEntry()
-	f.address = widget.NewEntry()
-	for _, e := range []*widget.Entry{f.code, f.name, f.contact, f.phone, f.address} {
+	f.name = newFormEntry(f.clearAndFocus)
+	f.contact = newFormEntry(f.clearAndFocus)
+	f.phone = newFormEntry(f.clearAndFocus)
+	f.address = newFormEntry(f.clearAndFocus)
+	for _, e := range []*formEntry{f.code, f.name, f.contact, f.phone, f.address} {
 		e.OnSubmitted = func(string) { f.submit(data.DecideAccept) }
 	}
 	f.materials = widget.NewCheckGroup(nil, nil)
-	f.reason = widget.NewEntry()
+	f.reason = newFormEntry(f.clearAndFocus)
 	f.reason.SetPlaceHolder(lang.L("不予受理的理由（不予受理时必填）"))
 	f.accept = widget.NewButton(lang.L("受理（Enter）"), func() { f.submit(data.DecideAccept) })
 	f.accept.Importance = widget.HighImportance
@@ -255,7 +255,7 @@ func (f *intakeScreen) onCode(text string) {
 func (f *intakeScreen) fill(code string, a data.Applicant) {
 	f.filled = code
 	for _, p := range []struct {
-		e *widget.Entry
+		e *formEntry
 		v string
 	}{{f.name, a.Name}, {f.contact, a.Contact}, {f.phone, a.Phone}, {f.address, a.Address}} {
 		if p.e.Text == "" {
@@ -265,11 +265,19 @@ func (f *intakeScreen) fill(code string, a data.Applicant) {
 	f.codeNote.SetText(lang.L("✓ 号码有效，已填入上次登记的申请人信息"))
 }
 
+// clearAndFocus is Esc in any field: an empty form, the cursor in the item search.
+func (f *intakeScreen) clearAndFocus() {
+	f.clear()
+	if f.focus != nil {
+		f.focus(f.search)
+	}
+}
+
 // clear empties the form for the next applicant (Esc, Ctrl+N).
 func (f *intakeScreen) clear() {
 	f.selected = -1
 	f.filled = ""
-	for _, e := range []*widget.Entry{f.search, f.code, f.name, f.contact, f.phone, f.address, f.reason} {
+	for _, e := range []*formEntry{f.search, f.code, f.name, f.contact, f.phone, f.address, f.reason} {
 		e.SetText("")
 	}
 	f.codeNote.SetText("")
@@ -382,4 +390,26 @@ func (f *intakeScreen) setBusy(busy bool) {
 			b.Enable()
 		}
 	}
+}
+
+// formEntry is an entry of the intake form: Esc in it clears the form, as
+// it does anywhere else on the screen (an entry would otherwise keep it).
+type formEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newFormEntry(onEscape func()) *formEntry {
+	e := &formEntry{onEscape: onEscape}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey handles Esc and passes every other key to the entry.
+func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
 }

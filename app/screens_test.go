@@ -212,3 +212,20 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 		t.Errorf("timing %q", v.timing.Text)
 	}
 }
+
+func TestIntakeEscapeClears(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "zhangli")
+	f := ui.intake
+	test.Type(f.search, "spjy")
+	f.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(f.code, "913501")
+	test.Type(f.name, "某公司")
+	f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.code.Text != "" || f.name.Text != "" || f.search.Text != "" || f.selected != -1 {
+		t.Errorf("Esc in a field left %q %q %q %d", f.search.Text, f.code.Text, f.name.Text, f.selected)
+	}
+	if ui.win.Canvas().Focused() != f.search {
+		t.Error("after Esc the cursor should be in the item search")
+	}
+}
