@@ -151,10 +151,14 @@ func BenchmarkCasesPage(b *testing.B) {
 		{"open", []data.Status{data.StatusAccepted, data.StatusPaused}, 0},
 		{"delivered", []data.Status{data.StatusDelivered}, 0},
 		{"delivered-page20", []data.Status{data.StatusDelivered}, 1000},
+		{"yellow-and-red", nil, 0},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			filter := data.CaseFilter{Statuses: tc.status, WindowID: f.windowID, From: today.AddDays(-90), To: today,
 				Order: "due", Limit: 50, Offset: tc.offset}
+			if tc.status == nil { // every window and date: the supervisor's warning list
+				filter = data.CaseFilter{WarningsAt: today, Order: "due", Limit: 50}
+			}
 			if n, err := s.CountCases(ctx, filter); err != nil || n < tc.offset+50 {
 				b.Skipf("only %d matching cases (BENCH_CASES too small): %v", n, err)
 			}

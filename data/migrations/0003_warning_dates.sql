@@ -5,4 +5,3 @@
 -- whose cache version is older (settings.clock_cache).
 ALTER TABLE applications ADD COLUMN yellow_promised TEXT;
 ALTER TABLE applications ADD COLUMN yellow_statutory TEXT;
-CREATE INDEX applications_by_yellow ON applications (status, yellow_promised);
