@@ -29,7 +29,6 @@ type Store interface {
 
 // App is the running desktop program.
 type App struct {
-	fyne  fyne.App
 	bg    *worker
 	store Store
 	win   fyne.Window
@@ -54,7 +53,7 @@ func New(a fyne.App, s Store) *App {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow(lang.L("一窗通 OneWindow"))
 	w.Resize(fyne.NewSize(1024, 720))
-	ui := &App{fyne: a, store: s, win: w, bg: &worker{}}
+	ui := &App{store: s, win: w, bg: &worker{}}
 	ui.login = newLoginScreen(s, ui.onLogin)
 	ui.intake = newIntakeScreen(s, ui.session)
 	ui.intake.focus = func(o fyne.Focusable) { ui.win.Canvas().Focus(o) }
@@ -62,7 +61,7 @@ func New(a fyne.App, s Store) *App {
 	ui.view = newCaseView(s, ui.session, w, func() { ui.list.reload(true) })
 	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
-	ui.sets = newSettingsScreen(s, ui.session, w)
+	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
 	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())

@@ -39,6 +39,7 @@ type settingsScreen struct {
 	store   settingsStore
 	session func() data.User
 	win     fyne.Window
+	prefs   fyne.Preferences // UI state only: the interface language
 	bg      *worker
 	now     func() time.Time
 
@@ -57,8 +58,8 @@ type settingsScreen struct {
 	items    *itemSettings
 }
 
-func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window) *settingsScreen {
-	st := &settingsScreen{store: s, session: session, win: win, now: time.Now}
+func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *settingsScreen {
+	st := &settingsScreen{store: s, session: session, win: win, prefs: prefs, now: time.Now}
 	st.siteCode, st.siteName = widget.NewEntry(), widget.NewEntry()
 	st.siteKind = widget.NewSelect([]string{lang.L(data.SiteCentre.Label()), lang.L(data.SiteTownship.Label()), lang.L(data.SiteVillage.Label())}, nil)
 	st.siteMsg = widget.NewLabel("")
@@ -87,7 +88,7 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		container.NewVBox(container.NewHBox(widget.NewLabel(lang.L("年份")), st.year, importBtn), legend, st.calNote),
 		nil, nil, nil, container.NewVScroll(st.months))
 	langSel := widget.NewSelect([]string{languages[0].label, languages[1].label}, nil)
-	current := fyne.CurrentApp().Preferences().StringWithFallback(prefLanguage, "zh")
+	current := st.prefs.StringWithFallback(prefLanguage, "zh")
 	for _, l := range languages {
 		if l.code == current {
 			langSel.Selected = l.label
@@ -96,7 +97,7 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 	langNote := widget.NewLabel("")
 	langSel.OnChanged = func(string) {
 		i := langSel.SelectedIndex()
-		fyne.CurrentApp().Preferences().SetString(prefLanguage, languages[i].code)
+		st.prefs.SetString(prefLanguage, languages[i].code)
 		langNote.SetText(lang.L("界面语言已保存，重新启动程序后生效。") + " / Restart OneWindow to change the language.")
 	}
 	siteForm := widget.NewForm(widget.NewFormItem(lang.L("站点编码"), st.siteCode), widget.NewFormItem(lang.L("站点名称"), st.siteName),

@@ -84,20 +84,14 @@ type CalendarChange struct {
 func (s *Store) EnsureNational(ctx context.Context, sched calendar.Schedule) (CalendarChange, error) {
 	var missing calendar.Schedule
 	missing.Sources = sched.Sources
-	have := map[int]bool{}
-	rows, err := s.db.QueryContext(ctx, "SELECT year FROM calendar_years")
+	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return CalendarChange{}, err
 	}
-	for rows.Next() {
-		var y int
-		if err := rows.Scan(&y); err != nil {
-			rows.Close()
-			return CalendarChange{}, err
-		}
+	have := map[int]bool{}
+	for _, y := range cal.Years() {
 		have[y] = true
 	}
-	rows.Close()
 	for _, y := range sched.Years {
 		if !have[y] {
 			missing.Years = append(missing.Years, y)
