@@ -1,7 +1,7 @@
 # 一窗通 OneWindow. `make run` and `make test` are all a newcomer needs.
 SHELL := /bin/bash
 GO ?= go
-TAGS := -tags migrated_fynedo
+TAGS := -tags migrated_fynedo,sqlite_fts5
 BIN := bin/onewindow
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
 # What the tests use besides: a virtual display for the smoke test.
@@ -53,21 +53,20 @@ bench: deps
 	d=$$(mktemp -d) && time ./$(BIN) demo --quiet --cases $${BENCH_CASES:-1000000} --db $$d/demo.db; rm -rf $$d
 
 # package: the Linux desktop package (a .tar.xz with the binary, icon and
-# .desktop file), made by the fyne tool at a pinned version. (A go.mod tool
-# directive would pull Fyne up to 2.8, whose GLFW 3.4 also needs Wayland
-# headers; the program stays on 2.7.1 until that move is made on purpose.)
-FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+# .desktop file), made by the fyne tool pinned by the tool directive in go.mod
+# (v1.7.0: the newest that does not pull Fyne itself up to 2.8, whose GLFW 3.4
+# also needs Wayland headers).
 package: deps
-	$(GO) run $(FYNE_TOOL) package --os linux --release --tags migrated_fynedo
+	$(GO) tool fyne package --os linux --release --tags migrated_fynedo,sqlite_fts5
 	mkdir -p bin && mv -f *.tar.xz bin/onewindow-linux-amd64.tar.xz
 
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzCreditCode -fuzztime $(FUZZTIME) ./data
-	$(GO) test -run '^$$' -fuzz FuzzIDNumber -fuzztime $(FUZZTIME) ./data
-	$(GO) test -run '^$$' -fuzz FuzzParseJSON -fuzztime $(FUZZTIME) ./data/calendar
-	$(GO) test -run '^$$' -fuzz FuzzParseText -fuzztime $(FUZZTIME) ./data/calendar
-	$(GO) test -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzCreditCode -fuzztime $(FUZZTIME) ./data
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzIDNumber -fuzztime $(FUZZTIME) ./data
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseJSON -fuzztime $(FUZZTIME) ./data/calendar
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseText -fuzztime $(FUZZTIME) ./data/calendar
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
 
 clean:
 	rm -rf bin

@@ -27,7 +27,7 @@ func TestSmoke(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "onewindow")
-	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
+	build := exec.Command("go", "build", "-tags", "migrated_fynedo,sqlite_fts5", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
@@ -127,7 +128,7 @@ type CaseFilter struct {
 	From, To calendar.Date // received date range, inclusive; 0 = open-ended
 	Order    string        // "due" (promised due date, soonest first), "id" (oldest first) or "" (newest first)
 	AfterID  int64         // with Order "id": only cases after this id (keyset paging)
-	Search   string        // number prefix, credit code / ID prefix, or part of the applicant's name
+	Search   string        // number prefix, or part of the applicant's name or credit code / ID number
 	// WarningsAt, when set, keeps only open cases that are yellow or red on
 	// that date against the promised or the statutory limit.
 	WarningsAt calendar.Date
@@ -196,15 +197,25 @@ func (f CaseFilter) sql() (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		// Two indexed lookups joined by UNION: a number by prefix (a range on
-		// the unique index), applicants by code prefix or name part (a scan
-		// of the small applicants table), then their cases by index.
-		esc := likeEscaper.Replace(q)
+		// the unique index), and applicants, then their cases by index.
+		// Applicants are found through the trigram index (any part of the
+		// name or code of three or more characters); one or two characters
+		// are too short for trigrams and go through LIKE on the applicants
+		// table: a credit-code prefix or a part of the name.
+		applicants := `SELECT rowid FROM applicant_search WHERE applicant_search MATCH ?`
+		var match []any
+		if utf8.RuneCountInString(q) >= 3 {
+			match = []any{`"` + strings.ReplaceAll(q, `"`, `""`) + `"`}
+		} else {
+			esc := likeEscaper.Replace(q)
+			applicants = `SELECT id FROM applicants WHERE id_code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'`
+			match = []any{strings.ToUpper(esc) + "%", "%" + esc + "%"}
+		}
 		conds = append(conds, `a.id IN (
 			SELECT id FROM applications WHERE number >= ? AND number < ?
 			UNION
-			SELECT x.id FROM applications x WHERE x.applicant_id IN
-				(SELECT id FROM applicants WHERE id_code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'))`)
-		args = append(args, q, q+"\uffff", strings.ToUpper(esc)+"%", "%"+esc+"%")
+			SELECT x.id FROM applications x WHERE x.applicant_id IN (`+applicants+`))`)
+		args = append(append(args, q, q+"\uffff"), match...)
 	}
 	return strings.Join(conds, " AND "), args
 }

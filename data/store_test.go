@@ -602,6 +602,13 @@ func TestCaseSearch(t *testing.T) {
 		"3301020012026030200": {a.Number, b.Number},
 		"%":                   nil,
 		"_":                   nil,
+		"食品有限":                {a.Number}, // three or more characters: the trigram index
+		"M000100":             {a.Number}, // inside the credit code
+		"m000100y":            {a.Number}, // any case
+		"1231002X":            {b.Number},
+		`示例"食品`:               nil, // a quote does not break the MATCH expression
+		"食品 OR 小明":            nil, // nor do FTS5 operators
+		"NEAR(":               nil,
 	} {
 		apps, err := s.Cases(ctx, data.CaseFilter{Search: q, Order: "id"})
 		if err != nil {
@@ -613,6 +620,20 @@ func TestCaseSearch(t *testing.T) {
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("search %q: %v, want %v", q, got, want)
+		}
+	}
+	// The applicant renames itself at its next case: the index follows, the
+	// old name is no longer found, and every case of the applicant is found
+	// under the new one.
+	in = f.intake("食品经营许可", data.DecideAccept)
+	in.Applicant.Name = "杭州新名称餐饮管理有限公司"
+	if _, err := s.Register(ctx, f.clerk.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"新名称餐饮": 2, "示例食品": 0, "餐饮": 2} {
+		n, err := s.CountCases(ctx, data.CaseFilter{Search: q})
+		if err != nil || n != want {
+			t.Errorf("after the rename, search %q: %d cases (%v), want %d", q, n, err, want)
 		}
 	}
 }
