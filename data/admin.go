@@ -26,22 +26,41 @@ func (s *Store) Departments(ctx context.Context) ([]Department, error) {
 	return out, rows.Err()
 }
 
+// activeUser reads an active user inside tx.
+func activeUser(tx *sql.Tx, id int64) (User, error) {
+	var u User
+	err := tx.QueryRow("SELECT id, login, name, role, coalesce(window_id, 0) FROM users WHERE id = ? AND active", id).
+		Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, &Error{Code: ENOTFOUND, Field: "user", Message: fmt.Sprintf("经办人：编号 %d 不存在或已停用", id)}
+	}
+	return u, err
+}
+
 // requireAdmin returns the login of the acting user if they are an
 // administrator, and a forbidden error otherwise.
 func requireAdmin(tx *sql.Tx, actorID int64) (string, error) {
-	var login string
-	var role Role
-	err := tx.QueryRow("SELECT login, role FROM users WHERE id = ? AND active", actorID).Scan(&login, &role)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", &Error{Code: ENOTFOUND, Field: "user", Message: fmt.Sprintf("经办人：编号 %d 不存在或已停用", actorID)}
-	}
+	u, err := activeUser(tx, actorID)
 	if err != nil {
 		return "", err
 	}
-	if role != RoleAdmin {
+	if u.Role != RoleAdmin {
 		return "", Errorf(EFORBIDDEN, "只有管理员可以修改站点设置")
 	}
-	return login, nil
+	return u.Login, nil
+}
+
+// requireSupervisor returns the acting user if they are a supervisor, and a
+// forbidden error naming what was tried otherwise.
+func requireSupervisor(tx *sql.Tx, actorID int64, what string) (User, error) {
+	u, err := activeUser(tx, actorID)
+	if err != nil {
+		return u, err
+	}
+	if u.Role != RoleSupervisor {
+		return u, Errorf(EFORBIDDEN, "只有督查人员可以%s", what)
+	}
+	return u, nil
 }
 
 // SaveWindow adds a window (ID 0) or renames one; administrators only.

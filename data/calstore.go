@@ -29,6 +29,7 @@ func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
 func loadCalendar(ctx context.Context, q querier) (*calendar.Calendar, error) {

@@ -135,7 +135,7 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64
 		events = append(events, e)
 	}
 	for _, e := range events {
-		if err := appendEvent(tx, &app, e); err != nil {
+		if err := appendEvent(context.Background(), tx, &app, e); err != nil {
 			return app, err
 		}
 	}
@@ -206,9 +206,10 @@ func (s *Store) SeedSequence(ctx context.Context, actor string, day calendar.Dat
 	})
 }
 
-// appendEvent adds e to the case's log and moves its status.
-func appendEvent(tx *sql.Tx, app *Application, e Event) error {
-	if e.Kind != clock.Received {
+// appendEvent adds e to the case's log and moves its status. 受理 also
+// fixes the case's fee lines from the schedules in force that day.
+func appendEvent(ctx context.Context, tx *sql.Tx, app *Application, e Event) error {
+	if e.Kind != clock.Received && !annotation(e.Kind) {
 		next, err := Next(app.Status, e.Kind)
 		if err != nil {
 			return err
@@ -225,6 +226,9 @@ func appendEvent(tx *sql.Tx, app *Application, e Event) error {
 		return fmt.Errorf("save event: %w", err)
 	}
 	app.Events = append(app.Events, e)
+	if e.Kind == clock.Accepted {
+		return addFeeLines(ctx, tx, app, calendar.DateOf(e.At))
+	}
 	return nil
 }
 
@@ -262,49 +266,95 @@ func cachedClock(status Status, r clock.Result) [6]any {
 }
 
 // Record appends one event to the case with number, checked against the
-// lifecycle, with its audit entry, in one transaction. The event's time is
-// now — never earlier than the case's last event, so a PC clock set back
-// cannot reorder a case's history.
+// lifecycle and the actor's role, with its audit entry, in one transaction.
+// Only supervisors extend a deadline (a clerk asks with RequestExtension).
 func (s *Store) Record(ctx context.Context, number string, actorID int64, e Event) (Application, error) {
-	var app Application
 	if e.Kind == clock.Received {
-		return app, Errorf(ECONFLICT, "收件只能在登记时记录")
+		return Application{}, Errorf(ECONFLICT, "收件只能在登记时记录")
+	}
+	if annotation(e.Kind) {
+		return Application{}, Errorf(ECONFLICT, "“%s”由相应的申请、审批或评价功能记录", KindLabel(e.Kind))
 	}
 	if err := e.validate(); err != nil {
-		return app, err
+		return Application{}, err
 	}
-	threshold := s.Threshold(ctx)
+	return s.onCase(ctx, number, actorID, func(c *caseTx) error {
+		if e.Kind == clock.Extended {
+			if c.actor.Role != RoleSupervisor {
+				return Errorf(EFORBIDDEN, "只有督查人员可以延长办理期限；窗口人员请提出延期申请")
+			}
+			e.Data.Approver = c.actor.Login
+		}
+		return c.record(e, "case."+string(e.Kind))
+	})
+}
+
+// caseTx is one write to one case: the case as read under the write lock,
+// the acting user, and the time of the write.
+type caseTx struct {
+	s         *Store
+	ctx       context.Context
+	tx        *sql.Tx
+	cal       *calendar.Calendar
+	threshold float64
+	app       Application
+	actor     User
+	now       time.Time
+}
+
+// onCase loads the case with number and the acting user inside one write
+// transaction and runs fn; the case as fn left it is returned.
+func (s *Store) onCase(ctx context.Context, number string, actorID int64, fn func(c *caseTx) error) (Application, error) {
+	c := &caseTx{s: s, ctx: ctx, threshold: s.Threshold(ctx)}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		cal, err := s.Calendar(ctx)
-		if err != nil {
+		c.tx = tx
+		var err error
+		if c.cal, err = s.Calendar(ctx); err != nil {
 			return err
 		}
-		login, err := userLogin(tx, actorID)
-		if err != nil {
+		if c.actor, err = activeUser(tx, actorID); err != nil {
 			return err
 		}
-		app, err = loadCase(ctx, tx, number)
-		if err != nil {
+		if c.app, err = loadCase(ctx, tx, number); err != nil {
 			return err
 		}
-		e.At, e.ActorID = s.now(), actorID
-		if last := app.Events[len(app.Events)-1].At; e.At.Before(last) {
-			e.At = last
+		// Never earlier than the case's last event, so a PC clock set back
+		// cannot reorder a case's history.
+		c.now = s.now()
+		if last := c.app.Events[len(c.app.Events)-1].At; c.now.Before(last) {
+			c.now = last
 		}
-		e.Actor = login
-		if err := appendEvent(tx, &app, e); err != nil {
-			return err
-		}
-		if err := cacheClock(tx, cal, &app, e.At, threshold); err != nil {
-			return err
-		}
-		detail, _ := json.Marshal(e.Data)
-		return s.audit(tx, login, "case."+string(e.Kind), app.Number, string(detail))
+		return fn(c)
 	})
 	if err != nil {
 		return Application{}, err
 	}
-	return app, nil
+	return c.app, nil
+}
+
+// record appends e, signed by the actor at the write's time, refreshes the
+// clock cache and writes the audit entry (action, the event's data).
+func (c *caseTx) record(e Event, action string) error {
+	e.At, e.ActorID, e.Actor = c.now, c.actor.ID, c.actor.Login
+	if err := appendEvent(c.ctx, c.tx, &c.app, e); err != nil {
+		return err
+	}
+	if !annotation(e.Kind) {
+		if err := cacheClock(c.tx, c.cal, &c.app, e.At, c.threshold); err != nil {
+			return err
+		}
+	}
+	detail, _ := json.Marshal(e.Data)
+	return c.s.audit(c.tx, c.actor.Login, action, c.app.Number, string(detail))
+}
+
+// closedForClerk refuses a clerk's change to a case that is closed
+// (refused, completed, delivered or withdrawn); supervisors may.
+func (c *caseTx) closedForClerk() error {
+	if !c.app.Status.Open() && c.actor.Role != RoleSupervisor {
+		return Errorf(EFORBIDDEN, "办件已%s，窗口人员不能再修改；如需更正请由督查人员办理", c.app.Status.Label())
+	}
+	return nil
 }
 
 // refreshOpen recomputes the clock cache of every open case with cal and

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/onewindow/onewindow/data/calendar"
 )
 
 // Catalogue is the file shape of a site's starting data: the site, its
@@ -35,7 +37,33 @@ type Catalogue struct {
 		Statutory  int      `json:"statutory"`
 		Promised   int      `json:"promised"`
 		Materials  []string `json:"materials"`
+		Fees       []string `json:"fees"` // fee codes
 	} `json:"items"`
+	Fees []struct {
+		Code      string `json:"code"`
+		Name      string `json:"name"`
+		AmountFen int64  `json:"amount_fen"`
+		Unit      string `json:"unit"`
+		Basis     string `json:"basis"`
+		ValidFrom string `json:"valid_from"`
+		ValidTo   string `json:"valid_to"`
+	} `json:"fees"`
+	WaiverPolicies []struct {
+		Code      string `json:"code"`
+		Name      string `json:"name"`
+		Basis     string `json:"basis"`
+		ValidFrom string `json:"valid_from"`
+		ValidTo   string `json:"valid_to"`
+	} `json:"waiver_policies"`
+}
+
+// catalogueValidity reads a catalogue's validity dates ("" = open end).
+func catalogueValidity(what, from, to string) (calendar.Date, calendar.Date, error) {
+	f, t, err := parseValidity(from, to)
+	if err != nil {
+		return 0, 0, fieldError("valid_from", "有效期", "%s 的日期不正确：%v", what, err)
+	}
+	return f, t, nil
 }
 
 // Initialised reports whether the database has a site.
@@ -111,6 +139,34 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *Site) error {
 				return fmt.Errorf("user %s: %w", u.Login, err)
 			}
 		}
+		for _, f := range c.Fees {
+			fee := FeeItem{Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis}
+			var err error
+			if fee.ValidFrom, fee.ValidTo, err = catalogueValidity(f.Code, f.ValidFrom, f.ValidTo); err != nil {
+				return err
+			}
+			if err := fee.Validate(); err != nil {
+				return fmt.Errorf("收费项目 %s：%w", f.Code, err)
+			}
+			if _, err := tx.Exec(`INSERT INTO fee_items (code, name, amount_fen, unit, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				fee.Code, fee.Name, fee.AmountFen, fee.Unit, fee.Basis, fee.ValidFrom.String(), dateOrNil(fee.ValidTo)); err != nil {
+				return fmt.Errorf("fee %s: %w", f.Code, err)
+			}
+		}
+		for _, p := range c.WaiverPolicies {
+			pol := WaiverPolicy{Code: p.Code, Name: p.Name, Basis: p.Basis}
+			var err error
+			if pol.ValidFrom, pol.ValidTo, err = catalogueValidity(p.Code, p.ValidFrom, p.ValidTo); err != nil {
+				return err
+			}
+			if err := pol.Validate(); err != nil {
+				return fmt.Errorf("减免政策 %s：%w", p.Code, err)
+			}
+			if _, err := tx.Exec("INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)",
+				pol.Code, pol.Name, pol.Basis, pol.ValidFrom.String(), dateOrNil(pol.ValidTo)); err != nil {
+				return fmt.Errorf("waiver policy %s: %w", p.Code, err)
+			}
+		}
 		for _, it := range c.Items {
 			item := ServiceItem{Code: it.Code, Name: it.Name, Kind: it.Kind, Statutory: it.Statutory, Promised: it.Promised, Materials: it.Materials}
 			if err := item.Validate(); err != nil {
@@ -121,12 +177,26 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *Site) error {
 				return fieldError("department", "部门", "事项 %s 的部门 %s 不存在", it.Code, it.Department)
 			}
 			mats, _ := json.Marshal(nonNil(it.Materials))
-			if _, err := tx.Exec(`INSERT INTO items (code, name, department_id, kind, statutory, promised, materials)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Code, it.Name, dep, it.Kind, it.Statutory, it.Promised, string(mats)); err != nil {
+			id, err := insertID(tx, `INSERT INTO items (code, name, department_id, kind, statutory, promised, materials)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Code, it.Name, dep, it.Kind, it.Statutory, it.Promised, string(mats))
+			if err != nil {
 				return fmt.Errorf("item %s: %w", it.Code, err)
 			}
+			for _, code := range it.Fees {
+				var n int
+				if err := tx.QueryRow("SELECT count(*) FROM fee_items WHERE code = ?", code).Scan(&n); err != nil {
+					return err
+				}
+				if n == 0 {
+					return fieldError("fees", "收费项目", "事项 %s 的收费项目 %s 不存在", it.Code, code)
+				}
+				if _, err := tx.Exec("INSERT INTO item_fees (item_id, fee_code) VALUES (?, ?)", id, code); err != nil {
+					return fmt.Errorf("item %s fee %s: %w", it.Code, code, err)
+				}
+			}
 		}
-		detail, _ := json.Marshal(map[string]int{"departments": len(c.Departments), "windows": len(c.Windows), "users": len(c.Users), "items": len(c.Items)})
+		detail, _ := json.Marshal(map[string]int{"departments": len(c.Departments), "windows": len(c.Windows), "users": len(c.Users), "items": len(c.Items),
+			"fees": len(c.Fees), "waiver_policies": len(c.WaiverPolicies)})
 		return s.audit(tx, "system", "site.setup", c.Site.Code, string(detail))
 	})
 }

@@ -133,7 +133,8 @@ func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
 
 // eventJSON encodes event data; the common empty case needs no encoder.
 func eventJSON(d EventData) string {
-	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" && d.Limits == nil {
+	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" && d.Limits == nil &&
+		d.Ref == 0 && d.FeeCode == "" && d.AmountFen == 0 && d.Policy == "" && d.Level == 0 && d.Status == "" {
 		return "{}"
 	}
 	b, _ := json.Marshal(d)

@@ -61,3 +61,12 @@ func ErrorMessage(err error) string {
 	}
 	return "内部错误，请联系技术支持（详情已写入日志）"
 }
+
+// ErrorField returns the field an application error is about, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}

@@ -20,6 +20,13 @@ type EventData struct {
 	Result    string   `json:"result,omitempty"`    // completed: granted | denied
 	Method    string   `json:"method,omitempty"`    // delivered: pickup | post
 	Note      string   `json:"note,omitempty"`      // free remark
+	// Fees, waivers, extension requests, ratings and rectifications.
+	Ref       int64  `json:"ref,omitempty"`        // the waiver, extension request … it concerns
+	FeeCode   string `json:"fee_code,omitempty"`   // waiver_*: the fee line
+	AmountFen int64  `json:"amount_fen,omitempty"` // waiver_requested: the amount waived
+	Policy    string `json:"policy,omitempty"`     // waiver_requested: the policy's 文号
+	Level     int    `json:"level,omitempty"`      // rated: 1…5
+	Status    string `json:"status,omitempty"`     // rectification: the new status
 	// Limits (received) are the item's limits when the application arrived:
 	// the case keeps them even if the catalogue changes later.
 	Limits *clock.Limits `json:"limits,omitempty"`
@@ -41,6 +48,27 @@ func (e Event) clockEvent() clock.Event {
 		ce.Days = e.Data.Days
 	}
 	return ce
+}
+
+// Events beside the lifecycle: they record a request, a decision or a
+// rating in the case's log without moving its status or its clock.
+const (
+	WaiverRequested    EventKind = "waiver_requested"
+	WaiverApproved     EventKind = "waiver_approved"
+	WaiverRejected     EventKind = "waiver_rejected"
+	ExtensionRequested EventKind = "extension_requested"
+	ExtensionRejected  EventKind = "extension_rejected"
+	Rated              EventKind = "rated"
+	Rectified          EventKind = "rectification"
+)
+
+// annotation reports whether k is one of the events beside the lifecycle.
+func annotation(k EventKind) bool {
+	switch k {
+	case WaiverRequested, WaiverApproved, WaiverRejected, ExtensionRequested, ExtensionRejected, Rated, Rectified:
+		return true
+	}
+	return false
 }
 
 // PauseReasons are the procedures whose time Art. 45 of the Administrative
@@ -80,6 +108,20 @@ func KindLabel(k EventKind) string {
 		return "送达"
 	case clock.Withdrawn:
 		return "撤回"
+	case WaiverRequested:
+		return "申请减免"
+	case WaiverApproved:
+		return "批准减免"
+	case WaiverRejected:
+		return "驳回减免"
+	case ExtensionRequested:
+		return "申请延期"
+	case ExtensionRejected:
+		return "驳回延期"
+	case Rated:
+		return "好差评"
+	case Rectified:
+		return "差评整改"
 	}
 	return string(k)
 }

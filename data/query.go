@@ -100,7 +100,107 @@ func queryCases(ctx context.Context, q querier, where string, args []any, order 
 			apps[i].Events = append(apps[i].Events, e)
 		}
 	}
-	return apps, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// Fees, waivers and ratings of the same cases.
+	of := "IN (SELECT a.id FROM applications a WHERE " + where + ")"
+	if limit > 0 {
+		ids := make([]string, len(apps))
+		for i, a := range apps {
+			ids[i] = fmt.Sprint(a.ID)
+		}
+		of, evargs = "IN ("+strings.Join(ids, ",")+")", nil
+	}
+	return apps, loadMoney(ctx, q, apps, index, of, evargs)
+}
+
+// loadMoney reads the fee lines, waivers, ratings and rectifications of
+// apps, whose ids are selected by "app_id <of>".
+func loadMoney(ctx context.Context, q querier, apps []Application, index map[int64]int, of string, args []any) error {
+	rows, err := q.QueryContext(ctx, "SELECT app_id, id, fee_code, name, amount_fen, unit, basis FROM case_fees WHERE app_id "+of+" ORDER BY app_id, id", args...)
+	if err != nil {
+		return fmt.Errorf("query fees: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var f FeeLine
+		if err := rows.Scan(&id, &f.ID, &f.Code, &f.Name, &f.AmountFen, &f.Unit, &f.Basis); err != nil {
+			rows.Close()
+			return err
+		}
+		if i, ok := index[id]; ok {
+			apps[i].Fees = append(apps[i].Fees, f)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT w.app_id, w.id, w.fee_id, f.fee_code, w.kind, w.amount_fen, w.policy_id, p.name, p.basis, w.reason, w.status,
+			r.login, w.requested_at, coalesce(d.login, ''), coalesce(w.decided_at, ''), w.note
+		FROM waivers w JOIN case_fees f ON f.id = w.fee_id JOIN waiver_policies p ON p.id = w.policy_id
+			JOIN users r ON r.id = w.requested_by LEFT JOIN users d ON d.id = w.decided_by
+		WHERE w.app_id `+of+" ORDER BY w.app_id, w.id", args...)
+	if err != nil {
+		return fmt.Errorf("query waivers: %w", err)
+	}
+	for rows.Next() {
+		var w Waiver
+		var requested, decided string
+		if err := rows.Scan(&w.AppID, &w.ID, &w.FeeID, &w.FeeCode, &w.Kind, &w.AmountFen, &w.PolicyID, &w.Policy, &w.Basis, &w.Reason, &w.Status,
+			&w.RequestedBy, &requested, &w.DecidedBy, &decided, &w.Note); err != nil {
+			rows.Close()
+			return err
+		}
+		if w.RequestedAt, err = parseTime(requested); err == nil && decided != "" {
+			w.DecidedAt, err = parseTime(decided)
+		}
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if i, ok := index[w.AppID]; ok {
+			apps[i].Waivers = append(apps[i].Waivers, w)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT g.app_id, g.level, g.comment, g.at, u.login, r.status, coalesce(r.due_date, ''), coalesce(r.opened_at, ''),
+			coalesce(r.done_date, ''), coalesce(r.measures, ''), coalesce(r.revisit, ''), coalesce(r.appeal, ''), coalesce(r.decision, '')
+		FROM ratings g JOIN users u ON u.id = g.clerk_id LEFT JOIN rectifications r ON r.app_id = g.app_id
+		WHERE g.app_id `+of, args...)
+	if err != nil {
+		return fmt.Errorf("query ratings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var g Rating
+		var at, due, opened, done string
+		var r Rectification
+		var status sql.NullString
+		if err := rows.Scan(&id, &g.Level, &g.Comment, &at, &g.Clerk, &status, &due, &opened, &done, &r.Measures, &r.Revisit, &r.Appeal, &r.Decision); err != nil {
+			return err
+		}
+		if g.At, err = parseTime(at); err != nil {
+			return err
+		}
+		if status.Valid {
+			r.AppID, r.Status = id, RectStatus(status.String)
+			if err := scanRect(&r, due, opened, done); err != nil {
+				return err
+			}
+			g.Rectification = &r
+		}
+		if i, ok := index[id]; ok {
+			apps[i].Rating = &g
+		}
+	}
+	return rows.Err()
 }
 
 // loadCase reads one case with its events inside tx.

@@ -389,7 +389,15 @@ func TestLifecycle(t *testing.T) {
 	refuse(clock.Completed, data.EventData{Result: data.ResultGranted})
 	step("2026-03-17 10:00", clock.Resumed, data.EventData{}, data.StatusAccepted)
 	refuse(clock.Extended, data.EventData{Days: 10}) // no approver, no reason
-	step("2026-03-18 10:00", clock.Extended, data.EventData{Days: 10, Reason: "情况复杂", Approver: "wangjg"}, data.StatusAccepted)
+	// Only a supervisor extends; the approver is whoever records it.
+	c.Set("2026-03-18 10:00")
+	if _, err := s.Record(ctx, app.Number, f.clerk.ID, data.Event{Kind: clock.Extended, Data: data.EventData{Days: 10, Reason: "情况复杂", Approver: "zhangli"}}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Fatalf("a clerk extended the deadline: %v", err)
+	}
+	if got, err := s.Record(ctx, app.Number, f.super.ID, data.Event{Kind: clock.Extended, Data: data.EventData{Days: 10, Reason: "情况复杂", Approver: "zhangli"}}); err != nil ||
+		got.Events[len(got.Events)-1].Data.Approver != "wangjg" {
+		t.Fatalf("supervisor's extension: %v", err)
+	}
 	step("2026-03-25 10:00", clock.Completed, data.EventData{Result: data.ResultGranted}, data.StatusCompleted)
 	refuse(clock.Withdrawn, data.EventData{Reason: "不办了"})
 	step("2026-03-26 10:00", clock.Delivered, data.EventData{Method: data.MethodPost}, data.StatusDelivered)

@@ -315,6 +315,9 @@ type Application struct {
 	Status     Status
 	ReceivedAt time.Time
 	Events     []Event
+	Fees       []FeeLine // fixed at acceptance
+	Waivers    []Waiver  // every request, decided or not, oldest first
+	Rating     *Rating   // the applicant's 好差评, once given
 }
 
 // Limits are the limits the case is measured against: those recorded when
