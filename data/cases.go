@@ -209,7 +209,7 @@ func (s *Store) SeedSequence(ctx context.Context, actor string, day calendar.Dat
 // appendEvent adds e to the case's log and moves its status. 受理 also
 // fixes the case's fee lines from the schedules in force that day.
 func appendEvent(ctx context.Context, tx *sql.Tx, app *Application, e Event) error {
-	if e.Kind != clock.Received && !annotation(e.Kind) {
+	if e.Kind != clock.Received && !Annotation(e.Kind) {
 		next, err := Next(app.Status, e.Kind)
 		if err != nil {
 			return err
@@ -272,7 +272,7 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e Even
 	if e.Kind == clock.Received {
 		return Application{}, Errorf(ECONFLICT, "收件只能在登记时记录")
 	}
-	if annotation(e.Kind) {
+	if Annotation(e.Kind) {
 		return Application{}, Errorf(ECONFLICT, "“%s”由相应的申请、审批或评价功能记录", KindLabel(e.Kind))
 	}
 	if err := e.validate(); err != nil {
@@ -339,7 +339,7 @@ func (c *caseTx) record(e Event, action string) error {
 	if err := appendEvent(c.ctx, c.tx, &c.app, e); err != nil {
 		return err
 	}
-	if !annotation(e.Kind) {
+	if !Annotation(e.Kind) {
 		if err := cacheClock(c.tx, c.cal, &c.app, e.At, c.threshold); err != nil {
 			return err
 		}

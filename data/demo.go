@@ -111,6 +111,11 @@ type demoGen struct {
 	total      int // cases to generate
 	clerks     []demoClerk
 	super      string
+	superID    int64
+	fees       map[int64][]FeeItem // per item, every schedule
+	policies   []WaiverPolicy
+	rectify    int // working days to rectify a 差评
+	feeSeq     int64 // fee lines so far in the batch being prepared
 	applicants []int64 // ids; enterprises first, then individuals
 	nEnt       int
 	days       []calendar.Date // working days of the last twelve months
@@ -159,12 +164,34 @@ func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, erro
 		case u.Role == RoleClerk && u.WindowID != 0:
 			g.clerks = append(g.clerks, demoClerk{u.ID, u.WindowID})
 		case u.Role == RoleSupervisor && g.super == "":
-			g.super = u.Login
+			g.super, g.superID = u.Login, u.ID
 		}
 	}
 	if len(g.clerks) == 0 || g.super == "" {
 		return nil, Errorf(ECONFLICT, "演示数据需要至少一名有窗口的窗口人员和一名督查人员")
 	}
+	if g.policies, err = s.WaiverPolicies(ctx); err != nil {
+		return nil, err
+	}
+	all, err := s.FeeItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := s.ItemFees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.fees = map[int64][]FeeItem{}
+	for id, cs := range codes {
+		for _, c := range cs {
+			for _, f := range all {
+				if f.Code == c {
+					g.fees[id] = append(g.fees[id], f)
+				}
+			}
+		}
+	}
+	g.rectify = s.RectifyDays(ctx)
 	// Whole working days before today, so that no arrival lies in the future.
 	for d := g.today.AddDays(-365); d < g.today; d++ {
 		if g.cal.IsWorkday(d) {
@@ -207,17 +234,29 @@ func (g *demoGen) writeApplicants(ctx context.Context) error {
 	g.nEnt = n / 2
 	now := fmtTime(g.s.now())
 	return g.s.write(ctx, func(tx *sql.Tx) error {
-		st, err := tx.Prepare(`INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id_code) DO UPDATE SET updated_at = excluded.updated_at RETURNING id`)
+		// Multi-row INSERTs, then the ids by code: a code already there (an
+		// earlier demo run, or a chance collision of two generated persons)
+		// keeps its applicant.
+		w := &rowWriter{head: "INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at) VALUES", cols: 7,
+			tail: " ON CONFLICT (id_code) DO NOTHING"}
+		codes := make([]string, n)
+		for i := 0; i < n; i++ {
+			a := g.applicant(i < g.nEnt, i)
+			codes[i] = a.IDCode
+			w.add(string(a.Kind), a.Name, a.IDCode, a.Contact, a.Phone, a.Address, now)
+		}
+		if err := w.write(tx, appChunk); err != nil {
+			return fmt.Errorf("demo applicants: %w", err)
+		}
+		st, err := tx.Prepare("SELECT id FROM applicants WHERE id_code = ?")
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		for i := 0; i < n; i++ {
-			a := g.applicant(i < g.nEnt, i)
+		for _, code := range codes {
 			var id int64
-			if err := st.QueryRow(a.Kind, a.Name, a.IDCode, a.Contact, a.Phone, a.Address, now).Scan(&id); err != nil {
-				return fmt.Errorf("demo applicant: %w", err)
+			if err := st.QueryRow(code).Scan(&id); err != nil {
+				return fmt.Errorf("demo applicant %s: %w", code, err)
 			}
 			g.applicants = append(g.applicants, id)
 		}
@@ -286,6 +325,15 @@ func (g *demoGen) at(d calendar.Date, after time.Time) time.Time {
 // log, cut off at today. Cases arrive in date order, as at a real window, so
 // numbers and dates grow with the row id.
 func (g *demoGen) generate(i int) (Application, error) {
+	app, err := g.lifecycle(i)
+	if err == nil {
+		g.rate(&app)
+	}
+	return app, err
+}
+
+// lifecycle makes case i's events from receipt to where it stands today.
+func (g *demoGen) lifecycle(i int) (Application, error) {
 	r := g.rng.IntN(g.weightSum)
 	idx := 0
 	for r >= g.weights[idx] {
@@ -365,6 +413,7 @@ func (g *demoGen) generate(i int) (Application, error) {
 	if !add(clock.Accepted, acceptDay, EventData{}) {
 		return app, nil
 	}
+	g.feesAndWaivers(&app, acceptDay, &t, clerk)
 	start := acceptDay
 	if len(app.Events) > 2 && g.cal.CountWorkdays(day, calendar.DateOf(app.Events[1].At)) > clock.LateNoticeDays {
 		start = day
@@ -428,4 +477,142 @@ func (g *demoGen) generate(i int) (Application, error) {
 		add(clock.Delivered, g.cal.AddWorkdays(calendar.DateOf(t), g.rng.IntN(3)), EventData{Method: method})
 	}
 	return app, nil
+}
+
+// feesAndWaivers fixes the fee lines of a case accepted on day and, for
+// some, a waiver request: approved, rejected, or still pending when recent.
+func (g *demoGen) feesAndWaivers(app *Application, day calendar.Date, t *time.Time, clerk demoClerk) {
+	for _, f := range g.fees[app.Item.ID] {
+		if !f.AppliesOn(day) {
+			continue
+		}
+		g.feeSeq++
+		app.Fees = append(app.Fees, FeeLine{ID: g.feeSeq, Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis})
+	}
+	for _, fee := range app.Fees {
+		if fee.AmountFen == 0 || g.rng.Float64() >= 0.15 {
+			continue
+		}
+		var pols []WaiverPolicy
+		for _, p := range g.policies {
+			if p.AppliesOn(day) && demoPolicyFits(p.Code, fee.Code) {
+				pols = append(pols, p)
+			}
+		}
+		if len(pols) == 0 {
+			continue
+		}
+		pol := pols[g.rng.IntN(len(pols))]
+		w := Waiver{FeeID: fee.ID, FeeCode: fee.Code, Kind: WaiverFull, AmountFen: fee.AmountFen, PolicyID: pol.ID, Reason: "申请人符合" + pol.Name + "条件，已核验证明材料"}
+		if strings.Contains(pol.Name, "减半") {
+			w.Kind, w.AmountFen = WaiverPartial, fee.AmountFen/2
+		}
+		*t = t.Add(time.Duration(5+g.rng.IntN(20)) * time.Minute)
+		w.RequestedAt, w.Status = *t, ApprovalPending
+		app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: WaiverRequested, At: *t, ActorID: clerk.id,
+			Data: EventData{FeeCode: fee.Code, AmountFen: w.AmountFen, Policy: pol.Basis, Reason: w.Reason}})
+		// Recent requests are often still waiting; a few old ones too.
+		recent := g.cal.CountWorkdays(day, g.today) < 3
+		if p := g.rng.Float64(); (!recent && p > 0.05) || (recent && p < 0.5) {
+			*t = t.Add(time.Duration(10+g.rng.IntN(60)) * time.Minute)
+			w.Status, w.DecidedAt, w.DecidedBy = ApprovalApproved, *t, g.super
+			kind := WaiverApproved
+			if g.rng.Float64() < 0.2 {
+				w.Status, w.Note, kind = ApprovalRejected, "证明材料不符合政策要求", WaiverRejected
+			}
+			app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: kind, At: *t, ActorID: g.superID,
+				Data: EventData{FeeCode: fee.Code, AmountFen: w.AmountFen, Note: w.Note}})
+		}
+		app.Waivers = append(app.Waivers, w)
+	}
+}
+
+// demoPolicyFits pairs the sample's waiver policies with the fees they
+// concern (by the codes' shared words), so demo waivers look lawful.
+func demoPolicyFits(policy, fee string) bool {
+	switch {
+	case strings.Contains(policy, "BDC"), strings.HasPrefix(policy, "CJR"):
+		return strings.HasPrefix(fee, "BDC")
+	case strings.Contains(policy, "SFZ"):
+		return strings.HasPrefix(fee, "SFZ")
+	}
+	return true
+}
+
+// demoRatingLevels are the levels given, roughly as at a real window.
+var demoRatingLevels = []struct {
+	level int
+	share float64
+}{{5, 0.70}, {4, 0.18}, {3, 0.07}, {2, 0.03}, {1, 0.02}}
+
+// rate has the applicant of a completed case rate it (one in five does),
+// and follows a 差评's rectification through to where it would be today.
+func (g *demoGen) rate(app *Application) {
+	if (app.Status != StatusCompleted && app.Status != StatusDelivered) || g.rng.Float64() >= 0.2 {
+		return
+	}
+	last := app.Events[len(app.Events)-1].At
+	at := last.Add(time.Duration(1+g.rng.IntN(10)) * time.Minute)
+	p, level := g.rng.Float64(), 5
+	for _, l := range demoRatingLevels {
+		if p < l.share {
+			level = l.level
+			break
+		}
+		p -= l.share
+	}
+	comment := ""
+	if level <= BadRating {
+		comment = []string{"等候时间太长", "窗口人员解释不清楚", "材料要求反复变化", "办理进度查询不便"}[g.rng.IntN(4)]
+	} else if g.rng.Float64() < 0.1 {
+		comment = "办事效率高，服务热情"
+	}
+	app.Rating = &Rating{Level: level, Comment: comment, At: at, Clerk: ""}
+	app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: Rated, At: at, ActorID: app.ClerkID, Data: EventData{Level: level, Note: comment}})
+	if level > BadRating {
+		return
+	}
+	day := calendar.DateOf(at)
+	r := &Rectification{AppID: app.ID, Status: RectOpen, OpenedAt: at, Due: g.cal.AddWorkdays(day, g.rectify)}
+	app.Rating.Rectification = r
+	step := func(to RectStatus, d calendar.Date, actor int64, text string) bool {
+		if d > g.today {
+			return false
+		}
+		at = g.at(d, at)
+		r.Status = to
+		switch to {
+		case RectInProgress:
+			r.Measures = text
+		case RectDone:
+			r.Revisit, r.Done = text, d
+		case RectAppealed:
+			r.Appeal = text
+		case RectInvalid, RectOpen:
+			r.Decision = text
+		}
+		app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: Rectified, At: at, ActorID: actor, Data: EventData{Status: string(to), Note: text}})
+		return true
+	}
+	q := g.rng.Float64()
+	switch {
+	case q < 0.12: // appealed; mostly found invalid, some sent back
+		if !step(RectAppealed, g.cal.AddWorkdays(day, 1), app.ClerkID, "申请人评价与事实不符，已提交窗口录像") {
+			return
+		}
+		switch p := g.rng.Float64(); {
+		case p < 0.6:
+			step(RectInvalid, g.cal.AddWorkdays(day, 2), g.superID, "经核查录像，服务规范，认定为无效差评")
+		case p < 0.8:
+			step(RectOpen, g.cal.AddWorkdays(day, 2), g.superID, "申诉理由不成立，请按期整改")
+		} // else still awaiting the supervisor's decision
+	case q < 0.2: // left undone (overdue once the due date has passed)
+		step(RectInProgress, g.cal.AddWorkdays(day, 1), app.ClerkID, "约谈窗口人员，学习服务规范")
+	default:
+		if !step(RectInProgress, g.cal.AddWorkdays(day, 1), app.ClerkID, "约谈窗口人员，学习服务规范") {
+			return
+		}
+		took := 2 + g.rng.IntN(g.rectify+1) // a few finish after the deadline
+		step(RectDone, g.cal.AddWorkdays(day, took), app.ClerkID, "电话回访申请人，对整改结果表示满意")
+	}
 }

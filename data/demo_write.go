@@ -26,13 +26,14 @@ const (
 // statements, a full chunk at a time.
 type rowWriter struct {
 	head string // INSERT INTO t (cols) VALUES
+	tail string // after the rows: ON CONFLICT …
 	cols int
 	rows []any
 }
 
 func (w *rowWriter) statement(rows int) string {
 	row := "(" + strings.Repeat("?, ", w.cols-1) + "?)"
-	return w.head + " " + strings.Repeat(row+", ", rows-1) + row
+	return w.head + " " + strings.Repeat(row+", ", rows-1) + row + w.tail
 }
 
 func (w *rowWriter) add(vals ...any) { w.rows = append(w.rows, vals...) }
@@ -59,11 +60,12 @@ func (w *rowWriter) write(tx *sql.Tx, chunk int) error {
 // demoRows is one batch of generated cases ready to write, with row ids
 // relative to the batch (1…n) until the writer knows the table's last id.
 type demoRows struct {
-	apps, events *rowWriter
-	seq          map[calendar.Date]int // last number used per day, after this batch
-	n            int
-	first, last  string
-	stats        batchStats
+	apps, events                  *rowWriter
+	fees, waivers, ratings, rects *rowWriter
+	seq                           map[calendar.Date]int // last number used per day, after this batch
+	n                             int
+	first, last                   string
+	stats                         batchStats
 }
 
 // prepareBatch generates cases from … from+n-1 (pure Go work, no database).
@@ -71,10 +73,15 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 	b := &demoRows{
 		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
 			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date, yellow_promised, yellow_statutory) VALUES`, cols: 16},
-		events: &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
-		seq:    map[calendar.Date]int{},
-		n:      n,
+		events:  &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
+		fees:    &rowWriter{head: "INSERT INTO case_fees (id, app_id, fee_code, name, amount_fen, unit, basis) VALUES", cols: 7},
+		waivers: &rowWriter{head: "INSERT INTO waivers (app_id, fee_id, kind, amount_fen, policy_id, reason, status, requested_by, requested_at, decided_by, decided_at, note) VALUES", cols: 12},
+		ratings: &rowWriter{head: "INSERT INTO ratings (app_id, level, comment, at, clerk_id) VALUES", cols: 5},
+		rects:   &rowWriter{head: `INSERT INTO rectifications (app_id, status, due_date, opened_at, done_date, measures, revisit, appeal, decision, updated_at) VALUES`, cols: 10},
+		seq:     map[calendar.Date]int{},
+		n:       n,
 	}
+	g.feeSeq = 0
 	for i := 0; i < n; i++ {
 		app, err := g.generate(from + i)
 		if err != nil {
@@ -94,6 +101,27 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
 		}
 		b.stats.events += len(app.Events)
+		for _, f := range app.Fees {
+			b.fees.add(f.ID, id, f.Code, f.Name, f.AmountFen, f.Unit, f.Basis)
+		}
+		for _, w := range app.Waivers {
+			var by, at any
+			if w.Status != ApprovalPending {
+				by, at = g.superID, fmtTime(w.DecidedAt)
+			}
+			b.waivers.add(id, w.FeeID, string(w.Kind), w.AmountFen, w.PolicyID, w.Reason, string(w.Status), app.ClerkID, fmtTime(w.RequestedAt), by, at, w.Note)
+		}
+		if r := app.Rating; r != nil {
+			b.ratings.add(id, r.Level, r.Comment, fmtTime(r.At), app.ClerkID)
+			if x := r.Rectification; x != nil {
+				var done any
+				if x.Done != 0 {
+					done = x.Done.String()
+				}
+				b.rects.add(id, string(x.Status), x.Due.String(), fmtTime(x.OpenedAt), done, x.Measures, x.Revisit, x.Appeal, x.Decision,
+					fmtTime(app.Events[len(app.Events)-1].At))
+			}
+		}
 		if b.first == "" {
 			b.first = app.Number
 		}
@@ -112,8 +140,24 @@ func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
 		for i := 0; i < len(b.apps.rows); i += b.apps.cols {
 			b.apps.rows[i] = b.apps.rows[i].(int64) + base
 		}
-		for i := 0; i < len(b.events.rows); i += b.events.cols {
-			b.events.rows[i] = b.events.rows[i].(int64) + base
+		var feeBase int64
+		if err := tx.QueryRow("SELECT coalesce(max(id), 0) FROM case_fees").Scan(&feeBase); err != nil {
+			return err
+		}
+		// Child rows start with their case's batch-relative id; fee lines
+		// start with their own and then their case's, and waivers point at
+		// fee lines in their second column.
+		for _, w := range []*rowWriter{b.events, b.waivers, b.ratings, b.rects} {
+			for i := 0; i < len(w.rows); i += w.cols {
+				w.rows[i] = w.rows[i].(int64) + base
+			}
+		}
+		for i := 0; i < len(b.fees.rows); i += b.fees.cols {
+			b.fees.rows[i] = b.fees.rows[i].(int64) + feeBase
+			b.fees.rows[i+1] = b.fees.rows[i+1].(int64) + base
+		}
+		for i := 1; i < len(b.waivers.rows); i += b.waivers.cols {
+			b.waivers.rows[i] = b.waivers.rows[i].(int64) + feeBase
 		}
 		// Cases first: the events' foreign key points at them.
 		if err := b.apps.write(tx, appChunk); err != nil {
@@ -121,6 +165,11 @@ func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
 		}
 		if err := b.events.write(tx, eventChunk); err != nil {
 			return fmt.Errorf("demo events: %w", err)
+		}
+		for _, w := range []*rowWriter{b.fees, b.waivers, b.ratings, b.rects} {
+			if err := w.write(tx, appChunk); err != nil {
+				return fmt.Errorf("demo fees and ratings: %w", err)
+			}
 		}
 		for d, last := range b.seq {
 			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), last); err != nil {

@@ -62,8 +62,8 @@ const (
 	Rectified          EventKind = "rectification"
 )
 
-// annotation reports whether k is one of the events beside the lifecycle.
-func annotation(k EventKind) bool {
+// Annotation reports whether k is one of the events beside the lifecycle.
+func Annotation(k EventKind) bool {
 	switch k {
 	case WaiverRequested, WaiverApproved, WaiverRejected, ExtensionRequested, ExtensionRejected, Rated, Rectified:
 		return true

@@ -92,7 +92,6 @@ CREATE TABLE ratings (
 	at       TEXT NOT NULL,
 	clerk_id INTEGER NOT NULL REFERENCES users (id) -- who was at the window
 );
-CREATE INDEX ratings_by_level ON ratings (level);
 
 -- The rectification (整改) a 差评 opens.
 CREATE TABLE rectifications (
