@@ -12,7 +12,7 @@ import (
 func TestDemo(t *testing.T) {
 	s, c := MustOpen(t)
 	c.Set("2026-11-20 18:00")
-	res, err := s.Demo(ctx, data.DemoOptions{Cases: 6000, Seed: 7})
+	res, err := s.Demo(ctx, data.DemoOptions{Cases: 6000, Seed: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
