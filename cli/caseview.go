@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 )
 
@@ -26,6 +27,46 @@ type caseView struct {
 	ReceivedAt    string      `json:"received_at"`
 	Events        []eventView `json:"events"`
 	Clock         clockView   `json:"clock"`
+	Fees          []feeView    `json:"fees"`
+	Waivers       []waiverView `json:"waivers"`
+	AmountDueFen  int64        `json:"amount_due_fen"`
+	Rating        *ratingView  `json:"rating"` // null until rated
+}
+
+type feeView struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	AmountFen int64  `json:"amount_fen"`
+	Unit      string `json:"unit"`
+	Basis     string `json:"basis"`
+}
+
+type waiverView struct {
+	FeeCode     string  `json:"fee_code"`
+	Kind        string  `json:"kind"` // full | partial
+	AmountFen   int64   `json:"amount_fen"`
+	Basis       string  `json:"basis"`  // the policy's 文号
+	Policy      string  `json:"policy"` // the policy's name
+	Reason      string  `json:"reason"`
+	Status      string  `json:"status"` // pending | approved | rejected
+	RequestedBy string  `json:"requested_by"`
+	RequestedAt string  `json:"requested_at"`
+	DecidedBy   *string `json:"decided_by"`
+	DecidedAt   *string `json:"decided_at"`
+}
+
+type ratingView struct {
+	Level         int                `json:"level"` // 5 非常满意 … 1 非常不满意
+	Comment       string             `json:"comment"`
+	At            string             `json:"at"`
+	Rectification *rectificationView `json:"rectification"` // 差评 only
+}
+
+type rectificationView struct {
+	Status   string  `json:"status"` // open | in_progress | done | appealed | invalid
+	DueDate  string  `json:"due_date"`
+	DoneDate *string `json:"done_date"`
+	Overdue  bool    `json:"overdue"`
 }
 
 type eventView struct {
@@ -55,7 +96,7 @@ type trackView struct {
 	Warning       *string `json:"warning"` // open cases only: green, yellow, red
 }
 
-func newCaseView(a *data.Application, r clock.Result) caseView {
+func newCaseView(a *data.Application, r clock.Result, today calendar.Date) caseView {
 	v := caseView{
 		Number: a.Number, ItemCode: a.Item.Code, ItemName: a.Item.Name, ItemKind: string(a.Item.Kind), Department: a.Item.Department,
 		ApplicantName: a.Applicant.Name, ApplicantKind: string(a.Applicant.Kind), ApplicantCode: a.Applicant.IDCode,
@@ -64,6 +105,30 @@ func newCaseView(a *data.Application, r clock.Result) caseView {
 	}
 	for _, e := range a.Events {
 		v.Events = append(v.Events, eventView{Kind: string(e.Kind), At: e.At.UTC().Format(time.RFC3339), Actor: e.Actor, Data: e.Data})
+	}
+	v.Fees, v.Waivers, v.AmountDueFen = []feeView{}, []waiverView{}, a.AmountDue()
+	for _, f := range a.Fees {
+		v.Fees = append(v.Fees, feeView{Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis})
+	}
+	for _, w := range a.Waivers {
+		wv := waiverView{FeeCode: w.FeeCode, Kind: string(w.Kind), AmountFen: w.AmountFen, Basis: w.Basis, Policy: w.Policy, Reason: w.Reason,
+			Status: string(w.Status), RequestedBy: w.RequestedBy, RequestedAt: w.RequestedAt.UTC().Format(time.RFC3339)}
+		if w.Status != data.ApprovalPending {
+			by, at := w.DecidedBy, w.DecidedAt.UTC().Format(time.RFC3339)
+			wv.DecidedBy, wv.DecidedAt = &by, &at
+		}
+		v.Waivers = append(v.Waivers, wv)
+	}
+	if g := a.Rating; g != nil {
+		v.Rating = &ratingView{Level: g.Level, Comment: g.Comment, At: g.At.UTC().Format(time.RFC3339)}
+		if x := g.Rectification; x != nil {
+			rv := &rectificationView{Status: string(x.Status), DueDate: x.Due.String(), Overdue: x.Overdue(today)}
+			if x.Done != 0 {
+				d := x.Done.String()
+				rv.DoneDate = &d
+			}
+			v.Rating.Rectification = rv
+		}
 	}
 	lim := a.Limits()
 	v.Clock = clockView{DeemedLate: r.DeemedLate, Open: r.Open, Paused: r.Paused, PauseDays: r.PauseDays,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,13 +44,14 @@ func TestDemoCasesVerify(t *testing.T) {
 	if len(lines) != 1500 {
 		t.Fatalf("%d lines", len(lines))
 	}
-	kinds := map[string]bool{}
+	kinds, money := map[string]bool{}, map[string]bool{}
 	for _, l := range lines {
 		var v map[string]any
 		if err := json.Unmarshal([]byte(l), &v); err != nil {
 			t.Fatalf("not JSON: %v\n%s", err, l)
 		}
-		for _, f := range []string{"number", "item_code", "item_name", "applicant_name", "site_code", "window", "clerk", "status", "events", "clock"} {
+		for _, f := range []string{"number", "item_code", "item_name", "applicant_name", "site_code", "window", "clerk", "status", "events", "clock",
+			"fees", "waivers", "amount_due_fen", "rating"} {
 			if _, ok := v[f]; !ok {
 				t.Fatalf("field %s missing in %s", f, l)
 			}
@@ -72,6 +74,42 @@ func TestDemoCasesVerify(t *testing.T) {
 		if _, ok := c["start_date"]; !ok {
 			t.Fatal("clock.start_date missing")
 		}
+		// Money: the amount due is the fees less the approved waivers.
+		var fees, approved float64
+		for _, f := range v["fees"].([]any) {
+			fee := f.(map[string]any)
+			fees += fee["amount_fen"].(float64)
+			if fee["code"] == "" || fee["name"] == "" || fee["basis"] == "" {
+				t.Errorf("fee without code, name or basis: %s", l)
+			}
+		}
+		for _, w := range v["waivers"].([]any) {
+			wv := w.(map[string]any)
+			money["waiver "+wv["status"].(string)] = true
+			for _, f := range []string{"fee_code", "kind", "amount_fen", "basis", "reason", "status", "requested_by", "decided_by", "decided_at"} {
+				if _, ok := wv[f]; !ok {
+					t.Fatalf("waivers[].%s missing in %s", f, l)
+				}
+			}
+			if wv["status"] == "approved" {
+				approved += wv["amount_fen"].(float64)
+			}
+		}
+		if due := v["amount_due_fen"].(float64); due != max(fees-approved, 0) || due < 0 {
+			t.Errorf("amount due %v, fees %v, approved waivers %v", due, fees, approved)
+		}
+		if fees > 0 {
+			money["fees"] = true
+		}
+		if r, ok := v["rating"].(map[string]any); ok {
+			money[fmt.Sprintf("rating %v", r["level"])] = true
+			if rect, ok := r["rectification"].(map[string]any); ok {
+				money["rectification "+rect["status"].(string)] = true
+				if rect["due_date"] == "" {
+					t.Errorf("rectification without due date: %s", l)
+				}
+			}
+		}
 		for _, e := range v["events"].([]any) {
 			ev := e.(map[string]any)
 			kinds[ev["kind"].(string)] = true
@@ -83,6 +121,12 @@ func TestDemoCasesVerify(t *testing.T) {
 	for _, k := range []string{"received", "accepted", "completed", "delivered", "paused", "resumed", "extended", "supplement_requested", "refused", "withdrawn"} {
 		if !kinds[k] {
 			t.Errorf("no %s event in the output", k)
+		}
+	}
+	for _, k := range []string{"fees", "waiver approved", "waiver rejected", "waiver pending", "rating 1", "rating 2", "rating 3", "rating 4", "rating 5",
+		"rectification done", "rectification in_progress", "rectification invalid"} {
+		if !money[k] {
+			t.Errorf("no %s in the output", k)
 		}
 	}
 	// Filters and limits.

@@ -227,7 +227,7 @@ func runCases(e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			v := newCaseView(&apps[i], r)
+			v := newCaseView(&apps[i], r, today)
 			if *asJSON {
 				err = enc.Encode(v)
 			} else {
