@@ -24,6 +24,7 @@ type Store interface {
 	intakeStore
 	listStore
 	caseStore
+	reviewStore
 	settingsStore
 }
 
@@ -41,6 +42,7 @@ type App struct {
 	list   *caseListScreen
 	home   *homeScreen
 	view   *caseView
+	review *reviewScreen
 	sets   *settingsScreen
 	tabs   *container.AppTabs
 }
@@ -58,12 +60,13 @@ func New(a fyne.App, s Store) *App {
 	ui.intake = newIntakeScreen(s, ui.session)
 	ui.intake.focus = func(o fyne.Focusable) { ui.win.Canvas().Focus(o) }
 	ui.list = newCaseListScreen(s, func(n string) { ui.view.open(n) })
-	ui.view = newCaseView(s, ui.session, w, func() { ui.list.reload(true) })
+	ui.review = newReviewScreen(s, ui.session, func(n string) { ui.view.open(n) })
+	ui.view = newCaseView(s, ui.session, w, func() { ui.list.reload(true); ui.review.load() })
 	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
-	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
+	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())
 	w.SetMaster()
 	return ui
@@ -124,8 +127,14 @@ func (ui *App) onLogin(u data.User) {
 		container.NewTabItem(lang.L("受理登记"), ui.intake.content()),
 		container.NewTabItem(lang.L("办件列表"), ui.list.content()),
 		container.NewTabItem(lang.L("事项与最近办件"), ui.home.content()),
+		container.NewTabItem(lang.L("待审批与整改"), ui.review.content()),
 		container.NewTabItem(lang.L("设置"), ui.sets.content()),
 	)
+	ui.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == lang.L("待审批与整改") {
+			ui.review.load()
+		}
+	}
 	who := widget.NewLabel(fmt.Sprintf(lang.L("%s（%s）"), u.Name, roleLabel(u.Role)))
 	logout := widget.NewButton(lang.L("退出登录"), ui.logout)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(who, logout))
@@ -135,6 +144,7 @@ func (ui *App) onLogin(u data.User) {
 	ui.list.load()
 	ui.home.load()
 	ui.sets.load()
+	ui.review.load()
 	ui.win.Canvas().Focus(ui.intake.search)
 }
 

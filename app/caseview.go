@@ -23,6 +23,7 @@ type caseStore interface {
 	Case(ctx context.Context, number string) (data.Application, error)
 	Record(ctx context.Context, number string, actorID int64, e data.Event) (data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+	moneyStore
 }
 
 // caseView is 办件详情: the case, its clock, its timeline and the actions
@@ -40,6 +41,7 @@ type caseView struct {
 	dlg     dialog.Dialog
 	header  *widget.Label
 	timing  *widget.Label
+	money   *widget.Label
 	events  *widget.List
 	actions *fyne.Container
 	msg     *widget.Label
@@ -51,6 +53,8 @@ func newCaseView(s caseStore, session func() data.User, win fyne.Window, onDone 
 	v.header.Wrapping = fyne.TextWrapWord
 	v.timing = widget.NewLabel("")
 	v.timing.Wrapping = fyne.TextWrapWord
+	v.money = widget.NewLabel("")
+	v.money.Wrapping = fyne.TextWrapWord
 	v.events = widget.NewList(
 		func() int { return len(v.app.Events) },
 		func() fyne.CanvasObject { return truncatedLabel("") },
@@ -89,7 +93,7 @@ func (v *caseView) open(number string) {
 }
 
 func (v *caseView) content() fyne.CanvasObject {
-	top := container.NewVBox(v.header, v.timing, bold(lang.L("办理过程")))
+	top := container.NewVBox(v.header, v.timing, v.money, bold(lang.L("办理过程")))
 	bottom := container.NewVBox(v.msg, container.NewHScroll(v.actions))
 	return container.NewBorder(top, bottom, nil, nil, v.events)
 }
@@ -102,17 +106,21 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 		app.Number, lang.L(app.Status.Label()), app.Item.Name, app.Item.Department, lang.L(app.Item.Kind.Label()),
 		a.Name, a.IDCode, a.Contact, a.Phone, app.Window, app.Clerk))
 	v.timing.SetText(timingText(app, r))
+	v.money.SetText(moneyText(app, calendar.DateOf(v.now())))
 	v.events.Refresh()
 	v.actions.Objects = nil
 	for _, k := range data.Allowed(app.Status) {
-		if k == clock.Extended && v.session().Role == data.RoleClerk {
-			continue // extensions are approved by a supervisor
+		if k == clock.Extended && v.session().Role != data.RoleSupervisor {
+			continue // a supervisor extends; a clerk asks (申请延期)
 		}
 		k := k
 		b := widget.NewButton(lang.L(data.KindLabel(k)), func() { v.ask(k) })
 		if k == clock.Accepted || k == clock.Completed {
 			b.Importance = widget.HighImportance
 		}
+		v.actions.Add(b)
+	}
+	for _, b := range v.moneyActions() {
 		v.actions.Add(b)
 	}
 	v.actions.Refresh()
@@ -198,6 +206,18 @@ func eventDetail(e data.Event) string {
 			return lang.L("邮寄")
 		}
 		return lang.L("自取")
+	case data.WaiverRequested:
+		return fmt.Sprintf(lang.L("%s %s，依据 %s，%s"), d.FeeCode, data.Yuan(d.AmountFen), d.Policy, d.Reason)
+	case data.WaiverApproved, data.WaiverRejected:
+		return strings.TrimSpace(d.FeeCode + " " + data.Yuan(d.AmountFen) + " " + d.Note)
+	case data.ExtensionRequested:
+		return fmt.Sprintf(lang.L("%d 个工作日，%s"), d.Days, d.Reason)
+	case data.ExtensionRejected:
+		return d.Note
+	case data.Rated:
+		return strings.TrimSpace(fmt.Sprintf("%d %s %s", d.Level, lang.L(data.RatingLabels[d.Level]), d.Note))
+	case data.Rectified:
+		return lang.L(data.RectStatus(d.Status).Label()) + " " + d.Note
 	}
 	return ""
 }
@@ -294,22 +314,7 @@ func (v *caseView) ask(k clock.Kind) {
 // record writes the event in the background and shows the new state.
 func (v *caseView) record(k clock.Kind, d data.EventData) {
 	number, actor := v.app.Number, v.session().ID
-	v.bg.run(func() {
-		ctx := context.Background()
-		app, err := v.store.Record(ctx, number, actor, data.Event{Kind: k, Data: d})
-		var r clock.Result
-		if err == nil {
-			r, err = v.store.Clock(ctx, &app, calendar.DateOf(v.now()))
-		}
-		fyne.Do(func() {
-			if err != nil {
-				v.msg.SetText(data.ErrorMessage(err))
-				return
-			}
-			v.show(app, r)
-			if v.onDone != nil {
-				v.onDone()
-			}
-		})
+	v.apply(func(ctx context.Context) (data.Application, error) {
+		return v.store.Record(ctx, number, actor, data.Event{Kind: k, Data: d})
 	})
 }

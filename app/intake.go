@@ -24,6 +24,7 @@ type intakeStore interface {
 	ApplicantByCode(ctx context.Context, code string) (data.Applicant, error)
 	Register(ctx context.Context, clerkID int64, in data.Intake) (data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+	FeesOn(ctx context.Context, itemID int64, day calendar.Date) ([]data.FeeItem, error)
 }
 
 // itemEntry is a catalogue item with what the picker searches in.
@@ -194,7 +195,18 @@ func (f *intakeScreen) onSearch(q string) {
 func (f *intakeScreen) choose(i int) {
 	f.selected = i
 	it := f.items[i].item
-	f.itemInfo.SetText(fmt.Sprintf(lang.L("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日"), it.Name, it.Code, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory))
+	info := fmt.Sprintf(lang.L("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日"), it.Name, it.Code, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory)
+	f.itemInfo.SetText(info)
+	// The fees in force today, read in the background (受理 fixes them).
+	f.bg.run(func() {
+		fees, err := f.store.FeesOn(context.Background(), it.ID, calendar.DateOf(f.now()))
+		fyne.Do(func() {
+			if err != nil || f.selected != i {
+				return
+			}
+			f.itemInfo.SetText(info + "\n" + feesText(fees))
+		})
+	})
 	f.materials.Options = it.Materials
 	f.materials.SetSelected(append([]string(nil), it.Materials...))
 	f.materials.Refresh()
@@ -364,11 +376,29 @@ func (f *intakeScreen) submit(d data.Decision) {
 	})
 }
 
+// feesText lists the fees an item charges, or says it charges none.
+func feesText(fees []data.FeeItem) string {
+	if len(fees) == 0 {
+		return lang.L("收费：不收费")
+	}
+	var parts []string
+	var total int64
+	for _, fe := range fees {
+		parts = append(parts, fe.Name+" "+data.Yuan(fe.AmountFen))
+		total += fe.AmountFen
+	}
+	return fmt.Sprintf(lang.L("收费：%s，合计 %s"), strings.Join(parts, lang.L("、")), data.Yuan(total))
+}
+
 func savedMessage(app data.Application, r clock.Result) string {
 	switch app.Status {
 	case data.StatusAccepted:
-		return fmt.Sprintf(lang.L("已受理。办件编号 %s\n承诺办结日期 %s（%d 个工作日），法定期限 %s（%d 个工作日）"),
+		msg := fmt.Sprintf(lang.L("已受理。办件编号 %s\n承诺办结日期 %s（%d 个工作日），法定期限 %s（%d 个工作日）"),
 			app.Number, r.Promised.Due, r.Promised.Limit, r.Statutory.Due, r.Statutory.Limit)
+		if len(app.Fees) > 0 {
+			msg += fmt.Sprintf(lang.L("\n应收 %s；如符合减免政策，请在办件详情中“申请减免”"), data.Yuan(app.AmountDue()))
+		}
+		return msg
 	case data.StatusSupplement:
 		return fmt.Sprintf(lang.L("已一次性告知补正。办件编号 %s\n需补正：%s"), app.Number, strings.Join(app.Events[len(app.Events)-1].Data.Missing, lang.L("、")))
 	case data.StatusRefused:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/clock"
 )
 
 // Every text the interface passes through lang.L has an English and a
@@ -54,6 +55,21 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, r := range data.PauseReasons {
 		keys[r] = true
 	}
+	for _, k := range []data.EventKind{clock.Received, clock.SupplementRequested, clock.SupplementCompleted, clock.Accepted, clock.Refused, clock.Paused,
+		clock.Resumed, clock.Extended, clock.Completed, clock.Delivered, clock.Withdrawn, data.WaiverRequested, data.WaiverApproved, data.WaiverRejected,
+		data.ExtensionRequested, data.ExtensionRejected, data.Rated, data.Rectified} {
+		keys[data.KindLabel(k)] = true
+	}
+	for _, l := range data.RatingLabels {
+		keys[l] = true
+	}
+	for _, s := range []data.RectStatus{data.RectOpen, data.RectInProgress, data.RectDone, data.RectAppealed, data.RectInvalid} {
+		keys[s.Label()] = true
+	}
+	for _, s := range []data.ApprovalStatus{data.ApprovalPending, data.ApprovalApproved, data.ApprovalRejected} {
+		keys[s.Label()] = true
+	}
+	keys[data.WaiverFull.Label()], keys[data.WaiverPartial.Label()] = true, true
 	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
 		keys[k.Label()] = true
 	}

@@ -134,7 +134,7 @@ func TestIntakeRegistersACase(t *testing.T) {
 
 func TestCaseListFiltersAndCaseView(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 800, Seed: 5}); err != nil {
+	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 800, Seed: 6}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")
@@ -185,7 +185,8 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 		return strings.HasPrefix(l.summary.Text, "共") && len(l.rows) > 0 && l.rows[0].cells[6] == "暂停计时"
 	})
 
-	// The case view offers what a paused case allows, and not 延长 to a clerk.
+	// The case view offers what a paused case allows, and to a clerk 申请延期
+	// instead of 延长.
 	v := ui.view
 	v.open(l.rows[0].number)
 	waitFor(t, "the case view", func() bool { return v.app.Number == l.rows[0].number && len(v.actions.Objects) > 0 })
@@ -193,7 +194,7 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 	for _, o := range v.actions.Objects {
 		labels = append(labels, o.(*widget.Button).Text)
 	}
-	if strings.Join(labels, ",") != "恢复计时,撤回" {
+	if strings.Join(labels, ",") != "恢复计时,撤回,申请延期" {
 		t.Errorf("actions for a paused case: %v", labels)
 	}
 	if len(v.app.Events) < 3 || !strings.Contains(eventLine(v.app.Events[len(v.app.Events)-1]), "暂停计时") {
@@ -205,7 +206,7 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 	for _, o := range v.actions.Objects {
 		labels = append(labels, o.(*widget.Button).Text)
 	}
-	if strings.Join(labels, ",") != "暂停计时,办结,撤回" {
+	if strings.Join(labels, ",") != "暂停计时,办结,撤回,申请延期" {
 		t.Errorf("actions for an accepted case (clerk): %v", labels)
 	}
 	if !strings.Contains(v.timing.Text, "承诺期限") {
