@@ -12,21 +12,21 @@ import (
 // caseView is the JSON shape of one case for `onewindow cases --json`:
 // stable field names that scripts and reviewers can rely on.
 type caseView struct {
-	Number        string      `json:"number"`
-	ItemCode      string      `json:"item_code"`
-	ItemName      string      `json:"item_name"`
-	ItemKind      string      `json:"item_kind"`
-	Department    string      `json:"department"`
-	ApplicantName string      `json:"applicant_name"`
-	ApplicantKind string      `json:"applicant_kind"`
-	ApplicantCode string      `json:"applicant_code"`
-	SiteCode      string      `json:"site_code"`
-	Window        string      `json:"window"`
-	Clerk         string      `json:"clerk"`
-	Status        string      `json:"status"`
-	ReceivedAt    string      `json:"received_at"`
-	Events        []eventView `json:"events"`
-	Clock         clockView   `json:"clock"`
+	Number        string       `json:"number"`
+	ItemCode      string       `json:"item_code"`
+	ItemName      string       `json:"item_name"`
+	ItemKind      string       `json:"item_kind"`
+	Department    string       `json:"department"`
+	ApplicantName string       `json:"applicant_name"`
+	ApplicantKind string       `json:"applicant_kind"`
+	ApplicantCode string       `json:"applicant_code"`
+	SiteCode      string       `json:"site_code"`
+	Window        string       `json:"window"`
+	Clerk         string       `json:"clerk"`
+	Status        string       `json:"status"`
+	ReceivedAt    string       `json:"received_at"`
+	Events        []eventView  `json:"events"`
+	Clock         clockView    `json:"clock"`
 	Fees          []feeView    `json:"fees"`
 	Waivers       []waiverView `json:"waivers"`
 	AmountDueFen  int64        `json:"amount_due_fen"`

@@ -114,8 +114,8 @@ type demoGen struct {
 	superID    int64
 	fees       map[int64][]FeeItem // per item, every schedule
 	policies   []WaiverPolicy
-	rectify    int // working days to rectify a 差评
-	feeSeq     int64 // fee lines so far in the batch being prepared
+	rectify    int     // working days to rectify a 差评
+	feeSeq     int64   // fee lines so far in the batch being prepared
 	applicants []int64 // ids; enterprises first, then individuals
 	nEnt       int
 	days       []calendar.Date // working days of the last twelve months

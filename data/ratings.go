@@ -22,7 +22,7 @@ type Rating struct {
 	Level         int
 	Comment       string
 	At            time.Time
-	Clerk         string          // login of the user at the window
+	Clerk         string         // login of the user at the window
 	Rectification *Rectification // a 差评's rectification
 }
 
