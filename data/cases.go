@@ -58,10 +58,11 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Applica
 		if err != nil {
 			return err
 		}
-		login, err := userLogin(tx, clerkID)
+		clerk, err := activeUser(tx, clerkID)
 		if err != nil {
 			return err
 		}
+		login := clerk.Login
 		it, err := item(tx, in.ItemID)
 		if err != nil {
 			return err

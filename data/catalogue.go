@@ -182,17 +182,8 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *Site) error {
 			if err != nil {
 				return fmt.Errorf("item %s: %w", it.Code, err)
 			}
-			for _, code := range it.Fees {
-				var n int
-				if err := tx.QueryRow("SELECT count(*) FROM fee_items WHERE code = ?", code).Scan(&n); err != nil {
-					return err
-				}
-				if n == 0 {
-					return fieldError("fees", "收费项目", "事项 %s 的收费项目 %s 不存在", it.Code, code)
-				}
-				if _, err := tx.Exec("INSERT INTO item_fees (item_id, fee_code) VALUES (?, ?)", id, code); err != nil {
-					return fmt.Errorf("item %s fee %s: %w", it.Code, code, err)
-				}
+			if err := setItemFees(tx, id, it.Code, it.Fees); err != nil {
+				return err
 			}
 		}
 		detail, _ := json.Marshal(map[string]int{"departments": len(c.Departments), "windows": len(c.Windows), "users": len(c.Users), "items": len(c.Items),
@@ -310,14 +301,4 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (User, error) {
 		return u, &Error{Code: ENOTFOUND, Field: "user", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
 	}
 	return u, err
-}
-
-// userLogin reads the login of an active user inside a transaction.
-func userLogin(tx *sql.Tx, id int64) (string, error) {
-	var login string
-	err := tx.QueryRow("SELECT login FROM users WHERE id = ? AND active", id).Scan(&login)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", &Error{Code: ENOTFOUND, Field: "user", Message: fmt.Sprintf("经办人：编号 %d 不存在或已停用", id)}
-	}
-	return login, err
 }

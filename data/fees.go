@@ -26,9 +26,10 @@ type FeeItem struct {
 }
 
 // AppliesOn reports whether the schedule is in force on d.
-func (f FeeItem) AppliesOn(d calendar.Date) bool {
-	return d >= f.ValidFrom && (f.ValidTo == 0 || d <= f.ValidTo)
-}
+func (f FeeItem) AppliesOn(d calendar.Date) bool { return inForce(d, f.ValidFrom, f.ValidTo) }
+
+// inForce reports whether d lies in from…to (inclusive; to 0 = open-ended).
+func inForce(d, from, to calendar.Date) bool { return d >= from && (to == 0 || d <= to) }
 
 // MaxFeeFen is the largest fee or waiver the program accepts: 1,000,000 yuan.
 const MaxFeeFen = 100_000_000
@@ -96,9 +97,7 @@ type WaiverPolicy struct {
 }
 
 // AppliesOn reports whether the policy is in force on d.
-func (p WaiverPolicy) AppliesOn(d calendar.Date) bool {
-	return d >= p.ValidFrom && (p.ValidTo == 0 || d <= p.ValidTo)
-}
+func (p WaiverPolicy) AppliesOn(d calendar.Date) bool { return inForce(d, p.ValidFrom, p.ValidTo) }
 
 // Validate checks a waiver policy.
 func (p WaiverPolicy) Validate() error {
@@ -316,11 +315,10 @@ func (s *Store) SaveFeeItem(ctx context.Context, actorID int64, f FeeItem) (FeeI
 		if err != nil {
 			return err
 		}
-		far := calendar.NewDate(9999, 12, 31).String()
 		var clash string
 		err = tx.QueryRow(`SELECT valid_from FROM fee_items WHERE code = ? AND id != ?
-			AND valid_from <= ? AND coalesce(valid_to, ?) >= ? LIMIT 1`,
-			f.Code, f.ID, coalesceDate(f.ValidTo, far), far, f.ValidFrom.String()).Scan(&clash)
+			AND valid_from <= coalesce(?, '9999-12-31') AND coalesce(valid_to, '9999-12-31') >= ? LIMIT 1`,
+			f.Code, f.ID, dateOrNil(f.ValidTo), f.ValidFrom.String()).Scan(&clash)
 		if err == nil {
 			return fieldError("valid_from", "生效日期", "与收费项目 %s 自 %s 起的标准重叠；请先为旧标准填写失效日期", f.Code, clash)
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -342,13 +340,6 @@ func (s *Store) SaveFeeItem(ctx context.Context, actorID int64, f FeeItem) (FeeI
 	return f, err
 }
 
-func coalesceDate(d calendar.Date, otherwise string) string {
-	if d == 0 {
-		return otherwise
-	}
-	return d.String()
-}
-
 // SetItemFees sets which fees a service item charges; administrators only.
 func (s *Store) SetItemFees(ctx context.Context, actorID, itemID int64, codes []string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -363,21 +354,30 @@ func (s *Store) SetItemFees(ctx context.Context, actorID, itemID int64, codes []
 		if _, err := tx.Exec("DELETE FROM item_fees WHERE item_id = ?", itemID); err != nil {
 			return err
 		}
-		for _, c := range codes {
-			var n int
-			if err := tx.QueryRow("SELECT count(*) FROM fee_items WHERE code = ?", c).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return fieldError("fees", "收费项目", "编码 %s 不存在", c)
-			}
-			if _, err := tx.Exec("INSERT OR IGNORE INTO item_fees (item_id, fee_code) VALUES (?, ?)", itemID, c); err != nil {
-				return err
-			}
+		if err := setItemFees(tx, itemID, it.Code, codes); err != nil {
+			return err
 		}
 		detail, _ := json.Marshal(map[string]any{"fees": nonNil(codes)})
 		return s.audit(tx, login, "item.fees", it.Code, string(detail))
 	})
+}
+
+// setItemFees links the item to each fee code, which must be in the fee
+// catalogue.
+func setItemFees(tx *sql.Tx, itemID int64, itemCode string, codes []string) error {
+	for _, c := range codes {
+		var n int
+		if err := tx.QueryRow("SELECT count(*) FROM fee_items WHERE code = ?", c).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fieldError("fees", "收费项目", "事项 %s 的收费项目 %s 不存在", itemCode, c)
+		}
+		if _, err := tx.Exec("INSERT OR IGNORE INTO item_fees (item_id, fee_code) VALUES (?, ?)", itemID, c); err != nil {
+			return fmt.Errorf("item %s fee %s: %w", itemCode, c, err)
+		}
+	}
+	return nil
 }
 
 // WaiverPolicies returns the maintained list of waiver policies by code.

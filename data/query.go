@@ -63,22 +63,18 @@ func queryCases(ctx context.Context, q querier, where string, args []any, order 
 	if err := rows.Err(); err != nil || len(apps) == 0 {
 		return apps, err
 	}
-	// The events: by id for a page, by the same condition for a full scan.
-	var evq string
-	var evargs []any
+	// The events, fees, waivers and ratings of these cases: by id for a
+	// page, by the same condition for a full scan.
+	of, ofArgs := "IN (SELECT a.id FROM applications a WHERE "+where+")", args
 	if limit > 0 {
 		ids := make([]string, len(apps))
 		for i, a := range apps {
 			ids[i] = fmt.Sprint(a.ID)
 		}
-		evq = "SELECT e.app_id, e.seq, e.kind, e.at, e.actor_id, u.login, e.data FROM events e JOIN users u ON u.id = e.actor_id WHERE e.app_id IN (" +
-			strings.Join(ids, ",") + ") ORDER BY e.app_id, e.seq"
-	} else {
-		evq = "SELECT e.app_id, e.seq, e.kind, e.at, e.actor_id, u.login, e.data FROM events e JOIN users u ON u.id = e.actor_id JOIN applications a ON a.id = e.app_id WHERE " +
-			where + " ORDER BY e.app_id, e.seq"
-		evargs = args
+		of, ofArgs = "IN ("+strings.Join(ids, ",")+")", nil
 	}
-	rows, err = q.QueryContext(ctx, evq, evargs...)
+	rows, err = q.QueryContext(ctx, "SELECT e.app_id, e.seq, e.kind, e.at, e.actor_id, u.login, e.data FROM events e JOIN users u ON u.id = e.actor_id WHERE e.app_id "+
+		of+" ORDER BY e.app_id, e.seq", ofArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("query events: %w", err)
 	}
@@ -104,16 +100,7 @@ func queryCases(ctx context.Context, q querier, where string, args []any, order 
 		return nil, err
 	}
 	rows.Close()
-	// Fees, waivers and ratings of the same cases.
-	of := "IN (SELECT a.id FROM applications a WHERE " + where + ")"
-	if limit > 0 {
-		ids := make([]string, len(apps))
-		for i, a := range apps {
-			ids[i] = fmt.Sprint(a.ID)
-		}
-		of, evargs = "IN ("+strings.Join(ids, ",")+")", nil
-	}
-	return apps, loadMoney(ctx, q, apps, index, of, evargs)
+	return apps, loadMoney(ctx, q, apps, index, of, ofArgs)
 }
 
 // loadMoney reads the fee lines, waivers, ratings and rectifications of
@@ -270,12 +257,10 @@ func (f CaseFilter) sql() (string, []any) {
 	conds := []string{"1"}
 	var args []any
 	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
-			ph[i] = "?"
+		conds = append(conds, "a.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
 			args = append(args, st)
 		}
-		conds = append(conds, "a.status IN ("+strings.Join(ph, ",")+")")
 	}
 	if f.WindowID != 0 {
 		conds, args = append(conds, "a.window_id = ?"), append(args, f.WindowID)
@@ -319,6 +304,9 @@ func (f CaseFilter) sql() (string, []any) {
 	}
 	return strings.Join(conds, " AND "), args
 }
+
+// placeholders returns n comma-separated "?" for an IN list.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -160,73 +161,65 @@ const (
 	RectAppealReject RectAction = "reject" // 申诉中 → 待整改; supervisors only
 )
 
+// rectSteps says, for each step, the statuses it starts from, where it
+// leads, the column its text goes to, and whether only supervisors take it.
+var rectSteps = map[RectAction]struct {
+	from       []RectStatus
+	to         RectStatus
+	column     string
+	supervisor bool
+}{
+	RectStart:        {[]RectStatus{RectOpen}, RectInProgress, "measures", false},
+	RectFinish:       {[]RectStatus{RectOpen, RectInProgress}, RectDone, "revisit", false},
+	RectAppeal:       {[]RectStatus{RectOpen, RectInProgress}, RectAppealed, "appeal", false},
+	RectAppealUphold: {[]RectStatus{RectAppealed}, RectInvalid, "decision", true},
+	RectAppealReject: {[]RectStatus{RectAppealed}, RectOpen, "decision", true},
+}
+
+// text returns the field of r that a step's column holds.
+func (r *Rectification) text(column string) *string {
+	switch column {
+	case "measures":
+		return &r.Measures
+	case "revisit":
+		return &r.Revisit
+	case "appeal":
+		return &r.Appeal
+	}
+	return &r.Decision
+}
+
 // Rectify takes a step in the rectification of the case's 差评.
 func (s *Store) Rectify(ctx context.Context, number string, actorID int64, action RectAction, text string) (Application, error) {
 	if err := checkText("text", "说明", text, 1, 1000); err != nil {
 		return Application{}, err
 	}
+	step, ok := rectSteps[action]
+	if !ok {
+		return Application{}, fieldError("action", "整改操作", "未知的操作 %q", action)
+	}
 	return s.onCase(ctx, number, actorID, func(c *caseTx) error {
 		if c.app.Rating == nil || c.app.Rating.Rectification == nil {
 			return Errorf(ENOTFOUND, "办件 %s 没有差评整改", c.app.Number)
 		}
-		r := c.app.Rating.Rectification
-		from := r.Status
-		var to RectStatus
-		var set string
-		switch action {
-		case RectStart:
-			to, set = RectInProgress, "measures"
-			if from != RectOpen {
-				to = ""
-			}
-		case RectFinish:
-			to, set = RectDone, "revisit"
-			if !from.Pending() {
-				to = ""
-			}
-		case RectAppeal:
-			to, set = RectAppealed, "appeal"
-			if !from.Pending() {
-				to = ""
-			}
-		case RectAppealUphold, RectAppealReject:
-			if c.actor.Role != RoleSupervisor {
-				return Errorf(EFORBIDDEN, "只有督查人员可以裁定差评申诉")
-			}
-			to, set = RectInvalid, "decision"
-			if action == RectAppealReject {
-				to = RectOpen
-			}
-			if from != RectAppealed {
-				to = ""
-			}
-		default:
-			return fieldError("action", "整改操作", "未知的操作 %q", action)
+		if step.supervisor && c.actor.Role != RoleSupervisor {
+			return Errorf(EFORBIDDEN, "只有督查人员可以裁定差评申诉")
 		}
-		if to == "" {
-			return Errorf(ECONFLICT, "整改状态为“%s”，不能执行该操作", from.Label())
+		r := c.app.Rating.Rectification
+		if !slices.Contains(step.from, r.Status) {
+			return Errorf(ECONFLICT, "整改状态为“%s”，不能执行该操作", r.Status.Label())
 		}
 		done := any(nil)
-		if to == RectDone {
+		if step.to == RectDone {
 			r.Done = calendar.DateOf(c.now)
 			done = r.Done.String()
 		}
-		if err := updateOne(c.tx, `UPDATE rectifications SET status = ?, `+set+` = ?, done_date = coalesce(?, done_date), updated_at = ? WHERE app_id = ?`,
-			"差评整改", to, text, done, fmtTime(c.now), c.app.ID); err != nil {
+		if err := updateOne(c.tx, `UPDATE rectifications SET status = ?, `+step.column+` = ?, done_date = coalesce(?, done_date), updated_at = ? WHERE app_id = ?`,
+			"差评整改", step.to, text, done, fmtTime(c.now), c.app.ID); err != nil {
 			return err
 		}
-		r.Status = to
-		switch set {
-		case "measures":
-			r.Measures = text
-		case "revisit":
-			r.Revisit = text
-		case "appeal":
-			r.Appeal = text
-		case "decision":
-			r.Decision = text
-		}
-		return c.record(Event{Kind: Rectified, Data: EventData{Status: string(to), Note: text}}, "rectification."+string(action))
+		r.Status, *r.text(step.column) = step.to, text
+		return c.record(Event{Kind: Rectified, Data: EventData{Status: string(step.to), Note: text}}, "rectification."+string(action))
 	})
 }
 
@@ -249,12 +242,10 @@ func (s *Store) Rectifications(ctx context.Context, statuses []RectStatus, overd
 	conds := []string{"1"}
 	var args []any
 	if len(statuses) > 0 {
-		ph := make([]string, len(statuses))
-		for i, st := range statuses {
-			ph[i] = "?"
+		conds = append(conds, "r.status IN ("+placeholders(len(statuses))+")")
+		for _, st := range statuses {
 			args = append(args, st)
 		}
-		conds = append(conds, "r.status IN ("+strings.Join(ph, ",")+")")
 	}
 	if overdueAt != 0 {
 		conds = append(conds, "r.status IN ('open', 'in_progress') AND r.due_date < ?")
