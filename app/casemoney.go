@@ -197,6 +197,7 @@ func (v *caseView) askWaiver() {
 			amount := widget.NewEntry()
 			amount.SetPlaceHolder(lang.L("减收时填写，单位：元"))
 			policy := widget.NewSelect(names, nil)
+			policy.PlaceHolder = lang.L("请选择减免政策")
 			reason := widget.NewEntry()
 			items := []*widget.FormItem{widget.NewFormItem(lang.L("收费项目"), fee), widget.NewFormItem(lang.L("减免方式"), kind),
 				widget.NewFormItem(lang.L("减收金额"), amount), widget.NewFormItem(lang.L("减免依据"), policy), widget.NewFormItem(lang.L("减免理由"), reason)}
@@ -269,6 +270,8 @@ func (v *caseView) decideWaiver(w data.Waiver) {
 	items := []fyne.CanvasObject{summary, note}
 	if u.Role != data.RoleSupervisor {
 		who = widget.NewSelect(nil, nil)
+		who.PlaceHolder = lang.L("请选择督查人员")
+		pin.SetPlaceHolder(lang.L("督查人员的 PIN"))
 		items = append(items, widget.NewLabel(lang.L("督查人员在窗口现场审批：")), who, pin)
 		v.bg.run(func() {
 			users, err := v.store.Users(context.Background())

@@ -241,6 +241,7 @@ func (v *caseView) ask(k clock.Kind) {
 			reasons[i] = lang.L(r)
 		}
 		reason := widget.NewSelect(reasons, nil)
+		reason.PlaceHolder = lang.L("请选择暂停理由")
 		days := widget.NewEntry()
 		days.SetText("10")
 		items = append(items, widget.NewFormItem(lang.L("暂停理由"), reason), widget.NewFormItem(lang.L("预计天数"), days))

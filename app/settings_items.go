@@ -89,11 +89,13 @@ func (is *itemSettings) edit(it data.ServiceItem) {
 		depOpts[i] = d.Name
 	}
 	dep := widget.NewSelect(depOpts, nil)
+	dep.PlaceHolder = lang.L("请选择部门")
 	kindOpts := make([]string, len(itemKinds))
 	for i, k := range itemKinds {
 		kindOpts[i] = lang.L(k.Label())
 	}
 	kind := widget.NewSelect(kindOpts, nil)
+	kind.PlaceHolder = lang.L("请选择类型")
 	for i, k := range itemKinds {
 		if k == it.Kind {
 			kind.SetSelectedIndex(i)
