@@ -73,7 +73,7 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
 		keys[k.Label()] = true
 	}
-	for _, lang := range []string{"en", "zh"} {
+	for _, lang := range []string{"en", "zh_Hans"} {
 		b, err := assets.Translations.ReadFile("translations/" + lang + ".json")
 		if err != nil {
 			t.Fatal(err)

@@ -31,6 +31,7 @@ type settingsStore interface {
 	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (data.CalendarChange, error)
 	orgStore
 	itemStore
+	feeStore
 }
 
 // settingsScreen is 设置: the site, the users and their PINs, and the
@@ -56,6 +57,7 @@ type settingsScreen struct {
 	org      *orgSettings
 	onSite   func(data.Site) // the window title shows the site
 	items    *itemSettings
+	fees     *feeSettings
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *settingsScreen {
@@ -78,6 +80,7 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.org = newOrgSettings(s, session, win)
 	st.org.onSaved = st.load
 	st.items = newItemSettings(s, session, win)
+	st.fees = newFeeSettings(s, session, win)
 	return st
 }
 
@@ -114,15 +117,17 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("用户与 PIN"), usersTab),
 		container.NewTabItem(lang.L("窗口、部门与新用户"), st.org.content()),
 		container.NewTabItem(lang.L("服务事项"), st.items.content()),
+		container.NewTabItem(lang.L("收费与减免"), st.fees.content()),
 		container.NewTabItem(lang.L("站点"), siteTab),
 	)
 }
 
 // load reads the site, the users and the calendar in the background.
 func (st *settingsScreen) load() {
-	st.org.bg, st.items.bg = st.bg, st.bg
+	st.org.bg, st.items.bg, st.fees.bg = st.bg, st.bg, st.bg
 	st.org.load()
 	st.items.load()
+	st.fees.load()
 	st.bg.run(func() {
 		ctx := context.Background()
 		site, err1 := st.store.Site(ctx)

@@ -155,3 +155,87 @@ func TestSettingsSite(t *testing.T) {
 		t.Errorf("bad code: %q", st.siteMsg.Text)
 	}
 }
+
+func TestSettingsFees(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	fs := ui.sets.fees
+	ctx := context.Background()
+	if len(fs.fees) < 4 || len(fs.policies) < 4 || fs.days.Text != "5" {
+		t.Fatalf("%d fees, %d policies, rectification days %q", len(fs.fees), len(fs.policies), fs.days.Text)
+	}
+	// A new schedule that overlaps the one in force is refused by the store
+	// with the field named; ending the old one first lets it in.
+	old := fs.fees[0]
+	fs.saveFee(data.FeeItem{Code: old.Code, Name: old.Name, Unit: old.Unit, Basis: "示例价〔2027〕1号"}, "95.5", "2027-01-01", "")
+	if !strings.Contains(fs.msg.Text, "生效日期") || !strings.Contains(fs.msg.Text, "重叠") {
+		t.Fatalf("overlapping schedule: %q", fs.msg.Text)
+	}
+	old.ValidTo = 0
+	fs.saveFee(old, strings.TrimSuffix(data.Yuan(old.AmountFen), " 元"), old.ValidFrom.String(), "2026-12-31")
+	fs.saveFee(data.FeeItem{Code: old.Code, Name: old.Name, Unit: old.Unit, Basis: "示例价〔2027〕1号"}, "95.5", "2027-01-01", "")
+	if !strings.Contains(fs.msg.Text, "已保存") {
+		t.Fatalf("new schedule: %q", fs.msg.Text)
+	}
+	fees, _ := s.FeeItems(ctx)
+	found := false
+	for _, f := range fees {
+		if f.Code == old.Code && f.AmountFen == 9550 && f.ValidFrom.String() == "2027-01-01" {
+			found = true
+		}
+	}
+	if !found || len(fs.fees) != len(fees) {
+		t.Errorf("the new schedule is not stored or not listed: %+v", fees)
+	}
+	for _, bad := range []struct{ amount, from, to, want string }{
+		{"-1", "2028-01-01", "", "收费标准"},
+		{"1.234", "2028-01-01", "", "收费标准"},
+		{"10", "2028-02-30", "", "生效日期"},
+		{"10", "2028-01-01", "明年", "失效日期"},
+	} {
+		fs.saveFee(data.FeeItem{Code: "X-1", Name: "某费", Unit: "件", Basis: "某文"}, bad.amount, bad.from, bad.to)
+		if !strings.Contains(fs.msg.Text, bad.want) {
+			t.Errorf("%+v: %q", bad, fs.msg.Text)
+		}
+	}
+	// Policies.
+	fs.savePolicy(data.WaiverPolicy{Code: "LSJR", Name: "烈属免收证照工本费", Basis: "示例〔2026〕9号"}, "2026-01-01", "2026-12-31")
+	ps, _ := s.WaiverPolicies(ctx)
+	if len(ps) != len(fs.policies) || !strings.Contains(fs.msg.Text, "LSJR") {
+		t.Errorf("policy not saved or listed: %q", fs.msg.Text)
+	}
+	fs.savePolicy(data.WaiverPolicy{Code: "LSJR2", Name: "", Basis: "x"}, "2026-01-01", "")
+	if !strings.Contains(fs.msg.Text, "减免政策名称") {
+		t.Errorf("policy without a name: %q", fs.msg.Text)
+	}
+	// Which fees an item charges.
+	fs.item.SetSelectedIndex(0)
+	fs.itemFees.Selected = fs.itemFees.Options[:2]
+	fs.saveItemFees()
+	links, _ := s.ItemFees(ctx)
+	if got := links[fs.items[0].ID]; len(got) != 2 || !strings.Contains(fs.msg.Text, "2 项费用") {
+		t.Errorf("item fees %v, message %q", got, fs.msg.Text)
+	}
+	fs.showItemFees()
+	if len(fs.itemFees.Selected) != 2 {
+		t.Errorf("ticked after reload: %v", fs.itemFees.Selected)
+	}
+	// The rectification deadline.
+	fs.days.SetText("7")
+	fs.saveDays()
+	if s.RectifyDays(ctx) != 7 {
+		t.Errorf("rectification days %d: %q", s.RectifyDays(ctx), fs.msg.Text)
+	}
+	fs.days.SetText("40")
+	fs.saveDays()
+	if !strings.Contains(fs.msg.Text, "整改期限") || s.RectifyDays(ctx) != 7 {
+		t.Errorf("40 days: %q", fs.msg.Text)
+	}
+	// A clerk's screen offers nothing, and the store refuses anyway.
+	clerk := loggedIn(t, s, "zhangli").sets.fees
+	clerk.days.SetText("3")
+	clerk.saveDays()
+	if !strings.Contains(clerk.msg.Text, "只有管理员") || s.RectifyDays(ctx) != 7 {
+		t.Errorf("a clerk setting the deadline: %q", clerk.msg.Text)
+	}
+}

@@ -26,7 +26,7 @@ var Icon []byte
 var Font []byte
 
 // Translations are the interface texts in English (en.json) and Chinese
-// (zh.json), keyed by the Chinese text the code uses.
+// (zh_Hans.json: the tag Fyne's own Chinese uses, so both are found under one language), keyed by the Chinese text the code uses.
 //
 //go:embed translations
 var Translations embed.FS
