@@ -4,8 +4,9 @@ GO ?= go
 TAGS := -tags migrated_fynedo,sqlite_fts5
 BIN := bin/onewindow
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
-# What the tests use besides: a virtual display for the smoke test.
-TEST_PACKAGES := xvfb
+# What the tests use besides: a virtual display for the smoke test, pdftotext
+# and pdftoppm to read the documents back, zbarimg to read their QR codes.
+TEST_PACKAGES := xvfb poppler-utils zbar-tools
 
 .PHONY: run build test bench fuzz package deps test-deps apt vet clean
 

@@ -214,7 +214,7 @@ func (s *Store) SaveSite(ctx context.Context, actorID int64, site Site) error {
 				return &Error{Code: ECONFLICT, Field: "site_code", Message: fmt.Sprintf("站点编码：已有 %d 件办件使用 %s，不能再修改", n, old)}
 			}
 		}
-		if _, err := tx.Exec("UPDATE site SET code = ?, name = ?, kind = ? WHERE id = 1", site.Code, site.Name, site.Kind); err != nil {
+		if _, err := tx.Exec("UPDATE site SET code = ?, name = ?, kind = ?, phone = ? WHERE id = 1", site.Code, site.Name, site.Kind, site.Phone); err != nil {
 			return err
 		}
 		detail, _ := json.Marshal(site)

@@ -95,7 +95,7 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *Site) error {
 		if n > 0 {
 			return Errorf(ECONFLICT, "数据库已初始化，不能再次导入目录")
 		}
-		if _, err := tx.Exec("INSERT INTO site (id, code, name, kind) VALUES (1, ?, ?, ?)", c.Site.Code, c.Site.Name, c.Site.Kind); err != nil {
+		if _, err := tx.Exec("INSERT INTO site (id, code, name, kind, phone) VALUES (1, ?, ?, ?, ?)", c.Site.Code, c.Site.Name, c.Site.Kind, c.Site.Phone); err != nil {
 			return err
 		}
 		deps := map[string]int64{}
@@ -209,8 +209,12 @@ func insertID(tx *sql.Tx, q string, args ...any) (int64, error) {
 
 // Site returns this database's site.
 func (s *Store) Site(ctx context.Context) (Site, error) {
+	return siteOf(ctx, s.db)
+}
+
+func siteOf(ctx context.Context, q querier) (Site, error) {
 	var site Site
-	err := s.db.QueryRowContext(ctx, "SELECT code, name, kind FROM site WHERE id = 1").Scan(&site.Code, &site.Name, &site.Kind)
+	err := q.QueryRowContext(ctx, "SELECT code, name, kind, phone FROM site WHERE id = 1").Scan(&site.Code, &site.Name, &site.Kind, &site.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return site, Errorf(ENOTFOUND, "数据库尚未初始化站点")
 	}

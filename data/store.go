@@ -35,6 +35,7 @@ type Store struct {
 	Now func() time.Time
 
 	writeMu sync.Mutex // one writer at a time within this process
+	keyMu   sync.Mutex // the site key is made once
 
 	calMu     sync.Mutex         // guards the two cached settings below
 	cal       *calendar.Calendar // nil until loaded or after a calendar change

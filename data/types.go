@@ -36,8 +36,9 @@ func (k SiteKind) Label() string {
 // Site is the service site this database belongs to.
 type Site struct {
 	Code string // 6-digit 区划代码 + 3-digit site code
-	Name string
-	Kind SiteKind
+	Name  string
+	Kind  SiteKind
+	Phone string // printed on the documents handed to applicants; may be empty
 }
 
 var reSiteCode = regexp.MustCompile(`^[1-9][0-9]{5}[0-9]{3}$`)
@@ -54,6 +55,9 @@ func (s *Site) Validate() error {
 	case SiteCentre, SiteTownship, SiteVillage:
 	default:
 		return fieldError("kind", "站点类型", "应为 centre、township 或 village")
+	}
+	if s.Phone != "" && !rePhone.MatchString(s.Phone) {
+		return fieldError("site_phone", "咨询电话", "只能包含数字、空格和 + - ( )，5 到 20 位")
 	}
 	return nil
 }
