@@ -35,7 +35,7 @@ func (k SiteKind) Label() string {
 
 // Site is the service site this database belongs to.
 type Site struct {
-	Code string // 6-digit 区划代码 + 3-digit site code
+	Code  string // 6-digit 区划代码 + 3-digit site code
 	Name  string
 	Kind  SiteKind
 	Phone string // printed on the documents handed to applicants; may be empty

@@ -14,7 +14,9 @@ func (r *renderer) build() {
 	label := style{size: g.body, colour: grey}
 	small := style{size: g.small, colour: grey}
 	head := style{size: g.body + 1}
-	one := func(text string, st style) { r.rows = append(r.rows, row{kind: rowText, cells: []cell{{0, 1, text, st}}}) }
+	one := func(text string, st style) {
+		r.rows = append(r.rows, row{kind: rowText, cells: []cell{{0, 1, text, st}}})
+	}
 	gap := func(h float64) {
 		if g.compact {
 			h /= 2
