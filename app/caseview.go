@@ -24,6 +24,7 @@ type caseStore interface {
 	Record(ctx context.Context, number string, actorID int64, e data.Event) (data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
 	moneyStore
+	docStore
 }
 
 // caseView is 办件详情: the case, its clock, its timeline and the actions
@@ -35,6 +36,7 @@ type caseView struct {
 	win     fyne.Window
 	now     func() time.Time
 	onDone  func() // after an action, so the list can refresh
+	print   printer
 
 	app     data.Application
 	clock   clock.Result
@@ -48,7 +50,7 @@ type caseView struct {
 }
 
 func newCaseView(s caseStore, session func() data.User, win fyne.Window, onDone func()) *caseView {
-	v := &caseView{store: s, session: session, win: win, now: time.Now, onDone: onDone}
+	v := &caseView{store: s, session: session, win: win, now: time.Now, onDone: onDone, print: systemPrint}
 	v.header = widget.NewLabel("")
 	v.header.Wrapping = fyne.TextWrapWord
 	v.timing = widget.NewLabel("")
@@ -122,6 +124,9 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 	}
 	for _, b := range v.moneyActions() {
 		v.actions.Add(b)
+	}
+	if len(data.IssuableKinds(&app)) > 0 {
+		v.actions.Add(widget.NewButton(lang.L("出具文书……"), v.askDocument))
 	}
 	v.actions.Refresh()
 }

@@ -70,6 +70,12 @@ func TestTranslationsComplete(t *testing.T) {
 		keys[s.Label()] = true
 	}
 	keys[data.WaiverFull.Label()], keys[data.WaiverPartial.Label()] = true, true
+	for _, k := range data.DocKinds {
+		keys[k.Title()] = true
+	}
+	for _, p := range paperChoices {
+		keys[p.label] = true
+	}
 	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
 		keys[k.Label()] = true
 	}

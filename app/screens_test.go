@@ -194,7 +194,7 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 	for _, o := range v.actions.Objects {
 		labels = append(labels, o.(*widget.Button).Text)
 	}
-	if strings.Join(labels, ",") != "恢复计时,撤回,申请延期" {
+	if strings.Join(labels, ",") != "恢复计时,撤回,申请延期,出具文书……" {
 		t.Errorf("actions for a paused case: %v", labels)
 	}
 	if len(v.app.Events) < 3 || !strings.Contains(eventLine(v.app.Events[len(v.app.Events)-1]), "暂停计时") {
@@ -206,7 +206,7 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 	for _, o := range v.actions.Objects {
 		labels = append(labels, o.(*widget.Button).Text)
 	}
-	if strings.Join(labels, ",") != "暂停计时,办结,撤回,申请延期" {
+	if strings.Join(labels, ",") != "暂停计时,办结,撤回,申请延期,出具文书……" {
 		t.Errorf("actions for an accepted case (clerk): %v", labels)
 	}
 	if !strings.Contains(v.timing.Text, "承诺期限") {

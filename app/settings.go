@@ -44,25 +44,27 @@ type settingsScreen struct {
 	bg      *worker
 	now     func() time.Time
 
-	siteCode *widget.Entry
-	siteName *widget.Entry
-	siteKind *widget.Select
-	siteMsg  *widget.Label
-	users    []data.User
-	userBox  *fyne.Container
-	year     *widget.Select
-	months   *fyne.Container
-	calNote  *widget.Label
-	cal      *calendar.Calendar
-	org      *orgSettings
-	onSite   func(data.Site) // the window title shows the site
-	items    *itemSettings
-	fees     *feeSettings
+	siteCode  *widget.Entry
+	siteName  *widget.Entry
+	sitePhone *widget.Entry
+	siteKind  *widget.Select
+	siteMsg   *widget.Label
+	users     []data.User
+	userBox   *fyne.Container
+	year      *widget.Select
+	months    *fyne.Container
+	calNote   *widget.Label
+	cal       *calendar.Calendar
+	org       *orgSettings
+	onSite    func(data.Site) // the window title shows the site
+	items     *itemSettings
+	fees      *feeSettings
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *settingsScreen {
 	st := &settingsScreen{store: s, session: session, win: win, prefs: prefs, now: time.Now}
-	st.siteCode, st.siteName = widget.NewEntry(), widget.NewEntry()
+	st.siteCode, st.siteName, st.sitePhone = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	st.sitePhone.SetPlaceHolder(lang.L("印在受理通知书等文书上，可不填"))
 	st.siteKind = widget.NewSelect([]string{lang.L(data.SiteCentre.Label()), lang.L(data.SiteTownship.Label()), lang.L(data.SiteVillage.Label())}, nil)
 	st.siteMsg = widget.NewLabel("")
 	st.siteMsg.Wrapping = fyne.TextWrapWord
@@ -104,7 +106,7 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		langNote.SetText(lang.L("界面语言已保存，重新启动程序后生效。") + " / Restart OneWindow to change the language.")
 	}
 	siteForm := widget.NewForm(widget.NewFormItem(lang.L("站点编码"), st.siteCode), widget.NewFormItem(lang.L("站点名称"), st.siteName),
-		widget.NewFormItem(lang.L("站点类型"), st.siteKind))
+		widget.NewFormItem(lang.L("站点类型"), st.siteKind), widget.NewFormItem(lang.L("咨询电话"), st.sitePhone))
 	saveSite := widget.NewButton(lang.L("保存站点"), st.saveSite)
 	if st.session().Role != data.RoleAdmin {
 		saveSite.Disable()
@@ -297,6 +299,7 @@ var siteKinds = []data.SiteKind{data.SiteCentre, data.SiteTownship, data.SiteVil
 func (st *settingsScreen) showSite(site data.Site) {
 	st.siteCode.SetText(site.Code)
 	st.siteName.SetText(site.Name)
+	st.sitePhone.SetText(site.Phone)
 	for i, k := range siteKinds {
 		if k == site.Kind {
 			st.siteKind.SetSelectedIndex(i)
@@ -306,7 +309,7 @@ func (st *settingsScreen) showSite(site data.Site) {
 
 // saveSite stores the site form (the store refuses a new code once cases exist).
 func (st *settingsScreen) saveSite() {
-	site := data.Site{Code: strings.TrimSpace(st.siteCode.Text), Name: strings.TrimSpace(st.siteName.Text)}
+	site := data.Site{Code: strings.TrimSpace(st.siteCode.Text), Name: strings.TrimSpace(st.siteName.Text), Phone: strings.TrimSpace(st.sitePhone.Text)}
 	if i := st.siteKind.SelectedIndex(); i >= 0 {
 		site.Kind = siteKinds[i]
 	}

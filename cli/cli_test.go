@@ -240,3 +240,78 @@ func TestSiteDay(t *testing.T) {
 		t.Errorf("neither --working nor --off: %d", code)
 	}
 }
+
+func TestReceiptAndVerify(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	if code, _, errs := run(t, "demo", "--db", db, "--cases", "200", "--quiet"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	code, out, _ := run(t, "cases", "--db", db, "--json")
+	if code != 0 {
+		t.Fatal("cases")
+	}
+	var accepted, open string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var v struct {
+			Number string `json:"number"`
+			Status string `json:"status"`
+			Events []struct {
+				Kind string `json:"kind"`
+			} `json:"events"`
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Events) > 1 && v.Events[1].Kind == "accepted" && accepted == "" {
+			accepted = v.Number
+		}
+		if v.Status != "completed" && v.Status != "delivered" && open == "" {
+			open = v.Number
+		}
+	}
+	pdfPath := filepath.Join(dir, "r.pdf")
+	code, out, errs := run(t, "receipt", accepted, "--kind", "accept", "--size", "A5", "-o", pdfPath, "--db", db)
+	if code != 0 || !strings.Contains(out, "受理通知书") {
+		t.Fatalf("receipt: %d %q %q", code, out, errs)
+	}
+	if b, err := os.ReadFile(pdfPath); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Fatalf("no PDF: %v", err)
+	}
+	// The second print is a reprint of the same number.
+	code, out2, _ := run(t, "receipt", "--db", db, "-o", pdfPath, accepted)
+	if code != 0 || !strings.Contains(out2, "SL000001（补打第 1 次）") || !strings.Contains(out, "SL000001，") {
+		t.Fatalf("reprint: %q after %q", out2, out)
+	}
+	// A case without the decision is refused with a message, exit 1.
+	if code, _, errs := run(t, "receipt", open, "--kind", "complete", "-o", pdfPath, "--db", db); code != cli.ExitError || !strings.Contains(errs, "尚未办结") {
+		t.Errorf("complete notice of a received case: %d %q", code, errs)
+	}
+	if code, _, _ := run(t, "receipt", accepted, "--kind", "bill", "-o", pdfPath, "--db", db); code != cli.ExitUsage {
+		t.Errorf("unknown kind: %d", code)
+	}
+	// verify-receipt with the token the store signs for this document.
+	s, err := data.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := s.Documents(context.Background(), accepted)
+	s.Close()
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents %d %v", len(docs), err)
+	}
+	s, _ = data.Open(db)
+	app, _ := s.Case(context.Background(), accepted)
+	doc, err := s.IssueDocument(context.Background(), accepted, data.DocAccept, app.ClerkID)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "verify-receipt", doc.Token, "--db", db)
+	if code != 0 || !strings.Contains(out, "核验通过") || !strings.Contains(out, docs[0].Notice.Applicant) {
+		t.Fatalf("verify-receipt: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, "verify-receipt", strings.Replace(doc.Token, ":OW1", "", 1)[:len(doc.Token)-2]+"AA", "--db", db); code != cli.ExitVerify || !strings.Contains(errs, "核验未通过") {
+		t.Errorf("changed token: %d %q", code, errs)
+	}
+}

@@ -569,3 +569,43 @@ func (s *Store) VerifyReceipt(ctx context.Context, token string) (Document, erro
 	d.Token = token
 	return d, nil
 }
+
+// Summary is what a verified document must say, for the command line and
+// the 验证回执 screen.
+func (d Document) Summary() string {
+	n := d.Notice
+	var b strings.Builder
+	fmt.Fprintf(&b, "核验通过：本站点签发的%s，内容未被改动。\n\n", n.Title)
+	line := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "%s：%s\n", label, value)
+		}
+	}
+	line("文书编号", n.Number)
+	line("办件编号", n.Case)
+	line("出具日期", n.Issued)
+	line("出具站点", n.Site)
+	line("申请人", n.Applicant)
+	line("证件", n.ApplicantCode)
+	line("申请事项", n.Item)
+	for _, f := range n.Facts {
+		line(f.Label, f.Value)
+	}
+	for i, item := range n.List {
+		line(fmt.Sprintf("第 %d 项", i+1), item)
+	}
+	for _, f := range n.Fees {
+		v := f.Amount + "，应缴 " + f.Due
+		if f.Waiver != "" {
+			v += "；" + f.Waiver
+		}
+		line(f.Name, v)
+	}
+	line("合计应缴", n.AmountDue)
+	line("经办人", n.Clerk)
+	if d.Reprints > 0 {
+		fmt.Fprintf(&b, "（此文书已补打 %d 次，各次内容相同）\n", d.Reprints)
+	}
+	fmt.Fprintf(&b, "签发时间：%s\n", d.IssuedAt.In(calendar.Shanghai).Format("2006-01-02 15:04"))
+	return b.String()
+}

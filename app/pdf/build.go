@@ -3,6 +3,8 @@ package pdf
 import (
 	"fmt"
 	"strings"
+
+	"github.com/onewindow/onewindow/data"
 )
 
 // build turns the notice into rows. Every word printed comes from the
@@ -32,8 +34,10 @@ func (r *renderer) build() {
 		{text: "文书编号：" + n.Number}, {text: "办件编号：" + n.Case}, {text: "出具日期：" + n.Issued},
 	}})
 	r.rows = append(r.rows, row{kind: rowRule})
-	one(n.Applicant+"：", head)
-	gap(1)
+	if n.Kind != data.DocWaiver { // the waiver form is the office's, not a letter
+		one(n.Applicant+"：", head)
+		gap(1)
+	}
 	for _, p := range n.Body {
 		one("　　"+p, body)
 	}

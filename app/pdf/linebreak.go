@@ -103,7 +103,7 @@ func Width(line string, w func(rune) float64) float64 {
 }
 
 func breakPara(para string, width float64, w func(rune) float64) []string {
-	toks := tokenize(para)
+	toks := chop(tokenize(para), width, w)
 	if len(toks) == 0 {
 		return []string{""}
 	}
@@ -117,12 +117,6 @@ func breakPara(para string, width float64, w func(rune) float64) []string {
 			tw := measure(t.text, w)
 			if !t.space && x+tw > width && end > start {
 				break
-			}
-			if !t.space && x+tw > width {
-				// A single token wider than the line: cut it by runes.
-				head, _ := cutRunes(t.text, width-x, w)
-				toks = splice(toks, end, head)
-				tw = measure(toks[end].text, w)
 			}
 			x += tw
 			end++
@@ -164,26 +158,24 @@ func adjust(toks []token, start, end int) int {
 	return end
 }
 
-// cutRunes returns the longest prefix of s (at least one rune) whose width
-// fits in room, and the rest.
-func cutRunes(s string, room float64, w func(rune) float64) (string, string) {
-	rs := []rune(s)
-	x, i := 0.0, 0
-	for i < len(rs) && (i == 0 || x+w(rs[i]) <= room) {
-		x += w(rs[i])
-		i++
+// chop cuts every word wider than a whole line into pieces that fit, in
+// one pass; only such words are ever broken inside.
+func chop(toks []token, width float64, w func(rune) float64) []token {
+	var out []token
+	for _, t := range toks {
+		if t.space || measure(t.text, w) <= width {
+			out = append(out, t)
+			continue
+		}
+		x, from := 0.0, 0
+		for i, r := range t.text {
+			if rw := w(r); x+rw > width && i > from {
+				out = append(out, token{t.text[from:i], false})
+				x, from = 0, i
+			}
+			x += w(r)
+		}
+		out = append(out, token{t.text[from:], false})
 	}
-	return string(rs[:i]), string(rs[i:])
-}
-
-// splice replaces token k by its head and the rest as a second token.
-func splice(toks []token, k int, head string) []token {
-	rest := strings.TrimPrefix(toks[k].text, head)
-	if rest == "" {
-		return toks
-	}
-	out := make([]token, 0, len(toks)+1)
-	out = append(out, toks[:k]...)
-	out = append(out, token{head, false}, token{rest, false})
-	return append(out, toks[k+1:]...)
+	return out
 }

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
 
 	"github.com/onewindow/onewindow/assets"
@@ -150,6 +151,8 @@ type renderer struct {
 	rows     []row
 	warnings map[rune]bool
 	widths   map[float64]map[rune]float64
+	qr       barcode.Barcode
+	qrErr    error
 }
 
 // Render lays out doc. Characters the font cannot draw are printed as 〓
@@ -490,8 +493,11 @@ func (r *renderer) drawHeader(x0, y float64, rw row) {
 // drawQR draws the token as a QR code (error correction M) of side q mm,
 // module by module as filled rectangles, with its quiet zone left white.
 func (r *renderer) drawQR(x, y, q float64) {
-	code, err := qr.Encode(r.doc.Token, qr.M, qr.Auto)
-	if err != nil {
+	if r.qr == nil && r.qrErr == nil {
+		r.qr, r.qrErr = qr.Encode(r.doc.Token, qr.M, qr.Auto) // once for both copies
+	}
+	code := r.qr
+	if r.qrErr != nil {
 		r.text(x, y, "二维码生成失败", style{size: r.g.small, colour: red})
 		return
 	}

@@ -1,0 +1,237 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/data"
+)
+
+// docStore issues documents and checks their QR codes.
+type docStore interface {
+	IssueDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error)
+	VerifyReceipt(ctx context.Context, token string) (data.Document, error)
+}
+
+// printer sends a PDF file to paper (or to the screen) and says what it did.
+type printer func(path string) (string, error)
+
+// systemPrint prints with CUPS' lp when the PC has a default printer, and
+// otherwise opens the file in the system's PDF viewer, from which the clerk
+// prints.
+func systemPrint(path string) (string, error) {
+	if lp, err := exec.LookPath("lp"); err == nil {
+		cmd := exec.Command("lpstat", "-d")
+		cmd.Env = append(os.Environ(), "LC_ALL=C")
+		if out, err := cmd.Output(); err == nil && strings.Contains(string(out), "system default destination:") {
+			res, err := exec.Command(lp, "-t", filepath.Base(path), path).CombinedOutput()
+			if err != nil {
+				return "", fmt.Errorf("%s%v %s", lang.L("打印失败："), err, strings.TrimSpace(string(res)))
+			}
+			return lang.L("已送往默认打印机。") + " " + strings.TrimSpace(string(res)), nil
+		}
+	}
+	u := &url.URL{Scheme: "file", Path: path}
+	if err := fyne.CurrentApp().OpenURL(u); err != nil {
+		return "", fmt.Errorf("%s%v", lang.L("没有找到打印机，也无法打开 PDF 查看器："), err)
+	}
+	return lang.L("没有默认打印机：已在 PDF 查看器中打开，请从那里打印。") + " " + path, nil
+}
+
+var paperChoices = []struct {
+	label string
+	opt   pdf.Options
+}{{"A4", pdf.Options{Size: pdf.A4}}, {"A5", pdf.Options{Size: pdf.A5}}, {"A4 横向两联", pdf.Options{TwoPart: true}}}
+
+// askDocument offers the documents this case can have, the paper, and
+// 打印 or 另存为. Each output issues the document (or counts a 补打) in the
+// store, audited, before the PDF is made.
+func (v *caseView) askDocument() {
+	kinds := data.IssuableKinds(&v.app)
+	opts := make([]string, len(kinds))
+	for i, k := range kinds {
+		opts[i] = lang.L(k.Title())
+	}
+	kind := widget.NewSelect(opts, nil)
+	kind.PlaceHolder = lang.L("请选择文书")
+	// The latest notice of the case's life is the one usually wanted.
+	for i, k := range kinds {
+		if k != data.DocWaiver || i == 0 {
+			kind.SetSelectedIndex(i)
+		}
+	}
+	papers := make([]string, len(paperChoices))
+	for i, p := range paperChoices {
+		papers[i] = lang.L(p.label)
+	}
+	paper := widget.NewRadioGroup(papers, nil)
+	paper.Horizontal = true
+	paper.SetSelected(papers[0])
+	var dlg dialog.Dialog
+	run := func(save bool) {
+		i, j := kind.SelectedIndex(), 0
+		for n, p := range papers {
+			if p == paper.Selected {
+				j = n
+			}
+		}
+		if i < 0 {
+			return
+		}
+		dlg.Hide()
+		v.makeDocument(kinds[i], paperChoices[j].opt, save)
+	}
+	printBtn := widget.NewButton(lang.L("打印"), func() { run(false) })
+	printBtn.Importance = widget.HighImportance
+	saveBtn := widget.NewButton(lang.L("另存为……"), func() { run(true) })
+	cancel := widget.NewButton(lang.L("取消"), func() { dlg.Hide() })
+	form := widget.NewForm(widget.NewFormItem(lang.L("文书"), kind), widget.NewFormItem(lang.L("纸张"), paper))
+	note := widget.NewLabel(lang.L("再次打印内容相同的文书时，编号不变，纸面标注“补打”；内容有变化（如减免已审批）时出具新编号。"))
+	note.Wrapping = fyne.TextWrapWord
+	dlg = dialog.NewCustomWithoutButtons(lang.L("出具文书"), container.NewVBox(form, note,
+		container.NewCenter(container.NewHBox(cancel, saveBtn, printBtn))), v.win)
+	dlg.Resize(fyne.NewSize(560, 280))
+	dlg.Show()
+}
+
+// makeDocument issues the document and renders it in the background, then
+// prints it or asks where to save it. Characters that could not be printed
+// are shown to the clerk.
+func (v *caseView) makeDocument(kind data.DocKind, opt pdf.Options, save bool) {
+	number, actor := v.app.Number, v.session().ID
+	v.msg.Importance = widget.MediumImportance
+	v.msg.SetText(lang.L("正在生成文书……"))
+	v.bg.run(func() {
+		doc, err := v.store.IssueDocument(context.Background(), number, kind, actor)
+		var res pdf.Result
+		if err == nil {
+			res, err = pdf.Render(doc, opt)
+		}
+		var path, printed string
+		if err == nil && !save {
+			path, err = writeTemp(doc.Number, res.PDF)
+			if err == nil {
+				printed, err = v.print(path)
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				v.msg.Importance = widget.DangerImportance
+				v.msg.SetText(data.ErrorMessage(err))
+				return
+			}
+			what := doc.Notice.Title + " " + doc.Number
+			if doc.Reprints > 0 {
+				what += fmt.Sprintf(lang.L("（补打第 %d 次）"), doc.Reprints)
+			}
+			if len(res.Warnings) > 0 {
+				dialog.ShowInformation(lang.L("有字符无法打印"), strings.Join(res.Warnings, "\n"), v.win)
+			}
+			if save {
+				v.saveAs(doc.Number+".pdf", res.PDF, what)
+				return
+			}
+			v.msg.Importance = widget.SuccessImportance
+			v.msg.SetText(what + "：" + printed)
+		})
+	})
+}
+
+// writeTemp keeps the PDF to print in the user's temporary folder.
+func writeTemp(name string, b []byte) (string, error) {
+	dir := filepath.Join(os.TempDir(), "onewindow-print")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name+".pdf")
+	return path, os.WriteFile(path, b, 0o600)
+}
+
+func (v *caseView) saveAs(name string, b []byte, what string) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		_, err = w.Write(b)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			v.msg.Importance = widget.DangerImportance
+			v.msg.SetText(lang.L("保存失败：") + err.Error())
+			return
+		}
+		v.msg.Importance = widget.SuccessImportance
+		v.msg.SetText(what + lang.L(" 已保存到 ") + w.URI().Path())
+	}, v.win)
+	d.SetFileName(name)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// verifyScreen is 验证回执: the clerk scans (or types) the QR code of a
+// document an applicant brings, and sees whether this site issued it and
+// what it must say. It works offline against the site's public key.
+type verifyScreen struct {
+	store  docStore
+	bg     *worker
+	entry  *widget.Entry
+	status *widget.Label
+	result *widget.Label
+}
+
+func newVerifyScreen(s docStore) *verifyScreen {
+	vs := &verifyScreen{store: s}
+	vs.entry = widget.NewEntry()
+	vs.entry.SetPlaceHolder(lang.L("扫描文书右上角的二维码，或粘贴其内容后按回车"))
+	vs.entry.OnSubmitted = func(string) { vs.check() }
+	vs.status = widget.NewLabel("")
+	vs.status.TextStyle.Bold = true
+	vs.status.Wrapping = fyne.TextWrapWord
+	vs.result = widget.NewLabel("")
+	vs.result.Wrapping = fyne.TextWrapWord
+	return vs
+}
+
+func (vs *verifyScreen) content() fyne.CanvasObject {
+	btn := widget.NewButton(lang.L("核验"), vs.check)
+	btn.Importance = widget.HighImportance
+	top := container.NewVBox(
+		widget.NewLabel(lang.L("核验申请人持有的受理通知书、告知书等文书是否由本站点出具、内容是否被改动：")),
+		container.NewBorder(nil, nil, nil, btn, vs.entry), vs.status)
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(vs.result))
+}
+
+func (vs *verifyScreen) check() {
+	token := strings.TrimSpace(vs.entry.Text)
+	if token == "" {
+		return
+	}
+	vs.bg.run(func() {
+		doc, err := vs.store.VerifyReceipt(context.Background(), token)
+		fyne.Do(func() {
+			if err != nil {
+				vs.status.Importance = widget.DangerImportance
+				vs.status.SetText(lang.L("核验未通过：") + data.ErrorMessage(err))
+				vs.result.SetText("")
+				return
+			}
+			vs.status.Importance = widget.SuccessImportance
+			vs.status.SetText(lang.L("核验通过：请与纸面逐项核对以下内容。"))
+			vs.result.SetText(doc.Summary())
+			vs.entry.SetText("")
+		})
+	})
+}

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/data"
+)
+
+// splitPositional lets a command take its one positional argument before or
+// after the flags: "receipt NUMBER -o f.pdf" and "receipt -o f.pdf NUMBER".
+func splitPositional(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+// runReceipt issues (or reprints) a document of a case and writes its PDF.
+func runReceipt(e *env, args []string) error {
+	number, rest := splitPositional(args)
+	fs := flag.NewFlagSet("receipt", flag.ContinueOnError)
+	db := dbFlag(fs)
+	kind := fs.String("kind", "accept", "文书种类：accept 受理通知书，supplement 补正材料通知书，refuse 不予受理通知书，complete 办结通知书，waiver 减免审批单")
+	out := fs.String("o", "", "输出的 PDF 文件")
+	size := fs.String("size", "A4", "纸张：A4 或 A5")
+	two := fs.Bool("two-part", false, "一张 A4 横向纸上印两联（申请人联和存档联）")
+	user := fs.String("user", "", "出具人的登录名（默认为办件的经办人）")
+	if err := parse(e, fs, rest, true); err != nil {
+		return err
+	}
+	if number == "" && fs.NArg() == 1 {
+		number = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
+	}
+	if number == "" || *out == "" {
+		return usageError{fmt.Errorf("用法：onewindow receipt 办件编号 [--kind accept] -o 文件.pdf")}
+	}
+	k, err := data.ParseDocKind(*kind)
+	if err != nil {
+		return usageError{err}
+	}
+	if *size != "A4" && *size != "A5" {
+		return usageError{fmt.Errorf("--size 应为 A4 或 A5")}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	app, err := s.Case(e.ctx, number)
+	if err != nil {
+		return err
+	}
+	actor := app.ClerkID
+	if *user != "" {
+		u, err := s.UserByLogin(e.ctx, *user)
+		if err != nil {
+			return err
+		}
+		actor = u.ID
+	}
+	doc, err := s.IssueDocument(e.ctx, number, k, actor)
+	if err != nil {
+		return err
+	}
+	res, err := pdf.Render(doc, pdf.Options{Size: pdf.Size(*size), TwoPart: *two})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, res.PDF, 0o644); err != nil {
+		return fmt.Errorf("写入 %s：%w", *out, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(e.stderr, "注意：", w)
+	}
+	reprint := ""
+	if doc.Reprints > 0 {
+		reprint = fmt.Sprintf("（补打第 %d 次）", doc.Reprints)
+	}
+	fmt.Fprintf(e.stdout, "%s %s%s，%d 页，已写入 %s\n", doc.Notice.Title, doc.Number, reprint, res.Pages, *out)
+	return nil
+}
+
+// runVerifyReceipt checks a QR token offline and prints what the paper must say.
+func runVerifyReceipt(e *env, args []string) error {
+	token, rest := splitPositional(args)
+	fs := flag.NewFlagSet("verify-receipt", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := parse(e, fs, rest, true); err != nil {
+		return err
+	}
+	if token == "" && fs.NArg() == 1 {
+		token = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
+	}
+	if token == "" {
+		return usageError{fmt.Errorf("用法：onewindow verify-receipt 二维码内容")}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	doc, err := s.VerifyReceipt(e.ctx, token)
+	if err != nil {
+		return verifyError{"核验未通过：" + data.ErrorMessage(err)}
+	}
+	fmt.Fprint(e.stdout, doc.Summary())
+	return nil
+}
