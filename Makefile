@@ -50,6 +50,8 @@ bench: deps
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchtime 2000x ./data/clock
 	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data
 	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch' -benchtime 1x -timeout 30m ./data
+	$(GO) test $(TAGS) -run '^$$' -bench 'Receipt' -benchtime 300x ./app/pdf
+	$(GO) test $(TAGS) -run '^$$' -bench 'Batch500' -benchtime 1x ./app/pdf
 	$(MAKE) build
 	d=$$(mktemp -d) && time ./$(BIN) demo --quiet --cases $${BENCH_CASES:-1000000} --db $$d/demo.db; rm -rf $$d
 
@@ -68,6 +70,8 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseJSON -fuzztime $(FUZZTIME) ./data/calendar
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseText -fuzztime $(FUZZTIME) ./data/calendar
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/pdf
 
 clean:
 	rm -rf bin

@@ -29,7 +29,9 @@ const tokenPrefix = "OW1"
 // HashSize is how much of the content's SHA-256 a token carries.
 const HashSize = 16
 
-var b64 = base64.RawURLEncoding
+// Strict: a token with a changed last character (whose spare bits base64
+// would otherwise ignore) is a different, refused token.
+var b64 = base64.RawURLEncoding.Strict()
 
 func (t ReceiptToken) signed() string {
 	return strings.Join([]string{tokenPrefix, t.Document, t.Case, strings.ReplaceAll(t.Issued.String(), "-", ""), b64.EncodeToString(t.Hash)}, ":")
