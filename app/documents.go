@@ -120,16 +120,23 @@ func (v *caseView) makeDocument(kind data.DocKind, opt pdf.Options, save bool) {
 			res, err = pdf.Render(doc, opt)
 		}
 		var path, printed string
+		var printErr error
 		if err == nil && !save {
-			path, err = writeTemp(doc.Number, res.PDF)
-			if err == nil {
-				printed, err = v.print(path)
+			if path, printErr = writeTemp(doc.Number, res.PDF); printErr == nil {
+				printed, printErr = v.print(path)
 			}
 		}
 		fyne.Do(func() {
 			if err != nil {
 				v.msg.Importance = widget.DangerImportance
 				v.msg.SetText(data.ErrorMessage(err))
+				return
+			}
+			if printErr != nil {
+				// The document is issued; the paper did not come out. Say
+				// why, and where the file is, so it can be printed by hand.
+				v.msg.Importance = widget.DangerImportance
+				v.msg.SetText(printErr.Error() + "\n" + lang.L("文书已出具，PDF 文件在：") + path)
 				return
 			}
 			what := doc.Notice.Title + " " + doc.Number

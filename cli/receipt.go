@@ -111,6 +111,6 @@ func runVerifyReceipt(e *env, args []string) error {
 	if err != nil {
 		return verifyError{"核验未通过：" + data.ErrorMessage(err)}
 	}
-	fmt.Fprint(e.stdout, doc.Summary())
+	fmt.Fprintf(e.stdout, "核验通过：本站点签发的%s，内容未被改动。\n\n%s", doc.Notice.Title, doc.Summary())
 	return nil
 }

@@ -575,7 +575,7 @@ func (s *Store) VerifyReceipt(ctx context.Context, token string) (Document, erro
 func (d Document) Summary() string {
 	n := d.Notice
 	var b strings.Builder
-	fmt.Fprintf(&b, "核验通过：本站点签发的%s，内容未被改动。\n\n", n.Title)
+	fmt.Fprintf(&b, "%s\n", n.Title)
 	line := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(&b, "%s：%s\n", label, value)
