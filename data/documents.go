@@ -134,8 +134,11 @@ type Notice struct {
 	ApplicantCode string      `json:"applicant_code"` // with its label: 统一社会信用代码：…
 	Item          string      `json:"item"`
 	Department    string      `json:"department"`
-	Body          []string    `json:"body"`  // the paragraphs of this kind of document
-	List          []string    `json:"list"`  // numbered under the body: the missing materials, the waivers
+	Body          []string    `json:"body"`    // the paragraphs of this kind of document
+	List          []string    `json:"list"`    // numbered under the body: the missing materials, the waivers
+	After         []string    `json:"after"`   // paragraphs after the list
+	Contact       string      `json:"contact"` // the applicant's contact person and phone
+	Address       string      `json:"address"`
 	Facts         []Fact      `json:"facts"` // dates, limits, due dates, result
 	Note          string      `json:"note"`  // the time that is not counted
 	Fees          []NoticeFee `json:"fees"`
@@ -223,6 +226,8 @@ func buildNotice(in noticeInput) Notice {
 		codeLabel = "公民身份号码"
 	}
 	n.ApplicantCode = codeLabel + "：" + a.Applicant.IDCode
+	n.Contact = strings.TrimSpace(a.Applicant.Contact + " " + a.Applicant.Phone)
+	n.Address = a.Applicant.Address
 	event := func(kind EventKind) *Event {
 		for i := len(a.Events) - 1; i >= 0; i-- {
 			if a.Events[i].Kind == kind {
@@ -238,6 +243,17 @@ func buildNotice(in noticeInput) Notice {
 	}
 	lim := a.Limits()
 	dueFacts := func() {
+		n.Note = notCounted
+		if !in.clk.Started {
+			// Not accepted (yet): the limits run from the day of 受理.
+			if a.Item.Kind == KindImmediate || lim.Promised == 0 {
+				n.Facts = append(n.Facts, Fact{"办理时限", "即办件，受理后当场办结"})
+			} else {
+				n.Facts = append(n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，自受理之日起计算", lim.Promised)})
+			}
+			n.Facts = append(n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，自受理之日起计算", lim.Statutory)})
+			return
+		}
 		if a.Item.Kind == KindImmediate || lim.Promised == 0 {
 			n.Facts = append(n.Facts, Fact{"办理时限", "即办件，当场办结"})
 		} else {
@@ -247,7 +263,6 @@ func buildNotice(in noticeInput) Notice {
 		if in.clk.ExtraDays > 0 {
 			n.Facts = append(n.Facts, Fact{"延长期限", fmt.Sprintf("经批准延长 %d 个工作日（已计入上述期限）", in.clk.ExtraDays)})
 		}
-		n.Note = notCounted
 	}
 	n.Facts = append(n.Facts, Fact{"收件日期", received})
 	switch in.kind {
@@ -266,7 +281,8 @@ func buildNotice(in noticeInput) Notice {
 			fmt.Sprintf("你（单位）于%s提交的%s申请材料，经审查，需要补正。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知需要补正的全部内容如下：", received, a.Item.Name),
 		}
 		n.List = sup.Data.Missing
-		n.Note = "请按上述要求一次补齐后提交。补正后申请材料齐全、符合法定形式的，本机关予以受理。本通知书所列以外的材料，本机关不得再要求补正。"
+		n.After = []string{"请按上述要求一次补齐后提交。补正后申请材料齐全、符合法定形式的，本机关予以受理；本通知书所列以外的材料，不再要求补正。"}
+		dueFacts()
 		n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
 	case DocRefuse:
 		ref := event(clock.Refused)
@@ -275,6 +291,7 @@ func buildNotice(in noticeInput) Notice {
 			fmt.Sprintf("你（单位）于%s提交的%s申请，经审查，决定不予受理。理由如下：%s", received, a.Item.Name, ref.Data.Reason),
 			appealRights,
 		}
+		dueFacts()
 		n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
 	case DocComplete:
 		acc, done := event(clock.Accepted), event(clock.Completed)
@@ -305,6 +322,7 @@ func buildNotice(in noticeInput) Notice {
 		} else {
 			n.Facts = append(n.Facts, Fact{"送达方式", "待领取"})
 		}
+		dueFacts()
 		n.Body = []string{fmt.Sprintf("你（单位）申请的%s，已于%s办结，办理结果为：%s。请凭本通知书领取办理结果。", a.Item.Name, day(done), result)}
 		if done.Data.Result == ResultDenied {
 			n.Body = append(n.Body, appealRights)
@@ -327,6 +345,7 @@ func buildNotice(in noticeInput) Notice {
 			}
 			n.List = append(n.List, line)
 		}
+		dueFacts()
 		n.Signatures, n.Seal = []string{"经办人（签字）", "审批人（签字）"}, "单位印章"
 	}
 	n.Fees, n.AmountDue = noticeFees(a)

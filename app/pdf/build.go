@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/data"
 )
@@ -25,8 +26,27 @@ func (r *renderer) build() {
 		}
 		r.rows = append(r.rows, row{kind: rowGap, height: h})
 	}
-	pair := func(l, v string) {
-		r.rows = append(r.rows, row{kind: rowText, cells: []cell{{0, 0.2, l, label}, {0.2, 1, v, body}}})
+	// Labelled facts; two short ones in a row share a line.
+	var facts []data.Fact
+	pair := func(l, v string) { facts = append(facts, data.Fact{Label: l, Value: v}) }
+	short := func(f data.Fact) bool { return utf8.RuneCountInString(f.Value) <= 14 }
+	flush := func() {
+		lw := 0.2
+		if g.compact {
+			lw = 0.17
+		}
+		for i := 0; i < len(facts); i++ {
+			f := facts[i]
+			if i+1 < len(facts) && short(f) && short(facts[i+1]) {
+				h := facts[i+1]
+				r.rows = append(r.rows, row{kind: rowText, cells: []cell{{0, lw, f.Label, label}, {lw, 0.5, f.Value, body},
+					{0.5, 0.5 + lw, h.Label, label}, {0.5 + lw, 1, h.Value, body}}})
+				i++
+				continue
+			}
+			r.rows = append(r.rows, row{kind: rowText, cells: []cell{{0, lw, f.Label, label}, {lw, 1, f.Value, body}}})
+		}
+		facts = nil
 	}
 
 	r.rows = append(r.rows, row{kind: rowHeader, cells: []cell{
@@ -44,14 +64,27 @@ func (r *renderer) build() {
 	for i, item := range n.List {
 		one(fmt.Sprintf("%d. %s", i+1, item), body)
 	}
+	for _, p := range n.After {
+		one("　　"+p, body)
+	}
 	gap(2)
-	pair("申请人", n.Applicant)
+	if n.Kind == data.DocWaiver || !g.compact {
+		pair("申请人", n.Applicant) // on A5 the salutation names the applicant
+	}
 	pair("证件号码", n.ApplicantCode)
+	if n.Contact != "" {
+		pair("联系人", n.Contact)
+	}
+	if n.Address != "" && !g.compact {
+		pair("地址", n.Address)
+	}
 	pair("申请事项", n.Item)
 	pair("实施部门", n.Department)
+	flush() // the applicant and the item one per line; dates may pair up
 	for _, f := range n.Facts {
 		pair(f.Label, f.Value)
 	}
+	flush()
 	if n.Note != "" {
 		gap(1)
 		one(n.Note, small)

@@ -132,11 +132,11 @@ func geometryOf(opt Options) geometry {
 	switch {
 	case opt.TwoPart:
 		return geometry{pageW: 297, pageH: 210, panels: []float64{12, 148.5 + 12}, top: 12, w: 124.5, h: 186,
-			body: 8.5, small: 7, title: 14, qr: 26, compact: true}
+			body: 8.5, small: 7, title: 14, qr: 25, compact: true}
 	case opt.Size == A5:
-		return geometry{pageW: 148, pageH: 210, panels: []float64{12}, top: 12, w: 124, h: 186, body: 8.5, small: 7, title: 14, qr: 26, compact: true}
+		return geometry{pageW: 148, pageH: 210, panels: []float64{12}, top: 12, w: 124, h: 186, body: 8.5, small: 7, title: 14, qr: 25, compact: true}
 	}
-	return geometry{pageW: 210, pageH: 297, panels: []float64{20}, top: 16, w: 170, h: 265, body: 10.5, small: 8.5, title: 18, qr: 32}
+	return geometry{pageW: 210, pageH: 297, panels: []float64{20}, top: 14, w: 170, h: 269, body: 10.5, small: 8.5, title: 18, qr: 32}
 }
 
 const ptToMM = 25.4 / 72
@@ -317,10 +317,7 @@ func (r *renderer) measure() {
 		case rowHeader:
 			rw.height = r.g.qr + 4
 		case rowSign:
-			rw.height = 30
-			if r.g.compact {
-				rw.height = 26
-			}
+			rw.height = 2*r.sealRadius() + 3
 		}
 	}
 }
@@ -526,16 +523,22 @@ func dark(c color.Color) bool {
 	return v < 0x8000
 }
 
+// sealRadius is the radius of the seal's circle, which sets the height of
+// the signature block.
+func (r *renderer) sealRadius() float64 {
+	if r.g.compact {
+		return 9
+	}
+	return 13
+}
+
 // drawSign draws the signature places and the seal's circle.
 func (r *renderer) drawSign(x0, y float64, rw row) {
 	st := style{size: r.g.body}
 	seal := rw.cells[len(rw.cells)-1].text
 	signs := rw.cells[:len(rw.cells)-1]
 	colW := r.g.w * 0.62 / float64(max(len(signs), 1))
-	rad := 13.0
-	if r.g.compact {
-		rad = 11
-	}
+	rad := r.sealRadius()
 	for i, c := range signs {
 		x := x0 + float64(i)*colW
 		r.text(x, y+2, c.text, st)

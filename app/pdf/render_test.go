@@ -85,7 +85,7 @@ func longCompany() data.Applicant {
 	return data.Applicant{Kind: data.ApplicantEnterprise, IDCode: "91330102MA27XL1Q3G",
 		Name:    "浙江省杭州市西湖区工业企业技术改造项目备案服务（集团）有限公司ABC分公司",
 		Contact: "欧阳建国", Phone: "0571-88886666",
-		Address: "杭州市西湖区文三路 199 号创业大厦 B 座 1208 室（近学院路口），邮编 310012"}
+		Address: "浙江省杭州市西湖区文三路 199 号创业大厦 B 座 1208 室（近学院路与教工路交叉口东北角，地铁 2 号线学院路站 C 口步行约 300 米），邮编 310012；通讯地址同上"}
 }
 
 // pdfText writes b to a file and returns what pdftotext reads from it.
@@ -131,7 +131,13 @@ func TestAcceptReceiptText(t *testing.T) {
 		}
 		got := squash(pdfText(t, res.PDF))
 		n := doc.Notice
-		want := []string{n.Title, n.Number, n.Case, n.Applicant, n.ApplicantCode, n.Item, n.Department, n.Note, n.AmountDue, n.Clerk, n.Phone, n.Window}
+		want := []string{n.Title, n.Number, n.Case, n.Applicant, n.ApplicantCode, n.Contact, n.Item, n.Department, n.Note, n.AmountDue, n.Clerk, n.Phone, n.Window}
+		if opt.Size == A4 && !opt.TwoPart {
+			want = append(want, n.Address) // A5 leaves the address out to stay on one sheet
+		}
+		if res.Pages != 1 {
+			t.Errorf("%+v: the receipt takes %d sheets", opt, res.Pages)
+		}
 		want = append(want, n.Body...)
 		want = append(want, n.Materials...)
 		for _, f := range n.Facts {
