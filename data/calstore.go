@@ -136,7 +136,14 @@ func (s *Store) ImportCalendar(ctx context.Context, actor string, sched calendar
 			}
 		}
 		ch.Days = len(sched.Days)
-		n, err := s.calendarChanged(ctx, tx)
+		from, to := calendar.NewDate(sched.Years[0], 1, 1), calendar.NewDate(sched.Years[0], 12, 31)
+		for _, y := range sched.Years {
+			from, to = min(from, calendar.NewDate(y, 1, 1)), max(to, calendar.NewDate(y, 12, 31))
+		}
+		for _, d := range sched.Days {
+			from, to = min(from, d.Date), max(to, d.Date)
+		}
+		n, err := s.calendarChanged(ctx, tx, from, to)
 		ch.CasesChanged = n
 		if err != nil {
 			return err
@@ -166,7 +173,7 @@ func (s *Store) SetSiteDay(ctx context.Context, actor string, day calendar.Day, 
 			return err
 		}
 		ch.Days = 1
-		if ch.CasesChanged, err = s.calendarChanged(ctx, tx); err != nil {
+		if ch.CasesChanged, err = s.calendarChanged(ctx, tx, day.Date, day.Date); err != nil {
 			return err
 		}
 		detail, _ := json.Marshal(map[string]any{"date": day.Date.String(), "working": day.Working, "name": day.Name, "remove": remove, "cases_changed": ch.CasesChanged})
@@ -184,11 +191,13 @@ func (s *Store) dropCalendar() {
 }
 
 // calendarChanged rebuilds the calendar inside tx and refreshes the clock
-// cache of every open case.
-func (s *Store) calendarChanged(ctx context.Context, tx *sql.Tx) (int, error) {
+// cache of exactly the cases whose reading can depend on the dates from…to:
+// every open case, and the closed cases whose counted period [start, close]
+// overlaps them.
+func (s *Store) calendarChanged(ctx context.Context, tx *sql.Tx, from, to calendar.Date) (int, error) {
 	cal, err := loadCalendar(ctx, tx)
 	if err != nil {
 		return 0, err
 	}
-	return s.refreshOpen(ctx, tx, cal, s.Threshold(ctx))
+	return s.refreshCases(ctx, tx, cal, s.Threshold(ctx), `(`+openWhere+` OR (a.start_date <= ? AND a.closed_date >= ?))`, to.String(), from.String())
 }

@@ -237,33 +237,75 @@ func appendEvent(ctx context.Context, tx *sql.Tx, app *Application, e Event) err
 // applications table). Due dates of a paused case are stored as if it
 // resumed on the day of the event; readers recompute from the events.
 func cacheClock(tx *sql.Tx, cal *calendar.Calendar, app *Application, now time.Time, threshold float64) error {
-	r := clock.Compute(app.ClockEvents(), app.Limits(), cal, calendar.DateOf(now), threshold)
-	c := cachedClock(app.Status, r)
-	_, err := tx.Exec(`UPDATE applications SET status = ?, start_date = ?, due_promised = ?, due_statutory = ?, closed_date = ?,
-		yellow_promised = ?, yellow_statutory = ? WHERE id = ?`, app.Status, c[0], c[1], c[2], c[3], c[4], c[5], app.ID)
+	today := calendar.DateOf(now)
+	c := cachedClock(app, clock.Compute(app.ClockEvents(), app.Limits(), cal, today, threshold), today)
+	_, err := tx.Exec(`UPDATE applications SET status = ?, `+cacheSet+` WHERE id = ?`, append(append([]any{app.Status}, c[:]...), app.ID)...)
 	return err
 }
 
-// cachedClock is what the applications table keeps of a clock reading:
-// start, promised and statutory due dates, closed date, and the dates the
-// case turns yellow against each limit (NULL where there is none).
-func cachedClock(status Status, r clock.Result) [6]any {
-	var c [6]any
+// cacheColumns are the clock cache's columns on applications, in the order
+// cachedClock returns them.
+const cacheColumns = `start_date, due_promised, due_statutory, closed_date, yellow_promised, yellow_statutory,
+	accepted_date, used_days, ontime_promised, ontime_statutory, pause_days, extra_days, supplemented, red_promised, red_statutory`
+
+const cacheSet = `start_date = ?, due_promised = ?, due_statutory = ?, closed_date = ?, yellow_promised = ?, yellow_statutory = ?,
+	accepted_date = ?, used_days = ?, ontime_promised = ?, ontime_statutory = ?, pause_days = ?, extra_days = ?, supplemented = ?,
+	red_promised = ?, red_statutory = ?`
+
+// cachedClock is what the applications table keeps of a clock reading r
+// taken at today: start, promised and statutory due dates, closed date, the
+// dates the case turns yellow and red against each limit, the acceptance
+// date, working days used, on time or not, pause and extension days, and
+// whether a supplement was asked for (NULL where there is none).
+func cachedClock(app *Application, r clock.Result, today calendar.Date) [15]any {
+	var c [15]any
 	if r.Started {
 		c[0], c[1], c[2] = r.Start.String(), r.Promised.Due.String(), r.Statutory.Due.String()
+		c[7], c[10], c[11] = r.Promised.Used, r.PauseDays, r.ExtraDays
 	}
-	if !status.Open() {
+	if !app.Status.Open() {
 		c[3] = r.End.String()
 	}
 	if r.Open {
-		if d := r.Promised.YellowFrom; d != 0 {
-			c[4] = d.String()
-		}
-		if d := r.Statutory.YellowFrom; d != 0 {
-			c[5] = d.String()
+		for i, t := range []clock.Track{r.Promised, r.Statutory} {
+			if d := t.YellowFrom; d != 0 {
+				c[4+i] = d.String()
+			}
+			// Red from the day after the due date; a paused case keeps the
+			// colour it had when paused (its due date moves with the pause).
+			switch {
+			case !r.Paused:
+				c[13+i] = (t.Due + 1).String()
+			case t.Warning == clock.Red:
+				c[13+i] = today.String()
+			}
 		}
 	}
+	for i, t := range []clock.Track{r.Promised, r.Statutory} {
+		if t.OnTime != nil {
+			c[8+i] = boolInt(*t.OnTime)
+		}
+	}
+	supplemented := 0
+	for _, e := range app.Events {
+		switch e.Kind {
+		case clock.Accepted:
+			if c[6] == nil {
+				c[6] = calendar.DateOf(e.At).String()
+			}
+		case clock.SupplementRequested:
+			supplemented = 1
+		}
+	}
+	c[12] = supplemented
 	return c
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Record appends one event to the case with number, checked against the
@@ -358,27 +400,50 @@ func (c *caseTx) closedForClerk() error {
 	return nil
 }
 
-// refreshOpen recomputes the clock cache of every open case with cal and
-// returns how many cases' dates changed.
-func (s *Store) refreshOpen(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, threshold float64) (int, error) {
-	apps, err := queryCases(ctx, tx, "a.status IN ('received','supplement','supplied','accepted','paused')", nil, "a.id", 0, 0)
-	if err != nil {
-		return 0, err
+// openWhere selects the open cases.
+const openWhere = "a.status IN ('received','supplement','supplied','accepted','paused')"
+
+// refreshCases recomputes the clock cache of the cases matching where, a
+// thousand at a time, and returns how many changed.
+func (s *Store) refreshCases(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, threshold float64, where string, args ...any) (int, error) {
+	changed := 0
+	for after := int64(0); ; {
+		apps, err := queryCases(ctx, tx, where+" AND a.id > ?", append(append([]any(nil), args...), after), "a.id", 1000, 0)
+		if err != nil {
+			return 0, err
+		}
+		if len(apps) == 0 {
+			return changed, nil
+		}
+		after = apps[len(apps)-1].ID
+		n, err := refreshBatch(tx, apps, cal, threshold)
+		if err != nil {
+			return 0, err
+		}
+		changed += n
 	}
+}
+
+func refreshBatch(tx *sql.Tx, apps []Application, cal *calendar.Calendar, threshold float64) (int, error) {
 	changed := 0
 	for i := range apps {
 		app := &apps[i]
-		var before [6]sql.NullString
-		if err := tx.QueryRow(`SELECT start_date, due_promised, due_statutory, closed_date, yellow_promised, yellow_statutory
-			FROM applications WHERE id = ?`, app.ID).
-			Scan(&before[0], &before[1], &before[2], &before[3], &before[4], &before[5]); err != nil {
+		before := make([]sql.NullString, 15)
+		ptrs := make([]any, 15)
+		for j := range before {
+			ptrs[j] = &before[j]
+		}
+		if err := tx.QueryRow(`SELECT `+cacheColumns+` FROM applications WHERE id = ?`, app.ID).Scan(ptrs...); err != nil {
 			return 0, err
 		}
 		last := app.Events[len(app.Events)-1].At
-		after := cachedClock(app.Status, clock.Compute(app.ClockEvents(), app.Limits(), cal, calendar.DateOf(last), threshold))
+		after := cachedClock(app, clock.Compute(app.ClockEvents(), app.Limits(), cal, calendar.DateOf(last), threshold), calendar.DateOf(last))
 		same := true
 		for j, b := range before {
-			v, _ := after[j].(string)
+			v := ""
+			if after[j] != nil {
+				v = fmt.Sprint(after[j])
+			}
 			same = same && b.Valid == (after[j] != nil) && b.String == v
 		}
 		if same {

@@ -72,7 +72,7 @@ type demoRows struct {
 func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 	b := &demoRows{
 		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
-			received_at, received_date, status, start_date, due_promised, due_statutory, closed_date, yellow_promised, yellow_statutory) VALUES`, cols: 16},
+			received_at, received_date, status, `+cacheColumns+`) VALUES`, cols: 25},
 		events:  &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
 		fees:    &rowWriter{head: "INSERT INTO case_fees (id, app_id, fee_code, name, amount_fen, unit, basis) VALUES", cols: 7},
 		waivers: &rowWriter{head: "INSERT INTO waivers (app_id, fee_id, kind, amount_fen, policy_id, reason, status, requested_by, requested_at, decided_by, decided_at, note) VALUES", cols: 12},
@@ -94,9 +94,9 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 		if app.Status.Open() {
 			b.stats.open++
 		}
-		c := cachedClock(app.Status, r)
-		b.apps.add(id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
-			fmtTime(app.ReceivedAt), day.String(), string(app.Status), c[0], c[1], c[2], c[3], c[4], c[5])
+		c := cachedClock(&app, r, calendar.DateOf(app.Events[len(app.Events)-1].At))
+		b.apps.add(append([]any{id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
+			fmtTime(app.ReceivedAt), day.String(), string(app.Status)}, c[:]...)...)
 		for _, e := range app.Events {
 			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
 		}

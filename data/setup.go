@@ -47,9 +47,9 @@ func (s *Store) prepare(ctx context.Context, d Defaults, site *Site) error {
 }
 
 // clockCacheVersion changes whenever the cached clock columns gain a field
-// or change meaning; a file with an older version has its open cases
+// or change meaning; a file with an older version has every case
 // recomputed once when it is opened.
-const clockCacheVersion = "3"
+const clockCacheVersion = "4"
 
 func (s *Store) refreshCacheVersion(ctx context.Context) error {
 	v, err := s.setting(ctx, "clock_cache", "")
@@ -62,7 +62,7 @@ func (s *Store) refreshCacheVersion(ctx context.Context) error {
 	}
 	threshold := s.Threshold(ctx)
 	return s.write(ctx, func(tx *sql.Tx) error {
-		n, err := s.refreshOpen(ctx, tx, cal, threshold)
+		n, err := s.refreshCases(ctx, tx, cal, threshold, "1")
 		if err != nil {
 			return err
 		}

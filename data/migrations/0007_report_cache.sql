@@ -1,0 +1,18 @@
+-- More of each case's clock kept on its row, so that the supervisors'
+-- reports are GROUP BY queries over one table instead of a clock reading of
+-- every case. Like the due and yellow dates, these are written by the same
+-- clock function every time a case gets an event, and recomputed for the
+-- cases a calendar change touches; a new cache version (settings.clock_cache)
+-- recomputes every case once when the file is opened.
+ALTER TABLE applications ADD COLUMN accepted_date TEXT;        -- the day of 受理
+ALTER TABLE applications ADD COLUMN used_days INTEGER;         -- working days counted, net of pauses
+ALTER TABLE applications ADD COLUMN ontime_promised INTEGER;   -- completed cases: 1 within the promised limit, else 0
+ALTER TABLE applications ADD COLUMN ontime_statutory INTEGER;  -- completed cases: within the statutory limit
+ALTER TABLE applications ADD COLUMN pause_days INTEGER;        -- working days not counted because of pauses
+ALTER TABLE applications ADD COLUMN extra_days INTEGER;        -- approved extension days
+ALTER TABLE applications ADD COLUMN supplemented INTEGER;      -- 1 when a 补正 notice was given
+ALTER TABLE applications ADD COLUMN red_promised TEXT;         -- open cases: first day red against the promised limit
+ALTER TABLE applications ADD COLUMN red_statutory TEXT;
+
+CREATE INDEX applications_by_closed ON applications (closed_date);
+CREATE INDEX applications_by_accepted ON applications (accepted_date);
