@@ -72,7 +72,7 @@ type demoRows struct {
 func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 	b := &demoRows{
 		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
-			received_at, received_date, status, `+cacheColumns+`) VALUES`, cols: 25},
+			received_at, received_date, status, ` + cacheColumns + `) VALUES`, cols: 25},
 		events:  &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
 		fees:    &rowWriter{head: "INSERT INTO case_fees (id, app_id, fee_code, name, amount_fen, unit, basis) VALUES", cols: 7},
 		waivers: &rowWriter{head: "INSERT INTO waivers (app_id, fee_id, kind, amount_fen, policy_id, reason, status, requested_by, requested_at, decided_by, decided_at, note) VALUES", cols: 12},

@@ -85,17 +85,17 @@ type Row struct {
 	Name string
 
 	Received, Accepted, Refused, Withdrawn, Completed int
-	OnTimePromised, OnTimeStatutory                  int
-	Extended, Paused, PauseDays                      int
-	Supplemented                                     int
-	ImmediateDone, ImmediateSame                     int
-	Yellow, Red                                      int
-	FeeCases                                         int
-	FeesDueFen                                       int64
-	Waived                                           int
-	WaiverFen                                        int64
-	Rated, RatingSum, BadRated                       int
-	RectDue, RectOnTime                              int
+	OnTimePromised, OnTimeStatutory                   int
+	Extended, Paused, PauseDays                       int
+	Supplemented                                      int
+	ImmediateDone, ImmediateSame                      int
+	Yellow, Red                                       int
+	FeeCases                                          int
+	FeesDueFen                                        int64
+	Waived                                            int
+	WaiverFen                                         int64
+	Rated, RatingSum, BadRated                        int
+	RectDue, RectOnTime                               int
 	// Days[n] is how many cases completed in the period used n working days.
 	Days map[int]int
 }
