@@ -11,6 +11,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
 )
 
 // benchCases is the size of the database for the list benchmarks
@@ -203,6 +204,27 @@ func BenchmarkCaseSearch(b *testing.B) {
 				apps, err := s.Cases(ctx, data.CaseFilter{Search: tc.q, Order: "due", Limit: 50})
 				if err != nil || len(apps) == 0 {
 					b.Fatalf("%q: %d cases, %v", tc.q, len(apps), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReport computes the grouped report over a year of benchCases()
+// cases for each grouping. The goal is ≤ 1 s over 1,000,000 cases.
+func BenchmarkReport(b *testing.B) {
+	s := bigDB(b)
+	today := calendar.DateOf(s.Now())
+	for _, by := range report.Bys {
+		b.Run(string(by), func(b *testing.B) {
+			spec := report.Spec{From: today - 365, To: today, By: by, Today: today}
+			for i := 0; i < b.N; i++ {
+				rep, err := s.Report(ctx, spec)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Total.Received == 0 {
+					b.Fatal("empty report")
 				}
 			}
 		})

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -143,14 +144,48 @@ const ptToMM = 25.4 / 72
 
 func lineH(size float64) float64 { return size * ptToMM * 1.42 }
 
+// pen draws text on a PDF with the document's font, measuring as fpdf does.
+type pen struct {
+	pdf    *fpdf.Fpdf
+	widths map[float64]map[rune]float64
+}
+
+// newPDF starts a PDF of w × h mm (as drawn: no orientation swap) with the
+// bundled font cut to runes, deterministic for a given creation time.
+func newPDF(f *font, runes map[rune]bool, w, h float64, title string, created time.Time) (*fpdf.Fpdf, error) {
+	list := make([]rune, 0, len(runes))
+	for x := range runes {
+		list = append(list, x)
+	}
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: w, Ht: h}})
+	p.SetCatalogSort(true)
+	p.SetCreationDate(created)
+	p.SetModificationDate(created)
+	p.SetTitle(title, true)
+	p.SetCreator("一窗通 OneWindow", true)
+	p.SetProducer("OneWindow", false)
+	p.SetAutoPageBreak(false, 0)
+	p.SetMargins(0, 0, 0)
+	p.AddUTF8FontFromBytes("doc", "", f.Subset(list))
+	// A font that fails to load from bytes is not reported by Err(); its
+	// widths would be zero.
+	if p.Err() {
+		return nil, fmt.Errorf("字体载入失败：%w", p.Error())
+	}
+	p.SetFont("doc", "", 10)
+	if p.Err() || p.GetStringWidth("受") <= 0 {
+		return nil, fmt.Errorf("字体载入失败：%v", p.Error())
+	}
+	return p, nil
+}
+
 // renderer holds one document being drawn.
 type renderer struct {
 	g        geometry
-	pdf      *fpdf.Fpdf
+	pen
 	doc      data.Document
 	rows     []row
 	warnings map[rune]bool
-	widths   map[float64]map[rune]float64
 	qr       barcode.Barcode
 	qrErr    error
 }
@@ -165,7 +200,7 @@ func Render(doc data.Document, opt Options) (Result, error) {
 	if opt.Size != A5 {
 		opt.Size = A4
 	}
-	r := &renderer{g: geometryOf(opt), doc: doc, warnings: map[rune]bool{}, widths: map[float64]map[rune]float64{}}
+	r := &renderer{g: geometryOf(opt), doc: doc, warnings: map[rune]bool{}}
 	r.build()
 	// Clean every text, and cut the font to the characters used.
 	runes := map[rune]bool{Replacement: true}
@@ -183,34 +218,12 @@ func Render(doc data.Document, opt Options) (Result, error) {
 			}
 		}
 	}
-	list := make([]rune, 0, len(runes))
-	for x := range runes {
-		list = append(list, x)
+	p, err := newPDF(f, runes, r.g.pageW, r.g.pageH, doc.Notice.Title+" "+doc.Number, doc.IssuedAt)
+	if err != nil {
+		return Result{}, err
 	}
-	sub := f.Subset(list)
-
-	// The size is given as drawn (297 × 210 for the two-part sheet); "L"
-	// would swap it back.
-	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: r.g.pageW, Ht: r.g.pageH}})
 	r.pdf = p
-	p.SetCatalogSort(true)
-	p.SetCreationDate(doc.IssuedAt)
-	p.SetModificationDate(doc.IssuedAt)
-	p.SetTitle(doc.Notice.Title+" "+doc.Number, true)
-	p.SetCreator("一窗通 OneWindow", true)
-	p.SetProducer("OneWindow", false)
-	p.SetAutoPageBreak(false, 0)
-	p.SetMargins(0, 0, 0)
-	p.AddUTF8FontFromBytes("doc", "", sub)
-	// A font that fails to load from bytes is not reported by Err(); its
-	// widths would be zero.
-	if p.Err() {
-		return Result{}, fmt.Errorf("字体载入失败：%w", p.Error())
-	}
 	p.SetFont("doc", "", r.g.body)
-	if p.Err() || p.GetStringWidth("受") <= 0 {
-		return Result{}, fmt.Errorf("字体载入失败：%v", p.Error())
-	}
 	pages := r.paginate()
 	for i, pg := range pages {
 		p.AddPage()
@@ -269,17 +282,20 @@ func (r *renderer) clean(s string, f *font) string {
 }
 
 // width returns the measure of rune c at size, as fpdf will draw it.
-func (r *renderer) width(size float64) func(rune) float64 {
-	m := r.widths[size]
+func (p *pen) width(size float64) func(rune) float64 {
+	if p.widths == nil {
+		p.widths = map[float64]map[rune]float64{}
+	}
+	m := p.widths[size]
 	if m == nil {
 		m = map[rune]float64{}
-		r.widths[size] = m
+		p.widths[size] = m
 	}
 	return func(c rune) float64 {
 		w, ok := m[c]
 		if !ok {
-			r.pdf.SetFontSize(size)
-			w = r.pdf.GetStringWidth(string(c))
+			p.pdf.SetFontSize(size)
+			w = p.pdf.GetStringWidth(string(c))
 			m[c] = w
 		}
 		return w
@@ -411,27 +427,27 @@ func (r *renderer) drawPage(x0 float64, rows []pageRow, page, pages, copyNo int)
 }
 
 // text draws s with its top-left at x, y (one line).
-func (r *renderer) text(x, y float64, s string, st style) {
-	r.pdf.SetFontSize(st.size)
+func (p *pen) text(x, y float64, s string, st style) {
+	p.pdf.SetFontSize(st.size)
 	c := st.colour
 	if c.A == 0 {
 		c = black
 	}
-	r.pdf.SetTextColor(int(c.R), int(c.G), int(c.B))
+	p.pdf.SetTextColor(int(c.R), int(c.G), int(c.B))
 	// The baseline sits about 0.8 of the size below the line's top.
 	lh := lineH(st.size)
-	r.pdf.Text(x, y+(lh-st.size*ptToMM)/2+st.size*ptToMM*0.85, s)
+	p.pdf.Text(x, y+(lh-st.size*ptToMM)/2+st.size*ptToMM*0.85, s)
 }
 
 // textIn draws a line aligned in a box of width w.
-func (r *renderer) textIn(x, y, w float64, s string, st style) {
+func (p *pen) textIn(x, y, w float64, s string, st style) {
 	switch st.align {
 	case 'C':
-		x += (w - Width(s, r.width(st.size))) / 2
+		x += (w - Width(s, p.width(st.size))) / 2
 	case 'R':
-		x += w - Width(s, r.width(st.size))
+		x += w - Width(s, p.width(st.size))
 	}
-	r.text(x, y, strings.TrimRight(s, " "), st)
+	p.text(x, y, strings.TrimRight(s, " "), st)
 }
 
 func (r *renderer) drawText(x0, y float64, rw row, pr pageRow) {

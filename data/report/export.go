@@ -1,0 +1,281 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Format of a number in a table.
+type Format int
+
+// Number formats.
+const (
+	Int     Format = iota // a count
+	Percent               // a rate 0…1
+	Decimal               // one decimal (days, satisfaction)
+	Yuan                  // an amount in fen, shown in yuan
+)
+
+// Cell is one value of a table: text, or a number with its format (NaN for
+// "no such cases"), and the metric whose cases it counts, if any.
+type Cell struct {
+	Text   string
+	Num    float64
+	Format Format
+	IsNum  bool
+	Metric Metric
+}
+
+func num(v float64, f Format) Cell { return Cell{Num: v, Format: f, IsNum: true} }
+func count(v int, m Metric) Cell   { return Cell{Num: float64(v), Format: Int, IsNum: true, Metric: m} }
+func text(s string) Cell           { return Cell{Text: s} }
+
+// String is the cell as shown on the screen and in the CSV.
+func (c Cell) String() string {
+	if !c.IsNum {
+		return c.Text
+	}
+	if math.IsNaN(c.Num) {
+		return "—"
+	}
+	switch c.Format {
+	case Percent:
+		return strconv.FormatFloat(c.Num*100, 'f', 1, 64) + "%"
+	case Decimal:
+		return strconv.FormatFloat(c.Num, 'f', 1, 64)
+	case Yuan:
+		return strconv.FormatFloat(c.Num/100, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(c.Num, 'f', 0, 64)
+}
+
+// Table is one table of a report, as the screen, the PDF, the XLSX and
+// the CSV show it. RowKeys[i] is the group key of row i ("" for the total).
+type Table struct {
+	Name    string
+	Header  []string
+	Rows    [][]Cell
+	RowKeys []string
+}
+
+// Columns of the main table.
+var mainHeader = []string{"", "收件", "受理", "不予受理", "撤回", "办结", "承诺时限内办结", "承诺按期率", "法定时限内办结", "法定按期率",
+	"平均用时（工作日）", "中位用时", "P90 用时", "延期办结", "有暂停", "暂停工作日", "补正件", "补正率", "即办件办结", "当日办结", "当日办结率",
+	"黄灯（现在）", "红灯（现在）", "收费办件", "应收金额（元）", "减免办件", "减免金额（元）", "评价数", "满意度", "差评数", "到期整改", "按期整改", "整改按期率"}
+
+func mainRow(r *Row) []Cell {
+	return []Cell{text(r.Name), count(r.Received, Received), count(r.Accepted, Accepted), count(r.Refused, Refused), count(r.Withdrawn, Withdrawn),
+		count(r.Completed, Completed), count(r.OnTimePromised, OnTimePromised), num(r.OnTimeRate(), Percent),
+		count(r.OnTimeStatutory, OnTimeStatutory), num(r.StatutoryRate(), Percent),
+		num(r.MeanDays(), Decimal), num(r.Quantile(0.5), Decimal), num(r.Quantile(0.9), Decimal),
+		count(r.Extended, Extended), count(r.Paused, Paused), num(float64(r.PauseDays), Int),
+		count(r.Supplemented, Supplemented), num(r.SupplementRate(), Percent),
+		count(r.ImmediateDone, ImmediateDone), count(r.ImmediateSame, ImmediateSame), num(r.SameDayRate(), Percent),
+		count(r.Yellow, Yellow), count(r.Red, Red), count(r.FeeCases, FeeCases), num(float64(r.FeesDueFen), Yuan),
+		count(r.Waived, Waived), num(float64(r.WaiverFen), Yuan), count(r.Rated, Rated), num(r.Satisfaction(), Decimal),
+		count(r.BadRated, BadRated), count(r.RectDue, RectDue), count(r.RectOnTime, RectOnTime), num(r.RectRate(), Percent)}
+}
+
+// Tables returns the report's tables: the figures by group (with the
+// total), the ranking, the waivers by policy basis, the weeks, and a note
+// of what the report covers.
+func (rep *Report) Tables() []Table {
+	by := rep.Spec.By.Label()
+	main := Table{Name: "办件时效（按" + by + "）", Header: append([]string{by}, mainHeader[1:]...)}
+	for i := range rep.Rows {
+		main.Rows = append(main.Rows, mainRow(&rep.Rows[i]))
+		main.RowKeys = append(main.RowKeys, rep.Rows[i].Key)
+	}
+	main.Rows = append(main.Rows, mainRow(&rep.Total))
+	main.RowKeys = append(main.RowKeys, "")
+	out := []Table{main}
+	if len(rep.Ranking) > 0 {
+		t := Table{Name: "综合排名（按" + by + "）", Header: []string{"名次", by, "综合得分"}}
+		for _, w := range Weights {
+			t.Header = append(t.Header, fmt.Sprintf("%s（权重 %.0f%%）", w.Name, w.Weight*100))
+		}
+		t.Header = append(t.Header, "标注")
+		for _, r := range rep.Ranking {
+			row := []Cell{num(float64(r.Place), Int), text(r.Name), num(r.Score, Decimal)}
+			for _, p := range r.Parts {
+				row = append(row, num(p, Percent))
+			}
+			mark := ""
+			if r.Best {
+				mark = "最佳"
+			}
+			if r.Worst {
+				mark = "最差"
+			}
+			t.Rows = append(t.Rows, append(row, text(mark)))
+			t.RowKeys = append(t.RowKeys, r.Key)
+		}
+		out = append(out, t)
+	}
+	w := Table{Name: "减免（按政策依据）", Header: []string{by, "减免政策", "依据文号", "笔数", "金额（元）"}}
+	for _, l := range rep.Waivers {
+		w.Rows = append(w.Rows, []Cell{text(l.Group), text(l.Policy), text(l.Basis), num(float64(l.Count), Int), num(float64(l.Fen), Yuan)})
+		w.RowKeys = append(w.RowKeys, "")
+	}
+	out = append(out, w)
+	wk := Table{Name: "每周办件量", Header: []string{"周一", "收件", "办结", "办结中位用时（工作日）"}}
+	for _, x := range rep.Weeks {
+		wk.Rows = append(wk.Rows, []Cell{text(x.Monday.String()), num(float64(x.Received), Int), num(float64(x.Completed), Int), num(x.MedianDays, Decimal)})
+		wk.RowKeys = append(wk.RowKeys, "")
+	}
+	out = append(out, wk)
+	note := Table{Name: "说明", Header: []string{"项目", "内容"}, Rows: [][]Cell{
+		{text("统计期间"), text(rep.Spec.From.String() + " 至 " + rep.Spec.To.String())},
+		{text("分组"), text(by)},
+		{text("红黄灯截至"), text(rep.Spec.Today.String())},
+		{text("口径"), text("收件按收件日期、受理按受理日期、办结和不予受理按决定日期计入期间；用时为扣除暂停后的工作日，与办件详情的计时一致。")},
+		{text("综合得分"), text(weightsText())},
+	}}
+	for range note.Rows {
+		note.RowKeys = append(note.RowKeys, "")
+	}
+	return append(out, note)
+}
+
+func weightsText() string {
+	var parts []string
+	for _, w := range Weights {
+		parts = append(parts, fmt.Sprintf("%s×%.0f%%", w.Name, w.Weight*100))
+	}
+	return strings.Join(parts, " + ") + fmt.Sprintf("；某项无数据时不计入并按比例放大其余权重；办结少于 %d 件的不参加排名。", MinCompleted)
+}
+
+// WriteCSV writes the main table as CSV, UTF-8 with a byte-order mark so
+// that Excel shows the Chinese.
+func (rep *Report) WriteCSV(w io.Writer) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	t := rep.Tables()[0]
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.Header); err != nil {
+		return err
+	}
+	for _, row := range t.Rows {
+		rec := make([]string, len(row))
+		for i, c := range row {
+			rec[i] = csvValue(c)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvValue writes numbers plainly (rates as fractions, money in yuan) so a
+// spreadsheet reads them as numbers; "no such cases" is empty.
+func csvValue(c Cell) string {
+	if !c.IsNum {
+		return c.Text
+	}
+	if math.IsNaN(c.Num) {
+		return ""
+	}
+	switch c.Format {
+	case Yuan:
+		return strconv.FormatFloat(c.Num/100, 'f', 2, 64)
+	case Int:
+		return strconv.FormatFloat(c.Num, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(c.Num, 'f', -1, 64)
+}
+
+// WriteXLSX writes every table as its own sheet: numbers stored as numbers
+// (rates with a percent format, money in yuan), the header row frozen.
+func (rep *Report) WriteXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return err
+	}
+	money, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	if err != nil {
+		return err
+	}
+	dec, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
+	if err != nil {
+		return err
+	}
+	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
+	if err != nil {
+		return err
+	}
+	for i, t := range rep.Tables() {
+		name := sheetName(t.Name)
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+		for c, h := range t.Header {
+			cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+			if err := f.SetCellStr(name, cell, h); err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(name, cell, cell, head); err != nil {
+				return err
+			}
+		}
+		for r, row := range t.Rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+				var err error
+				switch {
+				case !v.IsNum:
+					err = f.SetCellStr(name, cell, v.Text)
+				case math.IsNaN(v.Num):
+					// left empty: no such cases
+				case v.Format == Yuan:
+					if err = f.SetCellFloat(name, cell, v.Num/100, 2, 64); err == nil {
+						err = f.SetCellStyle(name, cell, cell, money)
+					}
+				case v.Format == Percent:
+					if err = f.SetCellFloat(name, cell, v.Num, -1, 64); err == nil {
+						err = f.SetCellStyle(name, cell, cell, pct)
+					}
+				case v.Format == Decimal:
+					if err = f.SetCellFloat(name, cell, v.Num, -1, 64); err == nil {
+						err = f.SetCellStyle(name, cell, cell, dec)
+					}
+				default:
+					err = f.SetCellInt(name, cell, int64(v.Num))
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+		if err := f.SetColWidth(name, "A", "A", 24); err != nil {
+			return err
+		}
+	}
+	return f.Write(w)
+}
+
+// sheetName fits a table name into Excel's 31 characters without []:*?/\.
+func sheetName(s string) string {
+	s = strings.NewReplacer("[", "（", "]", "）", ":", "：", "*", "", "?", "", "/", "／", "\\", "").Replace(s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	return s
+}
