@@ -26,6 +26,7 @@ type Store interface {
 	caseStore
 	reviewStore
 	settingsStore
+	reportStore
 }
 
 // App is the running desktop program.
@@ -44,6 +45,7 @@ type App struct {
 	view   *caseView
 	review *reviewScreen
 	verify *verifyScreen
+	report *reportScreen
 	sets   *settingsScreen
 	tabs   *container.AppTabs
 }
@@ -66,9 +68,10 @@ func New(a fyne.App, s Store) *App {
 	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
 	ui.verify = newVerifyScreen(s)
+	ui.report = newReportScreen(s, w, func(n string) { ui.view.open(n) })
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
-	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
+	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg, ui.report.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())
 	w.SetMaster()
 	return ui
@@ -130,6 +133,7 @@ func (ui *App) onLogin(u data.User) {
 		container.NewTabItem(lang.L("办件列表"), ui.list.content()),
 		container.NewTabItem(lang.L("事项与最近办件"), ui.home.content()),
 		container.NewTabItem(lang.L("待审批与整改"), ui.review.content()),
+		container.NewTabItem(lang.L("统计报表"), ui.report.content()),
 		container.NewTabItem(lang.L("验证回执"), ui.verify.content()),
 		container.NewTabItem(lang.L("设置"), ui.sets.content()),
 	)

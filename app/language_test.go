@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/report"
 )
 
 // Every text the interface passes through lang.L has an English and a
@@ -70,6 +71,12 @@ func TestTranslationsComplete(t *testing.T) {
 		keys[s.Label()] = true
 	}
 	keys[data.WaiverFull.Label()], keys[data.WaiverPartial.Label()] = true, true
+	for _, b := range report.Bys {
+		keys[b.Label()] = true
+	}
+	for _, p := range periods {
+		keys[p] = true
+	}
 	for _, k := range data.DocKinds {
 		keys[k.Title()] = true
 	}

@@ -82,4 +82,3 @@ func runReport(e *env, args []string) error {
 		rep.Total.Received, rep.Total.Completed, *out)
 	return nil
 }
-

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/onewindow/onewindow/data/calendar"
@@ -57,10 +57,19 @@ const (
 	rectOnTime = "x.done_date IS NOT NULL AND x.done_date <= x.due_date"
 )
 
-// scanned are the metrics summed in the one scan of applications.
-var scanned = []report.Metric{report.Received, report.Accepted, report.Refused, report.Withdrawn, report.Completed,
-	report.OnTimePromised, report.OnTimeStatutory, report.Extended, report.Paused, report.Supplemented,
-	report.ImmediateDone, report.ImmediateSame, report.Yellow, report.Red}
+// immediateItems are the ids of the 即办件 items.
+func (s *Store) immediateItems(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.eachRow(ctx, "SELECT id FROM items WHERE kind = 'immediate'", nil, func(sc func(...any) error) error {
+		var id string
+		if err := sc(&id); err != nil {
+			return err
+		}
+		out[id] = true
+		return nil
+	})
+	return out, err
+}
 
 func checkSpec(spec report.Spec) error {
 	if spec.From == 0 || spec.To == 0 {
@@ -170,50 +179,112 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		}
 		return r
 	}
-	key := keyColumn(spec.By)
-
-	// 1. One scan of applications for everything kept on the case row.
-	var sums []string
-	for _, m := range scanned {
-		sums = append(sums, "coalesce(SUM(CASE WHEN "+metricCond[m]+" THEN 1 END), 0)")
+	// Every query groups by the four possible keys at once; the rows are
+	// summed into the requested grouping here. All figures are counts and
+	// sums, so this is exact, and one covering index serves every grouping.
+	const key = "a.item_id, a.window_id, a.clerk_id, a.site_code"
+	var item, win, clerk, site string
+	keyPtrs := []any{&item, &win, &clerk, &site}
+	keyCol := func() string {
+		switch spec.By {
+		case report.ByWindow:
+			return win
+		case report.ByClerk:
+			return clerk
+		case report.BySite:
+			return site
+		}
+		return item
 	}
-	sums = append(sums, "coalesce(SUM(CASE WHEN "+condCompleted+" THEN a.pause_days END), 0)")
-	q := "SELECT " + key + ", " + strings.Join(sums, ", ") + " FROM applications a WHERE " + condReceived + " OR " + condAccepted +
-		" OR a.closed_date BETWEEN :from AND :to OR " + condOpen + " GROUP BY 1"
-	err = s.eachRow(ctx, q, args, func(sc func(...any) error) error {
-		var col string
-		vals := make([]int, len(scanned)+1)
-		ptrs := []any{&col}
-		for i := range vals {
-			ptrs = append(ptrs, &vals[i])
-		}
-		if err := sc(ptrs...); err != nil {
-			return err
-		}
-		// Several items make one department: add, never assign.
-		row(col).Add(&report.Row{Received: vals[0], Accepted: vals[1], Refused: vals[2], Withdrawn: vals[3], Completed: vals[4],
-			OnTimePromised: vals[5], OnTimeStatutory: vals[6], Extended: vals[7], Paused: vals[8], Supplemented: vals[9],
-			ImmediateDone: vals[10], ImmediateSame: vals[11], Yellow: vals[12], Red: vals[13], PauseDays: vals[14]})
-		return nil
-	})
+
+	// The queries run side by side, each on its own connection (WAL lets
+	// readers share the file); their rows are summed under one lock.
+	type job struct {
+		q  string
+		fn func(func(...any) error) error
+	}
+	var jobs []job
+	var mu sync.Mutex
+	add := func(q string, _ []any, fn func(func(...any) error) error) {
+		jobs = append(jobs, job{q, func(sc func(...any) error) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return fn(sc)
+		}})
+	}
+	var q string
+	// 1. One scan of the covering index applications_report for what is
+	// kept on the case row. It groups by the index's leading columns (key,
+	// working days used — the histogram — and status), so SQLite streams
+	// without sorting and the status conditions are decided per group here.
+	// Per row it evaluates only the three period tests, several counts
+	// packed into one sum in 21-bit fields (a group never holds 2^21 cases).
+	immediate, err := s.immediateItems(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// 2. Working days used by the completed cases, as histograms per group
-	// and per completion day (for the weekly chart).
-	perDay := map[calendar.Date]map[int]int{}
-	q = "SELECT " + key + ", a.closed_date, a.used_days, count(*) FROM applications a WHERE " + condCompleted + " GROUP BY 1, 2, 3"
-	err = s.eachRow(ctx, q, args, func(sc func(...any) error) error {
-		var col, day string
-		var used, n int
-		if err := sc(&col, &day, &used, &n); err != nil {
+	const inR, inA, inC = "a.received_date BETWEEN :from AND :to", "a.accepted_date BETWEEN :from AND :to", "a.closed_date BETWEEN :from AND :to"
+	scan := "SELECT " + key + ", coalesce(a.used_days, -1), a.status," +
+		" coalesce(SUM(CASE WHEN " + inR + " THEN 1 + (a.supplemented << 21) END), 0)," +
+		" coalesce(SUM(" + inA + "), 0)," +
+		" coalesce(SUM(CASE WHEN " + inC + " THEN 1 + (coalesce(a.ontime_promised, 0) << 21) + (coalesce(a.ontime_statutory, 0) << 42) END), 0)," +
+		" coalesce(SUM(CASE WHEN " + inC + " THEN (a.extra_days > 0) + ((a.pause_days > 0) << 21) + ((a.closed_date = a.received_date) << 42) END), 0)," +
+		" coalesce(SUM(CASE WHEN " + inC + " THEN a.pause_days END), 0)" +
+		" FROM applications a GROUP BY a.item_id, a.window_id, a.clerk_id, a.site_code, a.used_days, a.status"
+	scanFn := func(sc func(...any) error) error {
+		var used, acc, pauseDays int
+		var status Status
+		var recv, closed, flags int64
+		if err := sc(append(append([]any{}, keyPtrs...), &used, &status, &recv, &acc, &closed, &flags, &pauseDays)...); err != nil {
 			return err
 		}
-		r := row(col)
-		if r.Days == nil {
-			r.Days = map[int]int{}
+		const m = 1<<21 - 1
+		x := report.Row{Received: int(recv & m), Supplemented: int(recv >> 21 & m), Accepted: acc}
+		n := int(closed & m)
+		switch status {
+		case StatusCompleted, StatusDelivered:
+			x.Completed, x.OnTimePromised, x.OnTimeStatutory = n, int(closed>>21&m), int(closed>>42&m)
+			x.Extended, x.Paused, x.PauseDays = int(flags&m), int(flags>>21&m), pauseDays
+			if immediate[item] {
+				x.ImmediateDone, x.ImmediateSame = n, int(flags>>42&m)
+			}
+		case StatusRefused:
+			x.Refused = n
+		case StatusWithdrawn:
+			x.Withdrawn = n
 		}
-		r.Days[used] += n
+		r := row(keyCol())
+		if x.Completed > 0 {
+			if r.Days == nil {
+				r.Days = map[int]int{}
+			}
+			r.Days[used] += x.Completed
+		}
+		r.Add(&x) // several keys make one group: add, never assign
+		return nil
+	}
+	add(scan, args, scanFn)
+	// The open cases' colours now: few rows, by the status index.
+	q = "SELECT " + key + ", coalesce(SUM(" + metricCond[report.Yellow] + "), 0), coalesce(SUM(" + metricCond[report.Red] + "), 0)" +
+		" FROM applications a WHERE " + condOpen + " GROUP BY 1, 2, 3, 4"
+	add(q, args, func(sc func(...any) error) error {
+		var yellow, red int
+		if err := sc(append(append([]any{}, keyPtrs...), &yellow, &red)...); err != nil {
+			return err
+		}
+		row(keyCol()).Add(&report.Row{Yellow: yellow, Red: red})
+		return nil
+	})
+	// 2. Working days used per completion day, for the weekly chart.
+	perDay := map[calendar.Date]map[int]int{}
+	// "+a.status" keeps SQLite on the (closed_date, used_days, status) index.
+	q = "SELECT a.closed_date, a.used_days, count(*) FROM applications a WHERE +a.status IN ('completed','delivered') AND a.closed_date BETWEEN :from AND :to GROUP BY 1, 2"
+	add(q, args, func(sc func(...any) error) error {
+		var day string
+		var used, n int
+		if err := sc(&day, &used, &n); err != nil {
+			return err
+		}
 		d, err := calendar.ParseDate(day)
 		if err != nil {
 			return err
@@ -224,87 +295,72 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		perDay[d][used] += n
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
 	// 3. Fees, waivers, ratings and rectifications: their own tables.
-	err = s.eachRow(ctx, `SELECT `+key+`, count(*), coalesce(SUM(d.due), 0) FROM applications a JOIN (
-			SELECT f.app_id, SUM(max(0, f.amount_fen - coalesce((SELECT SUM(w.amount_fen) FROM waivers w WHERE w.fee_id = f.id AND w.status = 'approved'), 0))) AS due
-			FROM case_fees f GROUP BY f.app_id) d ON d.app_id = a.id
-		WHERE `+condAccepted+` GROUP BY 1`, args, func(sc func(...any) error) error {
-		var col string
+	// Driven from the (few) fee lines to their cases by rowid: CROSS JOIN
+	// keeps SQLite from walking every accepted case instead.
+	add(`SELECT `+key+`, count(DISTINCT a.id), coalesce(SUM(max(0, f.amount_fen - coalesce(w.s, 0))), 0)
+		FROM case_fees f CROSS JOIN applications a ON a.id = f.app_id
+		LEFT JOIN (SELECT fee_id, SUM(amount_fen) AS s FROM waivers WHERE status = 'approved' GROUP BY fee_id) w ON w.fee_id = f.id
+		WHERE `+condAccepted+` GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
 		var n int
 		var due int64
-		if err := sc(&col, &n, &due); err != nil {
+		if err := sc(append(keyPtrs, &n, &due)...); err != nil {
 			return err
 		}
-		row(col).Add(&report.Row{FeeCases: n, FeesDueFen: due})
+		row(keyCol()).Add(&report.Row{FeeCases: n, FeesDueFen: due})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
 	var waivers []report.WaiverLine
-	err = s.eachRow(ctx, `SELECT `+key+`, p.name, p.basis, count(DISTINCT w.app_id), count(*), SUM(w.amount_fen) FROM waivers w
-		JOIN applications a ON a.id = w.app_id JOIN waiver_policies p ON p.id = w.policy_id
-		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3`, args, func(sc func(...any) error) error {
-		var col string
+	add(`SELECT `+key+`, p.name, p.basis, count(DISTINCT w.app_id), count(*), SUM(w.amount_fen) FROM waivers w
+		CROSS JOIN applications a ON a.id = w.app_id JOIN waiver_policies p ON p.id = w.policy_id
+		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4, 5, 6`, args, func(sc func(...any) error) error {
 		var l report.WaiverLine
 		var cases int
-		if err := sc(&col, &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen); err != nil {
+		if err := sc(append(keyPtrs, &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen)...); err != nil {
 			return err
 		}
-		r := row(col)
+		r := row(keyCol())
 		r.WaiverFen += l.Fen
 		l.Group = r.Name
+		for i := range waivers { // several keys make one group
+			if w := &waivers[i]; w.Group == l.Group && w.Policy == l.Policy && w.Basis == l.Basis {
+				w.Count, w.Fen = w.Count+l.Count, w.Fen+l.Fen
+				return nil
+			}
+		}
 		waivers = append(waivers, l)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.eachRow(ctx, `SELECT `+key+`, count(DISTINCT w.app_id) FROM waivers w JOIN applications a ON a.id = w.app_id
-		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1`, args, func(sc func(...any) error) error {
-		var col string
+	add(`SELECT `+key+`, count(DISTINCT w.app_id) FROM waivers w CROSS JOIN applications a ON a.id = w.app_id
+		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
 		var n int
-		if err := sc(&col, &n); err != nil {
+		if err := sc(append(keyPtrs, &n)...); err != nil {
 			return err
 		}
-		row(col).Waived += n
+		row(keyCol()).Waived += n
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.eachRow(ctx, `SELECT `+key+`, count(*), SUM(g.level), SUM(g.level <= 2) FROM ratings g JOIN applications a ON a.id = g.app_id
-		WHERE g.at >= :fromT AND g.at < :toT GROUP BY 1`, args, func(sc func(...any) error) error {
-		var col string
+	add(`SELECT `+key+`, count(*), SUM(g.level), SUM(g.level <= 2) FROM ratings g CROSS JOIN applications a ON a.id = g.app_id
+		WHERE g.at >= :fromT AND g.at < :toT GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
 		var n, sum, bad int
-		if err := sc(&col, &n, &sum, &bad); err != nil {
+		if err := sc(append(keyPtrs, &n, &sum, &bad)...); err != nil {
 			return err
 		}
-		row(col).Add(&report.Row{Rated: n, RatingSum: sum, BadRated: bad})
+		row(keyCol()).Add(&report.Row{Rated: n, RatingSum: sum, BadRated: bad})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.eachRow(ctx, `SELECT `+key+`, count(*), SUM(`+rectOnTime+`) FROM rectifications x
-		JOIN applications a ON a.id = x.app_id WHERE `+rectDue+` GROUP BY 1`, args, func(sc func(...any) error) error {
-		var col string
+	add(`SELECT `+key+`, count(*), SUM(`+rectOnTime+`) FROM rectifications x
+		CROSS JOIN applications a ON a.id = x.app_id WHERE `+rectDue+` GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
 		var n, ok int
-		if err := sc(&col, &n, &ok); err != nil {
+		if err := sc(append(keyPtrs, &n, &ok)...); err != nil {
 			return err
 		}
-		row(col).Add(&report.Row{RectDue: n, RectOnTime: ok})
+		row(keyCol()).Add(&report.Row{RectDue: n, RectOnTime: ok})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
 	// 4. Received per day, for the weekly chart.
 	received := map[calendar.Date]int{}
-	err = s.eachRow(ctx, "SELECT a.received_date, count(*) FROM applications a WHERE "+condReceived+" GROUP BY 1", args, func(sc func(...any) error) error {
+	add("SELECT a.received_date, count(*) FROM applications a WHERE "+condReceived+" GROUP BY 1", args, func(sc func(...any) error) error {
 		var day string
 		var n int
 		if err := sc(&day, &n); err != nil {
@@ -314,8 +370,30 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		received[d] = n
 		return err
 	})
-	if err != nil {
-		return nil, err
+
+	// Two at a time (these PCs have two cores), longest first: the scan
+	// of applications was added first.
+	errs := make([]error, len(jobs))
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = s.eachRow(ctx, jobs[i].q, args, jobs[i].fn)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	rep := &report.Report{Spec: spec, Waivers: waivers}

@@ -207,6 +207,18 @@ func checkReports(t *testing.T, s *data.Store, specs []report.Spec, bys []report
 					t.Errorf("%s: group %s missing", by, key)
 				}
 			}
+			// The waiver lines by policy add up to each group's waived amount.
+			for _, r := range rep.Rows {
+				var fen int64
+				for _, l := range rep.Waivers {
+					if l.Group == r.Name {
+						fen += l.Fen
+					}
+				}
+				if fen != r.WaiverFen {
+					t.Errorf("%s %s: waiver lines %d fen, row %d", by, r.Name, fen, r.WaiverFen)
+				}
+			}
 			// Drill-down: the same cases.
 			for _, r := range rep.Rows {
 				for _, m := range []report.Metric{report.Received, report.Completed, report.OnTimePromised, report.Red, report.Yellow,

@@ -181,7 +181,7 @@ func newPDF(f *font, runes map[rune]bool, w, h float64, title string, created ti
 
 // renderer holds one document being drawn.
 type renderer struct {
-	g        geometry
+	g geometry
 	pen
 	doc      data.Document
 	rows     []row

@@ -1,0 +1,577 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/report"
+)
+
+// reportStore is what 统计报表 needs.
+type reportStore interface {
+	Report(ctx context.Context, spec report.Spec) (*report.Report, error)
+	ReportCases(ctx context.Context, spec report.Spec, key string, m report.Metric) ([]string, error)
+	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+}
+
+var periods = []string{"本日", "本周", "本月", "本季度", "本年", "近十二个月", "自定义"}
+
+// periodDates returns the dates of a named period containing today.
+func periodDates(p string, today calendar.Date) (calendar.Date, calendar.Date) {
+	t := today.Time()
+	y, m := t.Year(), t.Month()
+	switch p {
+	case "本日":
+		return today, today
+	case "本周":
+		return today - calendar.Date((int(today.Weekday())+6)%7), today
+	case "本月":
+		return calendar.NewDate(y, m, 1), today
+	case "本季度":
+		return calendar.NewDate(y, m-(m-1)%3, 1), today
+	case "本年":
+		return calendar.NewDate(y, 1, 1), today
+	}
+	return today - 364, today
+}
+
+// reportScreen is 统计报表: the processing-time report for a period and a
+// grouping, every figure opening its cases; the ranking; the charts; and
+// the warning board of open yellow and red cases by window.
+type reportScreen struct {
+	store    reportStore
+	bg       *worker
+	win      fyne.Window
+	now      func() time.Time
+	openCase func(number string)
+
+	period   *widget.Select
+	from, to *widget.Entry
+	by       *widget.Select
+	msg      *widget.Label
+	busy     *widget.ProgressBarInfinite
+	rep      *report.Report
+	main     report.Table
+	rank     report.Table
+	table    *widget.Table
+	rankT    *widget.Table
+	charts   *fyne.Container
+	board    *widget.List
+	boardRow []string // lines of the warning board
+	boardNo  []string // case numbers of the lines ("" for a window heading)
+	generate *widget.Button
+	exports  []*widget.Button
+}
+
+func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *reportScreen {
+	rs := &reportScreen{store: s, win: win, now: time.Now, openCase: openCase}
+	opts := make([]string, len(periods))
+	for i, p := range periods {
+		opts[i] = lang.L(p)
+	}
+	rs.from, rs.to = widget.NewEntry(), widget.NewEntry()
+	rs.period = widget.NewSelect(opts, func(string) {
+		i := rs.period.SelectedIndex()
+		if i < 0 || periods[i] == "自定义" {
+			return
+		}
+		f, t := periodDates(periods[i], calendar.DateOf(rs.now()))
+		rs.from.SetText(f.String())
+		rs.to.SetText(t.String())
+	})
+	rs.period.SetSelectedIndex(2)
+	bys := make([]string, len(report.Bys))
+	for i, b := range report.Bys {
+		bys[i] = lang.L(b.Label())
+	}
+	rs.by = widget.NewSelect(bys, nil)
+	rs.by.SetSelectedIndex(0)
+	rs.msg = widget.NewLabel(lang.L("选择期间和分组后点“生成”。表中的数字可点开，查看其对应的办件。"))
+	rs.msg.Wrapping = fyne.TextWrapWord
+	rs.busy = widget.NewProgressBarInfinite()
+	rs.busy.Hide()
+	rs.table = widget.NewTable(rs.size(&rs.main), rs.create, rs.update(&rs.main))
+	rs.table.OnSelected = rs.drill
+	rs.rankT = widget.NewTable(rs.size(&rs.rank), rs.create, rs.update(&rs.rank))
+	rs.charts = container.NewGridWithColumns(2)
+	rs.board = widget.NewList(func() int { return len(rs.boardRow) },
+		func() fyne.CanvasObject { return truncatedLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.SetText(rs.boardRow[id])
+			l.TextStyle.Bold = rs.boardNo[id] == ""
+			l.Refresh()
+		})
+	rs.board.OnSelected = func(id widget.ListItemID) {
+		rs.board.UnselectAll()
+		if n := rs.boardNo[id]; n != "" {
+			rs.openCase(n)
+		}
+	}
+	rs.generate = widget.NewButton(lang.L("生成"), rs.load)
+	rs.generate.Importance = widget.HighImportance
+	for _, f := range []string{"PDF", "XLSX", "CSV"} {
+		f := f
+		b := widget.NewButton(lang.L("导出 ")+f, func() { rs.export(strings.ToLower(f)) })
+		b.Disable()
+		rs.exports = append(rs.exports, b)
+	}
+	return rs
+}
+
+func (rs *reportScreen) content() fyne.CanvasObject {
+	dates := container.NewGridWrap(fyne.NewSize(120, rs.from.MinSize().Height), rs.from)
+	dates2 := container.NewGridWrap(fyne.NewSize(120, rs.to.MinSize().Height), rs.to)
+	bar := container.NewHBox(widget.NewLabel(lang.L("期间")), rs.period, dates, widget.NewLabel(lang.L("至")), dates2,
+		widget.NewLabel(lang.L("分组")), rs.by, rs.generate)
+	for _, b := range rs.exports {
+		bar.Add(b)
+	}
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("统计表"), rs.table),
+		container.NewTabItem(lang.L("综合排名"), container.NewBorder(widget.NewLabel(lang.L("综合得分 = ")+weightsLine()), nil, nil, nil, rs.rankT)),
+		container.NewTabItem(lang.L("图表"), rs.charts),
+		container.NewTabItem(lang.L("预警看板"), rs.board),
+	)
+	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), rs.busy, rs.msg), nil, nil, nil, tabs)
+}
+
+func weightsLine() string {
+	var parts []string
+	for _, w := range report.Weights {
+		parts = append(parts, fmt.Sprintf("%s × %.0f%%", w.Name, w.Weight*100))
+	}
+	return strings.Join(parts, " + ")
+}
+
+func (rs *reportScreen) size(t *report.Table) func() (int, int) {
+	return func() (int, int) {
+		if len(t.Header) == 0 {
+			return 0, 0
+		}
+		return len(t.Rows) + 1, len(t.Header)
+	}
+}
+
+func (rs *reportScreen) create() fyne.CanvasObject { return truncatedLabel("") }
+
+func (rs *reportScreen) update(t *report.Table) func(widget.TableCellID, fyne.CanvasObject) {
+	return func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		l.TextStyle.Bold = id.Row == 0
+		l.Importance = widget.MediumImportance
+		if id.Row == 0 {
+			l.SetText(t.Header[id.Col]) // the report's own words, as in its exports
+			return
+		}
+		c := t.Rows[id.Row-1][id.Col]
+		l.Alignment = fyne.TextAlignTrailing
+		if !c.IsNum {
+			l.Alignment = fyne.TextAlignLeading
+		}
+		if c.Metric != "" && c.Num > 0 {
+			l.Importance = widget.HighImportance // can be opened
+		}
+		l.SetText(c.String())
+	}
+}
+
+// load computes the report in the background, with a progress bar when it
+// takes longer than 300 ms; the window stays responsive.
+func (rs *reportScreen) load() {
+	from, err1 := calendar.ParseDate(strings.TrimSpace(rs.from.Text))
+	to, err2 := calendar.ParseDate(strings.TrimSpace(rs.to.Text))
+	if err1 != nil || err2 != nil {
+		rs.say(lang.L("期间：日期应为“年-月-日”，如 2026-01-01"), true)
+		return
+	}
+	spec := report.Spec{From: from, To: to, By: report.Bys[max(rs.by.SelectedIndex(), 0)], Today: calendar.DateOf(rs.now())}
+	rs.generate.Disable()
+	done := make(chan struct{})
+	time.AfterFunc(300*time.Millisecond, func() {
+		select {
+		case <-done:
+		default:
+			fyne.Do(func() { rs.busy.Show(); rs.busy.Start() })
+		}
+	})
+	rs.bg.run(func() {
+		ctx := context.Background()
+		rep, err := rs.store.Report(ctx, spec)
+		var board []data.Application
+		var clocks []clock.Result
+		if err == nil {
+			board, clocks, err = rs.warnings(ctx, spec.Today)
+		}
+		close(done)
+		fyne.Do(func() {
+			rs.busy.Stop()
+			rs.busy.Hide()
+			rs.generate.Enable()
+			if err != nil {
+				rs.say(data.ErrorMessage(err), true)
+				return
+			}
+			rs.show(rep)
+			rs.showBoard(board, clocks, spec.Today)
+		})
+	})
+}
+
+func (rs *reportScreen) say(s string, bad bool) {
+	rs.msg.Importance = widget.MediumImportance
+	if bad {
+		rs.msg.Importance = widget.DangerImportance
+	}
+	rs.msg.SetText(s)
+}
+
+func (rs *reportScreen) show(rep *report.Report) {
+	rs.rep = rep
+	tables := rep.Tables()
+	rs.main = tables[0]
+	rs.rank = report.Table{}
+	if len(rep.Ranking) > 0 {
+		rs.rank = tables[1]
+	}
+	for _, b := range rs.exports {
+		b.Enable()
+	}
+	rs.say(fmt.Sprintf(lang.L("%s 至 %s，按%s：%d 组，收件 %d，办结 %d，承诺按期率 %s。点数字查看办件。"), rep.Spec.From, rep.Spec.To,
+		lang.L(rep.Spec.By.Label()), len(rep.Rows), rep.Total.Received, rep.Total.Completed, pct(rep.Total.OnTimeRate())), false)
+	for _, t := range []*widget.Table{rs.table, rs.rankT} {
+		t.SetColumnWidth(0, 200)
+		for c := 1; c < 40; c++ {
+			t.SetColumnWidth(c, 92)
+		}
+		t.Refresh()
+	}
+	rs.charts.Objects = []fyne.CanvasObject{barChart(rep), lineChart(rep)}
+	rs.charts.Refresh()
+}
+
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", v*100)
+}
+
+// drill opens the cases behind a figure of the main table.
+func (rs *reportScreen) drill(id widget.TableCellID) {
+	rs.table.UnselectAll()
+	if id.Row == 0 || rs.rep == nil || id.Row-1 >= len(rs.main.Rows) {
+		return
+	}
+	c := rs.main.Rows[id.Row-1][id.Col]
+	if c.Metric == "" || c.Num == 0 {
+		return
+	}
+	key, spec := rs.main.RowKeys[id.Row-1], rs.rep.Spec
+	title := rs.main.Rows[id.Row-1][0].Text + " · " + rs.main.Header[id.Col]
+	rs.bg.run(func() {
+		numbers, err := rs.store.ReportCases(context.Background(), spec, key, c.Metric)
+		fyne.Do(func() {
+			if err != nil {
+				rs.say(data.ErrorMessage(err), true)
+				return
+			}
+			rs.showCases(title, numbers)
+		})
+	})
+}
+
+func (rs *reportScreen) showCases(title string, numbers []string) {
+	var dlg dialog.Dialog
+	list := widget.NewList(func() int { return len(numbers) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(numbers[id]) })
+	list.OnSelected = func(id widget.ListItemID) {
+		list.UnselectAll()
+		dlg.Hide()
+		rs.openCase(numbers[id])
+	}
+	head := widget.NewLabel(fmt.Sprintf(lang.L("%d 件（点击打开）"), len(numbers)))
+	if len(numbers) >= data.MaxReportCases {
+		head.SetText(fmt.Sprintf(lang.L("前 %d 件（点击打开）"), len(numbers)))
+	}
+	dlg = dialog.NewCustom(title, lang.L("关闭"), container.NewBorder(head, nil, nil, nil, list), rs.win)
+	dlg.Resize(fyne.NewSize(420, 520))
+	dlg.Show()
+}
+
+// warnings reads the open yellow and red cases now, with their clocks.
+func (rs *reportScreen) warnings(ctx context.Context, today calendar.Date) ([]data.Application, []clock.Result, error) {
+	apps, err := rs.store.Cases(ctx, data.CaseFilter{WarningsAt: today, Order: "due", Limit: 2000})
+	if err != nil {
+		return nil, nil, err
+	}
+	clocks := make([]clock.Result, len(apps))
+	for i := range apps {
+		if clocks[i], err = rs.store.Clock(ctx, &apps[i], today); err != nil {
+			return nil, nil, err
+		}
+	}
+	return apps, clocks, nil
+}
+
+// showBoard lists the open yellow and red cases by window, reddest first,
+// with days over or days left.
+func (rs *reportScreen) showBoard(apps []data.Application, clocks []clock.Result, today calendar.Date) {
+	type line struct {
+		number, text string
+		red          bool
+		remaining    int
+	}
+	byWin := map[string][]line{}
+	for i, a := range apps {
+		c := clocks[i]
+		t := c.Promised
+		if c.Statutory.Warning == clock.Red || (t.Warning != clock.Red && c.Statutory.Warning == clock.Yellow && c.Statutory.Remaining < t.Remaining) {
+			t = c.Statutory
+		}
+		red := c.Promised.Warning == clock.Red || c.Statutory.Warning == clock.Red
+		state := fmt.Sprintf(lang.L("剩余 %d 个工作日"), t.Remaining)
+		if t.Remaining < 0 {
+			state = fmt.Sprintf(lang.L("已超期 %d 个工作日"), -t.Remaining)
+		}
+		mark := lang.L("黄")
+		if red {
+			mark = lang.L("红")
+		}
+		byWin[a.Window] = append(byWin[a.Window], line{a.Number, fmt.Sprintf("　%s　%s　%s · %s · %s，到期 %s", mark, a.Number, a.Applicant.Name, a.Item.Name, state, t.Due),
+			red, t.Remaining})
+	}
+	wins := make([]string, 0, len(byWin))
+	for w := range byWin {
+		wins = append(wins, w)
+	}
+	sort.Strings(wins)
+	rs.boardRow, rs.boardNo = nil, nil
+	for _, w := range wins {
+		ls := byWin[w]
+		sort.SliceStable(ls, func(i, j int) bool { return ls[i].remaining < ls[j].remaining })
+		reds := 0
+		for _, l := range ls {
+			if l.red {
+				reds++
+			}
+		}
+		rs.boardRow = append(rs.boardRow, fmt.Sprintf(lang.L("窗口 %s：红灯 %d 件，黄灯 %d 件"), w, reds, len(ls)-reds))
+		rs.boardNo = append(rs.boardNo, "")
+		for _, l := range ls {
+			rs.boardRow = append(rs.boardRow, l.text)
+			rs.boardNo = append(rs.boardNo, l.number)
+		}
+	}
+	if len(wins) == 0 {
+		rs.boardRow, rs.boardNo = []string{fmt.Sprintf(lang.L("截至 %s 没有黄灯或红灯的办件。"), today)}, []string{""}
+	}
+	rs.board.Refresh()
+}
+
+// export writes the report in the background and asks where to save it.
+func (rs *reportScreen) export(format string) {
+	rep := rs.rep
+	if rep == nil {
+		return
+	}
+	now := rs.now()
+	rs.bg.run(func() {
+		var b strings.Builder
+		var out []byte
+		var err error
+		switch format {
+		case "pdf":
+			out, err = pdf.RenderReport(rep, now)
+		case "xlsx":
+			err = rep.WriteXLSX(&b)
+		default:
+			err = rep.WriteCSV(&b)
+		}
+		if out == nil {
+			out = []byte(b.String())
+		}
+		fyne.Do(func() {
+			if err != nil {
+				rs.say(data.ErrorMessage(err), true)
+				return
+			}
+			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+				if err != nil || w == nil {
+					return
+				}
+				_, err = w.Write(out)
+				if cerr := w.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					rs.say(lang.L("保存失败：")+err.Error(), true)
+					return
+				}
+				rs.say(lang.L("报表已保存到 ")+w.URI().Path(), false)
+			}, rs.win)
+			d.SetFileName(fmt.Sprintf("办件时效_%s_%s_%s.%s", rep.Spec.By, rep.Spec.From, rep.Spec.To, format))
+			d.Resize(fyne.NewSize(760, 520))
+			d.Show()
+		})
+	})
+}
+
+var (
+	chartBlue = color.NRGBA{R: 0x42, G: 0x85, B: 0xF4, A: 0xFF}
+	chartRed  = color.NRGBA{R: 0xE5, G: 0x39, B: 0x35, A: 0xFF}
+	chartGrey = color.NRGBA{R: 0x9E, G: 0x9E, B: 0x9E, A: 0xFF}
+)
+
+// chart is a fixed-layout canvas that redraws its objects when resized.
+type chart struct {
+	widget.BaseWidget
+	draw func(size fyne.Size) []fyne.CanvasObject
+}
+
+func newChart(draw func(fyne.Size) []fyne.CanvasObject) *chart {
+	c := &chart{draw: draw}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *chart) CreateRenderer() fyne.WidgetRenderer {
+	return &chartRenderer{c: c}
+}
+
+type chartRenderer struct {
+	c    *chart
+	objs []fyne.CanvasObject
+}
+
+func (r *chartRenderer) Layout(s fyne.Size)           { r.objs = r.c.draw(s) }
+func (r *chartRenderer) MinSize() fyne.Size           { return fyne.NewSize(300, 240) }
+func (r *chartRenderer) Refresh()                     { r.objs = r.c.draw(r.c.Size()) }
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *chartRenderer) Destroy()                     {}
+
+func chartText(s string, x, y float32, size float32, c color.Color) *canvas.Text {
+	t := canvas.NewText(s, c)
+	t.TextSize = size
+	t.Move(fyne.NewPos(x, y))
+	return t
+}
+
+// barChart: the promised on-time rate of each group, best first.
+func barChart(rep *report.Report) fyne.CanvasObject {
+	type bar struct {
+		name string
+		v    float64
+	}
+	var bs []bar
+	for i := range rep.Rows {
+		if v := rep.Rows[i].OnTimeRate(); !math.IsNaN(v) {
+			bs = append(bs, bar{rep.Rows[i].Name, v})
+		}
+	}
+	sort.SliceStable(bs, func(i, j int) bool { return bs[i].v > bs[j].v })
+	if len(bs) > 20 {
+		bs = bs[:20]
+	}
+	fg := theme.Color(theme.ColorNameForeground)
+	return newChart(func(s fyne.Size) []fyne.CanvasObject {
+		objs := []fyne.CanvasObject{chartText(lang.L("承诺时限内办结率"), 4, 0, 14, fg)}
+		if len(bs) == 0 {
+			return objs
+		}
+		label, top := float32(150), float32(26)
+		plot := s.Width - label - 60
+		bh := (s.Height - top - 10) / float32(len(bs))
+		for i, b := range bs {
+			y := top + float32(i)*bh
+			name := b.name
+			if r := []rune(name); len(r) > 10 {
+				name = string(r[:10]) + "…"
+			}
+			objs = append(objs, chartText(name, 4, y+bh/2-8, 11, fg))
+			rect := canvas.NewRectangle(chartBlue)
+			rect.Move(fyne.NewPos(label, y+bh*0.15))
+			rect.Resize(fyne.NewSize(float32(b.v)*plot, bh*0.7))
+			objs = append(objs, rect, chartText(pct(b.v), label+float32(b.v)*plot+4, y+bh/2-8, 11, fg))
+		}
+		return objs
+	})
+}
+
+// lineChart: received and completed per week, and the weekly median of
+// working days used (scaled to its own axis, red).
+func lineChart(rep *report.Report) fyne.CanvasObject {
+	weeks := rep.Weeks
+	fg := theme.Color(theme.ColorNameForeground)
+	return newChart(func(s fyne.Size) []fyne.CanvasObject {
+		objs := []fyne.CanvasObject{chartText(lang.L("每周收件（灰）、办结（蓝）与中位用时（红，工作日）"), 4, 0, 14, fg)}
+		if len(weeks) < 2 {
+			return objs
+		}
+		top, left := float32(30), float32(40)
+		pw, ph := s.Width-left-40, s.Height-top-24
+		maxN, maxD := 1.0, 1.0
+		for _, k := range weeks {
+			maxN = math.Max(maxN, float64(max(k.Received, k.Completed)))
+			if !math.IsNaN(k.MedianDays) {
+				maxD = math.Max(maxD, k.MedianDays)
+			}
+		}
+		step := pw / float32(len(weeks)-1)
+		for _, g := range []float64{0, 0.5, 1} {
+			y := top + ph - float32(g)*ph
+			l := canvas.NewLine(chartGrey)
+			l.Position1, l.Position2 = fyne.NewPos(left, y), fyne.NewPos(left+pw, y)
+			objs = append(objs, l, chartText(fmt.Sprintf("%.0f", g*maxN), 2, y-8, 10, fg), chartText(fmt.Sprintf("%.0f", g*maxD), left+pw+4, y-8, 10, chartRed))
+		}
+		for _, sr := range []struct {
+			get func(report.Week) float64
+			top float64
+			c   color.Color
+		}{
+			{func(k report.Week) float64 { return float64(k.Received) }, maxN, chartGrey},
+			{func(k report.Week) float64 { return float64(k.Completed) }, maxN, chartBlue},
+			{func(k report.Week) float64 { return k.MedianDays }, maxD, chartRed},
+		} {
+			var px, py float32
+			ok := false
+			for i, k := range weeks {
+				v := sr.get(k)
+				if math.IsNaN(v) {
+					ok = false
+					continue
+				}
+				x, y := left+float32(i)*step, top+ph-float32(v/sr.top)*ph
+				if ok {
+					l := canvas.NewLine(sr.c)
+					l.StrokeWidth = 2
+					l.Position1, l.Position2 = fyne.NewPos(px, py), fyne.NewPos(x, y)
+					objs = append(objs, l)
+				}
+				px, py, ok = x, y, true
+			}
+		}
+		objs = append(objs, chartText(weeks[0].Monday.String(), left, top+ph+4, 10, fg),
+			chartText(weeks[len(weeks)-1].Monday.String(), left+pw-70, top+ph+4, 10, fg))
+		return objs
+	})
+}
