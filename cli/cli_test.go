@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -313,5 +314,41 @@ func TestReceiptAndVerify(t *testing.T) {
 	}
 	if code, _, errs := run(t, "verify-receipt", strings.Replace(doc.Token, ":OW1", "", 1)[:len(doc.Token)-2]+"AA", "--db", db); code != cli.ExitVerify || !strings.Contains(errs, "核验未通过") {
 		t.Errorf("changed token: %d %q", code, errs)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	if code, _, errs := run(t, "demo", "--db", db, "--cases", "400", "--quiet"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	for _, f := range []string{"r.csv", "r.xlsx", "r.pdf"} {
+		out := filepath.Join(dir, f)
+		code, stdout, errs := run(t, "report", "--db", db, "--from", "2025-01-01", "--to", "2026-12-31", "--by", "window", "-o", out)
+		if code != 0 || !strings.Contains(stdout, "按窗口") {
+			t.Fatalf("%s: %d %q %q", f, code, stdout, errs)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil || len(b) < 100 {
+			t.Fatalf("%s: %d bytes %v", f, len(b), err)
+		}
+		switch f {
+		case "r.csv":
+			if !bytes.HasPrefix(b, []byte("\ufeff窗口,收件")) {
+				t.Errorf("CSV starts %q", b[:20])
+			}
+		case "r.pdf":
+			txt, err := exec.Command("pdftotext", "-enc", "UTF-8", out, "-").Output()
+			if err != nil || !strings.Contains(string(txt), "办件时效统计报表") || !strings.Contains(string(txt), "承诺时限内办结率") {
+				t.Errorf("PDF text: %v", err)
+			}
+		}
+	}
+	if code, _, _ := run(t, "report", "--db", db, "--from", "2026-02-30", "--to", "2026-03-01", "-o", filepath.Join(dir, "x.csv")); code != cli.ExitUsage {
+		t.Errorf("bad date: exit %d", code)
+	}
+	if code, _, errs := run(t, "report", "--db", db, "--from", "2026-03-02", "--to", "2026-03-01", "-o", filepath.Join(dir, "x.csv")); code != cli.ExitError || !strings.Contains(errs, "截止日期") {
+		t.Errorf("reversed period: %d %q", code, errs)
 	}
 }

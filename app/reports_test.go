@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
+)
+
+// The report screen shows the store's figures; a figure opens exactly the
+// cases behind it; the warning board lists the open yellow and red cases.
+func TestReportScreen(t *testing.T) {
+	s := openStore(t)
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 1500, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ui := loggedIn(t, s, "wangjg")
+	rs := ui.report
+	rs.now = func() time.Time { return now }
+	rs.period.SetSelected("近十二个月")
+	rs.by.SetSelectedIndex(1) // 窗口
+	rs.load()
+	waitFor(t, "the report", func() bool { return rs.rep != nil })
+	today := calendar.DateOf(now)
+	want, err := s.Report(context.Background(), report.Spec{From: today - 364, To: today, By: report.ByWindow, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.rep.Total.Received != want.Total.Received || rs.rep.Total.Completed != want.Total.Completed || len(rs.main.Rows) != len(want.Rows)+1 {
+		t.Fatalf("screen total %d/%d, store %d/%d", rs.rep.Total.Received, rs.rep.Total.Completed, want.Total.Received, want.Total.Completed)
+	}
+	if !strings.Contains(rs.msg.Text, "收件") || len(rs.charts.Objects) != 2 {
+		t.Errorf("message %q, %d charts", rs.msg.Text, len(rs.charts.Objects))
+	}
+	// The cell of 办结 of the first window opens that many cases.
+	col := -1
+	for i, h := range rs.main.Header {
+		if h == "办结" {
+			col = i
+		}
+	}
+	cell := rs.main.Rows[0][col]
+	numbers, err := s.ReportCases(context.Background(), rs.rep.Spec, rs.main.RowKeys[0], cell.Metric)
+	if err != nil || len(numbers) != int(cell.Num) || cell.Num == 0 {
+		t.Fatalf("drill-down %d cases for a figure of %v: %v", len(numbers), cell.Num, err)
+	}
+	// The warning board has a heading per window and a line per case.
+	if len(rs.boardRow) == 0 || rs.boardNo[0] != "" || !strings.HasPrefix(rs.boardRow[0], "窗口") {
+		t.Fatalf("board %v", rs.boardRow)
+	}
+	cases := 0
+	for _, n := range rs.boardNo {
+		if n != "" {
+			cases++
+		}
+	}
+	if y, r := want.Total.Yellow, want.Total.Red; cases != y+r {
+		t.Errorf("board lists %d cases, report has %d yellow and %d red", cases, y, r)
+	}
+	// A bad date is refused with the field named.
+	rs.from.SetText("2026-13-01")
+	rs.load()
+	if !strings.Contains(rs.msg.Text, "期间") || rs.msg.Importance != widget.DangerImportance {
+		t.Errorf("bad date: %q", rs.msg.Text)
+	}
+}
