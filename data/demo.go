@@ -36,8 +36,7 @@ const demoBatch = 50000
 // supplements, pauses, extensions, refusals, withdrawals and overdue cases,
 // open and closed. Every case goes through the lifecycle (Next) and the
 // clock cache is computed as for a registered case.
-func (s *Store) Demo(ctx context.Context, opt DemoOptions) (DemoResult, error) {
-	var res DemoResult
+func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err error) {
 	if opt.Cases <= 0 {
 		return res, fieldError("cases", "办件数量", "应大于 0")
 	}
@@ -54,6 +53,19 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (DemoResult, error) {
 		return res, err
 	}
 	res.Applicants = len(g.applicants)
+	// A large run writes faster without the secondary indexes of
+	// applications and builds them once at the end (Open builds any that
+	// are missing, should the run be interrupted).
+	if opt.Cases >= 50000 {
+		if err := s.dropBulkIndexes(); err != nil {
+			return res, err
+		}
+		defer func() {
+			if ierr := s.ensureIndexes(); ierr != nil && err == nil {
+				err = ierr
+			}
+		}()
+	}
 	// Generation (Go) and writing (SQLite) overlap: one batch is prepared
 	// while the one before it is written.
 	batches := make(chan *demoRows, 1)
