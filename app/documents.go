@@ -167,6 +167,20 @@ func writeTemp(name string, b []byte) (string, error) {
 }
 
 func (v *caseView) saveAs(name string, b []byte, what string) {
+	saveFile(v.win, name, b, func(path string, err error) {
+		if err != nil {
+			v.msg.Importance = widget.DangerImportance
+			v.msg.SetText(lang.L("保存失败：") + err.Error())
+			return
+		}
+		v.msg.Importance = widget.SuccessImportance
+		v.msg.SetText(what + lang.L(" 已保存到 ") + path)
+	})
+}
+
+// saveFile asks where to save b (suggesting name), writes it there and
+// reports the path or the error; nothing when the clerk cancels.
+func saveFile(win fyne.Window, name string, b []byte, done func(path string, err error)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
@@ -175,14 +189,8 @@ func (v *caseView) saveAs(name string, b []byte, what string) {
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
-		if err != nil {
-			v.msg.Importance = widget.DangerImportance
-			v.msg.SetText(lang.L("保存失败：") + err.Error())
-			return
-		}
-		v.msg.Importance = widget.SuccessImportance
-		v.msg.SetText(what + lang.L(" 已保存到 ") + w.URI().Path())
-	}, v.win)
+		done(w.URI().Path(), err)
+	}, win)
 	d.SetFileName(name)
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()

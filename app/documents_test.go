@@ -17,18 +17,7 @@ func TestPrintAndVerifyReceipt(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
 	clerk, _ := s.UserByLogin(ctx, "zhangli")
-	items, _ := s.Items(ctx)
-	var bdc data.ServiceItem
-	for _, it := range items {
-		if it.Code == "BDC-001" {
-			bdc = it
-		}
-	}
-	app, err := s.Register(ctx, clerk.ID, data.Intake{ItemID: bdc.ID, WindowID: clerk.WindowID, Decision: data.DecideAccept, Materials: bdc.Materials,
-		Applicant: data.Applicant{Kind: data.ApplicantEnterprise, Name: "杭州示例食品有限公司", IDCode: "91350100M000100Y43"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := registerBDC(t, s)
 	ui := loggedIn(t, s, "zhangli")
 	v := ui.view
 	var printed []string

@@ -415,23 +415,14 @@ func (rs *reportScreen) export(format string) {
 				rs.say(data.ErrorMessage(err), true)
 				return
 			}
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				_, err = w.Write(out)
-				if cerr := w.Close(); err == nil {
-					err = cerr
-				}
+			name := fmt.Sprintf("办件时效_%s_%s_%s.%s", rep.Spec.By, rep.Spec.From, rep.Spec.To, format)
+			saveFile(rs.win, name, out, func(path string, err error) {
 				if err != nil {
 					rs.say(lang.L("保存失败：")+err.Error(), true)
 					return
 				}
-				rs.say(lang.L("报表已保存到 ")+w.URI().Path(), false)
-			}, rs.win)
-			d.SetFileName(fmt.Sprintf("办件时效_%s_%s_%s.%s", rep.Spec.By, rep.Spec.From, rep.Spec.To, format))
-			d.Resize(fyne.NewSize(760, 520))
-			d.Show()
+				rs.say(lang.L("报表已保存到 ")+path, false)
+			})
 		})
 	})
 }

@@ -19,18 +19,7 @@ func TestWaiverQueueAndRating(t *testing.T) {
 	s := openStore(t)
 	ctx := context.Background()
 	clerk, _ := s.UserByLogin(ctx, "zhangli")
-	items, _ := s.Items(ctx)
-	var bdc data.ServiceItem
-	for _, it := range items {
-		if it.Code == "BDC-001" {
-			bdc = it
-		}
-	}
-	app, err := s.Register(ctx, clerk.ID, data.Intake{ItemID: bdc.ID, WindowID: clerk.WindowID, Decision: data.DecideAccept, Materials: bdc.Materials,
-		Applicant: data.Applicant{Kind: data.ApplicantEnterprise, Name: "杭州示例食品有限公司", IDCode: "91350100M000100Y43"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := registerBDC(t, s)
 	ui := loggedIn(t, s, "zhangli")
 	v := ui.view
 	v.open(app.Number)
@@ -139,4 +128,25 @@ func TestParseYuan(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// registerBDC registers and accepts a 不动产转移登记 (two fee lines) at
+// zhangli's window.
+func registerBDC(t *testing.T, s *data.Store) data.Application {
+	t.Helper()
+	ctx := context.Background()
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	items, _ := s.Items(ctx)
+	var bdc data.ServiceItem
+	for _, it := range items {
+		if it.Code == "BDC-001" {
+			bdc = it
+		}
+	}
+	app, err := s.Register(ctx, clerk.ID, data.Intake{ItemID: bdc.ID, WindowID: clerk.WindowID, Decision: data.DecideAccept, Materials: bdc.Materials,
+		Applicant: data.Applicant{Kind: data.ApplicantEnterprise, Name: "杭州示例食品有限公司", IDCode: "91350100M000100Y43"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
 }
