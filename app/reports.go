@@ -88,15 +88,25 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 		opts[i] = lang.L(p)
 	}
 	rs.from, rs.to = widget.NewEntry(), widget.NewEntry()
+	setting := false // the dates are being filled in from the period
 	rs.period = widget.NewSelect(opts, func(string) {
 		i := rs.period.SelectedIndex()
 		if i < 0 || periods[i] == "自定义" {
 			return
 		}
 		f, t := periodDates(periods[i], calendar.DateOf(rs.now()))
+		setting = true
 		rs.from.SetText(f.String())
 		rs.to.SetText(t.String())
+		setting = false
 	})
+	// Typing a date makes the period 自定义.
+	custom := func(string) {
+		if !setting {
+			rs.period.SetSelectedIndex(len(periods) - 1)
+		}
+	}
+	rs.from.OnChanged, rs.to.OnChanged = custom, custom
 	rs.period.SetSelectedIndex(2)
 	bys := make([]string, len(report.Bys))
 	for i, b := range report.Bys {
@@ -260,7 +270,7 @@ func (rs *reportScreen) show(rep *report.Report) {
 	for _, t := range []*widget.Table{rs.table, rs.rankT} {
 		t.SetColumnWidth(0, 200)
 		for c := 1; c < 40; c++ {
-			t.SetColumnWidth(c, 92)
+			t.SetColumnWidth(c, 116)
 		}
 		t.Refresh()
 	}

@@ -65,8 +65,11 @@ func TestReportScreen(t *testing.T) {
 	if y, r := want.Total.Yellow, want.Total.Red; cases != y+r {
 		t.Errorf("board lists %d cases, report has %d yellow and %d red", cases, y, r)
 	}
-	// A bad date is refused with the field named.
+	// A bad date is refused with the field named; typing makes the period 自定义.
 	rs.from.SetText("2026-13-01")
+	if rs.period.Selected != "自定义" {
+		t.Errorf("period after typing a date: %q", rs.period.Selected)
+	}
 	rs.load()
 	if !strings.Contains(rs.msg.Text, "期间") || rs.msg.Importance != widget.DangerImportance {
 		t.Errorf("bad date: %q", rs.msg.Text)
