@@ -72,7 +72,7 @@ type demoRows struct {
 func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 	b := &demoRows{
 		apps: &rowWriter{head: `INSERT INTO applications (id, number, site_code, item_id, applicant_id, window_id, clerk_id,
-			received_at, received_date, status, ` + cacheColumns + `) VALUES`, cols: 25},
+			received_at, received_date, status, ` + cacheColumns + `, rated_date, rating_level) VALUES`, cols: 27},
 		events:  &rowWriter{head: "INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6},
 		fees:    &rowWriter{head: "INSERT INTO case_fees (id, app_id, fee_code, name, amount_fen, unit, basis) VALUES", cols: 7},
 		waivers: &rowWriter{head: "INSERT INTO waivers (app_id, fee_id, kind, amount_fen, policy_id, reason, status, requested_by, requested_at, decided_by, decided_at, note) VALUES", cols: 12},
@@ -95,8 +95,12 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 			b.stats.open++
 		}
 		c := cachedClock(&app, r, calendar.DateOf(app.Events[len(app.Events)-1].At))
-		b.apps.add(append([]any{id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
-			fmtTime(app.ReceivedAt), day.String(), string(app.Status)}, c[:]...)...)
+		var ratedDate, ratingLevel any
+		if g := app.Rating; g != nil {
+			ratedDate, ratingLevel = calendar.DateOf(g.At).String(), g.Level
+		}
+		b.apps.add(append(append([]any{id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
+			fmtTime(app.ReceivedAt), day.String(), string(app.Status)}, c[:]...), ratedDate, ratingLevel)...)
 		for _, e := range app.Events {
 			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
 		}

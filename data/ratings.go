@@ -135,6 +135,11 @@ func (s *Store) Rate(ctx context.Context, number string, actorID int64, level in
 			c.app.ID, level, comment, fmtTime(c.now), c.actor.ID); err != nil {
 			return fmt.Errorf("save rating: %w", err)
 		}
+		// Kept on the case's row too, for the reports' one scan.
+		if _, err := c.tx.Exec("UPDATE applications SET rated_date = ?, rating_level = ? WHERE id = ?",
+			calendar.DateOf(c.now).String(), level, c.app.ID); err != nil {
+			return err
+		}
 		c.app.Rating = &Rating{Level: level, Comment: comment, At: c.now, Clerk: c.actor.Login}
 		if level <= BadRating {
 			r := &Rectification{AppID: c.app.ID, Status: RectOpen, OpenedAt: c.now,

@@ -229,17 +229,19 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		" coalesce(SUM(" + inA + "), 0)," +
 		" coalesce(SUM(CASE WHEN " + inC + " THEN 1 + (coalesce(a.ontime_promised, 0) << 21) + (coalesce(a.ontime_statutory, 0) << 42) END), 0)," +
 		" coalesce(SUM(CASE WHEN " + inC + " THEN (a.extra_days > 0) + ((a.pause_days > 0) << 21) + ((a.closed_date = a.received_date) << 42) END), 0)," +
-		" coalesce(SUM(CASE WHEN " + inC + " THEN a.pause_days END), 0)" +
+		" coalesce(SUM(CASE WHEN " + inC + " THEN a.pause_days END), 0)," +
+		" coalesce(SUM(CASE WHEN a.rated_date BETWEEN :from AND :to THEN 1 + ((a.rating_level <= 2) << 21) + (a.rating_level << 42) END), 0)" +
 		" FROM applications a GROUP BY a.item_id, a.window_id, a.clerk_id, a.site_code, a.used_days, a.status"
 	scanFn := func(sc func(...any) error) error {
 		var used, acc, pauseDays int
 		var status Status
-		var recv, closed, flags int64
-		if err := sc(append(append([]any{}, keyPtrs...), &used, &status, &recv, &acc, &closed, &flags, &pauseDays)...); err != nil {
+		var recv, closed, flags, rated int64
+		if err := sc(append(append([]any{}, keyPtrs...), &used, &status, &recv, &acc, &closed, &flags, &pauseDays, &rated)...); err != nil {
 			return err
 		}
 		const m = 1<<21 - 1
-		x := report.Row{Received: int(recv & m), Supplemented: int(recv >> 21 & m), Accepted: acc}
+		x := report.Row{Received: int(recv & m), Supplemented: int(recv >> 21 & m), Accepted: acc,
+			Rated: int(rated & m), BadRated: int(rated >> 21 & m), RatingSum: int(rated >> 42)}
 		n := int(closed & m)
 		switch status {
 		case StatusCompleted, StatusDelivered:
@@ -338,15 +340,6 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 			return err
 		}
 		row(keyCol()).Waived += n
-		return nil
-	})
-	add(`SELECT `+key+`, count(*), SUM(g.level), SUM(g.level <= 2) FROM ratings g CROSS JOIN applications a ON a.id = g.app_id
-		WHERE g.at >= :fromT AND g.at < :toT GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
-		var n, sum, bad int
-		if err := sc(append(keyPtrs, &n, &sum, &bad)...); err != nil {
-			return err
-		}
-		row(keyCol()).Add(&report.Row{Rated: n, RatingSum: sum, BadRated: bad})
 		return nil
 	})
 	add(`SELECT `+key+`, count(*), SUM(`+rectOnTime+`) FROM rectifications x

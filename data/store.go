@@ -138,7 +138,8 @@ var bulkIndexes = map[string]string{
 	"applications_by_received":  "applications (received_date)",
 	"applications_by_applicant": "applications (applicant_id)",
 	"applications_report": `applications (item_id, window_id, clerk_id, site_code, used_days, status,
-	received_date, accepted_date, closed_date, ontime_promised, ontime_statutory, extra_days, pause_days, supplemented)`,
+	received_date, accepted_date, closed_date, ontime_promised, ontime_statutory, extra_days, pause_days, supplemented,
+	rated_date, rating_level)`,
 	"applications_done":        "applications (closed_date, used_days, status)",
 	"applications_by_accepted": "applications (accepted_date)",
 }
