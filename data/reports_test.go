@@ -182,6 +182,25 @@ func TestReportMatchesBruteForce(t *testing.T) {
 		t.Fatalf("site day: %+v %v", ch, err)
 	}
 	checkReports(t, s, specs[:1], []report.By{report.ByItem})
+	// A rating given at the window now counts like the generated ones.
+	done, err := s.Cases(ctx, data.CaseFilter{Statuses: []data.Status{data.StatusCompleted}, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	rated := 0
+	for _, a := range done {
+		if a.Rating == nil && rated < 3 {
+			if _, err := s.Rate(ctx, a.Number, clerk.ID, 1+rated, "窗口评价"); err != nil {
+				t.Fatal(err)
+			}
+			rated++
+		}
+	}
+	if rated == 0 {
+		t.Fatal("no unrated completed case")
+	}
+	checkReports(t, s, specs[1:2], []report.By{report.ByClerk})
 }
 
 func checkReports(t *testing.T, s *data.Store, specs []report.Spec, bys []report.By) {
