@@ -123,11 +123,6 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64
 		return app, err
 	}
 	app.Number = fmt.Sprintf("%s%s%04d", site, day.Time().Format("20060102"), seq)
-	app.ID, err = insertID(tx, `INSERT INTO applications (number, site_code, item_id, applicant_id, window_id, clerk_id, received_at, received_date, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, app.Number, site, it.ID, a.ID, in.WindowID, clerkID, fmtTime(now), day.String(), StatusReceived)
-	if err != nil {
-		return app, fmt.Errorf("save case: %w", err)
-	}
 	lim := it.Limits()
 	events := []Event{{Kind: clock.Received, At: now, ActorID: clerkID, Data: EventData{Materials: in.Materials, Limits: &lim}}}
 	if second != nil {
@@ -135,12 +130,34 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64
 		e.At, e.ActorID = now, clerkID
 		events = append(events, e)
 	}
+	// The case row is written once, with its clock cache: read the clock
+	// of the events first (an INSERT and then an UPDATE would touch every
+	// index of applications twice).
+	sim := app
+	for i, e := range events {
+		if e.Kind != clock.Received {
+			next, err := Next(sim.Status, e.Kind)
+			if err != nil {
+				return app, err
+			}
+			sim.Status = next
+		}
+		e.Seq = i + 1
+		sim.Events = append(sim.Events, e)
+	}
+	c := cachedClock(&sim, clock.Compute(sim.ClockEvents(), sim.Limits(), cal, day, threshold), day)
+	app.ID, err = insertID(tx, `INSERT INTO applications (number, site_code, item_id, applicant_id, window_id, clerk_id, received_at, received_date, status, `+
+		cacheColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{app.Number, site, it.ID, a.ID, in.WindowID, clerkID, fmtTime(now), day.String(), sim.Status}, c[:]...)...)
+	if err != nil {
+		return app, fmt.Errorf("save case: %w", err)
+	}
 	for _, e := range events {
 		if err := appendEvent(context.Background(), tx, &app, e); err != nil {
 			return app, err
 		}
 	}
-	return app, cacheClock(tx, cal, &app, now, threshold)
+	return app, nil
 }
 
 // saveApplicant finds the applicant by code, creating it or bringing its
