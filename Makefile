@@ -71,6 +71,7 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseText -fuzztime $(FUZZTIME) ./data/calendar
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/pdf
 
 clean:

@@ -60,6 +60,7 @@ func commands() []command {
 		{"receipt", "出具或补打文书 PDF：receipt 办件编号 [--kind accept|supplement|refuse|complete|waiver] [--size A4|A5] [--two-part] -o 文件", runReceipt},
 		{"verify-receipt", "离线核验文书二维码：verify-receipt 二维码内容", runVerifyReceipt},
 		{"report", "统计报表：report --from 日期 --to 日期 [--by department|window|item|clerk|site] [--format pdf|xlsx|csv] -o 文件", runReport},
+		{"site", "站点身份：site init --code 编码 --name 名称 --kind 类型（新站点的数据库和密钥）；site registration -o 文件；site register 文件（中心）；site list", runSite},
 		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
 	}

@@ -359,3 +359,42 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("reversed period: %d %q", code, errs)
 	}
 }
+
+func TestSiteCommands(t *testing.T) {
+	dir := t.TempDir()
+	village, central := filepath.Join(dir, "village.db"), filepath.Join(dir, "central.db")
+	code, out, errs := run(t, "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
+	if code != 0 || !strings.Contains(out, "330102101") {
+		t.Fatalf("init: %d %q %q", code, out, errs)
+	}
+	if st, err := os.Stat(village + ".key"); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v", err)
+	}
+	if code, _, errs := run(t, "site", "init", "--db", village, "--code", "330102101", "--name", "again", "--kind", "village"); code != cli.ExitError || !strings.Contains(errs, "已属于一个站点") {
+		t.Errorf("init twice: %d %q", code, errs)
+	}
+	// A site made this way takes demo data.
+	if code, _, errs := run(t, "demo", "--db", village, "--cases", "50", "--quiet"); code != 0 {
+		t.Fatalf("demo on the new site: %s", errs)
+	}
+	regFile := filepath.Join(dir, "reg.json")
+	if code, out, errs := run(t, "site", "registration", "--db", village, "-o", regFile); code != 0 || !strings.Contains(out, "公钥指纹") {
+		t.Fatalf("registration: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := run(t, "site", "register", regFile, "--db", central); code != 0 || !strings.Contains(out, "已登记站点 330102101") {
+		t.Fatalf("register: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, "site", "register", "--db", central, regFile); code != 0 || !strings.Contains(out, "未作改动") {
+		t.Fatalf("register again: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "site", "list", "--db", central); code != 0 || !strings.Contains(out, "示例村民事服务站") {
+		t.Fatalf("list: %q", out)
+	}
+	os.WriteFile(regFile, []byte("not json"), 0o644)
+	if code, _, errs := run(t, "site", "register", regFile, "--db", central); code != cli.ExitError || !strings.Contains(errs, "站点登记文件") {
+		t.Errorf("damaged file: %d %q", code, errs)
+	}
+	if code, _, _ := run(t, "site", "fly"); code != cli.ExitUsage {
+		t.Errorf("unknown subcommand: %d", code)
+	}
+}

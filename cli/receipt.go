@@ -19,9 +19,24 @@ func splitPositional(args []string) (string, []string) {
 	return "", args
 }
 
+// parseOne parses fs from args holding one positional argument, before or
+// after the flags, and returns it ("" when there is none).
+func parseOne(e *env, fs *flag.FlagSet, args []string) (string, error) {
+	arg, rest := splitPositional(args)
+	if err := parse(e, fs, rest, true); err != nil {
+		return "", err
+	}
+	if arg == "" && fs.NArg() == 1 {
+		return fs.Arg(0), nil
+	}
+	if fs.NArg() > 0 {
+		return "", usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
+	}
+	return arg, nil
+}
+
 // runReceipt issues (or reprints) a document of a case and writes its PDF.
 func runReceipt(e *env, args []string) error {
-	number, rest := splitPositional(args)
 	fs := flag.NewFlagSet("receipt", flag.ContinueOnError)
 	db := dbFlag(fs)
 	kind := fs.String("kind", "accept", "文书种类：accept 受理通知书，supplement 补正材料通知书，refuse 不予受理通知书，complete 办结通知书，waiver 减免审批单")
@@ -29,13 +44,9 @@ func runReceipt(e *env, args []string) error {
 	size := fs.String("size", "A4", "纸张：A4 或 A5")
 	two := fs.Bool("two-part", false, "一张 A4 横向纸上印两联（申请人联和存档联）")
 	user := fs.String("user", "", "出具人的登录名（默认为办件的经办人）")
-	if err := parse(e, fs, rest, true); err != nil {
+	number, err := parseOne(e, fs, args)
+	if err != nil {
 		return err
-	}
-	if number == "" && fs.NArg() == 1 {
-		number = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
 	}
 	if number == "" || *out == "" {
 		return usageError{fmt.Errorf("用法：onewindow receipt 办件编号 [--kind accept] -o 文件.pdf")}
@@ -88,16 +99,11 @@ func runReceipt(e *env, args []string) error {
 
 // runVerifyReceipt checks a QR token offline and prints what the paper must say.
 func runVerifyReceipt(e *env, args []string) error {
-	token, rest := splitPositional(args)
 	fs := flag.NewFlagSet("verify-receipt", flag.ContinueOnError)
 	db := dbFlag(fs)
-	if err := parse(e, fs, rest, true); err != nil {
+	token, err := parseOne(e, fs, args)
+	if err != nil {
 		return err
-	}
-	if token == "" && fs.NArg() == 1 {
-		token = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
 	}
 	if token == "" {
 		return usageError{fmt.Errorf("用法：onewindow verify-receipt 二维码内容")}

@@ -136,7 +136,7 @@ func (s *Store) groupNames(ctx context.Context, by report.By) (groupNames, error
 	case report.BySite:
 		// Names of the sites this database knows; a case of another site
 		// is shown under its code (no scan of applications here).
-		q = "SELECT code, code, name FROM site"
+		q = "SELECT code, code, name FROM site UNION SELECT code, code, name FROM sites"
 	}
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// runSite: site init (a new site's database and key), site registration
+// (the file for the central office), site register (at the central office),
+// site list.
+func runSite(e *env, args []string) error {
+	if len(args) == 0 {
+		return usageError{fmt.Errorf("site 需要子命令：init、registration、register 或 list")}
+	}
+	switch args[0] {
+	case "init":
+		return runSiteInit(e, args[1:])
+	case "registration":
+		return runSiteRegistration(e, args[1:])
+	case "register":
+		return runSiteRegister(e, args[1:])
+	case "list":
+		return runSiteList(e, args[1:])
+	}
+	return usageError{fmt.Errorf("未知的 site 子命令 %q", args[0])}
+}
+
+func runSiteInit(e *env, args []string) error {
+	fs := flag.NewFlagSet("site init", flag.ContinueOnError)
+	db := dbFlag(fs)
+	code := fs.String("code", "", "站点编码：6 位行政区划代码加 3 位站点编号")
+	name := fs.String("name", "", "站点名称")
+	kind := fs.String("kind", string(data.SiteVillage), "站点类型：centre、township 或 village")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	d, err := defaults()
+	if err != nil {
+		return err
+	}
+	s, err := data.CreateSite(e.ctx, *db, data.Site{Code: *code, Name: *name, Kind: data.SiteKind(*kind)}, d)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	reg, err := s.Registration(e.ctx) // makes the key pair
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已建立站点 %s %s：数据库 %s，私钥 %s（仅本机可读，请与数据库一同备份），公钥指纹 %s\n",
+		reg.Code, reg.Name, s.Path(), s.KeyPath(), reg.Fingerprint())
+	return nil
+}
+
+func runSiteRegistration(e *env, args []string) error {
+	fs := flag.NewFlagSet("site registration", flag.ContinueOnError)
+	db := dbFlag(fs)
+	out := fs.String("o", "", "登记文件（带到中心登记）")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError{fmt.Errorf("用法：onewindow site registration -o 文件")}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	reg, err := s.Registration(e.ctx)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, data.MarshalRegistration(reg), 0o644); err != nil {
+		return fmt.Errorf("写入 %s：%w", *out, err)
+	}
+	fmt.Fprintf(e.stdout, "站点 %s %s 的登记文件已写入 %s；公钥指纹 %s（中心登记时请电话核对）\n", reg.Code, reg.Name, *out, reg.Fingerprint())
+	return nil
+}
+
+func runSiteRegister(e *env, args []string) error {
+	fs := flag.NewFlagSet("site register", flag.ContinueOnError)
+	db := dbFlag(fs)
+	file, err := parseOne(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return usageError{fmt.Errorf("用法：onewindow site register 登记文件")}
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return data.Errorf(data.ENOTFOUND, "读取登记文件 %s 失败：%v", file, err)
+	}
+	reg, err := data.ParseRegistration(b)
+	if err != nil {
+		return err
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	admin, err := s.UserByLogin(e.ctx, "admin")
+	if err != nil {
+		return err
+	}
+	changed, err := s.RegisterSite(e.ctx, admin.ID, reg)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		fmt.Fprintf(e.stdout, "站点 %s %s 已登记，公钥相同，未作改动\n", reg.Code, reg.Name)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "已登记站点 %s %s（%s），公钥指纹 %s\n", reg.Code, reg.Name, reg.Kind.Label(), reg.Fingerprint())
+	return nil
+}
+
+func runSiteList(e *env, args []string) error {
+	fs := flag.NewFlagSet("site list", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sites, err := s.Sites(e.ctx)
+	if err != nil {
+		return err
+	}
+	for _, x := range sites {
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t登记于 %s\n", x.Code, x.Name, x.Kind.Label(), x.Fingerprint(), x.RegisteredAt)
+	}
+	if len(sites) == 0 {
+		fmt.Fprintln(e.stdout, "尚未登记任何站点")
+	}
+	return nil
+}
