@@ -84,7 +84,8 @@ func RankRows(rows []Row) []Rank {
 			out[i].Place = out[i-1].Place
 		}
 	}
-	if len(out) >= 2 {
+	// Best and worst only when there is a difference to speak of.
+	if len(out) >= 2 && math.Abs(out[0].Score-out[len(out)-1].Score) > 1e-9 {
 		for i := range out {
 			out[i].Best = out[i].Place == out[0].Place
 			out[i].Worst = math.Abs(out[i].Score-out[len(out)-1].Score) <= 1e-9
