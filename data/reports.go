@@ -15,23 +15,27 @@ import (
 
 // The report's figures are sets of cases, each defined once here as a SQL
 // condition on applications a (parameters :from, :to, :today as dates,
-// :fromT and :toT as UTC timestamps bounding the period). The report sums
-// them per group; ReportCases lists the cases behind a figure with the
-// very same condition, so every number can be opened.
+// :fromT and :toT as UTC timestamps bounding the period). ReportCases lists
+// the cases behind a figure with these conditions; the report's scan
+// evaluates the same period conditions (condReceived, condAccepted,
+// condClosed, condRated) and decides the status part per group, and a
+// test checks that every count equals its list.
 const (
 	condOpen      = "a.status IN ('received','supplement','supplied','accepted','paused')"
-	condCompleted = "a.status IN ('completed','delivered') AND a.closed_date BETWEEN :from AND :to"
+	condClosed    = "a.closed_date BETWEEN :from AND :to"
+	condCompleted = "a.status IN ('completed','delivered') AND " + condClosed
 	condRedNow    = "(a.red_promised <= :today OR a.red_statutory <= :today)"
 	condReceived  = "a.received_date BETWEEN :from AND :to"
 	condAccepted  = "a.accepted_date BETWEEN :from AND :to"
+	condRated     = "a.rated_date BETWEEN :from AND :to"
 	condImmediate = condCompleted + " AND a.item_id IN (SELECT id FROM items WHERE kind = 'immediate')"
 )
 
 var metricCond = map[report.Metric]string{
 	report.Received:        condReceived,
 	report.Accepted:        condAccepted,
-	report.Refused:         "a.status = 'refused' AND a.closed_date BETWEEN :from AND :to",
-	report.Withdrawn:       "a.status = 'withdrawn' AND a.closed_date BETWEEN :from AND :to",
+	report.Refused:         "a.status = 'refused' AND " + condClosed,
+	report.Withdrawn:       "a.status = 'withdrawn' AND " + condClosed,
 	report.Completed:       condCompleted,
 	report.OnTimePromised:  condCompleted + " AND a.ontime_promised = 1",
 	report.OnTimeStatutory: condCompleted + " AND a.ontime_statutory = 1",
@@ -44,8 +48,8 @@ var metricCond = map[report.Metric]string{
 	report.Yellow:          condOpen + " AND NOT coalesce(" + condRedNow + ", 0) AND (a.yellow_promised <= :today OR a.yellow_statutory <= :today)",
 	report.FeeCases:        condAccepted + " AND a.id IN (SELECT app_id FROM case_fees)",
 	report.Waived:          "a.id IN (SELECT app_id FROM waivers WHERE status = 'approved' AND decided_at >= :fromT AND decided_at < :toT)",
-	report.Rated:           "a.id IN (SELECT app_id FROM ratings WHERE at >= :fromT AND at < :toT)",
-	report.BadRated:        "a.id IN (SELECT app_id FROM ratings WHERE at >= :fromT AND at < :toT AND level <= 2)",
+	report.Rated:           condRated,
+	report.BadRated:        condRated + " AND a.rating_level <= 2",
 	report.RectDue:         "a.id IN (SELECT x.app_id FROM rectifications x WHERE " + rectDue + ")",
 	report.RectOnTime:      "a.id IN (SELECT x.app_id FROM rectifications x WHERE " + rectDue + " AND " + rectOnTime + ")",
 }
@@ -225,14 +229,14 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	if err != nil {
 		return nil, err
 	}
-	const inR, inA, inC = "a.received_date BETWEEN :from AND :to", "a.accepted_date BETWEEN :from AND :to", "a.closed_date BETWEEN :from AND :to"
+	const inR, inA, inC = condReceived, condAccepted, condClosed
 	scan := "SELECT " + key + ", coalesce(a.used_days, -1), a.status," +
 		" coalesce(SUM(CASE WHEN " + inR + " THEN 1 + (a.supplemented << 21) END), 0)," +
 		" coalesce(SUM(" + inA + "), 0)," +
 		" coalesce(SUM(CASE WHEN " + inC + " THEN 1 + (coalesce(a.ontime_promised, 0) << 21) + (coalesce(a.ontime_statutory, 0) << 42) END), 0)," +
 		" coalesce(SUM(CASE WHEN " + inC + " THEN (a.extra_days > 0) + ((a.pause_days > 0) << 21) + ((a.closed_date = a.received_date) << 42) END), 0)," +
 		" coalesce(SUM(CASE WHEN " + inC + " THEN a.pause_days END), 0)," +
-		" coalesce(SUM(CASE WHEN a.rated_date BETWEEN :from AND :to THEN 1 + ((a.rating_level <= 2) << 21) + (a.rating_level << 42) END), 0)" +
+		" coalesce(SUM(CASE WHEN " + condRated + " THEN 1 + ((a.rating_level <= 2) << 21) + (a.rating_level << 42) END), 0)" +
 		" FROM applications a GROUP BY a.item_id, a.window_id, a.clerk_id, a.site_code, a.used_days, a.status"
 	scanFn := func(sc func(...any) error) error {
 		var used, acc, pauseDays int
@@ -282,7 +286,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	// 2. Working days used per completion day, for the weekly chart.
 	perDay := map[calendar.Date]map[int]int{}
 	// "+a.status" keeps SQLite on the (closed_date, used_days, status) index.
-	q = "SELECT a.closed_date, a.used_days, count(*) FROM applications a WHERE +a.status IN ('completed','delivered') AND a.closed_date BETWEEN :from AND :to GROUP BY 1, 2"
+	q = "SELECT a.closed_date, a.used_days, count(*) FROM applications a WHERE +" + condCompleted + " GROUP BY 1, 2"
 	add(q, args, func(sc func(...any) error) error {
 		var day string
 		var used, n int
