@@ -1,0 +1,129 @@
+package data
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// Documents returns the documents issued for a case, oldest first.
+func (s *Store) Documents(ctx context.Context, caseNumber string) ([]Document, error) {
+	return s.documents(ctx, "a.number = ?", caseNumber)
+}
+
+func (s *Store) documents(ctx context.Context, where string, arg any) ([]Document, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.number, d.kind, a.number, d.issued_at, u.login, d.reprints, d.content, d.hash
+		FROM documents d JOIN applications a ON a.id = d.app_id JOIN users u ON u.id = d.issued_by WHERE `+where+` ORDER BY d.id`, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		var d Document
+		var at, content string
+		if err := rows.Scan(&d.Number, &d.Kind, &d.Case, &at, &d.IssuedBy, &d.Reprints, &content, &d.Hash); err != nil {
+			return nil, err
+		}
+		if d.IssuedAt, err = time.Parse(time.RFC3339, at); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(content), &d.Notice); err != nil {
+			return nil, fmt.Errorf("document %s: %w", d.Number, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// VerifyReceipt checks a token read from a document's QR code offline: the
+// signature against this site's public key, then the document it names in
+// this database — its case, date and content hash must all match. It
+// returns the document as issued, so the screen can show what the paper
+// must say. A token signed by another site, altered, or naming a document
+// this database does not hold is refused with a Chinese message.
+func (s *Store) VerifyReceipt(ctx context.Context, token string) (Document, error) {
+	t, _, err := ParseToken(token)
+	if err != nil {
+		return Document{}, err
+	}
+	site, err := s.Site(ctx)
+	if err != nil {
+		return Document{}, err
+	}
+	if t.SiteCode() != site.Code {
+		return Document{}, &Error{Code: EINVALID, Field: "token", Message: fmt.Sprintf("回执验证码：该文书由站点 %s 签发，不是本站点（%s）的文书，本机无法核验", t.SiteCode(), site.Code)}
+	}
+	pub, err := s.PublicKey(ctx)
+	if err != nil {
+		return Document{}, err
+	}
+	if pub == nil {
+		return Document{}, Errorf(ECONFLICT, "本站点尚未签发过文书，没有可用于核验的公钥")
+	}
+	if t, err = VerifyToken(token, pub); err != nil {
+		return Document{}, err
+	}
+	docs, err := s.documents(ctx, "d.number = ?", t.Document)
+	if err != nil {
+		return Document{}, err
+	}
+	if len(docs) == 0 {
+		return Document{}, &Error{Code: ENOTFOUND, Field: "token", Message: fmt.Sprintf("回执验证码：签名有效，但本数据库中没有文书 %s", t.Document)}
+	}
+	d := docs[0]
+	h, _ := hex.DecodeString(d.Hash)
+	if d.Case != t.Case || calendar.DateOf(d.IssuedAt) != t.Issued || len(h) < HashSize || string(h[:HashSize]) != string(t.Hash) {
+		return Document{}, &Error{Code: ECONFLICT, Field: "token", Message: fmt.Sprintf("回执验证码：与本站点记录的文书 %s 不符", t.Document)}
+	}
+	if sum := d.Notice.Hash(); hex.EncodeToString(sum[:]) != d.Hash {
+		return Document{}, Errorf(ECONFLICT, "文书 %s 的存档内容与其摘要不符，存档可能被改动", d.Number)
+	}
+	d.Token = token
+	return d, nil
+}
+
+// Summary is what a verified document must say, for the command line and
+// the 验证回执 screen.
+func (d Document) Summary() string {
+	n := d.Notice
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", n.Title)
+	line := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "%s：%s\n", label, value)
+		}
+	}
+	line("文书编号", n.Number)
+	line("办件编号", n.Case)
+	line("出具日期", n.Issued)
+	line("出具站点", n.Site)
+	line("申请人", n.Applicant)
+	line("证件", n.ApplicantCode)
+	line("申请事项", n.Item)
+	for _, f := range n.Facts {
+		line(f.Label, f.Value)
+	}
+	for i, item := range n.List {
+		line(fmt.Sprintf("第 %d 项", i+1), item)
+	}
+	for _, f := range n.Fees {
+		v := f.Amount + "，应缴 " + f.Due
+		if f.Waiver != "" {
+			v += "；" + f.Waiver
+		}
+		line(f.Name, v)
+	}
+	line("合计应缴", n.AmountDue)
+	line("经办人", n.Clerk)
+	if d.Reprints > 0 {
+		fmt.Fprintf(&b, "（此文书已补打 %d 次，各次内容相同）\n", d.Reprints)
+	}
+	fmt.Fprintf(&b, "签发时间：%s\n", d.IssuedAt.In(calendar.Shanghai).Format("2006-01-02 15:04"))
+	return b.String()
+}
