@@ -12,14 +12,14 @@ import (
 
 // AuditEntry is one link of the hash-chained audit log.
 type AuditEntry struct {
-	Seq      int64
-	At       string // RFC 3339 UTC
-	Actor    string // login of the user, or "system"
-	Action   string // e.g. case.register, case.accepted, calendar.import
-	Entity   string // e.g. the case number
-	Detail   string // JSON
-	PrevHash string
-	Hash     string
+	Seq      int64  `json:"seq"`
+	At       string `json:"at"`     // RFC 3339 UTC
+	Actor    string `json:"actor"`  // login of the user, or "system"
+	Action   string `json:"action"` // e.g. case.register, case.accepted, calendar.import
+	Entity   string `json:"entity"` // e.g. the case number
+	Detail   string `json:"detail"` // JSON
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 // genesis is the previous hash of the first entry.

@@ -378,6 +378,16 @@ func (s *Store) onCase(ctx context.Context, number string, actorID int64, fn fun
 		if c.app, err = loadCase(ctx, tx, number); err != nil {
 			return err
 		}
+		// Records are owned by the site that registered the case: a central
+		// office holds other sites' cases to report on them, never to change
+		// them, so its merge never has to choose between two writers.
+		own, err := siteCode(tx)
+		if err != nil {
+			return err
+		}
+		if c.app.SiteCode != own {
+			return Errorf(EFORBIDDEN, "办件 %s 由站点 %s 登记，只能在该站点办理；本机只汇总其数据", c.app.Number, c.app.SiteCode)
+		}
 		// Never earlier than the case's last event, so a PC clock set back
 		// cannot reorder a case's history.
 		c.now = s.now()
@@ -422,7 +432,19 @@ const openWhere = "a.status IN ('received','supplement','supplied','accepted','p
 
 // refreshCases recomputes the clock cache of the cases matching where, a
 // thousand at a time, and returns how many changed.
+//
+// Only this site's own cases: another site's cases (merged at a central
+// office) carry the clock cache their site computed on its own calendar.
 func (s *Store) refreshCases(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, threshold float64, where string, args ...any) (int, error) {
+	var own string
+	err := tx.QueryRow("SELECT code FROM site WHERE id = 1").Scan(&own)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil // no site yet, so no cases
+	} else if err != nil {
+		return 0, err
+	}
+	where = "(" + where + ") AND a.site_code = ?"
+	args = append(append([]any(nil), args...), own)
 	changed := 0
 	for after := int64(0); ; {
 		apps, err := queryCases(ctx, tx, where+" AND a.id > ?", append(append([]any(nil), args...), after), "a.id", 1000, 0)

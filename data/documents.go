@@ -253,7 +253,7 @@ func (s *Store) IssueDocument(ctx context.Context, number string, kind DocKind, 
 		}
 		year := c.now.In(calendar.Shanghai).Year()
 		var seq int
-		if err := c.tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE kind = ? AND year = ?", kind, year).Scan(&seq); err != nil {
+		if err := c.tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE site_code = ? AND kind = ? AND year = ?", in.site.Code, kind, year).Scan(&seq); err != nil {
 			return err
 		}
 		in.number, in.issued = fmt.Sprintf("%s-%d-%s%06d", in.site.Code, year, kind.prefix(), seq), today
@@ -261,8 +261,8 @@ func (s *Store) IssueDocument(ctx context.Context, number string, kind DocKind, 
 		h := n.Hash()
 		content, _ := json.Marshal(n)
 		doc = Document{Number: in.number, Kind: kind, Case: c.app.Number, IssuedAt: c.now, IssuedBy: c.actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}
-		if _, err := c.tx.Exec(`INSERT INTO documents (number, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			doc.Number, kind, year, seq, c.app.ID, c.now.Format(time.RFC3339), c.actor.ID, string(content), doc.Hash); err != nil {
+		if _, err := c.tx.Exec(`INSERT INTO documents (number, site_code, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			doc.Number, in.site.Code, kind, year, seq, c.app.ID, c.now.Format(time.RFC3339), c.actor.ID, string(content), doc.Hash); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf(`{"case":%q,"kind":%q,"hash":%q}`, c.app.Number, kind, doc.Hash)

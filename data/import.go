@@ -1,0 +1,786 @@
+package data
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// The central office's side of the export: bundles from every registered
+// site merged into one database, so that the same reports run over all
+// sites.
+//
+// Records are owned by their site. A case, its events, fee lines, waivers,
+// extension requests, rating, rectification and documents are written only
+// by the site that registered the case (Store.onCase refuses anyone else,
+// the central office included), and a bundle may carry only its own site's
+// cases (Bundle.check). So a merge never has to choose between two writers:
+// a record arriving again simply is the site's newer state of it. The one
+// record two sites can both write is an applicant (the same enterprise at
+// two windows); its contact details follow the latest change by time, ties
+// broken by content, which gives the same result in any import order.
+
+// ImportOutcome is what became of one bundle file.
+type ImportOutcome string
+
+// Import outcomes.
+const (
+	ImportApplied  ImportOutcome = "applied"  // merged
+	ImportAlready  ImportOutcome = "already"  // this bundle was merged before; nothing changed
+	ImportHeld     ImportOutcome = "held"     // waits for a missing earlier bundle of its site
+	ImportRejected ImportOutcome = "rejected" // damaged, forged, or from an unknown site; nothing changed
+)
+
+// Label is the outcome in Chinese.
+func (o ImportOutcome) Label() string {
+	switch o {
+	case ImportApplied:
+		return "已导入"
+	case ImportAlready:
+		return "已导入过"
+	case ImportHeld:
+		return "暂缓（缺前序数据包）"
+	}
+	return "拒收"
+}
+
+// ImportResult is the outcome for one bundle file.
+type ImportResult struct {
+	File    string
+	Site    string
+	Seq     int64
+	Outcome ImportOutcome
+	Message string
+	Cases   int // cases in the bundle
+	Events  int
+	Changed int // rows added or changed in this database
+}
+
+// ImportDir merges every bundle (*.owb) in dir, each site's in sequence,
+// each bundle in one transaction with its audit entry. A bundle is applied
+// only after its site's previous one; one whose predecessor is missing is
+// held (left in the folder for the next run) and the gap is named. A
+// damaged, truncated, forged or unknown-site bundle is rejected with
+// nothing changed. progress, if set, is called after each file.
+// Administrators only.
+func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r ImportResult)) ([]ImportResult, error) {
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	if err := s.read(ctx, func(tx *sql.Tx) error { _, err := requireAdmin(tx, actorID); return err }); err != nil {
+		return nil, err
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*"+BundleExt))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(paths)
+	type candidate struct {
+		path string
+		m    Manifest
+		sha  string
+	}
+	var out []ImportResult
+	report := func(r ImportResult) {
+		out = append(out, r)
+		if progress != nil {
+			progress(len(out), len(paths), r)
+		}
+	}
+	bySite := map[string][]candidate{}
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		var b *Bundle
+		if err == nil {
+			b, _, err = openBundle(raw) // the members are read when the bundle's turn comes
+		}
+		if err != nil {
+			report(ImportResult{File: p, Outcome: ImportRejected, Message: errorText(err)})
+			continue
+		}
+		bySite[b.Manifest.Site] = append(bySite[b.Manifest.Site], candidate{p, b.Manifest, b.SHA256})
+	}
+	own, err := s.Site(ctx)
+	if err != nil {
+		return out, err
+	}
+	keys := map[string]ed25519.PublicKey{}
+	sites, err := s.Sites(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, x := range sites {
+		k, _ := base64.StdEncoding.DecodeString(x.PublicKey)
+		keys[x.Code] = k
+	}
+	codes := make([]string, 0, len(bySite))
+	for code := range bySite {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		list := bySite[code]
+		sort.SliceStable(list, func(i, j int) bool { return list[i].m.Seq < list[j].m.Seq })
+		last, err := s.lastBundle(ctx, code)
+		if err != nil {
+			return out, err
+		}
+		for _, c := range list {
+			r := ImportResult{File: c.path, Site: code, Seq: c.m.Seq, Cases: c.m.Count("cases.jsonl"), Events: c.m.Count("events.jsonl")}
+			pub, known := keys[code]
+			switch {
+			case code == own.Code:
+				r.Outcome, r.Message = ImportRejected, fmt.Sprintf("数据包来自本站点 %s，不能导入自身", code)
+			case !known:
+				r.Outcome, r.Message = ImportRejected, fmt.Sprintf("站点 %s 尚未在本中心登记，请先登记其登记文件", code)
+			case c.m.Seq <= last:
+				r.Outcome, r.Message = s.alreadyApplied(ctx, code, c.m.Seq, c.sha)
+			case c.m.Seq > last+1:
+				r.Outcome, r.Message = ImportHeld, fmt.Sprintf("站点 %s 缺少第 %d 号数据包，第 %d 号暂不导入", code, last+1, c.m.Seq)
+			default:
+				r.Changed, err = s.applyBundle(ctx, actorID, c.path, pub, c.m)
+				if err != nil {
+					if ErrorCode(err) == EINTERNAL {
+						return out, err
+					}
+					r.Outcome, r.Message = ImportRejected, errorText(err)
+					break
+				}
+				r.Outcome, r.Message = ImportApplied, fmt.Sprintf("第 %d 号：%d 件办件、%d 条事件，%d 行新增或更新", c.m.Seq, r.Cases, r.Events, r.Changed)
+				last++
+			}
+			report(r)
+		}
+	}
+	return out, nil
+}
+
+// errorText is an error's message for a person.
+func errorText(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// read runs fn in a transaction that is rolled back.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// lastBundle is the sequence of the last bundle merged from site (0 = none).
+func (s *Store) lastBundle(ctx context.Context, site string) (int64, error) {
+	var last int64
+	err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM bundles WHERE site_code = ?", site).Scan(&last)
+	return last, classify(err)
+}
+
+func (s *Store) alreadyApplied(ctx context.Context, site string, seq int64, sha string) (ImportOutcome, string) {
+	var got, at string
+	if err := s.db.QueryRowContext(ctx, "SELECT sha256, imported_at FROM bundles WHERE site_code = ? AND seq = ?", site, seq).Scan(&got, &at); err != nil {
+		return ImportRejected, fmt.Sprintf("读取第 %d 号的导入记录失败：%v", seq, err)
+	}
+	if got != sha {
+		return ImportRejected, fmt.Sprintf("与已导入的站点 %s 第 %d 号数据包内容不同（文件损坏或被改动），未导入", site, seq)
+	}
+	return ImportAlready, fmt.Sprintf("第 %d 号已于 %s 导入，未作改动", seq, shanghaiTime(at))
+}
+
+// shanghaiTime shows a stored UTC time in Asia/Shanghai.
+func shanghaiTime(utc string) string {
+	t, err := parseTime(utc)
+	if err != nil {
+		return utc
+	}
+	return t.In(calendar.Shanghai).Format("2006-01-02 15:04")
+}
+
+// applyBundle reads, verifies and merges one bundle in one transaction and
+// returns how many rows it added or changed.
+// want is the manifest read when the folder was listed: the file must not
+// have changed since.
+func (s *Store) applyBundle(ctx context.Context, actorID int64, path string, pub ed25519.PublicKey, want Manifest) (int, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, bundleError("无法读取 %s（%v）", path, err)
+	}
+	b, err := ReadBundle(raw)
+	if err != nil {
+		return 0, err
+	}
+	if err := b.Verify(pub); err != nil {
+		return 0, err
+	}
+	if b.Manifest.Site != want.Site || b.Manifest.Seq != want.Seq {
+		return 0, bundleError("文件 %s 在导入过程中被替换", path)
+	}
+	im := &importer{b: b}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		// Another import (a second program, a scheduled job) may have
+		// merged it meanwhile: sequence is checked again under the lock.
+		var last int64
+		if err := tx.QueryRow("SELECT coalesce(max(seq), 0) FROM bundles WHERE site_code = ?", want.Site).Scan(&last); err != nil {
+			return err
+		}
+		if last != want.Seq-1 {
+			return Errorf(ECONFLICT, "站点 %s 第 %d 号数据包已由另一次导入处理", want.Site, want.Seq)
+		}
+		im.tx = tx
+		if err := im.run(); err != nil {
+			return err
+		}
+		m := b.Manifest
+		if _, err := tx.Exec(`INSERT INTO bundles (site_code, seq, sha256, created_at, imported_at, cases, events, audit_to, audit_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Site, m.Seq, b.SHA256, m.CreatedAt, fmtTime(s.now()), len(b.Cases), len(b.Events), im.auditTo, im.auditHash); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "bundle.import", BundleName(m.Site, m.Seq),
+			fmt.Sprintf(`{"sha256":%q,"cases":%d,"events":%d,"changed":%d}`, b.SHA256, len(b.Cases), len(b.Events), im.changed))
+	})
+	return im.changed, err
+}
+
+// importer merges one bundle inside a transaction.
+type importer struct {
+	tx      *sql.Tx
+	b       *Bundle
+	changed int
+
+	depts, items, windows, users, policies, applicants, cases map[string]int64
+	auditTo                                                   int64
+	auditHash                                                 string
+}
+
+// prefixed is the name a site's own window or user gets in the central
+// database, where every site has its own 1号窗口 and its own admin.
+func (im *importer) prefixed(code string) string { return im.b.Manifest.Site + "/" + code }
+
+func (im *importer) exec(stmt *sql.Stmt, args ...any) error {
+	res, err := stmt.Exec(args...)
+	if err != nil {
+		return err
+	}
+	n, _ := res.RowsAffected()
+	im.changed += int(n)
+	return nil
+}
+
+// upsertSQL inserts a row or, when key already exists, updates the columns
+// in update — only when one of them differs, so a record arriving again
+// unchanged changes nothing. With no update columns an existing row is
+// left as it is.
+func upsertSQL(table string, cols []string, key string, update []string) string {
+	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ") ON CONFLICT (" + key + ") DO "
+	if len(update) == 0 {
+		return q + "NOTHING"
+	}
+	var set, same []string
+	for _, c := range update {
+		set = append(set, c+" = excluded."+c)
+		same = append(same, table+"."+c+" IS excluded."+c)
+	}
+	return q + "UPDATE SET " + strings.Join(set, ", ") + " WHERE NOT (" + strings.Join(same, " AND ") + ")"
+}
+
+// updateSQL updates the columns of the row with id, only when one differs;
+// the arguments are the values, the id, and the values again.
+func updateSQL(table string, cols []string) string {
+	var set, same []string
+	for _, c := range cols {
+		set = append(set, c+" = ?")
+		same = append(same, c+" IS ?")
+	}
+	return "UPDATE " + table + " SET " + strings.Join(set, ", ") + " WHERE id = ? AND NOT (" + strings.Join(same, " AND ") + ")"
+}
+
+// keyed upserts each record and maps its key to the row id.
+func (im *importer) keyed(upsert, lookup string, n int, row func(i int) (key string, args []any)) (map[string]int64, error) {
+	ins, err := im.tx.Prepare(upsert)
+	if err != nil {
+		return nil, err
+	}
+	defer ins.Close()
+	get, err := im.tx.Prepare(lookup)
+	if err != nil {
+		return nil, err
+	}
+	defer get.Close()
+	ids := make(map[string]int64, n)
+	for i := 0; i < n; i++ {
+		key, args := row(i)
+		if err := im.exec(ins, args...); err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		var id int64
+		if err := get.QueryRow(args[0]).Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[key] = id
+	}
+	return ids, nil
+}
+
+// ref maps a key the bundle refers to, or says what is missing.
+func ref(m map[string]int64, key, what, number string) (int64, error) {
+	id, ok := m[key]
+	if !ok {
+		return 0, bundleError("办件 %s 引用的%s %q 不在数据包中", number, what, key)
+	}
+	return id, nil
+}
+
+// optRef maps an optional reference (nil stays nil).
+func optRef(m map[string]int64, key *string, what, number string) (any, error) {
+	if key == nil {
+		return nil, nil
+	}
+	return ref(m, *key, what, number)
+}
+
+func (im *importer) run() error {
+	b := im.b
+	var err error
+	// The county's catalogue: departments, items and waiver policies are
+	// shared by code; a code the central office does not know yet is added
+	// as the site has it, one it knows is left as the central office has it.
+	if im.depts, err = im.keyed(upsertSQL("departments", []string{"code", "name"}, "code", nil), "SELECT id FROM departments WHERE code = ?",
+		len(b.Departments), func(i int) (string, []any) { d := b.Departments[i]; return d.Code, []any{d.Code, d.Name} }); err != nil {
+		return err
+	}
+	for _, it := range b.Items {
+		if _, ok := im.depts[it.Department]; !ok {
+			return bundleError("事项 %s 的部门 %q 不在数据包中", it.Code, it.Department)
+		}
+	}
+	if im.items, err = im.keyed(upsertSQL("items", []string{"code", "name", "department_id", "kind", "statutory", "promised", "materials", "active"}, "code", nil),
+		"SELECT id FROM items WHERE code = ?", len(b.Items), func(i int) (string, []any) {
+			it := b.Items[i]
+			return it.Code, []any{it.Code, it.Name, im.depts[it.Department], it.Kind, it.Statutory, it.Promised, it.Materials, it.Active}
+		}); err != nil {
+		return err
+	}
+	if im.policies, err = im.keyed(upsertSQL("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to"}, "code", nil),
+		"SELECT id FROM waiver_policies WHERE code = ?", len(b.Policies), func(i int) (string, []any) {
+			p := b.Policies[i]
+			return p.Code, []any{p.Code, p.Name, p.Basis, p.ValidFrom, p.ValidTo}
+		}); err != nil {
+		return err
+	}
+	// The site's windows and users are its own: kept under the site's code,
+	// named with the site's name, and users cannot log in here.
+	siteName := b.Manifest.SiteName
+	if im.windows, err = im.keyed(upsertSQL("windows", []string{"code", "name"}, "code", []string{"name"}),
+		"SELECT id FROM windows WHERE code = ?", len(b.Windows), func(i int) (string, []any) {
+			w := b.Windows[i]
+			return w.Code, []any{im.prefixed(w.Code), siteName + " " + w.Name}
+		}); err != nil {
+		return err
+	}
+	for _, u := range b.Users {
+		if _, err := optRef(im.windows, u.Window, "窗口", u.Login); err != nil {
+			return err
+		}
+	}
+	if im.users, err = im.keyed(upsertSQL("users", []string{"login", "name", "role", "window_id", "active"}, "login", []string{"name", "role", "window_id"}),
+		"SELECT id FROM users WHERE login = ?", len(b.Users), func(i int) (string, []any) {
+			u := b.Users[i]
+			w, _ := optRef(im.windows, u.Window, "窗口", u.Login)
+			return u.Login, []any{im.prefixed(u.Login), u.Name, u.Role, w, 0}
+		}); err != nil {
+		return err
+	}
+	if err := im.calendar(); err != nil {
+		return err
+	}
+	if im.applicants, err = im.keyed(`INSERT INTO applicants (id_code, kind, name, contact, phone, address, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_code) DO UPDATE SET kind = excluded.kind, name = excluded.name, contact = excluded.contact, phone = excluded.phone,
+			address = excluded.address, updated_at = excluded.updated_at
+		WHERE (excluded.updated_at, excluded.name, excluded.contact, excluded.phone, excluded.address, excluded.kind) >
+			(applicants.updated_at, applicants.name, applicants.contact, applicants.phone, applicants.address, applicants.kind)`,
+		"SELECT id FROM applicants WHERE id_code = ?", len(b.Applicants), func(i int) (string, []any) {
+			p := b.Applicants[i]
+			return p.IDCode, []any{p.IDCode, p.Kind, p.Name, p.Contact, p.Phone, p.Address, p.UpdatedAt}
+		}); err != nil {
+		return err
+	}
+	for _, step := range []func() error{im.applyCases, im.applyEvents, im.applyFees, im.applyWaivers, im.applyExtensions,
+		im.applyRatings, im.applyDocuments, im.applyAudit} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	// The triggers marked the merged cases for export; they are not this
+	// database's to export.
+	del, err := im.tx.Prepare("DELETE FROM export_dirty WHERE app_id = ?")
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	for _, id := range im.cases {
+		if _, err := del.Exec(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// calendar makes the site's calendar here the one in the bundle.
+func (im *importer) calendar() error {
+	site := im.b.Manifest.Site
+	have := map[string]bCalendarDay{}
+	rows, err := im.tx.Query("SELECT layer, date, working, name FROM site_calendar WHERE site_code = ?", site)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var d bCalendarDay
+		if err := rows.Scan(fields(&d)...); err != nil {
+			rows.Close()
+			return err
+		}
+		have[d.Layer+"|"+d.Date] = d
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	put, err := im.tx.Prepare("INSERT OR REPLACE INTO site_calendar (site_code, layer, date, working, name) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer put.Close()
+	for _, d := range im.b.Calendar {
+		k := d.Layer + "|" + d.Date
+		if old, ok := have[k]; !ok || old != d {
+			if err := im.exec(put, site, d.Layer, d.Date, d.Working, d.Name); err != nil {
+				return err
+			}
+		}
+		delete(have, k)
+	}
+	for _, d := range have {
+		res, err := im.tx.Exec("DELETE FROM site_calendar WHERE site_code = ? AND layer = ? AND date = ?", site, d.Layer, d.Date)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		im.changed += int(n)
+	}
+	return nil
+}
+
+var caseRowColumns = append([]string{"item_id", "applicant_id", "window_id", "clerk_id", "received_at", "received_date"}, splitColumns(caseStateColumns)...)
+
+func (im *importer) applyCases() error {
+	site := im.b.Manifest.Site
+	get, err := im.tx.Prepare("SELECT id FROM applications WHERE number = ?")
+	if err != nil {
+		return err
+	}
+	defer get.Close()
+	ins, err := im.tx.Prepare("INSERT INTO applications (number, site_code, " + strings.Join(caseRowColumns, ", ") + ") VALUES (" + placeholders(len(caseRowColumns)+2) + ")")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	upd, err := im.tx.Prepare(updateSQL("applications", caseRowColumns))
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	im.cases = make(map[string]int64, len(im.b.Cases))
+	for i := range im.b.Cases {
+		c := &im.b.Cases[i]
+		vals := values(c)
+		var refs [4]int64
+		for j, r := range []struct {
+			m    map[string]int64
+			key  string
+			what string
+		}{{im.items, c.Item, "事项"}, {im.applicants, c.Applicant, "申请人"}, {im.windows, c.Window, "窗口"}, {im.users, c.Clerk, "窗口人员"}} {
+			if refs[j], err = ref(r.m, r.key, r.what, c.Number); err != nil {
+				return err
+			}
+		}
+		row := append([]any{refs[0], refs[1], refs[2], refs[3]}, vals[5:]...)
+		var id int64
+		switch err := get.QueryRow(c.Number).Scan(&id); {
+		case errors.Is(err, sql.ErrNoRows):
+			res, err := ins.Exec(append([]any{c.Number, site}, row...)...)
+			if err != nil {
+				return fmt.Errorf("case %s: %w", c.Number, err)
+			}
+			id, _ = res.LastInsertId()
+			im.changed++
+		case err != nil:
+			return err
+		default:
+			if err := im.exec(upd, append(append(append([]any{}, row...), id), row...)...); err != nil {
+				return fmt.Errorf("case %s: %w", c.Number, err)
+			}
+		}
+		im.cases[c.Number] = id
+	}
+	return nil
+}
+
+// applyEvents adds the events not yet here. A case's events are
+// append-only at its site, so one already here is the same event.
+func (im *importer) applyEvents() error {
+	ins, err := im.tx.Prepare("INSERT OR IGNORE INTO events (app_id, seq, kind, at, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, e := range im.b.Events {
+		actor, err := ref(im.users, e.Actor, "人员", e.Case)
+		if err != nil {
+			return err
+		}
+		if err := im.exec(ins, im.cases[e.Case], e.Seq, e.Kind, e.At, actor, e.Data); err != nil {
+			return fmt.Errorf("event %s/%d: %w", e.Case, e.Seq, err)
+		}
+	}
+	return nil
+}
+
+func (im *importer) applyFees() error {
+	ins, err := im.tx.Prepare(upsertSQL("case_fees", []string{"app_id", "fee_code", "name", "amount_fen", "unit", "basis"}, "app_id, fee_code",
+		[]string{"name", "amount_fen", "unit", "basis"}))
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, f := range im.b.Fees {
+		if err := im.exec(ins, im.cases[f.Case], f.Code, f.Name, f.Amount, f.Unit, f.Basis); err != nil {
+			return fmt.Errorf("fee %s/%s: %w", f.Case, f.Code, err)
+		}
+	}
+	return nil
+}
+
+// mapped upserts records that have only the site's row id as key, in the
+// site's id order (so a rejected waiver is updated before the new one on
+// the same fee line is added, as it happened at the site).
+func (im *importer) mapped(table string, cols []string, n int, row func(i int) (remote int64, args []any, err error)) error {
+	site := im.b.Manifest.Site
+	get, err := im.tx.Prepare("SELECT local_id FROM imported_rows WHERE site_code = ? AND tbl = ? AND remote_id = ?")
+	if err != nil {
+		return err
+	}
+	defer get.Close()
+	ins, err := im.tx.Prepare("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	upd, err := im.tx.Prepare(updateSQL(table, cols))
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for i := 0; i < n; i++ {
+		remote, args, err := row(i)
+		if err != nil {
+			return err
+		}
+		var id int64
+		switch err := get.QueryRow(site, table, remote).Scan(&id); {
+		case errors.Is(err, sql.ErrNoRows):
+			res, err := ins.Exec(args...)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", table, remote, err)
+			}
+			id, _ = res.LastInsertId()
+			im.changed++
+			if _, err := im.tx.Exec("INSERT INTO imported_rows (site_code, tbl, remote_id, local_id) VALUES (?, ?, ?, ?)", site, table, remote, id); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			if err := im.exec(upd, append(append(append([]any{}, args...), id), args...)...); err != nil {
+				return fmt.Errorf("%s %d: %w", table, remote, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (im *importer) applyWaivers() error {
+	fee, err := im.tx.Prepare("SELECT id FROM case_fees WHERE app_id = ? AND fee_code = ?")
+	if err != nil {
+		return err
+	}
+	defer fee.Close()
+	ws := im.b.Waivers
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].ID < ws[j].ID })
+	return im.mapped("waivers", []string{"app_id", "fee_id", "kind", "amount_fen", "policy_id", "reason", "status", "requested_by", "requested_at",
+		"decided_by", "decided_at", "note"}, len(ws), func(i int) (int64, []any, error) {
+		w := ws[i]
+		app := im.cases[w.Case]
+		var feeID int64
+		if err := fee.QueryRow(app, w.Fee).Scan(&feeID); err != nil {
+			return 0, nil, bundleError("办件 %s 的减免所指的收费项目 %q 不在数据包中", w.Case, w.Fee)
+		}
+		policy, err := ref(im.policies, w.Policy, "减免政策", w.Case)
+		if err != nil {
+			return 0, nil, err
+		}
+		by, err := ref(im.users, w.RequestedBy, "人员", w.Case)
+		if err != nil {
+			return 0, nil, err
+		}
+		decider, err := optRef(im.users, w.DecidedBy, "人员", w.Case)
+		if err != nil {
+			return 0, nil, err
+		}
+		return w.ID, []any{app, feeID, w.Kind, w.Amount, policy, w.Reason, w.Status, by, w.RequestedAt, decider, w.DecidedAt, w.Note}, nil
+	})
+}
+
+func (im *importer) applyExtensions() error {
+	xs := im.b.Extensions
+	sort.SliceStable(xs, func(i, j int) bool { return xs[i].ID < xs[j].ID })
+	return im.mapped("extension_requests", []string{"app_id", "days", "reason", "status", "requested_by", "requested_at", "decided_by", "decided_at", "note"},
+		len(xs), func(i int) (int64, []any, error) {
+			x := xs[i]
+			by, err := ref(im.users, x.RequestedBy, "人员", x.Case)
+			if err != nil {
+				return 0, nil, err
+			}
+			decider, err := optRef(im.users, x.DecidedBy, "人员", x.Case)
+			if err != nil {
+				return 0, nil, err
+			}
+			return x.ID, []any{im.cases[x.Case], x.Days, x.Reason, x.Status, by, x.RequestedAt, decider, x.DecidedAt, x.Note}, nil
+		})
+}
+
+func (im *importer) applyRatings() error {
+	ins, err := im.tx.Prepare(upsertSQL("ratings", []string{"app_id", "level", "comment", "at", "clerk_id"}, "app_id", []string{"level", "comment", "at", "clerk_id"}))
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, r := range im.b.Ratings {
+		clerk, err := ref(im.users, r.Clerk, "人员", r.Case)
+		if err != nil {
+			return err
+		}
+		if err := im.exec(ins, im.cases[r.Case], r.Level, r.Comment, r.At, clerk); err != nil {
+			return err
+		}
+	}
+	cols := []string{"app_id", "status", "due_date", "opened_at", "done_date", "measures", "revisit", "appeal", "decision", "updated_at"}
+	rect, err := im.tx.Prepare(upsertSQL("rectifications", cols, "app_id", cols[1:]))
+	if err != nil {
+		return err
+	}
+	defer rect.Close()
+	for _, r := range im.b.Rectifications {
+		vals := values(&r)
+		if err := im.exec(rect, append([]any{im.cases[r.Case]}, vals[1:]...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) applyDocuments() error {
+	ins, err := im.tx.Prepare(upsertSQL("documents", []string{"number", "site_code", "kind", "year", "seq", "app_id", "issued_at", "issued_by", "content", "hash", "reprints"},
+		"number", []string{"reprints"}))
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, d := range im.b.Documents {
+		by, err := ref(im.users, d.IssuedBy, "人员", d.Case)
+		if err != nil {
+			return err
+		}
+		if err := im.exec(ins, d.Number, im.b.Manifest.Site, d.Kind, d.Year, d.Seq, im.cases[d.Case], d.IssuedAt, by, d.Content, d.Hash, d.Reprints); err != nil {
+			return fmt.Errorf("document %s: %w", d.Number, err)
+		}
+	}
+	return nil
+}
+
+// applyAudit appends the site's audit entries, which must continue the
+// chain received so far from the site.
+func (im *importer) applyAudit() error {
+	site := im.b.Manifest.Site
+	im.auditHash = genesis
+	err := im.tx.QueryRow("SELECT audit_to, audit_hash FROM bundles WHERE site_code = ? ORDER BY seq DESC LIMIT 1", site).Scan(&im.auditTo, &im.auditHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if len(im.b.Audit) == 0 {
+		return nil
+	}
+	if first := im.b.Audit[0]; first.Seq != im.auditTo+1 || first.PrevHash != im.auditHash {
+		return bundleError("站点 %s 的审计记录不连续（应从第 %d 条接续，数据包从第 %d 条开始）", site, im.auditTo+1, first.Seq)
+	}
+	ins, err := im.tx.Prepare("INSERT INTO site_audit (site_code, seq, at, actor, action, entity, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, e := range im.b.Audit {
+		if err := im.exec(ins, append([]any{site}, values(&e)...)...); err != nil {
+			return err
+		}
+	}
+	last := im.b.Audit[len(im.b.Audit)-1]
+	im.auditTo, im.auditHash = last.Seq, last.Hash
+	return nil
+}
+
+// SiteStatus is a registered site with the last bundle received from it.
+type SiteStatus struct {
+	RegisteredSite
+	LastSeq      int64  // 0 = none yet
+	LastCreated  string // when the site made it (UTC)
+	LastImported string // when it was merged here (UTC)
+	Cases        int    // the site's cases held here
+}
+
+// SiteStatuses lists the registered sites with their last bundle.
+func (s *Store) SiteStatuses(ctx context.Context) ([]SiteStatus, error) {
+	sites, err := s.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SiteStatus, len(sites))
+	for i, x := range sites {
+		out[i].RegisteredSite = x
+		err := s.db.QueryRowContext(ctx, `SELECT seq, created_at, imported_at FROM bundles WHERE site_code = ? ORDER BY seq DESC LIMIT 1`, x.Code).
+			Scan(&out[i].LastSeq, &out[i].LastCreated, &out[i].LastImported)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, classify(err)
+		}
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM applications WHERE site_code = ?", x.Code).Scan(&out[i].Cases); err != nil {
+			return nil, classify(err)
+		}
+	}
+	return out, nil
+}
