@@ -230,3 +230,68 @@ func BenchmarkReport(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkImport measures the central import of the bundles holding a
+// site's 100,000 cases with their events (IMPORT_CASES to change the size),
+// into a fresh central database each time, and then importing the same
+// folder again (which must change nothing).
+func BenchmarkImport(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("IMPORT_CASES")); err == nil && v > 0 {
+		n = v
+	}
+	c := newCounty(b, 1)
+	if _, err := c.sites[0].Demo(ctx, data.DemoOptions{Cases: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	start := time.Now()
+	res, err := c.sites[0].Export(ctx, dir, "bench", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(start).Seconds(), "s/export")
+	reg, _ := c.sites[0].Registration(ctx)
+	var imports, again time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		central, err := data.CreateSite(ctx, filepath.Join(b.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "中心", Kind: data.SiteCentre}, defaults(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		admin, _ := central.UserByLogin(ctx, "admin")
+		if _, err := central.RegisterSite(ctx, admin.ID, reg); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		rs, err := central.ImportDir(ctx, admin.ID, dir, nil)
+		imports += time.Since(t0)
+		if err != nil || len(rs) != len(res) {
+			b.Fatal(rs, err)
+		}
+		for _, r := range rs {
+			if r.Outcome != data.ImportApplied {
+				b.Fatal(r)
+			}
+		}
+		t0 = time.Now()
+		rs, err = central.ImportDir(ctx, admin.ID, dir, nil)
+		again += time.Since(t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.Outcome != data.ImportAlready {
+				b.Fatal(r)
+			}
+		}
+		b.StopTimer()
+		central.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(imports.Seconds()/float64(b.N), "s/import")
+	b.ReportMetric(again.Seconds()/float64(b.N), "s/reimport")
+	b.ReportMetric(float64(len(res)), "bundles")
+}

@@ -39,22 +39,39 @@ func (w *rowWriter) statement(rows int) string {
 func (w *rowWriter) add(vals ...any) { w.rows = append(w.rows, vals...) }
 
 func (w *rowWriter) write(tx *sql.Tx, chunk int) error {
-	full, err := tx.Prepare(w.statement(chunk))
-	if err != nil {
+	_, err := w.writeCount(tx, chunk)
+	return err
+}
+
+// writeCount writes the rows and returns how many rows the statements
+// changed (an upsert that finds the row as it is changes none).
+func (w *rowWriter) writeCount(tx *sql.Tx, chunk int) (int64, error) {
+	var n int64
+	count := func(res sql.Result, err error) error {
+		if err == nil {
+			k, _ := res.RowsAffected()
+			n += k
+		}
 		return err
 	}
-	defer full.Close()
 	size := w.cols * chunk
 	rest := w.rows
-	for ; len(rest) >= size; rest = rest[size:] {
-		if _, err := full.Exec(rest[:size]...); err != nil {
-			return err
+	if len(rest) >= size {
+		full, err := tx.Prepare(w.statement(chunk))
+		if err != nil {
+			return 0, err
+		}
+		defer full.Close()
+		for ; len(rest) >= size; rest = rest[size:] {
+			if err := count(full.Exec(rest[:size]...)); err != nil {
+				return n, err
+			}
 		}
 	}
 	if len(rest) > 0 {
-		_, err = tx.Exec(w.statement(len(rest)/w.cols), rest...)
+		return n, count(tx.Exec(w.statement(len(rest)/w.cols), rest...))
 	}
-	return err
+	return n, nil
 }
 
 // demoRows is one batch of generated cases ready to write, with row ids

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -72,7 +73,7 @@ type ImportResult struct {
 // damaged, truncated, forged or unknown-site bundle is rejected with
 // nothing changed. progress, if set, is called after each file.
 // Administrators only.
-func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r ImportResult)) ([]ImportResult, error) {
+func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r ImportResult)) (out []ImportResult, err error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
@@ -84,17 +85,33 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 		return nil, err
 	}
 	sort.Strings(paths)
-	type candidate struct {
-		path string
-		m    Manifest
-		sha  string
-	}
-	var out []ImportResult
 	report := func(r ImportResult) {
 		out = append(out, r)
 		if progress != nil {
 			progress(len(out), len(paths), r)
 		}
+	}
+	type loaded struct {
+		b   *Bundle
+		err error
+	}
+	reads := map[string]chan loaded{}
+	prefetch := func(path string) chan loaded {
+		if ch, ok := reads[path]; ok {
+			return ch
+		}
+		ch := make(chan loaded, 1)
+		reads[path] = ch
+		go func() {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				ch <- loaded{nil, bundleError("无法读取 %s（%v）", path, err)}
+				return
+			}
+			b, err := ReadBundle(raw)
+			ch <- loaded{b, err}
+		}()
+		return ch
 	}
 	bySite := map[string][]candidate{}
 	for _, p := range paths {
@@ -122,6 +139,18 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 		k, _ := base64.StdEncoding.DecodeString(x.PublicKey)
 		keys[x.Code] = k
 	}
+	// Decoded bundles are short-lived garbage by the tens of megabytes:
+	// collect less often while importing, as the demo generator does.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(900 << 20))
+	if err := s.bulkImport(ctx, bySite); err != nil {
+		return out, err
+	}
+	defer func() {
+		if ierr := s.ensureIndexes(); ierr != nil && err == nil {
+			err = ierr
+		}
+	}()
 	codes := make([]string, 0, len(bySite))
 	for code := range bySite {
 		codes = append(codes, code)
@@ -134,7 +163,7 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 		if err != nil {
 			return out, err
 		}
-		for _, c := range list {
+		for i, c := range list {
 			r := ImportResult{File: c.path, Site: code, Seq: c.m.Seq, Cases: c.m.Count("cases.jsonl"), Events: c.m.Count("events.jsonl")}
 			pub, known := keys[code]
 			switch {
@@ -147,7 +176,19 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 			case c.m.Seq > last+1:
 				r.Outcome, r.Message = ImportHeld, fmt.Sprintf("站点 %s 缺少第 %d 号数据包，第 %d 号暂不导入", code, last+1, c.m.Seq)
 			default:
-				r.Changed, err = s.applyBundle(ctx, actorID, c.path, pub, c.m)
+				// The next bundle is read and decoded on the other core
+				// while this one is written.
+				ch := prefetch(c.path)
+				if i+1 < len(list) {
+					prefetch(list[i+1].path)
+				}
+				got := <-ch
+				delete(reads, c.path)
+				if got.err == nil {
+					r.Changed, err = s.applyBundle(ctx, actorID, got.b, pub, c.m)
+				} else {
+					err = got.err
+				}
 				if err != nil {
 					if ErrorCode(err) == EINTERNAL {
 						return out, err
@@ -162,6 +203,45 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 		}
 	}
 	return out, nil
+}
+
+// bulkImport drops the secondary indexes of applications when the bundles
+// waiting carry many cases compared with those already here (the first
+// merge of a site, a long offline period): building them once at the end
+// is several times faster than keeping them up to date row by row.
+// ImportDir builds them again when it ends, and Open builds any missing
+// should the import be interrupted.
+func (s *Store) bulkImport(ctx context.Context, bySite map[string][]candidate) error {
+	incoming := 0
+	for code, list := range bySite {
+		last, err := s.lastBundle(ctx, code)
+		if err != nil {
+			return err
+		}
+		for _, c := range list {
+			if c.m.Seq > last {
+				incoming += c.m.Count("cases.jsonl")
+			}
+		}
+	}
+	if incoming < 20000 {
+		return nil
+	}
+	var held int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM applications").Scan(&held); err != nil {
+		return classify(err)
+	}
+	if incoming*4 < held {
+		return nil
+	}
+	return s.dropBulkIndexes()
+}
+
+// candidate is a bundle file found in the import folder.
+type candidate struct {
+	path string
+	m    Manifest
+	sha  string
 }
 
 // errorText is an error's message for a person.
@@ -210,27 +290,18 @@ func shanghaiTime(utc string) string {
 	return t.In(calendar.Shanghai).Format("2006-01-02 15:04")
 }
 
-// applyBundle reads, verifies and merges one bundle in one transaction and
-// returns how many rows it added or changed.
-// want is the manifest read when the folder was listed: the file must not
-// have changed since.
-func (s *Store) applyBundle(ctx context.Context, actorID int64, path string, pub ed25519.PublicKey, want Manifest) (int, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return 0, bundleError("无法读取 %s（%v）", path, err)
-	}
-	b, err := ReadBundle(raw)
-	if err != nil {
-		return 0, err
-	}
+// applyBundle verifies and merges one bundle in one transaction and
+// returns how many rows it added or changed. want is the manifest read
+// when the folder was listed: the file must not have changed since.
+func (s *Store) applyBundle(ctx context.Context, actorID int64, b *Bundle, pub ed25519.PublicKey, want Manifest) (int, error) {
 	if err := b.Verify(pub); err != nil {
 		return 0, err
 	}
 	if b.Manifest.Site != want.Site || b.Manifest.Seq != want.Seq {
-		return 0, bundleError("文件 %s 在导入过程中被替换", path)
+		return 0, bundleError("第 %d 号数据包文件在导入过程中被替换", want.Seq)
 	}
 	im := &importer{b: b}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		actor, err := requireAdmin(tx, actorID)
 		if err != nil {
 			return err
@@ -284,21 +355,30 @@ func (im *importer) exec(stmt *sql.Stmt, args ...any) error {
 	return nil
 }
 
-// upsertSQL inserts a row or, when key already exists, updates the columns
-// in update — only when one of them differs, so a record arriving again
-// unchanged changes nothing. With no update columns an existing row is
-// left as it is.
-func upsertSQL(table string, cols []string, key string, update []string) string {
-	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ") ON CONFLICT (" + key + ") DO "
+// upsertWriter collects rows to insert into table or, when key already
+// exists, to update the columns in update with — only when one of them
+// differs, so a record arriving again unchanged changes nothing. With no
+// update columns an existing row is left as it is.
+func upsertWriter(table string, cols []string, key string, update []string) *rowWriter {
+	w := &rowWriter{head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES", cols: len(cols), tail: " ON CONFLICT (" + key + ") DO "}
 	if len(update) == 0 {
-		return q + "NOTHING"
+		w.tail += "NOTHING"
+		return w
 	}
 	var set, same []string
 	for _, c := range update {
 		set = append(set, c+" = excluded."+c)
 		same = append(same, table+"."+c+" IS excluded."+c)
 	}
-	return q + "UPDATE SET " + strings.Join(set, ", ") + " WHERE NOT (" + strings.Join(same, " AND ") + ")"
+	w.tail += "UPDATE SET " + strings.Join(set, ", ") + " WHERE NOT (" + strings.Join(same, " AND ") + ")"
+	return w
+}
+
+// flush writes w's rows, chunk rows to a statement, and counts the changes.
+func (im *importer) flush(w *rowWriter, chunk int) error {
+	n, err := w.writeCount(im.tx, chunk)
+	im.changed += int(n)
+	return err
 }
 
 // updateSQL updates the columns of the row with id, only when one differs;
@@ -312,31 +392,30 @@ func updateSQL(table string, cols []string) string {
 	return "UPDATE " + table + " SET " + strings.Join(set, ", ") + " WHERE id = ? AND NOT (" + strings.Join(same, " AND ") + ")"
 }
 
-// keyed upserts each record and maps its key to the row id.
-func (im *importer) keyed(upsert, lookup string, n int, row func(i int) (key string, args []any)) (map[string]int64, error) {
-	ins, err := im.tx.Prepare(upsert)
-	if err != nil {
-		return nil, err
-	}
-	defer ins.Close()
-	get, err := im.tx.Prepare(lookup)
-	if err != nil {
-		return nil, err
-	}
-	defer get.Close()
-	ids := make(map[string]int64, n)
+// keyed upserts the records (args[0] of each is the key as stored here)
+// and maps each record's key in the bundle to its row id. lookup selects
+// (stored key, id) for the keys in a list.
+func (im *importer) keyed(w *rowWriter, lookup string, n int, row func(i int) (key string, args []any)) (map[string]int64, error) {
+	keys := make([]string, n)
+	stored := make(map[string]string, n)
 	for i := 0; i < n; i++ {
 		key, args := row(i)
-		if err := im.exec(ins, args...); err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		var id int64
-		if err := get.QueryRow(args[0]).Scan(&id); err != nil {
-			return nil, err
-		}
-		ids[key] = id
+		w.add(args...)
+		keys[i] = fmt.Sprint(args[0])
+		stored[keys[i]] = key
 	}
-	return ids, nil
+	if err := im.flush(w, 500); err != nil {
+		return nil, err
+	}
+	found, err := im.ids(lookup, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, n)
+	for k, id := range found {
+		out[stored[k]] = id
+	}
+	return out, nil
 }
 
 // ref maps a key the bundle refers to, or says what is missing.
@@ -362,7 +441,7 @@ func (im *importer) run() error {
 	// The county's catalogue: departments, items and waiver policies are
 	// shared by code; a code the central office does not know yet is added
 	// as the site has it, one it knows is left as the central office has it.
-	if im.depts, err = im.keyed(upsertSQL("departments", []string{"code", "name"}, "code", nil), "SELECT id FROM departments WHERE code = ?",
+	if im.depts, err = im.keyed(upsertWriter("departments", []string{"code", "name"}, "code", nil), "SELECT code, id FROM departments WHERE code IN (%s)",
 		len(b.Departments), func(i int) (string, []any) { d := b.Departments[i]; return d.Code, []any{d.Code, d.Name} }); err != nil {
 		return err
 	}
@@ -371,15 +450,15 @@ func (im *importer) run() error {
 			return bundleError("事项 %s 的部门 %q 不在数据包中", it.Code, it.Department)
 		}
 	}
-	if im.items, err = im.keyed(upsertSQL("items", []string{"code", "name", "department_id", "kind", "statutory", "promised", "materials", "active"}, "code", nil),
-		"SELECT id FROM items WHERE code = ?", len(b.Items), func(i int) (string, []any) {
+	if im.items, err = im.keyed(upsertWriter("items", []string{"code", "name", "department_id", "kind", "statutory", "promised", "materials", "active"}, "code", nil),
+		"SELECT code, id FROM items WHERE code IN (%s)", len(b.Items), func(i int) (string, []any) {
 			it := b.Items[i]
 			return it.Code, []any{it.Code, it.Name, im.depts[it.Department], it.Kind, it.Statutory, it.Promised, it.Materials, it.Active}
 		}); err != nil {
 		return err
 	}
-	if im.policies, err = im.keyed(upsertSQL("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to"}, "code", nil),
-		"SELECT id FROM waiver_policies WHERE code = ?", len(b.Policies), func(i int) (string, []any) {
+	if im.policies, err = im.keyed(upsertWriter("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to"}, "code", nil),
+		"SELECT code, id FROM waiver_policies WHERE code IN (%s)", len(b.Policies), func(i int) (string, []any) {
 			p := b.Policies[i]
 			return p.Code, []any{p.Code, p.Name, p.Basis, p.ValidFrom, p.ValidTo}
 		}); err != nil {
@@ -388,8 +467,8 @@ func (im *importer) run() error {
 	// The site's windows and users are its own: kept under the site's code,
 	// named with the site's name, and users cannot log in here.
 	siteName := b.Manifest.SiteName
-	if im.windows, err = im.keyed(upsertSQL("windows", []string{"code", "name"}, "code", []string{"name"}),
-		"SELECT id FROM windows WHERE code = ?", len(b.Windows), func(i int) (string, []any) {
+	if im.windows, err = im.keyed(upsertWriter("windows", []string{"code", "name"}, "code", []string{"name"}),
+		"SELECT code, id FROM windows WHERE code IN (%s)", len(b.Windows), func(i int) (string, []any) {
 			w := b.Windows[i]
 			return w.Code, []any{im.prefixed(w.Code), siteName + " " + w.Name}
 		}); err != nil {
@@ -400,8 +479,8 @@ func (im *importer) run() error {
 			return err
 		}
 	}
-	if im.users, err = im.keyed(upsertSQL("users", []string{"login", "name", "role", "window_id", "active"}, "login", []string{"name", "role", "window_id"}),
-		"SELECT id FROM users WHERE login = ?", len(b.Users), func(i int) (string, []any) {
+	if im.users, err = im.keyed(upsertWriter("users", []string{"login", "name", "role", "window_id", "active"}, "login", []string{"name", "role", "window_id"}),
+		"SELECT login, id FROM users WHERE login IN (%s)", len(b.Users), func(i int) (string, []any) {
 			u := b.Users[i]
 			w, _ := optRef(im.windows, u.Window, "窗口", u.Login)
 			return u.Login, []any{im.prefixed(u.Login), u.Name, u.Role, w, 0}
@@ -411,12 +490,12 @@ func (im *importer) run() error {
 	if err := im.calendar(); err != nil {
 		return err
 	}
-	if im.applicants, err = im.keyed(`INSERT INTO applicants (id_code, kind, name, contact, phone, address, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_code) DO UPDATE SET kind = excluded.kind, name = excluded.name, contact = excluded.contact, phone = excluded.phone,
+	if im.applicants, err = im.keyed(&rowWriter{head: "INSERT INTO applicants (id_code, kind, name, contact, phone, address, updated_at) VALUES", cols: 7,
+		tail: ` ON CONFLICT (id_code) DO UPDATE SET kind = excluded.kind, name = excluded.name, contact = excluded.contact, phone = excluded.phone,
 			address = excluded.address, updated_at = excluded.updated_at
 		WHERE (excluded.updated_at, excluded.name, excluded.contact, excluded.phone, excluded.address, excluded.kind) >
-			(applicants.updated_at, applicants.name, applicants.contact, applicants.phone, applicants.address, applicants.kind)`,
-		"SELECT id FROM applicants WHERE id_code = ?", len(b.Applicants), func(i int) (string, []any) {
+			(applicants.updated_at, applicants.name, applicants.contact, applicants.phone, applicants.address, applicants.kind)`},
+		"SELECT id_code, id FROM applicants WHERE id_code IN (%s)", len(b.Applicants), func(i int) (string, []any) {
 			p := b.Applicants[i]
 			return p.IDCode, []any{p.IDCode, p.Kind, p.Name, p.Contact, p.Phone, p.Address, p.UpdatedAt}
 		}); err != nil {
@@ -492,22 +571,21 @@ var caseRowColumns = append([]string{"item_id", "applicant_id", "window_id", "cl
 
 func (im *importer) applyCases() error {
 	site := im.b.Manifest.Site
-	get, err := im.tx.Prepare("SELECT id FROM applications WHERE number = ?")
-	if err != nil {
+	numbers := make([]string, len(im.b.Cases))
+	for i, c := range im.b.Cases {
+		numbers[i] = c.Number
+	}
+	var err error
+	if im.cases, err = im.ids(caseIDs, numbers); err != nil {
 		return err
 	}
-	defer get.Close()
-	ins, err := im.tx.Prepare("INSERT INTO applications (number, site_code, " + strings.Join(caseRowColumns, ", ") + ") VALUES (" + placeholders(len(caseRowColumns)+2) + ")")
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
 	upd, err := im.tx.Prepare(updateSQL("applications", caseRowColumns))
 	if err != nil {
 		return err
 	}
 	defer upd.Close()
-	im.cases = make(map[string]int64, len(im.b.Cases))
+	ins := &rowWriter{head: "INSERT INTO applications (number, site_code, " + strings.Join(caseRowColumns, ", ") + ") VALUES", cols: len(caseRowColumns) + 2}
+	var added []string
 	for i := range im.b.Cases {
 		c := &im.b.Cases[i]
 		vals := values(c)
@@ -522,58 +600,87 @@ func (im *importer) applyCases() error {
 			}
 		}
 		row := append([]any{refs[0], refs[1], refs[2], refs[3]}, vals[5:]...)
-		var id int64
-		switch err := get.QueryRow(c.Number).Scan(&id); {
-		case errors.Is(err, sql.ErrNoRows):
-			res, err := ins.Exec(append([]any{c.Number, site}, row...)...)
-			if err != nil {
-				return fmt.Errorf("case %s: %w", c.Number, err)
-			}
-			id, _ = res.LastInsertId()
-			im.changed++
-		case err != nil:
-			return err
-		default:
+		if id, ok := im.cases[c.Number]; ok {
 			if err := im.exec(upd, append(append(append([]any{}, row...), id), row...)...); err != nil {
 				return fmt.Errorf("case %s: %w", c.Number, err)
 			}
+			continue
 		}
-		im.cases[c.Number] = id
+		ins.add(append([]any{c.Number, site}, row...)...)
+		added = append(added, c.Number)
+	}
+	if err := im.flush(ins, 300); err != nil {
+		return fmt.Errorf("cases: %w", err)
+	}
+	ids, err := im.ids(caseIDs, added)
+	if err != nil {
+		return err
+	}
+	for n, id := range ids {
+		im.cases[n] = id
 	}
 	return nil
 }
 
+// ids runs lookup, a query selecting (key, id) for the keys in a list
+// (%s), 500 keys at a time, and maps the keys found to their ids.
+func (im *importer) ids(lookup string, keys []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(keys))
+	for len(keys) > 0 {
+		part := keys[:min(500, len(keys))]
+		keys = keys[len(part):]
+		args := make([]any, len(part))
+		for i, n := range part {
+			args[i] = n
+		}
+		rows, err := im.tx.Query(fmt.Sprintf(lookup, placeholders(len(part))), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			var id int64
+			if err := rows.Scan(&k, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+const caseIDs = "SELECT number, id FROM applications WHERE number IN (%s)"
+
 // applyEvents adds the events not yet here. A case's events are
 // append-only at its site, so one already here is the same event.
 func (im *importer) applyEvents() error {
-	ins, err := im.tx.Prepare("INSERT OR IGNORE INTO events (app_id, seq, kind, at, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	w := &rowWriter{head: "INSERT OR IGNORE INTO events (app_id, seq, kind, at, actor_id, data) VALUES", cols: 6}
 	for _, e := range im.b.Events {
 		actor, err := ref(im.users, e.Actor, "人员", e.Case)
 		if err != nil {
 			return err
 		}
-		if err := im.exec(ins, im.cases[e.Case], e.Seq, e.Kind, e.At, actor, e.Data); err != nil {
-			return fmt.Errorf("event %s/%d: %w", e.Case, e.Seq, err)
-		}
+		w.add(im.cases[e.Case], e.Seq, e.Kind, e.At, actor, e.Data)
+	}
+	if err := im.flush(w, 2000); err != nil {
+		return fmt.Errorf("events: %w", err)
 	}
 	return nil
 }
 
 func (im *importer) applyFees() error {
-	ins, err := im.tx.Prepare(upsertSQL("case_fees", []string{"app_id", "fee_code", "name", "amount_fen", "unit", "basis"}, "app_id, fee_code",
-		[]string{"name", "amount_fen", "unit", "basis"}))
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	w := upsertWriter("case_fees", []string{"app_id", "fee_code", "name", "amount_fen", "unit", "basis"}, "app_id, fee_code",
+		[]string{"name", "amount_fen", "unit", "basis"})
 	for _, f := range im.b.Fees {
-		if err := im.exec(ins, im.cases[f.Case], f.Code, f.Name, f.Amount, f.Unit, f.Basis); err != nil {
-			return fmt.Errorf("fee %s/%s: %w", f.Case, f.Code, err)
-		}
+		w.add(im.cases[f.Case], f.Code, f.Name, f.Amount, f.Unit, f.Basis)
+	}
+	if err := im.flush(w, 1000); err != nil {
+		return fmt.Errorf("fees: %w", err)
 	}
 	return nil
 }
@@ -677,50 +784,41 @@ func (im *importer) applyExtensions() error {
 }
 
 func (im *importer) applyRatings() error {
-	ins, err := im.tx.Prepare(upsertSQL("ratings", []string{"app_id", "level", "comment", "at", "clerk_id"}, "app_id", []string{"level", "comment", "at", "clerk_id"}))
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	w := upsertWriter("ratings", []string{"app_id", "level", "comment", "at", "clerk_id"}, "app_id", []string{"level", "comment", "at", "clerk_id"})
 	for _, r := range im.b.Ratings {
 		clerk, err := ref(im.users, r.Clerk, "人员", r.Case)
 		if err != nil {
 			return err
 		}
-		if err := im.exec(ins, im.cases[r.Case], r.Level, r.Comment, r.At, clerk); err != nil {
-			return err
-		}
+		w.add(im.cases[r.Case], r.Level, r.Comment, r.At, clerk)
+	}
+	if err := im.flush(w, 1000); err != nil {
+		return fmt.Errorf("ratings: %w", err)
 	}
 	cols := []string{"app_id", "status", "due_date", "opened_at", "done_date", "measures", "revisit", "appeal", "decision", "updated_at"}
-	rect, err := im.tx.Prepare(upsertSQL("rectifications", cols, "app_id", cols[1:]))
-	if err != nil {
-		return err
-	}
-	defer rect.Close()
+	w = upsertWriter("rectifications", cols, "app_id", cols[1:])
 	for _, r := range im.b.Rectifications {
 		vals := values(&r)
-		if err := im.exec(rect, append([]any{im.cases[r.Case]}, vals[1:]...)...); err != nil {
-			return err
-		}
+		w.add(append([]any{im.cases[r.Case]}, vals[1:]...)...)
+	}
+	if err := im.flush(w, 500); err != nil {
+		return fmt.Errorf("rectifications: %w", err)
 	}
 	return nil
 }
 
 func (im *importer) applyDocuments() error {
-	ins, err := im.tx.Prepare(upsertSQL("documents", []string{"number", "site_code", "kind", "year", "seq", "app_id", "issued_at", "issued_by", "content", "hash", "reprints"},
-		"number", []string{"reprints"}))
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	w := upsertWriter("documents", []string{"number", "site_code", "kind", "year", "seq", "app_id", "issued_at", "issued_by", "content", "hash", "reprints"},
+		"number", []string{"reprints"})
 	for _, d := range im.b.Documents {
 		by, err := ref(im.users, d.IssuedBy, "人员", d.Case)
 		if err != nil {
 			return err
 		}
-		if err := im.exec(ins, d.Number, im.b.Manifest.Site, d.Kind, d.Year, d.Seq, im.cases[d.Case], d.IssuedAt, by, d.Content, d.Hash, d.Reprints); err != nil {
-			return fmt.Errorf("document %s: %w", d.Number, err)
-		}
+		w.add(d.Number, im.b.Manifest.Site, d.Kind, d.Year, d.Seq, im.cases[d.Case], d.IssuedAt, by, d.Content, d.Hash, d.Reprints)
+	}
+	if err := im.flush(w, 500); err != nil {
+		return fmt.Errorf("documents: %w", err)
 	}
 	return nil
 }

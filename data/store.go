@@ -42,6 +42,19 @@ type Store struct {
 	threshold float64            // 0 until read
 }
 
+// driverName is the SQLite driver with this program's per-connection
+// settings: temporary storage in memory, so the statement journals of
+// writes that fire triggers (every write to a case, see migration 0009)
+// do not go to temporary files.
+const driverName = "sqlite3-onewindow"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
+}
+
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 func Open(path string) (*Store, error) {
@@ -59,7 +72,7 @@ func Open(path string) (*Store, error) {
 	q.Set("_stmt_cache_size", "64") // re-use prepared statements across calls
 	q.Set("_cache_size", "-65536")  // 64 MiB of page cache: a million-case file stays fast
 	dsn := "file:" + path + "?" + q.Encode()
-	db, err := sql.Open("sqlite3", dsn)
+	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

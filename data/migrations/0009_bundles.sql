@@ -12,28 +12,40 @@ CREATE TABLE export_dirty (
 );
 
 CREATE TRIGGER export_applications_insert AFTER INSERT ON applications
+WHEN NEW.site_code = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.id); END;
 CREATE TRIGGER export_applications_update AFTER UPDATE ON applications
+WHEN NEW.site_code = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.id); END;
 CREATE TRIGGER export_events_insert AFTER INSERT ON events
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_case_fees_insert AFTER INSERT ON case_fees
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_case_fees_update AFTER UPDATE ON case_fees
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_waivers_insert AFTER INSERT ON waivers
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_waivers_update AFTER UPDATE ON waivers
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_extensions_insert AFTER INSERT ON extension_requests
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_extensions_update AFTER UPDATE ON extension_requests
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_ratings_insert AFTER INSERT ON ratings
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_rectifications_insert AFTER INSERT ON rectifications
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_rectifications_update AFTER UPDATE ON rectifications
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 
 -- Every case a database already holds goes into its first bundle.
@@ -75,8 +87,10 @@ DROP TABLE documents;
 ALTER TABLE documents_new RENAME TO documents;
 CREATE INDEX documents_app ON documents (app_id, kind, id);
 CREATE TRIGGER export_documents_insert AFTER INSERT ON documents
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 CREATE TRIGGER export_documents_update AFTER UPDATE ON documents
+WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
 BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 
 -- At the central office: the bundles applied, per site, in sequence.
