@@ -28,6 +28,8 @@ const (
 	ExitUsage    = 2 // wrong command line
 	ExitVerify   = 3 // verify found a damaged file or a broken audit chain
 	ExitInternal = 4 // a bug or an environment failure (see the log line)
+	ExitHeld     = 5 // import: some bundles wait for a missing earlier bundle of their site
+	ExitRejected = 6 // import: some bundles were damaged, forged or from an unknown site
 )
 
 // Version is the program version (set by the build).
@@ -61,6 +63,8 @@ func commands() []command {
 		{"verify-receipt", "离线核验文书二维码：verify-receipt 二维码内容", runVerifyReceipt},
 		{"report", "统计报表：report --from 日期 --to 日期 [--by department|window|item|clerk|site] [--format pdf|xlsx|csv] -o 文件", runReport},
 		{"site", "站点身份：site init --code 编码 --name 名称 --kind 类型（新站点的数据库和密钥）；site registration -o 文件；site register 文件（中心）；site list", runSite},
+		{"export", "导出本站点自上次导出以来的变动：export --to 文件夹 [--seq 序号 重新导出]", runExport},
+		{"import", "中心导入文件夹中各站点的数据包：import 文件夹", runImport},
 		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
 	}
@@ -114,7 +118,8 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 不给 --db 时，数据库位于 %s
 （Linux 为 $XDG_DATA_HOME/onewindow 或 ~/.local/share/onewindow）。
 
-退出码：0 成功，1 失败（原因见提示），2 命令行有误，3 校验发现损坏或审计链断裂，4 内部错误。
+退出码：0 成功，1 失败（原因见提示），2 命令行有误，3 校验发现损坏或审计链断裂，4 内部错误，
+5 导入时有数据包因缺少前序数据包而暂缓，6 导入时有数据包被拒收（损坏、伪造或站点未登记）。
 `, DefaultDBPath())
 	fs.SetOutput(w)
 	fs.PrintDefaults()
@@ -198,6 +203,11 @@ func (e *env) exit(err error) int {
 	if errors.As(err, &v) {
 		fmt.Fprintln(e.stderr, v.msg)
 		return ExitVerify
+	}
+	var o importOutcome
+	if errors.As(err, &o) {
+		fmt.Fprintln(e.stderr, o.msg)
+		return o.code
 	}
 	var app *data.Error
 	if errors.As(err, &app) {

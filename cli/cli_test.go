@@ -390,6 +390,55 @@ func TestSiteCommands(t *testing.T) {
 	if code, out, _ := run(t, "site", "list", "--db", central); code != 0 || !strings.Contains(out, "示例村民事服务站") {
 		t.Fatalf("list: %q", out)
 	}
+	// Export at the site, import at the centre: exit codes for a scheduled job.
+	usb := filepath.Join(dir, "usb")
+	os.Mkdir(usb, 0o755)
+	if code, out, errs := run(t, "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 1 号数据包") {
+		t.Fatalf("export: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "没有新的变动") {
+		t.Fatalf("export without changes: %d %q", code, out)
+	}
+	first, _ := os.ReadFile(filepath.Join(usb, "330102101-000001.owb"))
+	again := filepath.Join(dir, "again")
+	os.Mkdir(again, 0o755)
+	if code, _, errs := run(t, "export", "--db", village, "--to", again, "--seq", "1"); code != 0 {
+		t.Fatalf("export --seq: %q", errs)
+	}
+	if b, _ := os.ReadFile(filepath.Join(again, "330102101-000001.owb")); !bytes.Equal(b, first) || len(b) == 0 {
+		t.Fatal("bundle 1 exported again differs")
+	}
+	if code, out, errs := run(t, "import", usb, "--db", central); code != 0 || !strings.Contains(out, "导入 1，") {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, "import", "--db", central, usb); code != 0 || !strings.Contains(out, "已导入过 1") {
+		t.Fatalf("import again: %d %q", code, out)
+	}
+	csv := filepath.Join(dir, "by-site.csv")
+	if code, _, errs := run(t, "report", "--db", central, "--from", "2025-01-01", "--to", "2027-12-31", "--by", "site", "-o", csv); code != 0 {
+		t.Fatalf("report by site: %q", errs)
+	}
+	if b, _ := os.ReadFile(csv); !strings.Contains(string(b), "示例村民事服务站") {
+		t.Fatalf("the merged site is not in the report by site:\n%s", b)
+	}
+	run(t, "demo", "--db", village, "--cases", "20", "--quiet")
+	later := filepath.Join(dir, "later")
+	os.Mkdir(later, 0o755)
+	run(t, "export", "--db", village, "--to", later)
+	run(t, "demo", "--db", village, "--cases", "20", "--quiet")
+	run(t, "export", "--db", village, "--to", later)
+	os.Remove(filepath.Join(later, "330102101-000002.owb"))
+	if code, _, errs := run(t, "import", "--db", central, later); code != cli.ExitHeld || !strings.Contains(errs, "暂缓 1") {
+		t.Fatalf("a gap: %d %q", code, errs)
+	}
+	os.WriteFile(filepath.Join(later, "junk.owb"), []byte("junk"), 0o644)
+	if code, out, errs := run(t, "import", "--db", central, later); code != cli.ExitRejected || !strings.Contains(out, "junk.owb：拒收") || !strings.Contains(out, "缺少第 2 号数据包") {
+		t.Fatalf("a damaged file: %d %q %q", code, out, errs)
+	}
+	if code, _, _ := run(t, "import", "--db", central); code != cli.ExitUsage {
+		t.Errorf("import without a folder: %d", code)
+	}
+
 	os.WriteFile(regFile, []byte("not json"), 0o644)
 	if code, _, errs := run(t, "site", "register", regFile, "--db", central); code != cli.ExitError || !strings.Contains(errs, "站点登记文件") {
 		t.Errorf("damaged file: %d %q", code, errs)

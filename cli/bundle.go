@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// runExport writes this site's changes since its last export into bundles
+// in a folder (a shared folder or a USB stick), or one earlier bundle
+// again with --seq.
+func runExport(e *env, args []string) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	db := dbFlag(fs)
+	to := fs.String("to", "", "导出到的文件夹（共享文件夹或 U 盘）")
+	seq := fs.Int64("seq", 0, "重新导出已生成的第 N 号数据包（内容与第一次完全相同）")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	if *to == "" {
+		return usageError{fmt.Errorf("用法：onewindow export --to 文件夹 [--seq 序号]")}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *seq > 0 {
+		r, err := s.ExportAgain(e.ctx, *seq, *to)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已重新导出第 %d 号数据包：%s（%d 件办件，SHA-256 %s）\n", r.Seq, r.Path, r.Cases, r.SHA256)
+		return nil
+	}
+	res, err := s.Export(e.ctx, *to, "onewindow "+Version, nil)
+	for _, r := range res {
+		fmt.Fprintf(e.stdout, "第 %d 号数据包：%s（%d 件办件、%d 条事件、%d 条审计记录，SHA-256 %s）\n", r.Seq, r.Path, r.Cases, r.Events, r.Audit, r.SHA256)
+	}
+	if err != nil {
+		return err
+	}
+	if len(res) == 0 {
+		fmt.Fprintln(e.stdout, "自上次导出以来没有新的变动，未生成数据包")
+	}
+	return nil
+}
+
+// importOutcome is a finished import that held or rejected bundles: not an
+// error of the command, but a scheduled job must notice it.
+type importOutcome struct {
+	code int
+	msg  string
+}
+
+func (o importOutcome) Error() string { return o.msg }
+
+// runImport merges every bundle in a folder into this (central) database.
+func runImport(e *env, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	db := dbFlag(fs)
+	dir, err := parseOne(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		return usageError{fmt.Errorf("用法：onewindow import 文件夹")}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	admin, err := s.UserByLogin(e.ctx, "admin")
+	if err != nil {
+		return err
+	}
+	res, err := s.ImportDir(e.ctx, admin.ID, dir, func(done, total int, r data.ImportResult) {
+		fmt.Fprintf(e.stdout, "[%d/%d] %s：%s。%s\n", done, total, filepath.Base(r.File), r.Outcome.Label(), r.Message)
+	})
+	if err != nil {
+		return err
+	}
+	n := map[data.ImportOutcome]int{}
+	for _, r := range res {
+		n[r.Outcome]++
+	}
+	summary := fmt.Sprintf("共 %d 个数据包：导入 %d，已导入过 %d，暂缓 %d，拒收 %d", len(res), n[data.ImportApplied], n[data.ImportAlready], n[data.ImportHeld], n[data.ImportRejected])
+	switch {
+	case n[data.ImportRejected] > 0:
+		return importOutcome{ExitRejected, summary + "（拒收的文件未改动任何数据，请让站点重新导出）"}
+	case n[data.ImportHeld] > 0:
+		return importOutcome{ExitHeld, summary + "（暂缓的数据包留在文件夹中，缺少的前序数据包到达后再次导入即可）"}
+	}
+	fmt.Fprintln(e.stdout, summary)
+	return nil
+}
