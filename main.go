@@ -19,5 +19,6 @@ func main() {
 }
 
 func runGUI(s *data.Store) error {
+	app.Program = "onewindow " + cli.Version
 	return app.New(fyneapp.NewWithID("cn.gov.onewindow"), s).Run()
 }

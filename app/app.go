@@ -27,6 +27,7 @@ type Store interface {
 	reviewStore
 	settingsStore
 	reportStore
+	exchangeStore
 }
 
 // App is the running desktop program.
@@ -45,6 +46,7 @@ type App struct {
 	view   *caseView
 	review *reviewScreen
 	verify *verifyScreen
+	xchg   *exchangeScreen
 	report *reportScreen
 	sets   *settingsScreen
 	tabs   *container.AppTabs
@@ -70,8 +72,9 @@ func New(a fyne.App, s Store) *App {
 	ui.verify = newVerifyScreen(s)
 	ui.report = newReportScreen(s, w, func(n string) { ui.view.open(n) })
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
+	ui.xchg = newExchangeScreen(s, ui.session, w, a.Preferences())
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
-	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg, ui.report.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
+	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg, ui.report.bg, ui.xchg.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())
 	w.SetMaster()
 	return ui
@@ -135,11 +138,15 @@ func (ui *App) onLogin(u data.User) {
 		container.NewTabItem(lang.L("待审批与整改"), ui.review.content()),
 		container.NewTabItem(lang.L("统计报表"), ui.report.content()),
 		container.NewTabItem(lang.L("验证回执"), ui.verify.content()),
+		container.NewTabItem(lang.L("数据交换"), ui.xchg.content()),
 		container.NewTabItem(lang.L("设置"), ui.sets.content()),
 	)
 	ui.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == lang.L("待审批与整改") {
+		switch t.Text {
+		case lang.L("待审批与整改"):
 			ui.review.load()
+		case lang.L("数据交换"):
+			ui.xchg.load()
 		}
 	}
 	who := widget.NewLabel(fmt.Sprintf(lang.L("%s（%s）"), u.Name, roleLabel(u.Role)))

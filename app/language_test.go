@@ -86,6 +86,15 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
 		keys[k.Label()] = true
 	}
+	for _, k := range siteHeaders {
+		keys[k] = true
+	}
+	for _, o := range []data.ImportOutcome{data.ImportApplied, data.ImportAlready, data.ImportHeld, data.ImportRejected} {
+		keys[o.Label()] = true
+	}
+	for _, k := range []data.SiteKind{data.SiteCentre, data.SiteTownship, data.SiteVillage} {
+		keys[k.Label()] = true
+	}
 	for _, lang := range []string{"en", "zh_Hans"} {
 		b, err := assets.Translations.ReadFile("translations/" + lang + ".json")
 		if err != nil {

@@ -432,7 +432,7 @@ func openBundle(raw []byte) (*Bundle, map[string]*zip.File, error) {
 	}
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
-		return nil, nil, bundleError("文件不完整或已损坏，不是可读的数据包（%v）；可能在拷贝时被中断，请让站点重新导出", err)
+		return nil, nil, bundleError("文件不完整或已损坏，不是可读的数据包；可能在拷贝时被中断，请让站点重新导出")
 	}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
@@ -526,12 +526,12 @@ func readMember(files map[string]*zip.File, name string, limit int64) ([]byte, e
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, bundleError("成员 %s 无法读取（%v）", name, err)
+		return nil, bundleError("成员 %s 无法读取，文件已损坏", name)
 	}
 	defer rc.Close()
 	body, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, bundleError("成员 %s 已损坏（%v）", name, err)
+		return nil, bundleError("成员 %s 已损坏（解压失败或校验不符），文件不完整或被改动", name)
 	}
 	if int64(len(body)) > limit {
 		return nil, bundleError("成员 %s 过大", name)

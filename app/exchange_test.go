@@ -1,0 +1,86 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/onewindow/onewindow/assets"
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// A clerk exports the site's changes to a folder and exports bundle 1
+// again, byte for byte; the clerk cannot import. At the central office the
+// administrator registers the site from its file, imports the folder and
+// sees the site's last bundle.
+func TestExchangeScreen(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if _, err := s.Demo(ctx, data.DemoOptions{Cases: 200, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	ui := loggedIn(t, s, "zhangli")
+	x := ui.xchg
+	x.load()
+	waitFor(t, "the pending count", func() bool { return strings.Contains(x.pending.Text, "200 件办件有变动") })
+	if !x.importB.Disabled() || !x.registerB.Disabled() {
+		t.Fatal("a clerk may not import or register sites")
+	}
+	usb := t.TempDir()
+	x.outDir.SetText(filepath.Join(usb, "missing"))
+	x.export()
+	if !strings.Contains(x.outMsg.Text, "请选择一个存在的文件夹") {
+		t.Fatalf("a missing folder: %q", x.outMsg.Text)
+	}
+	x.outDir.SetText(usb)
+	x.export()
+	waitFor(t, "the export", func() bool { return strings.Contains(x.outMsg.Text, "第 1 号数据包已写入") })
+	waitFor(t, "the list of bundles", func() bool { return len(x.exports) == 1 && strings.Contains(x.pending.Text, "没有办件变动") })
+	site, _ := s.Site(ctx)
+	first, err := os.ReadFile(filepath.Join(usb, data.BundleName(site.Code, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := t.TempDir()
+	x.outDir.SetText(again)
+	x.expList.Select(0)
+	test.Tap(x.againB)
+	waitFor(t, "the export again", func() bool { return strings.Contains(x.outMsg.Text, "重新写入") })
+	if b, _ := os.ReadFile(filepath.Join(again, data.BundleName(site.Code, 1))); !bytes.Equal(b, first) {
+		t.Fatal("bundle 1 exported again differs")
+	}
+
+	// The central office.
+	sched, _ := calendar.ParseText(assets.NationalCalendar)
+	central, err := data.CreateSite(ctx, filepath.Join(t.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "示例县行政服务中心", Kind: data.SiteCentre},
+		data.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer central.Close()
+	reg, _ := s.Registration(ctx)
+	regFile := filepath.Join(t.TempDir(), "site.json")
+	os.WriteFile(regFile, data.MarshalRegistration(reg), 0o644)
+	cui := loggedIn(t, central, "admin")
+	cx := cui.xchg
+	cx.load()
+	cx.registerFile(regFile)
+	waitFor(t, "the registration", func() bool { return strings.Contains(cx.siteMsg.Text, "已登记站点 "+site.Code) })
+	os.WriteFile(filepath.Join(usb, "junk.owb"), []byte("junk"), 0o644)
+	cx.inDir.SetText(usb)
+	test.Tap(cx.importB)
+	waitFor(t, "the import", func() bool { return strings.Contains(cx.inMsg.Text, "共 2 个数据包：导入 1，已导入过 0，暂缓 0，拒收 1") })
+	if len(cx.log) != 2 {
+		t.Fatalf("log %+v", cx.log)
+	}
+	waitFor(t, "the sites", func() bool { return len(cx.sites) == 1 && cx.sites[0].LastSeq == 1 && cx.sites[0].Cases == 200 })
+	if got := cx.siteCell(0, 4); got != "第 1 号" {
+		t.Errorf("last bundle cell %q", got)
+	}
+}
