@@ -129,7 +129,9 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 
 	x.siteTable = widget.NewTableWithHeaders(func() (int, int) { return len(x.sites), len(siteHeaders) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(x.siteCell(id.Row, id.Col)) })
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(x.siteCell(id.Row, id.Col))
+		})
 	x.siteTable.ShowHeaderColumn = false
 	x.siteTable.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	x.siteTable.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {

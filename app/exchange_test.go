@@ -75,7 +75,9 @@ func TestExchangeScreen(t *testing.T) {
 	os.WriteFile(filepath.Join(usb, "junk.owb"), []byte("junk"), 0o644)
 	cx.inDir.SetText(usb)
 	test.Tap(cx.importB)
-	waitFor(t, "the import", func() bool { return strings.Contains(cx.inMsg.Text, "共 2 个数据包：导入 1，已导入过 0，暂缓 0，拒收 1") })
+	waitFor(t, "the import", func() bool {
+		return strings.Contains(cx.inMsg.Text, "共 2 个数据包：导入 1，已导入过 0，暂缓 0，拒收 1")
+	})
 	if len(cx.log) != 2 {
 		t.Fatalf("log %+v", cx.log)
 	}
