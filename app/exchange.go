@@ -128,7 +128,11 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 		})
 
 	x.siteTable = widget.NewTableWithHeaders(func() (int, int) { return len(x.sites), len(siteHeaders) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(x.siteCell(id.Row, id.Col))
 		})
@@ -140,7 +144,7 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 			o.(*widget.Label).TextStyle.Bold = true
 		}
 	}
-	for i, w := range []float32{100, 200, 70, 160, 90, 140, 140, 70} {
+	for i, w := range []float32{95, 160, 160, 150, 85, 130, 130, 60} {
 		x.siteTable.SetColumnWidth(i, w)
 	}
 	x.registerB = widget.NewButton(lang.L("登记站点…"), x.register)
