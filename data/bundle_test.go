@@ -491,3 +491,34 @@ func FuzzReadBundle(f *testing.F) {
 		}
 	})
 }
+
+// A large demo run writes without the export triggers but marks its cases
+// itself, and leaves the triggers in place: every case is exported, and a
+// registration after it is tracked again.
+func TestDemoBulkMarksForExport(t *testing.T) {
+	old := *data.DemoBulkAt
+	*data.DemoBulkAt = 100
+	defer func() { *data.DemoBulkAt = old }()
+	s, _ := MustOpen(t)
+	if _, err := s.Demo(ctx, data.DemoOptions{Cases: 300, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, s)
+	if n := count(t, db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'export_%'"); n != 15 {
+		t.Fatalf("%d export triggers after a bulk demo", n)
+	}
+	if n, err := s.PendingExport(ctx); err != nil || n != 300 {
+		t.Fatalf("pending %d %v", n, err)
+	}
+	res, err := s.Export(ctx, t.TempDir(), "test", nil)
+	if err != nil || len(res) != 1 || res[0].Cases != 300 {
+		t.Fatalf("export %+v %v", res, err)
+	}
+	f := load(t, s)
+	if _, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.PendingExport(ctx); n != 1 {
+		t.Fatalf("a registration after the demo: %d pending", n)
+	}
+}

@@ -28,6 +28,10 @@ type DemoResult struct {
 	Open       int
 }
 
+// demoBulkAt is the size of a run that drops the secondary indexes and the
+// export triggers while it writes.
+var demoBulkAt = 50000
+
 // demoBatch cases are written per transaction, each with one audit entry.
 const demoBatch = 50000
 
@@ -55,9 +59,16 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err 
 	res.Applicants = len(g.applicants)
 	// A large run writes faster without the secondary indexes of
 	// applications and builds them once at the end (Open builds any that
-	// are missing, should the run be interrupted).
-	if opt.Cases >= 50000 {
+	// are missing, should the run be interrupted). Meanwhile another
+	// program writing to the same file would not have its cases marked for
+	// export: the demo is for trial and benchmark databases.
+	if opt.Cases >= demoBulkAt {
 		if err := s.dropBulkIndexes(); err != nil {
+			return res, err
+		}
+		// The export triggers too (7 million firings cost a quarter of a
+		// million-case run); each batch marks its cases for export itself.
+		if err := s.dropExportTriggers(); err != nil {
 			return res, err
 		}
 		defer func() {

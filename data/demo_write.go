@@ -192,6 +192,12 @@ func (g *demoGen) writeBatch(ctx context.Context, b *demoRows) error {
 				return fmt.Errorf("demo fees and ratings: %w", err)
 			}
 		}
+		// Marked for export here, whether or not the export triggers are
+		// in place (a large run drops them).
+		if _, err := tx.Exec("INSERT OR IGNORE INTO export_dirty (app_id) SELECT id FROM applications WHERE id > ? AND id <= ? AND site_code = ?",
+			base, base+int64(b.n), g.site); err != nil {
+			return err
+		}
 		for d, last := range b.seq {
 			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), last); err != nil {
 				return err

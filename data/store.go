@@ -157,11 +157,57 @@ var bulkIndexes = map[string]string{
 	"applications_by_accepted": "applications (accepted_date)",
 }
 
-// ensureIndexes builds any of bulkIndexes that is missing.
+// ensureIndexes builds any of bulkIndexes that is missing, and creates any
+// of exportTriggers that is missing.
 func (s *Store) ensureIndexes() error {
 	for name, on := range bulkIndexes {
 		if _, err := s.db.Exec("CREATE INDEX IF NOT EXISTS " + name + " ON " + on); err != nil {
 			return classify(fmt.Errorf("create index %s: %w", name, err))
+		}
+	}
+	for name, body := range exportTriggers() {
+		if _, err := s.db.Exec("CREATE TRIGGER IF NOT EXISTS " + name + " " + body); err != nil {
+			return classify(fmt.Errorf("create trigger %s: %w", name, err))
+		}
+	}
+	return nil
+}
+
+// exportTriggers mark a case in export_dirty (migration 0009) whenever a
+// record of it is written, in the same transaction: its row, events, fee
+// lines, waivers, extension requests, rating, rectification and documents.
+// Only this site's own cases: the central office merges other sites' cases
+// but does not export them. A large demo run drops them (and marks its cases
+// itself); Open creates any that are missing.
+func exportTriggers() map[string]string {
+	const mark = " BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.%s); END"
+	const own = "(SELECT code FROM site WHERE id = 1)"
+	out := map[string]string{
+		"export_applications_insert": "AFTER INSERT ON applications WHEN NEW.site_code = " + own + fmt.Sprintf(mark, "id"),
+		"export_applications_update": "AFTER UPDATE ON applications WHEN NEW.site_code = " + own + fmt.Sprintf(mark, "id"),
+	}
+	for _, t := range []struct {
+		table  string
+		update bool
+	}{{"events", false}, {"case_fees", true}, {"waivers", true}, {"extension_requests", true}, {"ratings", true},
+		{"rectifications", true}, {"documents", true}} {
+		ops := []string{"INSERT"}
+		if t.update {
+			ops = append(ops, "UPDATE")
+		}
+		for _, op := range ops {
+			out["export_"+t.table+"_"+strings.ToLower(op)] = "AFTER " + op + " ON " + t.table +
+				" WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = " + own + fmt.Sprintf(mark, "app_id")
+		}
+	}
+	return out
+}
+
+// dropExportTriggers drops exportTriggers for a large demo run.
+func (s *Store) dropExportTriggers() error {
+	for name := range exportTriggers() {
+		if _, err := s.db.Exec("DROP TRIGGER IF EXISTS " + name); err != nil {
+			return classify(fmt.Errorf("drop trigger %s: %w", name, err))
 		}
 	}
 	return nil

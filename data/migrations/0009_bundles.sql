@@ -5,48 +5,13 @@
 -- At a site: the cases changed since the last export. Every table that
 -- holds a case's records marks the case here in the same transaction as
 -- the change, whoever writes it (registration, events, fees, waivers,
--- ratings, documents, a calendar change refreshing the clock cache, the
--- demo generator), so no write path can forget to.
+-- ratings, documents, a calendar change refreshing the clock cache), so no
+-- write path can forget to. The triggers that do it are kept by the program
+-- (exportTriggers in data/store.go, created when a database is opened) so
+-- that a large demo run can write without them and mark its cases itself.
 CREATE TABLE export_dirty (
 	app_id INTEGER PRIMARY KEY
 );
-
-CREATE TRIGGER export_applications_insert AFTER INSERT ON applications
-WHEN NEW.site_code = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.id); END;
-CREATE TRIGGER export_applications_update AFTER UPDATE ON applications
-WHEN NEW.site_code = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.id); END;
-CREATE TRIGGER export_events_insert AFTER INSERT ON events
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_case_fees_insert AFTER INSERT ON case_fees
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_case_fees_update AFTER UPDATE ON case_fees
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_waivers_insert AFTER INSERT ON waivers
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_waivers_update AFTER UPDATE ON waivers
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_extensions_insert AFTER INSERT ON extension_requests
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_extensions_update AFTER UPDATE ON extension_requests
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_ratings_insert AFTER INSERT ON ratings
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_rectifications_insert AFTER INSERT ON rectifications
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_rectifications_update AFTER UPDATE ON rectifications
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 
 -- Every case a database already holds goes into its first bundle.
 INSERT INTO export_dirty (app_id) SELECT id FROM applications;
@@ -86,12 +51,6 @@ INSERT INTO documents_new (id, number, site_code, kind, year, seq, app_id, issue
 DROP TABLE documents;
 ALTER TABLE documents_new RENAME TO documents;
 CREATE INDEX documents_app ON documents (app_id, kind, id);
-CREATE TRIGGER export_documents_insert AFTER INSERT ON documents
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
-CREATE TRIGGER export_documents_update AFTER UPDATE ON documents
-WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = (SELECT code FROM site WHERE id = 1)
-BEGIN INSERT OR IGNORE INTO export_dirty (app_id) VALUES (NEW.app_id); END;
 
 -- At the central office: the bundles applied, per site, in sequence.
 CREATE TABLE bundles (

@@ -1,0 +1,4 @@
+package data
+
+// DemoBulkAt lets the tests make a small demo run behave as a large one.
+var DemoBulkAt = &demoBulkAt
