@@ -49,7 +49,7 @@ test: deps test-deps vet
 bench: deps
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchtime 2000x ./data/clock
 	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data
-	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch|Report' -benchtime 1x -timeout 30m ./data
+	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch|Report|Import' -benchtime 1x -timeout 30m ./data
 	$(GO) test $(TAGS) -run '^$$' -bench 'Receipt' -benchtime 300x ./app/pdf
 	$(GO) test $(TAGS) -run '^$$' -bench 'Batch500' -benchtime 1x ./app/pdf
 	$(MAKE) build
@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/pdf
 
 clean:
