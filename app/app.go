@@ -89,9 +89,12 @@ func (ui *App) Run() error {
 	return nil
 }
 
-// load reads the site and the users without blocking the UI goroutine.
+// load reads the site and the users without blocking the UI goroutine,
+// and makes today's automatic backup if there is none yet.
 func (ui *App) load() {
 	ui.login.load()
+	ui.sets.backup.bg = ui.bg
+	ui.sets.backup.runDaily()
 	ui.bg.run(func() {
 		ctx := context.Background()
 		site, err := ui.store.Site(ctx)

@@ -86,3 +86,24 @@ func TestExchangeScreen(t *testing.T) {
 		t.Errorf("last bundle cell %q", got)
 	}
 }
+
+// Opening the program makes today's automatic backup; 设置 → 备份 makes one
+// to a chosen file, and says so.
+func TestBackupTab(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	b := ui.sets.backup
+	waitFor(t, "the daily backup", func() bool { return strings.Contains(b.daily.Text, "现有 1 份") })
+	files, _ := filepath.Glob(filepath.Join(s.BackupDir(), "*.db"))
+	if len(files) != 1 {
+		t.Fatalf("daily backups %v", files)
+	}
+	path := filepath.Join(t.TempDir(), "copy")
+	b.backup(path)
+	waitFor(t, "the backup", func() bool { return strings.Contains(b.msg.Text, "已备份到") })
+	if _, err := data.CheckBackup(context.Background(), path+".db"); err != nil {
+		t.Fatal(err)
+	}
+	b.backup(path)
+	waitFor(t, "the refusal", func() bool { return strings.Contains(b.msg.Text, "已存在") })
+}

@@ -32,6 +32,7 @@ type settingsStore interface {
 	orgStore
 	itemStore
 	feeStore
+	backupStore
 }
 
 // settingsScreen is 设置: the site, the users and their PINs, and the
@@ -59,6 +60,7 @@ type settingsScreen struct {
 	onSite    func(data.Site) // the window title shows the site
 	items     *itemSettings
 	fees      *feeSettings
+	backup    *backupTab
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *settingsScreen {
@@ -83,6 +85,7 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.org.onSaved = st.load
 	st.items = newItemSettings(s, session, win)
 	st.fees = newFeeSettings(s, session, win)
+	st.backup = newBackupTab(s, win)
 	return st
 }
 
@@ -121,12 +124,14 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("服务事项"), st.items.content()),
 		container.NewTabItem(lang.L("收费与减免"), st.fees.content()),
 		container.NewTabItem(lang.L("站点"), siteTab),
+		container.NewTabItem(lang.L("备份"), st.backup.content()),
 	)
 }
 
 // load reads the site, the users and the calendar in the background.
 func (st *settingsScreen) load() {
-	st.org.bg, st.items.bg, st.fees.bg = st.bg, st.bg, st.bg
+	st.org.bg, st.items.bg, st.fees.bg, st.backup.bg = st.bg, st.bg, st.bg, st.bg
+	st.backup.showDaily()
 	st.org.load()
 	st.items.load()
 	st.fees.load()

@@ -65,6 +65,8 @@ func commands() []command {
 		{"site", "站点身份：site init --code 编码 --name 名称 --kind 类型（新站点的数据库和密钥）；site registration -o 文件；site register 文件（中心）；site list", runSite},
 		{"export", "导出本站点自上次导出以来的变动：export --to 文件夹 [--seq 序号 重新导出]", runExport},
 		{"import", "中心导入文件夹中各站点的数据包：import 文件夹", runImport},
+		{"backup", "在程序运行时也可进行的一致备份：backup 备份文件（站点私钥写在 备份文件.key）", runBackup},
+		{"restore", "先检查备份（完整性、审计链、结构版本）再恢复，原数据库保留在旁：restore 备份文件", runRestore},
 		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
 	}

@@ -447,3 +447,25 @@ func TestSiteCommands(t *testing.T) {
 		t.Errorf("unknown subcommand: %d", code)
 	}
 }
+
+func TestBackupRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db, backup := filepath.Join(dir, "w.db"), filepath.Join(dir, "copy.db")
+	if code, _, errs := run(t, "demo", "--db", db, "--cases", "30", "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, out, errs := run(t, "backup", backup, "--db", db); code != 0 || !strings.Contains(out, "30 件办件") {
+		t.Fatalf("backup: %d %q %q", code, out, errs)
+	}
+	run(t, "demo", "--db", db, "--cases", "10", "--quiet")
+	if code, _, errs := run(t, "restore", filepath.Join(dir, "missing.db"), "--db", db); code != cli.ExitError || !strings.Contains(errs, "备份文件") {
+		t.Fatalf("restore from a missing file: %d %q", code, errs)
+	}
+	code, out, errs := run(t, "restore", backup, "--db", db)
+	if code != 0 || !strings.Contains(out, "30 件办件") || !strings.Contains(out, "原数据库已保留为") {
+		t.Fatalf("restore: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, "cases", "--db", db, "--json"); code != 0 || strings.Count(out, "\n") != 30 {
+		t.Fatalf("after the restore: %d cases", strings.Count(out, "\n"))
+	}
+}

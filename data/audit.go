@@ -68,11 +68,15 @@ func (r VerifyReport) OK() bool { return r.Integrity == "ok" && r.BadSeq == 0 }
 // Verify runs SQLite's integrity check and walks the audit chain, naming the
 // first entry whose hash, link or number does not match.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
+	return verifyDB(ctx, s.db)
+}
+
+func verifyDB(ctx context.Context, db *sql.DB) (VerifyReport, error) {
 	var r VerifyReport
-	if err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&r.Integrity); err != nil {
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&r.Integrity); err != nil {
 		return r, classify(fmt.Errorf("integrity check: %w", err))
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY seq")
+	rows, err := db.QueryContext(ctx, "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return r, classify(fmt.Errorf("read audit: %w", err))
 	}
