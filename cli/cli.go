@@ -49,7 +49,7 @@ type env struct {
 
 type command struct {
 	name    string
-	summary string
+	summary string // "" = not listed in the help
 	run     func(e *env, args []string) error
 }
 
@@ -68,6 +68,7 @@ func commands() []command {
 		{"backup", "在程序运行时也可进行的一致备份：backup 备份文件（站点私钥写在 备份文件.key）", runBackup},
 		{"restore", "先检查备份（完整性、审计链、结构版本）再恢复，原数据库保留在旁：restore 备份文件", runRestore},
 		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
+		{"stress", "", runStress},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},
 	}
 }
@@ -114,7 +115,9 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 命令：
 `, Version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		if c.summary != "" {
+			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		}
 	}
 	fmt.Fprintf(w, `
 不给 --db 时，数据库位于 %s
