@@ -106,11 +106,16 @@ func SchemaVersion() int {
 // migrate applies the embedded migrations not yet applied, all in one
 // transaction, so a failed upgrade leaves the old database untouched.
 func (s *Store) migrate() error {
+	return s.migrateFS(migrationFS)
+}
+
+// migrateFS applies the migrations migrations/*.sql of fsys.
+func (s *Store) migrateFS(fsys fs.FS) error {
 	var version int
 	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		return classify(fmt.Errorf("read schema version: %w", err))
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	names, err := fs.Glob(fsys, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
@@ -127,7 +132,7 @@ func (s *Store) migrate() error {
 	}
 	defer tx.Rollback()
 	for i := version; i < len(names); i++ {
-		b, err := migrationFS.ReadFile(names[i])
+		b, err := fs.ReadFile(fsys, names[i])
 		if err != nil {
 			return err
 		}
