@@ -444,6 +444,23 @@ func TestClockSetBack(t *testing.T) {
 	if got.Events[2].At.Before(got.Events[1].At) {
 		t.Errorf("event at %s before the previous %s", got.Events[2].At, got.Events[1].At)
 	}
+	// Registrations with the clock set back and then put right: no number
+	// is handed out twice, and the audit chain still holds.
+	back, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Set("2026-03-10 11:00")
+	again, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Number == app.Number || again.Number == app.Number || !strings.HasSuffix(again.Number, "202603100002") {
+		t.Errorf("numbers %s, %s (clock back), %s (clock right again)", app.Number, back.Number, again.Number)
+	}
+	if r, err := s.Verify(ctx); err != nil || !r.OK() {
+		t.Errorf("verify after the clock was set back: %+v %v", r, err)
+	}
 }
 
 func TestAuditVerify(t *testing.T) {
