@@ -433,6 +433,11 @@ func TestImportRefuses(t *testing.T) {
 		}
 	}
 	os.Rename(filepath.Join(in, "330102101-000001.owb"), filepath.Join(in, "forged.owb"))
+	// The centre's own bundle, dropped into its import folder.
+	work(t, c.central, 10, 3)
+	if _, err := c.central.Export(ctx, in, "test", nil); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(in, "empty.owb"), nil, 0o644)
 	before := digest(t, c.central)
 	clerk, _ := c.central.UserByLogin(ctx, "zhangli")
@@ -451,7 +456,7 @@ func TestImportRefuses(t *testing.T) {
 		msgs[filepath.Base(r.File)] = r.Message
 	}
 	for file, want := range map[string]string{"330102199-000001.owb": "站点 330102199 尚未在本中心登记", "forged.owb": "签名与站点 330102101 登记的公钥不符",
-		"empty.owb": "文件不完整或已损坏"} {
+		"empty.owb": "文件不完整或已损坏", "330100000-000001.owb": "不能导入自身"} {
 		if !strings.Contains(msgs[file], want) {
 			t.Errorf("%s: %q, want %q", file, msgs[file], want)
 		}

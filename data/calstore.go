@@ -161,6 +161,9 @@ func (s *Store) SetSiteDay(ctx context.Context, actor string, day calendar.Day, 
 	if err := checkText("name", "说明", day.Name, 0, 60); err != nil {
 		return ch, err
 	}
+	if err := checkDate("date", "日期", day.Date); err != nil {
+		return ch, err
+	}
 	err := s.writeThen(ctx, func(tx *sql.Tx) error {
 		var err error
 		if remove {

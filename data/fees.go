@@ -58,6 +58,14 @@ func checkValidity(from, to calendar.Date) error {
 	if from == 0 {
 		return fieldError("valid_from", "生效日期", "不能为空")
 	}
+	if err := checkDate("valid_from", "生效日期", from); err != nil {
+		return err
+	}
+	if to != 0 {
+		if err := checkDate("valid_to", "失效日期", to); err != nil {
+			return err
+		}
+	}
 	if to != 0 && to < from {
 		return fieldError("valid_to", "失效日期", "不能早于生效日期 %s", from)
 	}

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"github.com/onewindow/onewindow/data/calendar"
 	"regexp"
 	"strconv"
 	"strings"
@@ -344,6 +345,21 @@ func (a *Application) ClockEvents() []clock.Event {
 
 // checkText validates a free-text field by length in characters; it also
 // refuses invalid UTF-8 and control characters.
+// Dates a record may carry: from the founding of the People's Republic to
+// the end of the century. Anything else is a typing error (1026 for 2026).
+var (
+	firstDate = calendar.NewDate(1949, 10, 1)
+	lastDate  = calendar.NewDate(2099, 12, 31)
+)
+
+// checkDate refuses a date outside firstDate…lastDate.
+func checkDate(field, label string, d calendar.Date) error {
+	if d < firstDate || d > lastDate {
+		return fieldError(field, label, "%s 不在 %s 到 %s 之间", d, firstDate, lastDate)
+	}
+	return nil
+}
+
 func checkText(field, label, s string, min, max int) error {
 	if !utf8.ValidString(s) {
 		return fieldError(field, label, "包含无效字符")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/onewindow/onewindow/data"
@@ -80,5 +81,30 @@ func TestUpgradeFromEachSchema(t *testing.T) {
 				t.Fatalf("pending export %d %v", n, err)
 			}
 		})
+	}
+}
+
+// A database made by a newer program is not opened (nor restored from):
+// this program does not know its schema.
+func TestNewerSchemaRefused(t *testing.T) {
+	s, _ := MustOpen(t)
+	path := s.Path()
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, p := range []string{path, backup} {
+		db := rawDBPath(t, p)
+		if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	if _, err := data.Open(path); err == nil || !strings.Contains(data.ErrorMessage(err), "较新版本") {
+		t.Fatalf("opening a newer database: %v", err)
+	}
+	if _, err := data.CheckBackup(ctx, backup); err == nil || !strings.Contains(data.ErrorMessage(err), "较新版本") {
+		t.Fatalf("restoring from a newer database: %v", err)
 	}
 }
