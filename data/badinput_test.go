@@ -59,7 +59,11 @@ func TestBadInputTable(t *testing.T) {
 		{"name that is not UTF-8", register(company(func(a *data.Applicant) { a.Name = "杭州\xff示例" })), "申请人名称：包含无效字符"},
 		{"name outside the BMP (accepted, stored exactly)", register(company(func(a *data.Applicant) { a.Name = "𠮷野家餐饮有限公司" })), ""},
 		{"phone with letters", register(company(func(a *data.Applicant) { a.Phone = "0571-ABCDEF" })), "联系电话"},
-		{"unknown service item", register(func() data.Intake { in := f.intake("食品经营许可", data.DecideAccept); in.ItemID = 9999; return in }()), "办理事项"},
+		{"unknown service item", register(func() data.Intake {
+			in := f.intake("食品经营许可", data.DecideAccept)
+			in.ItemID = 9999
+			return in
+		}()), "办理事项"},
 		{"negative fee", fee(func(x *data.FeeItem) { x.AmountFen = -1 }), "收费标准"},
 		{"huge fee", fee(func(x *data.FeeItem) { x.AmountFen = data.MaxFeeFen + 1 }), "收费标准"},
 		{"fee valid before 1949-10-01", fee(func(x *data.FeeItem) { x.ValidFrom = calendar.NewDate(1900, 1, 1) }), "生效日期"},
