@@ -591,43 +591,25 @@ func (b *Bundle) check() error {
 		}
 		return nil
 	}
-	for _, e := range b.Events {
-		if err := inBundle("事件", e.Case); err != nil {
-			return err
+	// Every record of a case names a case carried in the same bundle.
+	for _, m := range []struct {
+		what string
+		list any
+	}{{"事件", b.Events}, {"收费", b.Fees}, {"减免", b.Waivers}, {"延期申请", b.Extensions}, {"评价", b.Ratings},
+		{"整改", b.Rectifications}, {"文书", b.Documents}} {
+		v := reflect.ValueOf(m.list)
+		for i := 0; i < v.Len(); i++ {
+			if err := inBundle(m.what, v.Index(i).FieldByName("Case").String()); err != nil {
+				return err
+			}
 		}
+	}
+	for _, e := range b.Events {
 		if e.Seq < 1 || !json.Valid([]byte(e.Data)) {
 			return bundleError("办件 %s 的事件 %d 不正确", e.Case, e.Seq)
 		}
 	}
-	for _, f := range b.Fees {
-		if err := inBundle("收费", f.Case); err != nil {
-			return err
-		}
-	}
-	for _, w := range b.Waivers {
-		if err := inBundle("减免", w.Case); err != nil {
-			return err
-		}
-	}
-	for _, x := range b.Extensions {
-		if err := inBundle("延期申请", x.Case); err != nil {
-			return err
-		}
-	}
-	for _, r := range b.Ratings {
-		if err := inBundle("评价", r.Case); err != nil {
-			return err
-		}
-	}
-	for _, r := range b.Rectifications {
-		if err := inBundle("整改", r.Case); err != nil {
-			return err
-		}
-	}
 	for _, d := range b.Documents {
-		if err := inBundle("文书", d.Case); err != nil {
-			return err
-		}
 		if !strings.HasPrefix(d.Number, site+"-") {
 			return bundleError("文书编号 %q 不属于站点 %s", d.Number, site)
 		}

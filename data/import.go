@@ -103,9 +103,9 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 		ch := make(chan loaded, 1)
 		reads[path] = ch
 		go func() {
-			raw, err := os.ReadFile(path)
+			raw, err := readBundleFile(path)
 			if err != nil {
-				ch <- loaded{nil, bundleError("无法读取 %s（%v）", path, err)}
+				ch <- loaded{nil, err}
 				return
 			}
 			b, err := ReadBundle(raw)
@@ -115,7 +115,7 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 	}
 	bySite := map[string][]candidate{}
 	for _, p := range paths {
-		raw, err := os.ReadFile(p)
+		raw, err := readBundleFile(p)
 		var b *Bundle
 		if err == nil {
 			b, _, err = openBundle(raw) // the members are read when the bundle's turn comes
@@ -235,6 +235,23 @@ func (s *Store) bulkImport(ctx context.Context, bySite map[string][]candidate) e
 		return nil
 	}
 	return s.dropBulkIndexes()
+}
+
+// readBundleFile reads a bundle file, refusing one too large to be a
+// bundle before reading it.
+func readBundleFile(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, bundleError("无法读取 %s（%v）", filepath.Base(path), err)
+	}
+	if st.Size() > maxBundleBytes {
+		return nil, bundleError("文件过大（%d 字节），不是数据包", st.Size())
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, bundleError("无法读取 %s（%v）", filepath.Base(path), err)
+	}
+	return raw, nil
 }
 
 // candidate is a bundle file found in the import folder.
@@ -753,16 +770,23 @@ func (im *importer) applyWaivers() error {
 		if err != nil {
 			return 0, nil, err
 		}
-		by, err := ref(im.users, w.RequestedBy, "人员", w.Case)
-		if err != nil {
-			return 0, nil, err
-		}
-		decider, err := optRef(im.users, w.DecidedBy, "人员", w.Case)
+		by, decider, err := im.approvers(w.RequestedBy, w.DecidedBy, w.Case)
 		if err != nil {
 			return 0, nil, err
 		}
 		return w.ID, []any{app, feeID, w.Kind, w.Amount, policy, w.Reason, w.Status, by, w.RequestedAt, decider, w.DecidedAt, w.Note}, nil
 	})
+}
+
+// approvers maps who asked for a waiver or an extension and who decided
+// (nil while pending).
+func (im *importer) approvers(requestedBy string, decidedBy *string, number string) (int64, any, error) {
+	by, err := ref(im.users, requestedBy, "人员", number)
+	if err != nil {
+		return 0, nil, err
+	}
+	decider, err := optRef(im.users, decidedBy, "人员", number)
+	return by, decider, err
 }
 
 func (im *importer) applyExtensions() error {
@@ -771,11 +795,7 @@ func (im *importer) applyExtensions() error {
 	return im.mapped("extension_requests", []string{"app_id", "days", "reason", "status", "requested_by", "requested_at", "decided_by", "decided_at", "note"},
 		len(xs), func(i int) (int64, []any, error) {
 			x := xs[i]
-			by, err := ref(im.users, x.RequestedBy, "人员", x.Case)
-			if err != nil {
-				return 0, nil, err
-			}
-			decider, err := optRef(im.users, x.DecidedBy, "人员", x.Case)
+			by, decider, err := im.approvers(x.RequestedBy, x.DecidedBy, x.Case)
 			if err != nil {
 				return 0, nil, err
 			}
