@@ -402,6 +402,24 @@ func TestCountyMerge(t *testing.T) {
 	if _, err := c.central.Record(ctx, number, super.ID, data.Event{Kind: "completed", Data: data.EventData{Result: "granted"}}); data.ErrorCode(err) != data.EFORBIDDEN {
 		t.Fatalf("the centre changing a site's case %s: %v", number, err)
 	}
+	// The centre checks a receipt of a site's document merged here, against
+	// the site's registered key.
+	var docNumber string
+	db.QueryRow("SELECT number FROM documents WHERE site_code = '330102103' LIMIT 1").Scan(&docNumber)
+	var caseNumber string
+	db.QueryRow("SELECT a.number FROM documents d JOIN applications a ON a.id = d.app_id WHERE d.number = ?", docNumber).Scan(&caseNumber)
+	siteDocs, err := c.sites[2].Documents(ctx, caseNumber)
+	if err != nil || len(siteDocs) == 0 {
+		t.Fatalf("documents of %s at its site: %v", caseNumber, err)
+	}
+	clerk, _ := c.sites[2].UserByLogin(ctx, "zhangli")
+	again, err := c.sites[2].IssueDocument(ctx, caseNumber, siteDocs[0].Kind, clerk.ID) // a reprint: same number, a token
+	if err != nil || again.Number != docNumber {
+		t.Fatalf("reprint %s: %+v %v", docNumber, again.Number, err)
+	}
+	if got, err := c.central.VerifyReceipt(ctx, again.Token); err != nil || got.Number != docNumber {
+		t.Fatalf("the centre verifying %s: %v", docNumber, err)
+	}
 	statuses, err := c.central.SiteStatuses(ctx)
 	if err != nil || len(statuses) != 5 || statuses[0].LastSeq != 3 || statuses[0].Cases == 0 {
 		t.Fatalf("site statuses %+v %v", statuses, err)
