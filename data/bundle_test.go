@@ -545,3 +545,37 @@ func TestDemoBulkMarksForExport(t *testing.T) {
 		t.Fatalf("a registration after the demo: %d pending", n)
 	}
 }
+
+// A bundle the site signed but whose records this database cannot take
+// (here: a service item of an unknown kind) is rejected with nothing
+// changed, and the import goes on with the other sites.
+func TestImportRejectsUnwritableBundle(t *testing.T) {
+	c := newCounty(t, 2)
+	db := rawDB(t, c.sites[0])
+	if _, err := db.Exec("PRAGMA ignore_check_constraints = 1"); err != nil {
+		t.Fatal(err)
+	}
+	// A plain connection edits the site's catalogue behind the program.
+	if _, err := db.Exec("UPDATE items SET kind = 'mystery' WHERE id = (SELECT min(id) FROM items)"); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(c.dir, "in")
+	os.Mkdir(in, 0o755)
+	for _, s := range c.sites {
+		work(t, s, 20, 9)
+		if _, err := s.Export(ctx, in, "test", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := c.central.ImportDir(ctx, c.admin.ID, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := results(t, rs)
+	if got["330102101-000001.owb"] != data.ImportRejected || got["330102102-000001.owb"] != data.ImportApplied {
+		t.Fatalf("outcomes %v", got)
+	}
+	if n := count(t, rawDB(t, c.central), "SELECT count(*) FROM applications WHERE site_code = '330102101'"); n != 0 {
+		t.Fatalf("%d cases of the rejected bundle", n)
+	}
+}

@@ -190,10 +190,16 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 					err = got.err
 				}
 				if err != nil {
-					if ErrorCode(err) == EINTERNAL {
+					// The storage failing (disk full, read-only) stops the
+					// import; anything else is this bundle's fault.
+					var e *Error
+					if errors.As(err, &e) && e.Code == EINTERNAL {
 						return out, err
 					}
 					r.Outcome, r.Message = ImportRejected, errorText(err)
+					if e == nil {
+						r.Message = "数据包的内容无法写入本数据库（" + err.Error() + "），未作改动"
+					}
 					break
 				}
 				r.Outcome, r.Message = ImportApplied, fmt.Sprintf("第 %d 号：%d 件办件、%d 条事件，%d 行新增或更新", c.m.Seq, r.Cases, r.Events, r.Changed)
