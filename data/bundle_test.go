@@ -402,6 +402,11 @@ func TestCountyMerge(t *testing.T) {
 	if _, err := c.central.Record(ctx, number, super.ID, data.Event{Kind: "completed", Data: data.EventData{Result: "granted"}}); data.ErrorCode(err) != data.EFORBIDDEN {
 		t.Fatalf("the centre changing a site's case %s: %v", number, err)
 	}
+	// The sites' catalogue is the centre's: nothing new to offer at its counter.
+	if n := count(t, db, "SELECT count(*) FROM items WHERE active"); n != count(t, rawDB(t, c.sites[0]), "SELECT count(*) FROM items WHERE active") {
+		t.Fatalf("%d active items at the centre", n)
+	}
+
 	// The centre checks a receipt of a site's document merged here, against
 	// the site's registered key.
 	var docNumber string
@@ -577,5 +582,51 @@ func TestImportRejectsUnwritableBundle(t *testing.T) {
 	}
 	if n := count(t, rawDB(t, c.central), "SELECT count(*) FROM applications WHERE site_code = '330102101'"); n != 0 {
 		t.Fatalf("%d cases of the rejected bundle", n)
+	}
+}
+
+// A service item a site added itself reaches the centre with the site's
+// cases: the centre's report names it, and the centre's own counter does
+// not offer it.
+func TestImportSiteItem(t *testing.T) {
+	c := newCounty(t, 1)
+	s := c.sites[0]
+	admin, _ := s.UserByLogin(ctx, "admin")
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	items, _ := s.Items(ctx)
+	it, err := s.SaveItem(ctx, admin.ID, data.ServiceItem{Code: "VILLAGE-001", Name: "村级代办事项", DepartmentID: items[0].DepartmentID,
+		Kind: data.KindPromised, Statutory: 10, Promised: 5, Materials: []string{"申请书"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, clerk.ID, data.Intake{ItemID: it.ID, WindowID: clerk.WindowID, Materials: it.Materials, Decision: data.DecideAccept,
+		Applicant: enterprise()}); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(c.dir, "in")
+	os.Mkdir(in, 0o755)
+	if _, err := s.Export(ctx, in, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := c.central.ImportDir(ctx, c.admin.ID, in, nil); err != nil || rs[0].Outcome != data.ImportApplied {
+		t.Fatalf("%+v %v", rs, err)
+	}
+	offered, _ := c.central.Items(ctx)
+	for _, x := range offered {
+		if x.Code == "VILLAGE-001" {
+			t.Fatal("the centre's counter offers the site's own item")
+		}
+	}
+	today := calendar.DateOf(c.central.Now())
+	rep, err := c.central.Report(ctx, report.Spec{From: today.AddDays(-3), To: today, By: report.ByItem, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rep.Rows {
+		found = found || (strings.HasSuffix(r.Name, "村级代办事项") && r.Received == 1)
+	}
+	if !found {
+		t.Fatalf("the site's item is not in the centre's report: %+v", rep.Rows)
 	}
 }

@@ -463,7 +463,8 @@ func (im *importer) run() error {
 	var err error
 	// The county's catalogue: departments, items and waiver policies are
 	// shared by code; a code the central office does not know yet is added
-	// as the site has it, one it knows is left as the central office has it.
+	// as the site has it (an item inactive), one it knows is left as the
+	// central office has it.
 	if im.depts, err = im.keyed(upsertWriter("departments", []string{"code", "name"}, "code", nil), "SELECT code, id FROM departments WHERE code IN (%s)",
 		len(b.Departments), func(i int) (string, []any) { d := b.Departments[i]; return d.Code, []any{d.Code, d.Name} }); err != nil {
 		return err
@@ -476,7 +477,9 @@ func (im *importer) run() error {
 	if im.items, err = im.keyed(upsertWriter("items", []string{"code", "name", "department_id", "kind", "statutory", "promised", "materials", "active"}, "code", nil),
 		"SELECT code, id FROM items WHERE code IN (%s)", len(b.Items), func(i int) (string, []any) {
 			it := b.Items[i]
-			return it.Code, []any{it.Code, it.Name, im.depts[it.Department], it.Kind, it.Statutory, it.Promised, it.Materials, it.Active}
+			// Not offered at the centre's own counter (inactive): it is
+			// here for the reports on the site's cases.
+			return it.Code, []any{it.Code, it.Name, im.depts[it.Department], it.Kind, it.Statutory, it.Promised, it.Materials, 0}
 		}); err != nil {
 		return err
 	}
