@@ -160,6 +160,7 @@ func TestUsageErrors(t *testing.T) {
 		{"cases", "--db", db, "--today", "2026-13-01"},
 		{"demo", "--db", db, "--cases", "many"},
 		{"calendar", "import", "--db", db},
+		{"stress", "--count", "1"}, // never on the default database
 	} {
 		if code, _, errs := run(t, args...); code != cli.ExitUsage || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)

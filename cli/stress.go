@@ -22,6 +22,9 @@ func runStress(e *env, args []string) error {
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
+	if *db == DefaultDBPath() {
+		return usageError{fmt.Errorf("stress 写入测试数据，只用于测试数据库：请用 --db 指定")}
+	}
 	s, err := e.open(*db)
 	if err != nil {
 		return err
