@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
-	"github.com/onewindow/onewindow/data/calendar"
 )
 
 // exchangeStore is what 数据交换 needs.
@@ -98,7 +96,7 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			e := x.exports[i]
 			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("第 %d 号　%s　%d 件办件　%s　SHA-256 %s…"),
-				e.Seq, shanghai(e.CreatedAt), e.Cases, sizeLabel(e.Size), e.SHA256[:12]))
+				e.Seq, data.ShanghaiTime(e.CreatedAt), e.Cases, sizeLabel(e.Size), e.SHA256[:12]))
 		})
 	x.expList.OnSelected = func(i widget.ListItemID) { x.selected = i; x.againB.Enable() }
 
@@ -170,20 +168,11 @@ func (x *exchangeScreen) siteCell(row, col int) string {
 		}
 		return fmt.Sprintf(lang.L("第 %d 号"), s.LastSeq)
 	case 5:
-		return shanghai(s.LastCreated)
+		return data.ShanghaiTime(s.LastCreated)
 	case 6:
-		return shanghai(s.LastImported)
+		return data.ShanghaiTime(s.LastImported)
 	}
 	return fmt.Sprint(s.Cases)
-}
-
-// shanghai shows a stored UTC time in Asia/Shanghai ("" stays "").
-func shanghai(utc string) string {
-	t, err := time.Parse(time.RFC3339, utc)
-	if err != nil {
-		return utc
-	}
-	return t.In(calendar.Shanghai).Format("2006-01-02 15:04")
 }
 
 func sizeLabel(n int) string {

@@ -53,10 +53,9 @@ func (s *Store) Export(ctx context.Context, dir, program string, progress func(d
 	if err != nil {
 		return nil, err
 	}
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM export_dirty d JOIN applications a ON a.id = d.app_id
-		WHERE a.site_code = ?`, site.Code).Scan(&total); err != nil {
-		return nil, classify(err)
+	total, err := s.PendingExport(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var out []ExportResult
 	done := 0

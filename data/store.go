@@ -336,3 +336,13 @@ func (s *Store) Threshold(ctx context.Context) float64 {
 func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }
+
+// ShanghaiTime shows a stored UTC time (RFC 3339) in Asia/Shanghai to the
+// minute; anything else is returned as it is ("" stays "").
+func ShanghaiTime(utc string) string {
+	t, err := parseTime(utc)
+	if err != nil {
+		return utc
+	}
+	return t.In(calendar.Shanghai).Format("2006-01-02 15:04")
+}
