@@ -49,6 +49,7 @@ func runDemo(e *env, args []string) error {
 func runVerify(e *env, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	db := dbFlag(fs)
+	repair := fs.Bool("repair", false, "统计汇总与办件不一致时从办件重建汇总（办件记录不变）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
@@ -70,7 +71,16 @@ func runVerify(e *env, args []string) error {
 	if r.BadSeq != 0 {
 		return verifyError{fmt.Sprintf("审计链校验失败：%s（已检查 %d 条）", r.Problem, r.Entries)}
 	}
-	fmt.Fprintf(e.stdout, "数据库完整（integrity_check: ok），审计链完好：%d 条记录\n", r.Entries)
+	if r.Totals != "" {
+		if !*repair {
+			return verifyError{fmt.Sprintf("统计报表的每日汇总（%s）与办件不一致；办件记录本身无误，可用 verify --repair 从办件重建汇总", r.Totals)}
+		}
+		if err := s.RebuildDayTotals(e.ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已从办件重建统计报表的每日汇总（%s）\n", r.Totals)
+	}
+	fmt.Fprintf(e.stdout, "数据库完整（integrity_check: ok），审计链完好：%d 条记录，统计汇总与办件一致\n", r.Entries)
 	return nil
 }
 

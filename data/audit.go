@@ -60,15 +60,41 @@ type VerifyReport struct {
 	Integrity string // PRAGMA integrity_check's answer ("ok" when sound)
 	BadSeq    int64  // first audit entry that does not match; 0 when the chain holds
 	Problem   string // what is wrong with it, in Chinese
+	// Totals names the report's daily-totals tables that differ from the
+	// cases they add up ("" when all agree); RebuildDayTotals mends them.
+	Totals string
 }
 
-// OK reports whether both the file and the audit chain are sound.
-func (r VerifyReport) OK() bool { return r.Integrity == "ok" && r.BadSeq == 0 }
+// OK reports whether the file, the audit chain and the report's totals are
+// sound.
+func (r VerifyReport) OK() bool { return r.Integrity == "ok" && r.BadSeq == 0 && r.Totals == "" }
 
-// Verify runs SQLite's integrity check and walks the audit chain, naming the
-// first entry whose hash, link or number does not match.
+// Verify runs SQLite's integrity check, walks the audit chain, naming the
+// first entry whose hash, link or number does not match, and checks that
+// the report's daily totals equal the cases they add up.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
-	return verifyDB(ctx, s.db)
+	r, err := verifyDB(ctx, s.db)
+	if err != nil || !r.OK() {
+		return r, err
+	}
+	r.Totals, err = checkDayTotals(ctx, s.db)
+	return r, err
+}
+
+// RebuildDayTotals recomputes the report's daily totals from the cases (in
+// one transaction; no record changes).
+func (s *Store) RebuildDayTotals(ctx context.Context) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.dropDayTriggers(); err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	defer conn.Close()
+	return ensureDayTotals(ctx, conn)
 }
 
 func verifyDB(ctx context.Context, db *sql.DB) (VerifyReport, error) {

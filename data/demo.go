@@ -71,6 +71,12 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err 
 		if err := s.dropExportTriggers(); err != nil {
 			return res, err
 		}
+		// And the report's daily totals: the generator adds up its cases
+		// in Go and writes the totals at the end (dayTotals).
+		if err := s.dropDayTriggers(); err != nil {
+			return res, err
+		}
+		g.totals = newDayTotals()
 		defer func() {
 			if ierr := s.ensureIndexes(); ierr != nil && err == nil {
 				err = ierr
@@ -114,6 +120,19 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err 
 		return res, err
 	default:
 	}
+	if g.totals != nil {
+		// The generator has ended (batches is closed): its totals are
+		// complete. Written with the triggers put back in one transaction.
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			if err := g.totals.write(tx); err != nil {
+				return err
+			}
+			return createDayTriggers(ctx, tx)
+		})
+		if err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 
@@ -131,7 +150,8 @@ type demoGen struct {
 	items      []ServiceItem
 	weights    []int
 	weightSum  int
-	total      int // cases to generate
+	total      int       // cases to generate
+	totals     dayTotals // the report's daily totals of a large run
 	clerks     []demoClerk
 	super      string
 	superID    int64

@@ -118,6 +118,10 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 		}
 		b.apps.add(append(append([]any{id, app.Number, app.SiteCode, app.Item.ID, app.Applicant.ID, app.WindowID, app.ClerkID,
 			fmtTime(app.ReceivedAt), day.String(), string(app.Status)}, c[:]...), ratedDate, ratingLevel)...)
+		if g.totals != nil {
+			f := demoFacts(app.Item.ID, app.WindowID, app.ClerkID, app.SiteCode, day.String(), string(app.Status), &c, ratedDate, ratingLevel)
+			g.totals.add(&f)
+		}
 		for _, e := range app.Events {
 			b.events.add(id, e.Seq, string(e.Kind), fmtTime(e.At), e.ActorID, eventJSON(e.Data))
 		}

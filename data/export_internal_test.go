@@ -2,3 +2,6 @@ package data
 
 // DemoBulkAt lets the tests make a small demo run behave as a large one.
 var DemoBulkAt = &demoBulkAt
+
+// ImportBulkAt lets the tests make a small import behave as a large one.
+var ImportBulkAt = &importBulkAt

@@ -208,7 +208,11 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 	return out, nil
 }
 
-// bulkImport drops the secondary indexes of applications when the bundles
+// importBulkAt is the fewest incoming cases that make an import a bulk one.
+var importBulkAt = 20000
+
+// bulkImport drops the secondary indexes of applications (and the triggers
+// keeping the report's daily totals) when the bundles
 // waiting carry many cases compared with those already here (the first
 // merge of a site, a long offline period): building them once at the end
 // is several times faster than keeping them up to date row by row.
@@ -227,7 +231,7 @@ func (s *Store) bulkImport(ctx context.Context, bySite map[string][]candidate) e
 			}
 		}
 	}
-	if incoming < 20000 {
+	if incoming < importBulkAt {
 		return nil
 	}
 	var held int
@@ -237,7 +241,11 @@ func (s *Store) bulkImport(ctx context.Context, bySite map[string][]candidate) e
 	if incoming*4 < held {
 		return nil
 	}
-	return s.dropBulkIndexes()
+	if err := s.dropBulkIndexes(); err != nil {
+		return err
+	}
+	// The report's daily totals too: rebuilt once at the end.
+	return s.dropDayTriggers()
 }
 
 // readBundleFile reads a bundle file, refusing one too large to be a

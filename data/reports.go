@@ -16,10 +16,10 @@ import (
 // The report's figures are sets of cases, each defined once here as a SQL
 // condition on applications a (parameters :from, :to, :today as dates,
 // :fromT and :toT as UTC timestamps bounding the period). ReportCases lists
-// the cases behind a figure with these conditions; the report's scan
-// evaluates the same period conditions (condReceived, condAccepted,
-// condClosed, condRated) and decides the status part per group, and a
-// test checks that every count equals its list.
+// the cases behind a figure with these conditions; the report adds up the
+// daily totals (report_days.go) of the days these period conditions name
+// (received, accepted, closed, rated) and decides the status part per
+// group, and a test checks that every count equals its list.
 const (
 	condOpen      = "a.status IN ('received','supplement','supplied','accepted','paused')"
 	condClosed    = "a.closed_date BETWEEN :from AND :to"
@@ -189,6 +189,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	// summed into the requested grouping here. All figures are counts and
 	// sums, so this is exact, and one covering index serves every grouping.
 	const key = "a.item_id, a.window_id, a.clerk_id, a.site_code"
+	const dayGroup = "item_id, window_id, clerk_id, site_code"
 	var item, win, clerk, site string
 	keyPtrs := []any{&item, &win, &clerk, &site}
 	keyCol := func() string {
@@ -211,50 +212,41 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	}
 	var jobs []job
 	var mu sync.Mutex
-	add := func(q string, _ []any, fn func(func(...any) error) error) {
-		jobs = append(jobs, job{q, func(sc func(...any) error) error {
+	locked := func(q string, fn func(func(...any) error) error) job {
+		return job{q, func(sc func(...any) error) error {
 			mu.Lock()
 			defer mu.Unlock()
 			return fn(sc)
-		}})
+		}}
 	}
+	add := func(q string, fn func(func(...any) error) error) { jobs = append(jobs, locked(q, fn)) }
+	// The two longest queries go first, one on each core.
+	first := func(q string, fn func(func(...any) error) error) { jobs = append([]job{locked(q, fn)}, jobs...) }
 	var q string
-	// 1. One scan of the covering index applications_report for what is
-	// kept on the case row. It groups by the index's leading columns (key,
-	// working days used — the histogram — and status), so SQLite streams
-	// without sorting and the status conditions are decided per group here.
-	// Per row it evaluates only the three period tests, several counts
-	// packed into one sum in 21-bit fields (a group never holds 2^21 cases).
+	// 1. The daily totals (report_days.go): one row per group, day and —
+	// for closed cases — status and working days used, summed over the
+	// period's days. They group by the tables' leading columns, so SQLite
+	// streams without sorting; the status conditions are decided per group
+	// here.
 	immediate, err := s.immediateItems(ctx)
 	if err != nil {
 		return nil, err
 	}
-	const inR, inA, inC = condReceived, condAccepted, condClosed
-	scan := "SELECT " + key + ", coalesce(a.used_days, -1), a.status," +
-		" coalesce(SUM(CASE WHEN " + inR + " THEN 1 + (a.supplemented << 21) END), 0)," +
-		" coalesce(SUM(" + inA + "), 0)," +
-		" coalesce(SUM(CASE WHEN " + inC + " THEN 1 + (coalesce(a.ontime_promised, 0) << 21) + (coalesce(a.ontime_statutory, 0) << 42) END), 0)," +
-		" coalesce(SUM(CASE WHEN " + inC + " THEN (a.extra_days > 0) + ((a.pause_days > 0) << 21) + ((a.closed_date = a.received_date) << 42) END), 0)," +
-		" coalesce(SUM(CASE WHEN " + inC + " THEN a.pause_days END), 0)," +
-		" coalesce(SUM(CASE WHEN " + condRated + " THEN 1 + ((a.rating_level <= 2) << 21) + (a.rating_level << 42) END), 0)" +
-		" FROM applications a GROUP BY a.item_id, a.window_id, a.clerk_id, a.site_code, a.used_days, a.status"
-	scanFn := func(sc func(...any) error) error {
-		var used, acc, pauseDays int
+	const inPeriod = " WHERE day BETWEEN :from AND :to GROUP BY item_id, window_id, clerk_id, site_code"
+	first("SELECT "+dayGroup+", status, used_days, SUM(cases), SUM(ontime_promised), SUM(ontime_statutory), SUM(extended), SUM(paused),"+
+		" SUM(pause_days), SUM(same_day) FROM report_closed"+inPeriod+", status, used_days", func(sc func(...any) error) error {
 		var status Status
-		var recv, closed, flags, rated int64
-		if err := sc(append(append([]any{}, keyPtrs...), &used, &status, &recv, &acc, &closed, &flags, &pauseDays, &rated)...); err != nil {
+		var used, n, onP, onS, extended, paused, pauseDays, same int
+		if err := sc(append(append([]any{}, keyPtrs...), &status, &used, &n, &onP, &onS, &extended, &paused, &pauseDays, &same)...); err != nil {
 			return err
 		}
-		const m = 1<<21 - 1
-		x := report.Row{Received: int(recv & m), Supplemented: int(recv >> 21 & m), Accepted: acc,
-			Rated: int(rated & m), BadRated: int(rated >> 21 & m), RatingSum: int(rated >> 42)}
-		n := int(closed & m)
+		var x report.Row
 		switch status {
 		case StatusCompleted, StatusDelivered:
-			x.Completed, x.OnTimePromised, x.OnTimeStatutory = n, int(closed>>21&m), int(closed>>42&m)
-			x.Extended, x.Paused, x.PauseDays = int(flags&m), int(flags>>21&m), pauseDays
+			x.Completed, x.OnTimePromised, x.OnTimeStatutory = n, onP, onS
+			x.Extended, x.Paused, x.PauseDays = extended, paused, pauseDays
 			if immediate[item] {
-				x.ImmediateDone, x.ImmediateSame = n, int(flags>>42&m)
+				x.ImmediateDone, x.ImmediateSame = n, same
 			}
 		case StatusRefused:
 			x.Refused = n
@@ -270,12 +262,35 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		}
 		r.Add(&x) // several keys make one group: add, never assign
 		return nil
-	}
-	add(scan, args, scanFn)
+	})
+	add("SELECT "+dayGroup+", SUM(cases), SUM(supplemented) FROM report_received"+inPeriod, func(sc func(...any) error) error {
+		var x report.Row
+		if err := sc(append(append([]any{}, keyPtrs...), &x.Received, &x.Supplemented)...); err != nil {
+			return err
+		}
+		row(keyCol()).Add(&x)
+		return nil
+	})
+	add("SELECT "+dayGroup+", SUM(cases) FROM report_accepted"+inPeriod, func(sc func(...any) error) error {
+		var x report.Row
+		if err := sc(append(append([]any{}, keyPtrs...), &x.Accepted)...); err != nil {
+			return err
+		}
+		row(keyCol()).Add(&x)
+		return nil
+	})
+	add("SELECT "+dayGroup+", SUM(cases), SUM(bad), SUM(level_sum) FROM report_rated"+inPeriod, func(sc func(...any) error) error {
+		var x report.Row
+		if err := sc(append(append([]any{}, keyPtrs...), &x.Rated, &x.BadRated, &x.RatingSum)...); err != nil {
+			return err
+		}
+		row(keyCol()).Add(&x)
+		return nil
+	})
 	// The open cases' colours now: few rows, by the status index.
 	q = "SELECT " + key + ", coalesce(SUM(" + metricCond[report.Yellow] + "), 0), coalesce(SUM(" + metricCond[report.Red] + "), 0)" +
 		" FROM applications a WHERE " + condOpen + " GROUP BY 1, 2, 3, 4"
-	add(q, args, func(sc func(...any) error) error {
+	add(q, func(sc func(...any) error) error {
 		var yellow, red int
 		if err := sc(append(append([]any{}, keyPtrs...), &yellow, &red)...); err != nil {
 			return err
@@ -285,9 +300,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	})
 	// 2. Working days used per completion day, for the weekly chart.
 	perDay := map[calendar.Date]map[int]int{}
-	// "+a.status" keeps SQLite on the (closed_date, used_days, status) index.
-	q = "SELECT a.closed_date, a.used_days, count(*) FROM applications a WHERE +" + condCompleted + " GROUP BY 1, 2"
-	add(q, args, func(sc func(...any) error) error {
+	add("SELECT day, used_days, cases FROM report_done WHERE day BETWEEN :from AND :to", func(sc func(...any) error) error {
 		var day string
 		var used, n int
 		if err := sc(&day, &used, &n); err != nil {
@@ -306,10 +319,10 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	// 3. Fees, waivers, ratings and rectifications: their own tables.
 	// Driven from the (few) fee lines to their cases by rowid: CROSS JOIN
 	// keeps SQLite from walking every accepted case instead.
-	add(`SELECT `+key+`, count(DISTINCT a.id), coalesce(SUM(max(0, f.amount_fen - coalesce(w.s, 0))), 0)
+	first(`SELECT `+key+`, count(DISTINCT a.id), coalesce(SUM(max(0, f.amount_fen - coalesce(w.s, 0))), 0)
 		FROM case_fees f CROSS JOIN applications a ON a.id = f.app_id
 		LEFT JOIN (SELECT fee_id, SUM(amount_fen) AS s FROM waivers WHERE status = 'approved' GROUP BY fee_id) w ON w.fee_id = f.id
-		WHERE `+condAccepted+` GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
+		WHERE `+condAccepted+` GROUP BY 1, 2, 3, 4`, func(sc func(...any) error) error {
 		var n int
 		var due int64
 		if err := sc(append(keyPtrs, &n, &due)...); err != nil {
@@ -321,7 +334,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	var waivers []report.WaiverLine
 	add(`SELECT `+key+`, p.name, p.basis, count(DISTINCT w.app_id), count(*), SUM(w.amount_fen) FROM waivers w
 		CROSS JOIN applications a ON a.id = w.app_id JOIN waiver_policies p ON p.id = w.policy_id
-		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4, 5, 6`, args, func(sc func(...any) error) error {
+		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4, 5, 6`, func(sc func(...any) error) error {
 		var l report.WaiverLine
 		var cases int
 		if err := sc(append(keyPtrs, &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen)...); err != nil {
@@ -340,7 +353,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		return nil
 	})
 	add(`SELECT `+key+`, count(DISTINCT w.app_id) FROM waivers w CROSS JOIN applications a ON a.id = w.app_id
-		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
+		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4`, func(sc func(...any) error) error {
 		var n int
 		if err := sc(append(keyPtrs, &n)...); err != nil {
 			return err
@@ -349,7 +362,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		return nil
 	})
 	add(`SELECT `+key+`, count(*), SUM(`+rectOnTime+`) FROM rectifications x
-		CROSS JOIN applications a ON a.id = x.app_id WHERE `+rectDue+` GROUP BY 1, 2, 3, 4`, args, func(sc func(...any) error) error {
+		CROSS JOIN applications a ON a.id = x.app_id WHERE `+rectDue+` GROUP BY 1, 2, 3, 4`, func(sc func(...any) error) error {
 		var n, ok int
 		if err := sc(append(keyPtrs, &n, &ok)...); err != nil {
 			return err
@@ -359,7 +372,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	})
 	// 4. Received per day, for the weekly chart.
 	received := map[calendar.Date]int{}
-	add("SELECT a.received_date, count(*) FROM applications a WHERE "+condReceived+" GROUP BY 1", args, func(sc func(...any) error) error {
+	add("SELECT day, SUM(cases) FROM report_received WHERE day BETWEEN :from AND :to GROUP BY day", func(sc func(...any) error) error {
 		var day string
 		var n int
 		if err := sc(&day, &n); err != nil {
@@ -370,8 +383,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		return err
 	})
 
-	// Two at a time (these PCs have two cores), longest first: the scan
-	// of applications was added first.
+	// Two at a time (these PCs have two cores), longest first (first).
 	errs := make([]error, len(jobs))
 	next := make(chan int, len(jobs))
 	for i := range jobs {

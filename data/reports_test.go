@@ -22,6 +22,10 @@ import (
 type brute struct {
 	rows  map[string]*report.Row
 	cases map[string]map[report.Metric][]string // group → metric → case numbers
+	// For the weekly chart: cases received per day, and completed per day
+	// by working days used.
+	received map[calendar.Date]int
+	done     map[calendar.Date]map[int]int
 }
 
 func bruteForce(t *testing.T, s *data.Store, spec report.Spec) brute {
@@ -40,7 +44,8 @@ func bruteForce(t *testing.T, s *data.Store, spec report.Spec) brute {
 		dept[it.ID] = it.DepartmentID
 	}
 	in := func(d calendar.Date) bool { return d >= spec.From && d <= spec.To }
-	b := brute{rows: map[string]*report.Row{}, cases: map[string]map[report.Metric][]string{}}
+	b := brute{rows: map[string]*report.Row{}, cases: map[string]map[report.Metric][]string{},
+		received: map[calendar.Date]int{}, done: map[calendar.Date]map[int]int{}}
 	for i := range apps {
 		a := &apps[i]
 		var key string
@@ -85,6 +90,7 @@ func bruteForce(t *testing.T, s *data.Store, spec report.Spec) brute {
 			}
 		}
 		if received {
+			b.received[calendar.DateOf(a.ReceivedAt)]++
 			r.Received++
 			if mark(report.Supplemented, has(clock.SupplementRequested)) {
 				r.Supplemented++
@@ -99,6 +105,10 @@ func bruteForce(t *testing.T, s *data.Store, spec report.Spec) brute {
 		if mark(report.Completed, has(clock.Completed) && in(day[clock.Completed])) {
 			r.Completed++
 			r.Days[c.Promised.Used]++
+			if d := day[clock.Completed]; b.done[d] == nil {
+				b.done[d] = map[int]int{}
+			}
+			b.done[day[clock.Completed]][c.Promised.Used]++
 			if mark(report.OnTimePromised, *c.Promised.OnTime) {
 				r.OnTimePromised++
 			}
@@ -236,6 +246,34 @@ func checkReports(t *testing.T, s *data.Store, specs []report.Spec, bys []report
 				if rep.Row(key) == nil && (want.Received+want.Completed+want.Red+want.Yellow+want.Accepted) > 0 {
 					t.Errorf("%s: group %s missing", by, key)
 				}
+			}
+			// The weekly chart: every week of the period, Monday to Sunday,
+			// cut at the period's ends.
+			want := spec.From - calendar.Date((int(spec.From.Weekday())+6)%7)
+			for _, w := range rep.Weeks {
+				if w.Monday != want {
+					t.Fatalf("%s: week of %s, want %s", by, w.Monday, want)
+				}
+				recv, hist := 0, map[int]int{}
+				for d := max(w.Monday, spec.From); d < w.Monday+7 && d <= spec.To; d++ {
+					recv += b.received[d]
+					for used, n := range b.done[d] {
+						hist[used] += n
+					}
+				}
+				done := 0
+				for _, n := range hist {
+					done += n
+				}
+				median := report.Quantile(hist, 0.5)
+				if w.Received != recv || w.Completed != done || !(w.MedianDays == median || math.IsNaN(w.MedianDays) && math.IsNaN(median)) {
+					t.Errorf("%s week of %s: received %d completed %d median %v; brute force %d %d %v",
+						by, w.Monday, w.Received, w.Completed, w.MedianDays, recv, done, report.Quantile(hist, 0.5))
+				}
+				want += 7
+			}
+			if want <= spec.To {
+				t.Errorf("%s: weeks end before %s", by, spec.To)
 			}
 			// The waiver lines by policy add up to each group's waived amount.
 			for _, r := range rep.Rows {

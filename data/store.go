@@ -162,8 +162,9 @@ var bulkIndexes = map[string]string{
 	"applications_by_accepted": "applications (accepted_date)",
 }
 
-// ensureIndexes builds any of bulkIndexes that is missing, and creates any
-// of exportTriggers that is missing.
+// ensureIndexes builds any of bulkIndexes that is missing, creates any of
+// exportTriggers that is missing, and rebuilds the report's daily totals
+// unless they are in place (ensureDayTotals).
 func (s *Store) ensureIndexes() error {
 	// Building an index sorts every row: about 10 % faster through
 	// temporary files than in memory, so this connection sorts on disk,
@@ -191,7 +192,7 @@ func (s *Store) ensureIndexes() error {
 			return classify(fmt.Errorf("create trigger %s: %w", name, err))
 		}
 	}
-	return nil
+	return ensureDayTotals(ctx, conn)
 }
 
 // exportTriggers mark a case in export_dirty (migration 0009) whenever a

@@ -1,0 +1,475 @@
+package data
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// The report's daily totals. A supervisor's report adds up a year of cases;
+// reading every case row (a million at a county centre) took over a second,
+// so the figures kept on the case row are also kept added up per day and
+// per item, window, clerk and site, in the report_* tables below, and the
+// report reads those (about half a million rows for a million cases, most
+// of them in report_closed, whose days used make the median).
+//
+// Each table is defined once, as SQL over the case row, and from that one
+// definition come the table, the triggers that keep it equal to the sum of
+// applications in the same transaction as any write to a case (insert,
+// delete, or an update of a column it reads: an event, a calendar refresh,
+// a merge at the centre), the statement that rebuilds it, and the check
+// Verify runs. Nothing in Go writes them except the demo generator, which
+// adds up its own cases in Go (dayTable.goKeys/goSums, side by side with the
+// SQL) because a million trigger firings would cost a quarter of its run;
+// a test holds the two equal.
+//
+// They are derived data, like an index: rebuilding them writes no audit
+// entry. Open rebuilds them when a table or trigger is missing or differs
+// from the definition here (a new program, an interrupted bulk run).
+
+// dayFacts is what the daily totals read of a case row, NULL already
+// replaced as the SQL does (coalesce): text "" , used_days -1, numbers 0.
+type dayFacts struct {
+	item, window, clerk                  int64
+	site, status                         string
+	received, accepted, closed, rated    string
+	used                                 int64
+	ontimeP, ontimeS, pause, extra, supp int64
+	level                                int64
+}
+
+// dayCol is a column of a daily-totals table: a key (typ and goKey set) or
+// a sum (goSum set), with its value as SQL over the case row ($ stands for
+// the row: NEW, OLD or a).
+type dayCol struct {
+	name, typ, sql string
+	goKey          func(*dayFacts) any
+	goSum          func(*dayFacts) int64
+}
+
+type dayTable struct {
+	name  string
+	when  string // which case rows count, SQL over $
+	goHas func(*dayFacts) bool
+	keys  []dayCol // the primary key, in order
+	sums  []dayCol
+}
+
+// groupKeys lead every per-group table, in the order the report groups by.
+var groupKeys = []dayCol{
+	{name: "item_id", typ: "INTEGER", sql: "$.item_id", goKey: func(f *dayFacts) any { return f.item }},
+	{name: "window_id", typ: "INTEGER", sql: "$.window_id", goKey: func(f *dayFacts) any { return f.window }},
+	{name: "clerk_id", typ: "INTEGER", sql: "$.clerk_id", goKey: func(f *dayFacts) any { return f.clerk }},
+	{name: "site_code", typ: "TEXT", sql: "$.site_code", goKey: func(f *dayFacts) any { return f.site }},
+}
+
+func dayKey(sql string, key func(*dayFacts) any) dayCol {
+	return dayCol{name: "day", typ: "TEXT", sql: sql, goKey: key}
+}
+
+var (
+	usedKey  = dayCol{name: "used_days", typ: "INTEGER", sql: "coalesce($.used_days, -1)", goKey: func(f *dayFacts) any { return f.used }}
+	casesSum = dayCol{name: "cases", sql: "1", goSum: func(*dayFacts) int64 { return 1 }}
+)
+
+func bool64(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// dayTables: received, accepted, closed (with status and working days
+// used), rated — each per group and day —, and completed per day and days
+// used for the weekly chart. The report's period tests are on these days.
+var dayTables = []dayTable{
+	{
+		name: "report_received", when: "$.received_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.received != "" },
+		keys: append(slices.Clone(groupKeys), dayKey("$.received_date", func(f *dayFacts) any { return f.received })),
+		sums: []dayCol{casesSum,
+			{name: "supplemented", sql: "coalesce($.supplemented, 0)", goSum: func(f *dayFacts) int64 { return f.supp }}},
+	},
+	{
+		name: "report_accepted", when: "$.accepted_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.accepted != "" },
+		keys: append(slices.Clone(groupKeys), dayKey("$.accepted_date", func(f *dayFacts) any { return f.accepted })),
+		sums: []dayCol{casesSum},
+	},
+	{
+		name: "report_closed", when: "$.closed_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.closed != "" },
+		keys: append(slices.Clone(groupKeys),
+			dayCol{name: "status", typ: "TEXT", sql: "$.status", goKey: func(f *dayFacts) any { return f.status }},
+			usedKey,
+			dayKey("$.closed_date", func(f *dayFacts) any { return f.closed })),
+		sums: []dayCol{casesSum,
+			{name: "ontime_promised", sql: "coalesce($.ontime_promised, 0)", goSum: func(f *dayFacts) int64 { return f.ontimeP }},
+			{name: "ontime_statutory", sql: "coalesce($.ontime_statutory, 0)", goSum: func(f *dayFacts) int64 { return f.ontimeS }},
+			{name: "extended", sql: "coalesce($.extra_days > 0, 0)", goSum: func(f *dayFacts) int64 { return bool64(f.extra > 0) }},
+			{name: "paused", sql: "coalesce($.pause_days > 0, 0)", goSum: func(f *dayFacts) int64 { return bool64(f.pause > 0) }},
+			{name: "pause_days", sql: "coalesce($.pause_days, 0)", goSum: func(f *dayFacts) int64 { return f.pause }},
+			{name: "same_day", sql: "($.closed_date = $.received_date)", goSum: func(f *dayFacts) int64 { return bool64(f.closed == f.received) }}},
+	},
+	{
+		name: "report_rated", when: "$.rated_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.rated != "" },
+		keys: append(slices.Clone(groupKeys), dayKey("$.rated_date", func(f *dayFacts) any { return f.rated })),
+		sums: []dayCol{casesSum,
+			{name: "bad", sql: "coalesce($.rating_level <= 2, 0)", goSum: func(f *dayFacts) int64 { return bool64(f.level != 0 && f.level <= 2) }},
+			{name: "level_sum", sql: "coalesce($.rating_level, 0)", goSum: func(f *dayFacts) int64 { return f.level }}},
+	},
+	{
+		name: "report_done", when: "$.closed_date IS NOT NULL AND $.status IN ('completed', 'delivered')",
+		goHas: func(f *dayFacts) bool {
+			return f.closed != "" && (f.status == string(StatusCompleted) || f.status == string(StatusDelivered))
+		},
+		keys: []dayCol{dayKey("$.closed_date", func(f *dayFacts) any { return f.closed }), usedKey},
+		sums: []dayCol{casesSum},
+	},
+}
+
+func (t dayTable) cols() []dayCol { return append(slices.Clone(t.keys), t.sums...) }
+
+func names(cols []dayCol) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.name
+	}
+	return out
+}
+
+// on writes SQL over the case row as SQL over row (NEW, OLD or a).
+func on(sql, row string) string { return strings.ReplaceAll(sql, "$.", row+".") }
+
+func (t dayTable) create() string {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE " + t.name + " (")
+	for _, c := range t.keys {
+		b.WriteString(c.name + " " + c.typ + " NOT NULL, ")
+	}
+	for _, c := range t.sums {
+		b.WriteString(c.name + " INTEGER NOT NULL, ")
+	}
+	b.WriteString("PRIMARY KEY (" + strings.Join(names(t.keys), ", ") + ")) WITHOUT ROWID")
+	return b.String()
+}
+
+// upsertTail adds a row's sums to the row with the same key.
+func (t dayTable) upsertTail() string {
+	set := make([]string, len(t.sums))
+	for i, c := range t.sums {
+		set[i] = c.name + " = " + c.name + " + excluded." + c.name
+	}
+	return " ON CONFLICT (" + strings.Join(names(t.keys), ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// add adds row's contribution, if it counts.
+func (t dayTable) add(row string) string {
+	vals := make([]string, 0, len(t.keys)+len(t.sums))
+	for _, c := range t.cols() {
+		vals = append(vals, on(c.sql, row))
+	}
+	return "INSERT INTO " + t.name + " (" + strings.Join(names(t.cols()), ", ") + ") SELECT " + strings.Join(vals, ", ") +
+		" WHERE " + on(t.when, row) + t.upsertTail() + ";"
+}
+
+// sub takes row's contribution away, if it counted, and drops a total
+// that comes to no case.
+func (t dayTable) sub(row string) string {
+	match := make([]string, len(t.keys))
+	for i, c := range t.keys {
+		match[i] = c.name + " = " + on(c.sql, row)
+	}
+	set := make([]string, len(t.sums))
+	for i, c := range t.sums {
+		set[i] = c.name + " = " + c.name + " - " + on(c.sql, row)
+	}
+	where := strings.Join(match, " AND ")
+	return "UPDATE " + t.name + " SET " + strings.Join(set, ", ") + " WHERE " + where + " AND " + on(t.when, row) + "; " +
+		"DELETE FROM " + t.name + " WHERE " + where + " AND cases = 0;"
+}
+
+var rowColumn = regexp.MustCompile(`\$\.(\w+)`)
+
+// reads are the case row's columns the table reads.
+func (t dayTable) reads() []string {
+	seen := map[string]bool{}
+	var out []string
+	exprs := []string{t.when}
+	for _, c := range t.cols() {
+		exprs = append(exprs, c.sql)
+	}
+	for _, e := range exprs {
+		for _, m := range rowColumn.FindAllStringSubmatch(e, -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// triggers are the table's three triggers on applications, by name.
+func (t dayTable) triggers() map[string]string {
+	cols := t.reads()
+	changed := make([]string, len(cols))
+	for i, c := range cols {
+		changed[i] = "OLD." + c + " IS NOT NEW." + c
+	}
+	return map[string]string{
+		t.name + "_insert": "CREATE TRIGGER " + t.name + "_insert AFTER INSERT ON applications WHEN " + on(t.when, "NEW") +
+			" BEGIN " + t.add("NEW") + " END",
+		t.name + "_delete": "CREATE TRIGGER " + t.name + "_delete AFTER DELETE ON applications WHEN " + on(t.when, "OLD") +
+			" BEGIN " + t.sub("OLD") + " END",
+		t.name + "_update": "CREATE TRIGGER " + t.name + "_update AFTER UPDATE OF " + strings.Join(cols, ", ") + " ON applications WHEN " +
+			strings.Join(changed, " OR ") + " BEGIN " + t.sub("OLD") + " " + t.add("NEW") + " END",
+	}
+}
+
+// sumsOf is the table's content computed from applications.
+func (t dayTable) sumsOf() string {
+	vals := make([]string, 0, len(t.keys)+len(t.sums))
+	for _, c := range t.keys {
+		vals = append(vals, on(c.sql, "a"))
+	}
+	for _, c := range t.sums {
+		vals = append(vals, "SUM("+on(c.sql, "a")+")")
+	}
+	group := make([]string, len(t.keys))
+	for i := range t.keys {
+		group[i] = fmt.Sprint(i + 1)
+	}
+	return "SELECT " + strings.Join(vals, ", ") + " FROM applications a WHERE " + on(t.when, "a") + " GROUP BY " + strings.Join(group, ", ")
+}
+
+// dayObjects are the tables' and triggers' CREATE statements, by name.
+func dayObjects() map[string]string {
+	out := map[string]string{}
+	for _, t := range dayTables {
+		out[t.name] = t.create()
+		for name, sql := range t.triggers() {
+			out[name] = sql
+		}
+	}
+	return out
+}
+
+// ensureDayTotals rebuilds the daily totals, in one transaction, unless
+// every table and trigger is in place as defined here.
+func ensureDayTotals(ctx context.Context, conn *sql.Conn) error {
+	want := dayObjects()
+	have := map[string]string{}
+	rows, err := conn.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE name LIKE 'report\\_%' ESCAPE '\\' AND type IN ('table', 'trigger')")
+	if err != nil {
+		return classify(err)
+	}
+	for rows.Next() {
+		var name, sql string
+		if err := rows.Scan(&name, &sql); err != nil {
+			rows.Close()
+			return err
+		}
+		have[name] = sql
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return classify(err)
+	}
+	same := len(have) == len(want)
+	for name, sql := range want {
+		same = same && have[name] == sql
+	}
+	if same {
+		return nil
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	for name := range have { // triggers first: they name the tables
+		if strings.HasSuffix(name, "_insert") || strings.HasSuffix(name, "_update") || strings.HasSuffix(name, "_delete") {
+			if _, err := tx.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+name); err != nil {
+				return classify(err)
+			}
+		}
+	}
+	for _, t := range dayTables {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t.name); err != nil {
+			return classify(err)
+		}
+		if _, err := tx.ExecContext(ctx, t.create()); err != nil {
+			return classify(fmt.Errorf("create %s: %w", t.name, err))
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+t.name+" ("+strings.Join(names(t.cols()), ", ")+") "+t.sumsOf()); err != nil {
+			return classify(fmt.Errorf("fill %s: %w", t.name, err))
+		}
+	}
+	if err := createDayTriggers(ctx, tx); err != nil {
+		return err
+	}
+	return classify(tx.Commit())
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func createDayTriggers(ctx context.Context, db execer) error {
+	for _, t := range dayTables {
+		for name, sql := range t.triggers() {
+			if _, err := db.ExecContext(ctx, sql); err != nil {
+				return classify(fmt.Errorf("create trigger %s: %w", name, err))
+			}
+		}
+	}
+	return nil
+}
+
+// dropDayTriggers drops the triggers keeping the daily totals, for a bulk
+// run that adds up its cases itself (the demo) or has Open rebuild them.
+func (s *Store) dropDayTriggers() error {
+	for _, t := range dayTables {
+		for name := range t.triggers() {
+			if _, err := s.db.Exec("DROP TRIGGER IF EXISTS " + name); err != nil {
+				return classify(fmt.Errorf("drop trigger %s: %w", name, err))
+			}
+		}
+	}
+	return nil
+}
+
+// checkDayTotals names the daily-totals tables that differ from the sum of
+// applications ("" when all agree). A database from before them has none
+// to check (Open builds them).
+func checkDayTotals(ctx context.Context, db *sql.DB) (string, error) {
+	var bad []string
+	for _, t := range dayTables {
+		var exists int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", t.name).Scan(&exists); err != nil {
+			return "", classify(err)
+		}
+		if exists == 0 {
+			continue
+		}
+		stored := "SELECT " + strings.Join(names(t.cols()), ", ") + " FROM " + t.name
+		var n int
+		q := "SELECT (SELECT count(*) FROM (" + stored + " EXCEPT " + t.sumsOf() + ")) + (SELECT count(*) FROM (" + t.sumsOf() + " EXCEPT " + stored + "))"
+		if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			return "", classify(fmt.Errorf("check %s: %w", t.name, err))
+		}
+		if n > 0 {
+			bad = append(bad, t.name)
+		}
+	}
+	return strings.Join(bad, "、"), nil
+}
+
+// demoFacts reads a case row as the demo generator writes it: the key
+// columns, the received day, the status, the clock cache (cacheColumns
+// order) and the rating's day and level.
+func demoFacts(item, window, clerk int64, site, received, status string, c *[15]any, rated, level any) dayFacts {
+	str := func(v any) string {
+		s, _ := v.(string)
+		return s
+	}
+	num := func(v any, null int64) int64 {
+		if n, ok := v.(int); ok {
+			return int64(n)
+		}
+		return null
+	}
+	return dayFacts{item: item, window: window, clerk: clerk, site: site, status: status,
+		received: received, accepted: str(c[6]), closed: str(c[3]), rated: str(rated),
+		used: num(c[7], -1), ontimeP: num(c[8], 0), ontimeS: num(c[9], 0), pause: num(c[10], 0), extra: num(c[11], 0),
+		supp: num(c[12], 0), level: num(level, 0)}
+}
+
+// dayTotals adds up cases in Go the way the triggers do in SQL, for the
+// demo generator.
+type dayTotals []map[[7]any][]int64
+
+func newDayTotals() dayTotals {
+	out := make(dayTotals, len(dayTables))
+	for i := range out {
+		out[i] = map[[7]any][]int64{}
+	}
+	return out
+}
+
+func (d dayTotals) add(f *dayFacts) {
+	for i, t := range dayTables {
+		if !t.goHas(f) {
+			continue
+		}
+		var k [7]any
+		for j, c := range t.keys {
+			k[j] = c.goKey(f)
+		}
+		sums := d[i][k]
+		if sums == nil {
+			sums = make([]int64, len(t.sums))
+			d[i][k] = sums
+		}
+		for j, c := range t.sums {
+			sums[j] += c.goSum(f)
+		}
+	}
+}
+
+// merge adds o into d.
+func (d dayTotals) merge(o dayTotals) {
+	for i := range d {
+		for k, sums := range o[i] {
+			if have := d[i][k]; have != nil {
+				for j := range sums {
+					have[j] += sums[j]
+				}
+			} else {
+				d[i][k] = sums
+			}
+		}
+	}
+}
+
+// write adds the totals to the tables, in key order.
+func (d dayTotals) write(tx *sql.Tx) error {
+	for i, t := range dayTables {
+		keys := make([][7]any, 0, len(d[i]))
+		for k := range d[i] {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b [7]any) int {
+			for j := range t.keys {
+				if c := compareAny(a[j], b[j]); c != 0 {
+					return c
+				}
+			}
+			return 0
+		})
+		w := &rowWriter{head: "INSERT INTO " + t.name + " (" + strings.Join(names(t.cols()), ", ") + ") VALUES",
+			tail: t.upsertTail(), cols: len(t.keys) + len(t.sums)}
+		for _, k := range keys {
+			w.add(k[:len(t.keys)]...)
+			for _, v := range d[i][k] {
+				w.add(v)
+			}
+		}
+		if err := w.write(tx, appChunk); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+func compareAny(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		return cmp.Compare(x, b.(int64))
+	case string:
+		return cmp.Compare(x, b.(string))
+	}
+	return 0
+}
