@@ -42,12 +42,12 @@ type dayFacts struct {
 	level                                int64
 }
 
-// dayCol is a column of a daily-totals table: a key (typ and goKey set) or
-// a sum (goSum set), with its value as SQL over the case row ($ stands for
-// the row: NEW, OLD or a).
+// dayCol is a column of a daily-totals table: a key (typ set, and field:
+// which part of a totalKey holds it in Go) or a sum (goSum set), with its
+// value as SQL over the case row ($ stands for the row: NEW, OLD or a).
 type dayCol struct {
 	name, typ, sql string
-	goKey          func(*dayFacts) any
+	field          keyField
 	goSum          func(*dayFacts) int64
 }
 
@@ -55,24 +55,83 @@ type dayTable struct {
 	name  string
 	when  string // which case rows count, SQL over $
 	goHas func(*dayFacts) bool
-	keys  []dayCol // the primary key, in order
+	goDay func(*dayFacts) string // the day the "day" key holds
+	keys  []dayCol               // the primary key, in order
 	sums  []dayCol
+}
+
+// keyField names a key column's place in a totalKey.
+type keyField int
+
+const (
+	fItem keyField = iota
+	fWindow
+	fClerk
+	fSite
+	fStatus
+	fUsed
+	fDay
+)
+
+// totalKey is a daily total's key in Go; a table uses some of its fields.
+type totalKey struct {
+	item, window, clerk, used int64
+	site, status, day         string
+}
+
+func (k *totalKey) get(f keyField) any {
+	switch f {
+	case fItem:
+		return k.item
+	case fWindow:
+		return k.window
+	case fClerk:
+		return k.clerk
+	case fSite:
+		return k.site
+	case fStatus:
+		return k.status
+	case fUsed:
+		return k.used
+	}
+	return k.day
+}
+
+func (t dayTable) goKey(f *dayFacts) totalKey {
+	var k totalKey
+	for _, c := range t.keys {
+		switch c.field {
+		case fItem:
+			k.item = f.item
+		case fWindow:
+			k.window = f.window
+		case fClerk:
+			k.clerk = f.clerk
+		case fSite:
+			k.site = f.site
+		case fStatus:
+			k.status = f.status
+		case fUsed:
+			k.used = f.used
+		case fDay:
+			k.day = t.goDay(f)
+		}
+	}
+	return k
 }
 
 // groupKeys lead every per-group table, in the order the report groups by.
 var groupKeys = []dayCol{
-	{name: "item_id", typ: "INTEGER", sql: "$.item_id", goKey: func(f *dayFacts) any { return f.item }},
-	{name: "window_id", typ: "INTEGER", sql: "$.window_id", goKey: func(f *dayFacts) any { return f.window }},
-	{name: "clerk_id", typ: "INTEGER", sql: "$.clerk_id", goKey: func(f *dayFacts) any { return f.clerk }},
-	{name: "site_code", typ: "TEXT", sql: "$.site_code", goKey: func(f *dayFacts) any { return f.site }},
+	{name: "item_id", typ: "INTEGER", sql: "$.item_id", field: fItem},
+	{name: "window_id", typ: "INTEGER", sql: "$.window_id", field: fWindow},
+	{name: "clerk_id", typ: "INTEGER", sql: "$.clerk_id", field: fClerk},
+	{name: "site_code", typ: "TEXT", sql: "$.site_code", field: fSite},
 }
 
-func dayKey(sql string, key func(*dayFacts) any) dayCol {
-	return dayCol{name: "day", typ: "TEXT", sql: sql, goKey: key}
-}
+func dayKey(sql string) dayCol { return dayCol{name: "day", typ: "TEXT", sql: sql, field: fDay} }
 
 var (
-	usedKey  = dayCol{name: "used_days", typ: "INTEGER", sql: "coalesce($.used_days, -1)", goKey: func(f *dayFacts) any { return f.used }}
+	usedKey  = dayCol{name: "used_days", typ: "INTEGER", sql: "coalesce($.used_days, -1)", field: fUsed}
 	casesSum = dayCol{name: "cases", sql: "1", goSum: func(*dayFacts) int64 { return 1 }}
 )
 
@@ -88,22 +147,25 @@ func bool64(b bool) int64 {
 // used for the weekly chart. The report's period tests are on these days.
 var dayTables = []dayTable{
 	{
-		name: "report_received", when: "$.received_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.received != "" },
-		keys: append(slices.Clone(groupKeys), dayKey("$.received_date", func(f *dayFacts) any { return f.received })),
+		name: "report_received", when: "$.received_date IS NOT NULL",
+		goHas: func(f *dayFacts) bool { return f.received != "" }, goDay: func(f *dayFacts) string { return f.received },
+		keys: append(slices.Clone(groupKeys), dayKey("$.received_date")),
 		sums: []dayCol{casesSum,
 			{name: "supplemented", sql: "coalesce($.supplemented, 0)", goSum: func(f *dayFacts) int64 { return f.supp }}},
 	},
 	{
-		name: "report_accepted", when: "$.accepted_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.accepted != "" },
-		keys: append(slices.Clone(groupKeys), dayKey("$.accepted_date", func(f *dayFacts) any { return f.accepted })),
+		name: "report_accepted", when: "$.accepted_date IS NOT NULL",
+		goHas: func(f *dayFacts) bool { return f.accepted != "" }, goDay: func(f *dayFacts) string { return f.accepted },
+		keys: append(slices.Clone(groupKeys), dayKey("$.accepted_date")),
 		sums: []dayCol{casesSum},
 	},
 	{
-		name: "report_closed", when: "$.closed_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.closed != "" },
+		name: "report_closed", when: "$.closed_date IS NOT NULL",
+		goHas: func(f *dayFacts) bool { return f.closed != "" }, goDay: func(f *dayFacts) string { return f.closed },
 		keys: append(slices.Clone(groupKeys),
-			dayCol{name: "status", typ: "TEXT", sql: "$.status", goKey: func(f *dayFacts) any { return f.status }},
+			dayCol{name: "status", typ: "TEXT", sql: "$.status", field: fStatus},
 			usedKey,
-			dayKey("$.closed_date", func(f *dayFacts) any { return f.closed })),
+			dayKey("$.closed_date")),
 		sums: []dayCol{casesSum,
 			{name: "ontime_promised", sql: "coalesce($.ontime_promised, 0)", goSum: func(f *dayFacts) int64 { return f.ontimeP }},
 			{name: "ontime_statutory", sql: "coalesce($.ontime_statutory, 0)", goSum: func(f *dayFacts) int64 { return f.ontimeS }},
@@ -113,8 +175,9 @@ var dayTables = []dayTable{
 			{name: "same_day", sql: "($.closed_date = $.received_date)", goSum: func(f *dayFacts) int64 { return bool64(f.closed == f.received) }}},
 	},
 	{
-		name: "report_rated", when: "$.rated_date IS NOT NULL", goHas: func(f *dayFacts) bool { return f.rated != "" },
-		keys: append(slices.Clone(groupKeys), dayKey("$.rated_date", func(f *dayFacts) any { return f.rated })),
+		name: "report_rated", when: "$.rated_date IS NOT NULL",
+		goHas: func(f *dayFacts) bool { return f.rated != "" }, goDay: func(f *dayFacts) string { return f.rated },
+		keys: append(slices.Clone(groupKeys), dayKey("$.rated_date")),
 		sums: []dayCol{casesSum,
 			{name: "bad", sql: "coalesce($.rating_level <= 2, 0)", goSum: func(f *dayFacts) int64 { return bool64(f.level != 0 && f.level <= 2) }},
 			{name: "level_sum", sql: "coalesce($.rating_level, 0)", goSum: func(f *dayFacts) int64 { return f.level }}},
@@ -124,8 +187,9 @@ var dayTables = []dayTable{
 		goHas: func(f *dayFacts) bool {
 			return f.closed != "" && (f.status == string(StatusCompleted) || f.status == string(StatusDelivered))
 		},
-		keys: []dayCol{dayKey("$.closed_date", func(f *dayFacts) any { return f.closed }), usedKey},
-		sums: []dayCol{casesSum},
+		goDay: func(f *dayFacts) string { return f.closed },
+		keys:  []dayCol{dayKey("$.closed_date"), usedKey},
+		sums:  []dayCol{casesSum},
 	},
 }
 
@@ -388,13 +452,13 @@ func demoFacts(item, window, clerk int64, site, received, status string, c *[15]
 }
 
 // dayTotals adds up cases in Go the way the triggers do in SQL, for the
-// demo generator.
-type dayTotals []map[[7]any][]int64
+// demo generator: per table, key → sums.
+type dayTotals []map[totalKey][]int64
 
 func newDayTotals() dayTotals {
 	out := make(dayTotals, len(dayTables))
 	for i := range out {
-		out[i] = map[[7]any][]int64{}
+		out[i] = map[totalKey][]int64{}
 	}
 	return out
 }
@@ -404,10 +468,7 @@ func (d dayTotals) add(f *dayFacts) {
 		if !t.goHas(f) {
 			continue
 		}
-		var k [7]any
-		for j, c := range t.keys {
-			k[j] = c.goKey(f)
-		}
+		k := t.goKey(f)
 		sums := d[i][k]
 		if sums == nil {
 			sums = make([]int64, len(t.sums))
@@ -419,32 +480,17 @@ func (d dayTotals) add(f *dayFacts) {
 	}
 }
 
-// merge adds o into d.
-func (d dayTotals) merge(o dayTotals) {
-	for i := range d {
-		for k, sums := range o[i] {
-			if have := d[i][k]; have != nil {
-				for j := range sums {
-					have[j] += sums[j]
-				}
-			} else {
-				d[i][k] = sums
-			}
-		}
-	}
-}
-
 // write adds the totals to the tables, in key order.
 func (d dayTotals) write(tx *sql.Tx) error {
 	for i, t := range dayTables {
-		keys := make([][7]any, 0, len(d[i]))
+		keys := make([]totalKey, 0, len(d[i]))
 		for k := range d[i] {
 			keys = append(keys, k)
 		}
-		slices.SortFunc(keys, func(a, b [7]any) int {
-			for j := range t.keys {
-				if c := compareAny(a[j], b[j]); c != 0 {
-					return c
+		slices.SortFunc(keys, func(a, b totalKey) int {
+			for _, c := range t.keys {
+				if r := compareAny(a.get(c.field), b.get(c.field)); r != 0 {
+					return r
 				}
 			}
 			return 0
@@ -452,7 +498,9 @@ func (d dayTotals) write(tx *sql.Tx) error {
 		w := &rowWriter{head: "INSERT INTO " + t.name + " (" + strings.Join(names(t.cols()), ", ") + ") VALUES",
 			tail: t.upsertTail(), cols: len(t.keys) + len(t.sums)}
 		for _, k := range keys {
-			w.add(k[:len(t.keys)]...)
+			for _, c := range t.keys {
+				w.add(k.get(c.field))
+			}
 			for _, v := range d[i][k] {
 				w.add(v)
 			}
