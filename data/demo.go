@@ -33,7 +33,7 @@ type DemoResult struct {
 var demoBulkAt = 50000
 
 // demoBatch cases are written per transaction, each with one audit entry.
-const demoBatch = 50000
+var demoBatch = 50000
 
 // Demo fills the database with realistic generated cases: arrivals in
 // working hours over the twelve months before now, a mix of items, and
@@ -150,8 +150,8 @@ type demoGen struct {
 	items      []ServiceItem
 	weights    []int
 	weightSum  int
-	total      int       // cases to generate
-	totals     dayTotals // the report's daily totals of a large run
+	total      int        // cases to generate
+	totals     *dayTotals // the report's daily totals of a large run
 	clerks     []demoClerk
 	super      string
 	superID    int64

@@ -152,6 +152,9 @@ func (g *demoGen) prepareBatch(from, n int) (*demoRows, error) {
 		}
 		b.last = app.Number
 	}
+	if g.totals != nil {
+		g.totals.endBatch()
+	}
 	return b, nil
 }
 

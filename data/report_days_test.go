@@ -21,16 +21,17 @@ func mustVerify(t *testing.T, s *data.Store, what string) data.VerifyReport {
 }
 
 // The report's daily totals equal the cases they add up after the demo's
-// large run (which adds them up in Go instead of through the triggers),
+// large run (which adds them up in Go, batch by batch, instead of through
+// the triggers),
 // after a second run on top of it, after a case is deleted behind the
 // program's back (the delete triggers), and the report over them equals the
 // brute-force recomputation. Verify names a table that was edited, and
 // RebuildDayTotals mends it; a trigger dropped is put back, and the totals
 // rebuilt, when the database is opened.
 func TestDayTotals(t *testing.T) {
-	old := *data.DemoBulkAt
-	*data.DemoBulkAt = 100
-	defer func() { *data.DemoBulkAt = old }()
+	old, batch := *data.DemoBulkAt, *data.DemoBatch
+	*data.DemoBulkAt, *data.DemoBatch = 100, 700 // four batches: their totals meet in write
+	defer func() { *data.DemoBulkAt, *data.DemoBatch = old, batch }()
 	s, c := MustOpen(t)
 	c.Set("2026-11-20 18:00")
 	if _, err := s.Demo(ctx, data.DemoOptions{Cases: 2500, Seed: 5}); err != nil {
