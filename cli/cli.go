@@ -57,7 +57,7 @@ func commands() []command {
 	return []command{
 		{"demo", "用生成的真实感办件填充数据库（试用和性能测试）", runDemo},
 		{"cases", "输出办件及其计时（--json 每行一个 JSON 对象）", runCases},
-		{"verify", "检查数据库完整性和审计链", runVerify},
+		{"verify", "检查数据库完整性、审计链和统计汇总：verify [--repair 从办件重建不一致的汇总]", runVerify},
 		{"calendar", "工作日历：show 显示，import 导入新年度安排，site-day 本站点的例外（如周六开窗）", runCalendar},
 		{"receipt", "出具或补打文书 PDF：receipt 办件编号 [--kind accept|supplement|refuse|complete|waiver] [--size A4|A5] [--two-part] -o 文件", runReceipt},
 		{"verify-receipt", "离线核验文书二维码：verify-receipt 二维码内容", runVerifyReceipt},
@@ -123,7 +123,7 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 不给 --db 时，数据库位于 %s
 （Linux 为 $XDG_DATA_HOME/onewindow 或 ~/.local/share/onewindow）。
 
-退出码：0 成功，1 失败（原因见提示），2 命令行有误，3 校验发现损坏或审计链断裂，4 内部错误，
+退出码：0 成功，1 失败（原因见提示），2 命令行有误，3 校验发现损坏、审计链断裂或统计汇总与办件不一致，4 内部错误，
 5 导入时有数据包因缺少前序数据包而暂缓，6 导入时有数据包被拒收（损坏、伪造或站点未登记）。
 `, DefaultDBPath())
 	fs.SetOutput(w)

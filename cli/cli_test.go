@@ -138,11 +138,26 @@ func TestDemoCasesVerify(t *testing.T) {
 	if code, out, _ := run(t, "verify", "--db", db); code != cli.ExitOK || !strings.Contains(out, "审计链完好") {
 		t.Errorf("verify: %d %s", code, out)
 	}
-	// An edit behind the program's back makes verify fail with exit code 3.
+	// The report's totals edited behind the program's back: verify fails
+	// with exit code 3 and says how to mend them; --repair rebuilds them.
 	raw, err := sql.Open("sqlite3", db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := raw.Exec("UPDATE report_closed SET cases = cases + 1 WHERE day = (SELECT min(day) FROM report_closed)"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "verify", "--db", db); code != cli.ExitVerify || !strings.Contains(errs, "report_closed") || !strings.Contains(errs, "--repair") {
+		t.Errorf("verify with edited totals: %d %s", code, errs)
+	}
+	if code, out, errs := run(t, "verify", "--db", db, "--repair"); code != cli.ExitOK || !strings.Contains(out, "已从办件重建") {
+		t.Errorf("verify --repair: %d %s %s", code, out, errs)
+	}
+	if code, out, _ := run(t, "verify", "--db", db); code != cli.ExitOK || !strings.Contains(out, "统计汇总与办件一致") {
+		t.Errorf("verify after the repair: %d %s", code, out)
+	}
+	// An edit of the audit behind the program's back makes verify fail
+	// with exit code 3.
 	if _, err := raw.Exec("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 2"); err != nil {
 		t.Fatal(err)
 	}

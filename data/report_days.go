@@ -268,8 +268,9 @@ func (t dayTable) triggers() map[string]string {
 	}
 }
 
-// sumsOf is the table's content computed from applications.
-func (t dayTable) sumsOf() string {
+// sumsOf is the table's content computed from the case rows in from
+// (applications, or temp.day_facts: the columns the tables read).
+func (t dayTable) sumsOf(from string) string {
 	vals := make([]string, 0, len(t.keys)+len(t.sums))
 	for _, c := range t.keys {
 		vals = append(vals, on(c.sql, "a"))
@@ -281,7 +282,28 @@ func (t dayTable) sumsOf() string {
 	for i := range t.keys {
 		group[i] = fmt.Sprint(i + 1)
 	}
-	return "SELECT " + strings.Join(vals, ", ") + " FROM applications a WHERE " + on(t.when, "a") + " GROUP BY " + strings.Join(group, ", ")
+	return "SELECT " + strings.Join(vals, ", ") + " FROM " + from + " a WHERE " + on(t.when, "a") + " GROUP BY " + strings.Join(group, ", ")
+}
+
+// factsTable copies the columns of applications the tables read into
+// temp.day_facts, in the rebuild's transaction (which drops it, or rolls its
+// creation back): the tables are then added up from one read of the case
+// rows (a case row is several times wider) instead of one per table.
+func factsTable(ctx context.Context, db execer) error {
+	seen := map[string]bool{}
+	var cols []string
+	for _, t := range dayTables {
+		for _, c := range t.reads() {
+			if !seen[c] {
+				seen[c] = true
+				cols = append(cols, c)
+			}
+		}
+	}
+	if _, err := db.ExecContext(ctx, "CREATE TEMP TABLE day_facts AS SELECT "+strings.Join(cols, ", ")+" FROM applications"); err != nil {
+		return classify(fmt.Errorf("read cases for the report totals: %w", err))
+	}
+	return nil
 }
 
 // dayObjects are the tables' and triggers' CREATE statements, by name.
@@ -336,6 +358,9 @@ func ensureDayTotals(ctx context.Context, conn *sql.Conn) error {
 			}
 		}
 	}
+	if err := factsTable(ctx, tx); err != nil {
+		return err
+	}
 	for _, t := range dayTables {
 		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t.name); err != nil {
 			return classify(err)
@@ -343,9 +368,12 @@ func ensureDayTotals(ctx context.Context, conn *sql.Conn) error {
 		if _, err := tx.ExecContext(ctx, t.create()); err != nil {
 			return classify(fmt.Errorf("create %s: %w", t.name, err))
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+t.name+" ("+strings.Join(names(t.cols()), ", ")+") "+t.sumsOf()); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+t.name+" ("+strings.Join(names(t.cols()), ", ")+") "+t.sumsOf("temp.day_facts")); err != nil {
 			return classify(fmt.Errorf("fill %s: %w", t.name, err))
 		}
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE temp.day_facts"); err != nil {
+		return classify(err)
 	}
 	if err := createDayTriggers(ctx, tx); err != nil {
 		return err
@@ -383,24 +411,49 @@ func (s *Store) dropDayTriggers() error {
 
 // checkDayTotals names the daily-totals tables that differ from the sum of
 // applications ("" when all agree). A database from before them has none
-// to check (Open builds them).
+// to check (Open builds them). It reads in one transaction, so a program
+// writing meanwhile cannot make the two differ; what it adds up goes into
+// temporary tables, gone with the transaction.
 func checkDayTotals(ctx context.Context, db *sql.DB) (string, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return "", classify(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil { // a reader: writers go on
+		return "", classify(err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+	var have int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'report\\_%' ESCAPE '\\'").Scan(&have); err != nil {
+		return "", classify(err)
+	}
+	if have == 0 {
+		return "", nil
+	}
+	if err := factsTable(ctx, conn); err != nil {
+		return "", err
+	}
 	var bad []string
 	for _, t := range dayTables {
-		var exists int
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", t.name).Scan(&exists); err != nil {
+		check := "check_" + t.name
+		if _, err := conn.ExecContext(ctx, strings.Replace(t.create(), "CREATE TABLE "+t.name, "CREATE TEMP TABLE "+check, 1)); err != nil {
 			return "", classify(err)
 		}
-		if exists == 0 {
-			continue
-		}
-		stored := "SELECT " + strings.Join(names(t.cols()), ", ") + " FROM " + t.name
-		var n int
-		q := "SELECT (SELECT count(*) FROM (" + stored + " EXCEPT " + t.sumsOf() + ")) + (SELECT count(*) FROM (" + t.sumsOf() + " EXCEPT " + stored + "))"
-		if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO temp."+check+" ("+strings.Join(names(t.cols()), ", ")+") "+t.sumsOf("temp.day_facts")); err != nil {
 			return "", classify(fmt.Errorf("check %s: %w", t.name, err))
 		}
-		if n > 0 {
+		same := make([]string, 0, len(t.keys)+len(t.sums))
+		for _, c := range t.cols() {
+			same = append(same, "s."+c.name+" = c."+c.name)
+		}
+		var stored, computed, equal int
+		q := "SELECT (SELECT count(*) FROM main." + t.name + "), (SELECT count(*) FROM temp." + check + "), (SELECT count(*) FROM main." + t.name +
+			" s JOIN temp." + check + " c ON " + strings.Join(same, " AND ") + ")"
+		if err := conn.QueryRowContext(ctx, q).Scan(&stored, &computed, &equal); err != nil {
+			return "", classify(fmt.Errorf("check %s: %w", t.name, err))
+		}
+		if stored != equal || computed != equal {
 			bad = append(bad, t.name)
 		}
 	}
