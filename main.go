@@ -18,7 +18,13 @@ func main() {
 	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, runGUI))
 }
 
-func runGUI(s *data.Store) error {
+func runGUI(open func() (*data.Store, error)) error {
 	app.Program = "onewindow " + cli.Version
-	return app.New(fyneapp.NewWithID("cn.gov.onewindow"), s).Run()
+	return app.Start(fyneapp.NewWithID("cn.gov.onewindow"), func() (app.Store, error) {
+		s, err := open()
+		if err != nil {
+			return nil, err // not a nil *data.Store in an interface
+		}
+		return s, nil
+	})
 }

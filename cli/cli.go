@@ -35,9 +35,11 @@ const (
 // Version is the program version (set by the build).
 var Version = "0.1.0"
 
-// GUI starts the graphical program on an open store; main supplies it so
-// that this package stays free of the UI toolkit.
-type GUI func(s *data.Store) error
+// GUI runs the graphical program, which opens the store with open (so that
+// it can show a slow opening, or why opening failed, in a window) and
+// returns once open has returned; main supplies it so that this package
+// stays free of the UI toolkit.
+type GUI func(open func() (*data.Store, error)) error
 
 type env struct {
 	ctx    context.Context
@@ -97,12 +99,16 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if fs.NArg() > 0 {
 		return e.exit(usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))})
 	}
-	s, err := e.open(*db)
-	if err != nil {
-		return e.exit(err)
+	var s *data.Store
+	err := gui(func() (*data.Store, error) {
+		var err error
+		s, err = e.open(*db)
+		return s, err
+	})
+	if s != nil {
+		s.Close()
 	}
-	defer s.Close()
-	return e.exit(gui(s))
+	return e.exit(err)
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {

@@ -25,7 +25,7 @@ func run(t *testing.T, args ...string) (int, string, string) {
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(*data.Store) error {
+	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(func() (*data.Store, error)) error {
 		t.Fatal("the GUI must not start for a subcommand")
 		return nil
 	})
@@ -211,13 +211,37 @@ func TestCalendarImport(t *testing.T) {
 func TestGUIGetsTheStore(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	var got string
-	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(s *data.Store) error {
+	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(open func() (*data.Store, error)) error {
+		s, err := open()
+		if err != nil {
+			return err
+		}
 		site, err := s.Site(context.Background())
 		got = site.Name
 		return err
 	})
 	if code != 0 || got != "示例县行政服务中心" {
 		t.Errorf("GUI start: %d %q", code, got)
+	}
+	// A database the program cannot open: the GUI gets the reason (to show
+	// it in a window) and the exit code says so.
+	var shown error
+	newer := filepath.Join(t.TempDir(), "newer.db")
+	raw, err := sql.Open("sqlite3", newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	var errb bytes.Buffer
+	code = cli.Main(context.Background(), []string{"--db", newer}, strings.NewReader(""), &bytes.Buffer{}, &errb, func(open func() (*data.Store, error)) error {
+		_, shown = open()
+		return shown
+	})
+	if code != cli.ExitError || shown == nil || !strings.Contains(shown.Error(), "较新版本") || !strings.Contains(errb.String(), "较新版本") {
+		t.Errorf("newer database: exit %d, GUI got %v, stderr %q", code, shown, errb.String())
 	}
 }
 
