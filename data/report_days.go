@@ -23,16 +23,16 @@ import (
 // delete, or an update of a column it reads: an event, a calendar refresh,
 // a merge at the centre), the statement that rebuilds it, and the check
 // Verify runs. Nothing in Go writes them except the demo generator, which
-// adds up its own cases in Go (dayTable.goKeys/goSums, side by side with the
-// SQL) because a million trigger firings would cost a quarter of its run;
-// a test holds the two equal.
+// adds up its own cases in Go (goHas, goDay, the key fields and goSum, side
+// by side with the SQL) because firing the triggers for a million cases
+// would add a quarter to its run; a test holds the two equal.
 //
 // They are derived data, like an index: rebuilding them writes no audit
 // entry. Open rebuilds them when a table or trigger is missing or differs
 // from the definition here (a new program, an interrupted bulk run).
 
 // dayFacts is what the daily totals read of a case row, NULL already
-// replaced as the SQL does (coalesce): text "" , used_days -1, numbers 0.
+// replaced as the SQL does (coalesce): text "", used_days -1, numbers 0.
 type dayFacts struct {
 	item, window, clerk                  int64
 	site, status                         string
@@ -322,18 +322,19 @@ func dayObjects() map[string]string {
 // every table and trigger is in place as defined here.
 func ensureDayTotals(ctx context.Context, conn *sql.Conn) error {
 	want := dayObjects()
-	have := map[string]string{}
-	rows, err := conn.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE name LIKE 'report\\_%' ESCAPE '\\' AND type IN ('table', 'trigger')")
+	have := map[string]string{}     // name → CREATE statement
+	haveType := map[string]string{} // name → table or trigger
+	rows, err := conn.QueryContext(ctx, "SELECT name, type, sql FROM sqlite_master WHERE name LIKE 'report\\_%' ESCAPE '\\' AND type IN ('table', 'trigger')")
 	if err != nil {
 		return classify(err)
 	}
 	for rows.Next() {
-		var name, sql string
-		if err := rows.Scan(&name, &sql); err != nil {
+		var name, typ, sql string
+		if err := rows.Scan(&name, &typ, &sql); err != nil {
 			rows.Close()
 			return err
 		}
-		have[name] = sql
+		have[name], haveType[name] = sql, typ
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -351,10 +352,14 @@ func ensureDayTotals(ctx context.Context, conn *sql.Conn) error {
 		return classify(err)
 	}
 	defer tx.Rollback()
-	for name := range have { // triggers first: they name the tables
-		if strings.HasSuffix(name, "_insert") || strings.HasSuffix(name, "_update") || strings.HasSuffix(name, "_delete") {
-			if _, err := tx.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+name); err != nil {
-				return classify(err)
+	// Everything named report_… goes, the triggers first (they name the
+	// tables), and a table an older definition had with it.
+	for _, typ := range []string{"trigger", "table"} {
+		for name := range have {
+			if haveType[name] == typ {
+				if _, err := tx.ExecContext(ctx, "DROP "+strings.ToUpper(typ)+" "+name); err != nil {
+					return classify(err)
+				}
 			}
 		}
 	}
@@ -362,9 +367,6 @@ func ensureDayTotals(ctx context.Context, conn *sql.Conn) error {
 		return err
 	}
 	for _, t := range dayTables {
-		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+t.name); err != nil {
-			return classify(err)
-		}
 		if _, err := tx.ExecContext(ctx, t.create()); err != nil {
 			return classify(fmt.Errorf("create %s: %w", t.name, err))
 		}

@@ -187,7 +187,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	}
 	// Every query groups by the four possible keys at once; the rows are
 	// summed into the requested grouping here. All figures are counts and
-	// sums, so this is exact, and one covering index serves every grouping.
+	// sums, so this is exact, and one set of daily totals serves every grouping.
 	const key = "a.item_id, a.window_id, a.clerk_id, a.site_code"
 	const dayGroup = "item_id, window_id, clerk_id, site_code"
 	var item, win, clerk, site string
