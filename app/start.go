@@ -28,6 +28,16 @@ var slowOpen = 300 * time.Millisecond
 // fails, a window says why (there is no terminal to read), and Start returns
 // the error once it is closed.
 func Start(a fyne.App, open func() (Store, error)) error {
+	return start(a, open, func(s Store) {
+		ui := New(a, s)
+		ui.load()
+		ui.win.Show()
+	})
+}
+
+// start is Start with the main window's showing given (tests make its work
+// synchronous: the test driver has no UI goroutine of its own).
+func start(a fyne.App, open func() (Store, error), show func(Store)) error {
 	type opened struct {
 		s   Store
 		err error
@@ -45,7 +55,8 @@ func Start(a fyne.App, open func() (Store, error)) error {
 			w.ShowAndRun()
 			return r.err
 		}
-		New(a, r.s).Run()
+		show(r.s)
+		a.Run()
 		return nil
 	case <-time.After(slowOpen):
 	}
@@ -55,23 +66,22 @@ func Start(a fyne.App, open func() (Store, error)) error {
 		widget.NewLabel(lang.L("正在打开数据库……")),
 		widget.NewLabel(lang.L("升级后第一次打开时要整理数据（如重建统计汇总），办件多时请稍候。")),
 		bar)))
+	w.Show() // before the goroutine that may close it
 	finished := make(chan error, 1)
 	go func() {
 		r := <-done
-		finished <- r.err
 		fyne.Do(func() {
 			if r.err != nil {
 				bar.Stop()
 				showOpenError(a, w, r.err)
 				return
 			}
-			ui := New(a, r.s)
-			ui.load()
-			ui.win.Show()
+			show(r.s)
 			w.Close()
 		})
+		finished <- r.err
 	}()
-	w.ShowAndRun()
+	a.Run()
 	return <-finished
 }
 

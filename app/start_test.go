@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -12,7 +13,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 )
 
-// texts are the labels' texts in a window's content.
+// texts are the labels' and buttons' texts in a window's content.
 func texts(w fyne.Window) string {
 	var b strings.Builder
 	var walk func(o fyne.CanvasObject)
@@ -28,7 +29,9 @@ func texts(w fyne.Window) string {
 			}
 		}
 	}
-	walk(w.Content())
+	if w.Content() != nil {
+		walk(w.Content())
+	}
 	return b.String()
 }
 
@@ -44,52 +47,54 @@ func window(a fyne.App, text string) fyne.Window {
 
 // A slow opening shows a window saying so, which gives way to the login
 // screen when the database is open; a failed opening shows why, whether it
-// failed at once or after a while, and Start returns the error.
+// failed at once or after a while, and Start returns the error. (The test
+// app's event loop returns at once, so start returns when opening has.)
 func TestStart(t *testing.T) {
-	a := test.NewTempApp(t)
+	old := slowOpen
+	slowOpen = 20 * time.Millisecond
+	defer func() { slowOpen = old }()
 	s := openStore(t)
-	release := make(chan struct{})
-	started := make(chan error, 1)
-	go func() {
-		started <- Start(a, func() (Store, error) {
-			<-release
-			return s, nil
-		})
-	}()
-	waitFor(t, "the opening window", func() bool { return window(a, "正在打开数据库") != nil })
-	close(release)
-	if err := <-started; err != nil {
+	slow := func(st Store, err error) func() (Store, error) {
+		return func() (Store, error) {
+			time.Sleep(200 * time.Millisecond)
+			return st, err
+		}
+	}
+	a := test.NewTempApp(t)
+	var during string
+	show := func(s Store) {
+		for _, w := range a.Driver().AllWindows() {
+			during += texts(w)
+		}
+		ui := New(a, s)
+		ui.bg.sync = true // the test driver has no UI goroutine of its own
+		ui.load()
+		ui.win.Show()
+	}
+	if err := start(a, slow(s, nil), show); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the login screen", func() bool { return window(a, "正在打开数据库") == nil && window(a, "窗口登录") != nil })
-	var title string
-	fyne.DoAndWait(func() { title = window(a, "窗口登录").Title() })
-	if !strings.HasPrefix(title, "一窗通 OneWindow") {
-		t.Errorf("main window %q", title)
+	if !strings.Contains(during, "正在打开数据库") {
+		t.Errorf("while opening, the windows said %q", during)
+	}
+	main := window(a, "窗口登录")
+	if main == nil || window(a, "正在打开数据库") != nil || !strings.HasPrefix(main.Title(), "一窗通 OneWindow") {
+		t.Errorf("after opening: main window %v, opening window still shown: %v", main, window(a, "正在打开数据库") != nil)
 	}
 
-	for _, wait := range []bool{false, true} {
+	reason := fmt.Errorf("打开数据库 x.db：%w", data.Errorf(data.ECONFLICT, "数据库由较新版本的程序创建（结构版本 99），请升级程序"))
+	for _, open := range []func() (Store, error){
+		func() (Store, error) { return nil, reason },
+		slow(nil, reason),
+	} {
 		a := test.NewTempApp(t)
-		release := make(chan struct{})
-		if !wait {
-			close(release)
+		err := start(a, open, func(Store) { t.Error("the main window shown for a database that did not open") })
+		if err == nil || !strings.Contains(err.Error(), "较新版本") {
+			t.Fatalf("start returned %v", err)
 		}
-		go func() {
-			started <- Start(a, func() (Store, error) {
-				<-release
-				return nil, fmt.Errorf("打开数据库 x.db：%w", data.Errorf(data.ECONFLICT, "数据库由较新版本的程序创建（结构版本 99），请升级程序"))
-			})
-		}()
-		if wait {
-			waitFor(t, "the opening window", func() bool { return window(a, "正在打开数据库") != nil })
-			close(release)
+		w := window(a, "无法打开数据库：数据库由较新版本的程序创建")
+		if w == nil || !strings.Contains(texts(w), "[退出]") || strings.Contains(texts(w), "conflict") {
+			t.Errorf("the reason is not shown as it should be")
 		}
-		if err := <-started; err == nil || !strings.Contains(err.Error(), "较新版本") {
-			t.Fatalf("Start returned %v", err)
-		}
-		waitFor(t, "the reason", func() bool {
-			w := window(a, "无法打开数据库：数据库由较新版本的程序创建")
-			return w != nil && strings.Contains(texts(w), "[退出]")
-		})
 	}
 }

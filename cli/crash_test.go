@@ -24,7 +24,8 @@ import (
 // `onewindow stress` (register, complete, issue documents) and printing a
 // line after each commit. It is killed with SIGKILL at a random moment, 24
 // times on the same database; after each kill the database must open, pass
-// the integrity check and the audit chain, hold every case the child
+// the integrity check, the audit chain and the check of the report's daily
+// totals against the cases (Verify), hold every case the child
 // reported with at least the events it reported, every document it
 // reported, and no case or document number twice — and no daily sequence
 // behind a number already used. Every fourth round two programs write to
