@@ -86,15 +86,12 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 func (s *Store) RebuildDayTotals(ctx context.Context) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if err := s.dropDayTriggers(); err != nil {
-		return err
-	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return classify(err)
 	}
 	defer conn.Close()
-	return ensureDayTotals(ctx, conn)
+	return ensureDayTotals(ctx, conn, true)
 }
 
 func verifyDB(ctx context.Context, db *sql.DB) (VerifyReport, error) {

@@ -189,7 +189,7 @@ func (s *Store) ensureIndexes() error {
 			return classify(fmt.Errorf("create trigger %s: %w", name, err))
 		}
 	}
-	return ensureDayTotals(ctx, conn)
+	return ensureDayTotals(ctx, conn, false)
 }
 
 // exportTriggers mark a case in export_dirty (migration 0009) whenever a
