@@ -3,12 +3,13 @@ SHELL := /bin/bash
 GO ?= go
 TAGS := -tags migrated_fynedo,sqlite_fts5
 BIN := bin/onewindow
-DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev patch
 # What the tests use besides: a virtual display for the smoke test, pdftotext
-# and pdftoppm to read the documents back, zbarimg to read their QR codes.
-TEST_PACKAGES := xvfb poppler-utils zbar-tools
+# and pdftoppm to read the documents back, zbarimg to read their QR codes;
+# fcitx5 pinyin, dbus and xdotool for the input-method test.
+TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip imagemagick dbus fcitx5 fcitx5-chinese-addons
 
-.PHONY: run build test bench fuzz package deps test-deps apt vet clean
+.PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw
 
 run: deps build
 	./$(BIN)
@@ -17,9 +18,14 @@ build: deps
 	$(GO) build $(TAGS) -o $(BIN) .
 
 # deps installs the Debian packages Fyne needs to build, with sudo when not
-# root, and only those that are missing.
+# root, and only those that are missing, then makes the patched copy of GLFW
+# that go.mod's replace points to (third_party/glfw, docs/input-method.md).
 deps:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_PACKAGES)"
+	@$(MAKE) --no-print-directory glfw
+
+glfw:
+	@third_party/glfw/prepare.sh
 
 test-deps:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_PACKAGES)"
@@ -64,7 +70,7 @@ package: deps
 	mkdir -p bin && mv -f *.tar.xz bin/onewindow-linux-amd64.tar.xz
 
 FUZZTIME ?= 30s
-fuzz:
+fuzz: glfw
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzCreditCode -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzIDNumber -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseJSON -fuzztime $(FUZZTIME) ./data/calendar
@@ -76,4 +82,4 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/pdf
 
 clean:
-	rm -rf bin
+	rm -rf bin third_party/glfw/module

@@ -26,11 +26,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("Xvfb is not installed (make test installs it)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "onewindow")
-	build := exec.Command("go", "build", "-tags", "migrated_fynedo,sqlite_fts5", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := programBinary(t)
 	display := fmt.Sprintf(":%d", 150+os.Getpid()%50)
 	x := exec.Command(xvfb, display, "-screen", "0", "1024x768x24", "-nolisten", "tcp")
 	if err := x.Start(); err != nil {

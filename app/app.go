@@ -85,6 +85,7 @@ func (ui *App) session() data.User { return ui.user }
 // Run shows the window and blocks until it is closed.
 func (ui *App) Run() error {
 	ui.load()
+	(&caretFollower{win: ui.win}).follow()
 	ui.win.ShowAndRun()
 	return nil
 }
@@ -150,6 +151,9 @@ func (ui *App) onLogin(u data.User) {
 			ui.review.load()
 		case lang.L("数据交换"):
 			ui.xchg.load()
+		case lang.L("验证回执"):
+			// a scanner types into whatever has the focus
+			ui.win.Canvas().Focus(ui.verify.entry)
 		}
 	}
 	who := widget.NewLabel(fmt.Sprintf(lang.L("%s（%s）"), u.Name, roleLabel(u.Role)))
@@ -171,9 +175,15 @@ func (ui *App) logout() {
 	ui.win.SetContent(ui.login.content())
 }
 
-// shortcuts: Ctrl+N new case, Ctrl+F search the list, Esc clears the form.
+// shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+1 … Ctrl+8 the
+// tabs in their order, Esc clears the form.
 func (ui *App) shortcuts() {
 	c := ui.win.Canvas()
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+			ui.tabs.SelectIndex(i)
+		})
+	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 		ui.tabs.SelectIndex(0)
 		ui.intake.clear()

@@ -51,13 +51,13 @@ type caseListScreen struct {
 	rows    []listRow
 	loading int // generation of the latest load; older results are dropped
 
-	search  *widget.Entry
+	search  *formEntry
 	status  *widget.Select
 	window  *widget.Select
 	item    *widget.Select
 	warned  *widget.Check
-	from    *widget.Entry
-	to      *widget.Entry
+	from    *formEntry
+	to      *formEntry
 	table   *widget.Table
 	prev    *widget.Button
 	next    *widget.Button
@@ -75,7 +75,7 @@ func statusOptions() []string {
 
 func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l := &caseListScreen{store: s, now: time.Now, onOpen: onOpen, filter: data.CaseFilter{Limit: pageSize}}
-	l.search = widget.NewEntry()
+	l.search = newScreenEntry()
 	l.search.SetPlaceHolder(lang.L("编号/申请人/证件号"))
 	l.search.OnSubmitted = func(string) { l.apply() }
 	l.status = widget.NewSelect(statusOptions(), func(string) { l.apply() })
@@ -84,10 +84,10 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l.item = widget.NewSelect([]string{lang.L("全部事项")}, func(string) { l.apply() })
 	l.item.PlaceHolder = lang.L("全部事项")
 	l.warned = widget.NewCheck(lang.L("只看黄灯、红灯"), func(bool) { l.apply() })
-	l.from = widget.NewEntry()
+	l.from = newScreenEntry()
 	l.from.SetPlaceHolder(lang.L("收件起 YYYY-MM-DD"))
 	l.from.OnSubmitted = func(string) { l.apply() }
-	l.to = widget.NewEntry()
+	l.to = newScreenEntry()
 	l.to.SetPlaceHolder(lang.L("收件止 YYYY-MM-DD"))
 	l.to.OnSubmitted = func(string) { l.apply() }
 	l.table = newCaseTable(func() []listRow { return l.rows })
@@ -158,7 +158,7 @@ func (l *caseListScreen) apply() {
 		f.WarningsAt = calendar.DateOf(l.now())
 	}
 	for _, p := range []struct {
-		e *widget.Entry
+		e *formEntry
 		d *calendar.Date
 		n string
 	}{{l.from, &f.From, lang.L("收件起")}, {l.to, &f.To, lang.L("收件止")}} {

@@ -202,14 +202,14 @@ func saveFile(win fyne.Window, name string, b []byte, done func(path string, err
 type verifyScreen struct {
 	store  docStore
 	bg     *worker
-	entry  *widget.Entry
+	entry  *formEntry
 	status *widget.Label
 	result *widget.Label
 }
 
 func newVerifyScreen(s docStore) *verifyScreen {
 	vs := &verifyScreen{store: s}
-	vs.entry = widget.NewEntry()
+	vs.entry = newScreenEntry()
 	vs.entry.SetPlaceHolder(lang.L("扫描文书右上角的二维码，或粘贴其内容后按回车"))
 	vs.entry.OnSubmitted = func(string) { vs.check() }
 	vs.status = widget.NewLabel("")

@@ -421,25 +421,3 @@ func (f *intakeScreen) setBusy(busy bool) {
 		}
 	}
 }
-
-// formEntry is an entry of the intake form: Esc in it clears the form, as
-// it does anywhere else on the screen (an entry would otherwise keep it).
-type formEntry struct {
-	widget.Entry
-	onEscape func()
-}
-
-func newFormEntry(onEscape func()) *formEntry {
-	e := &formEntry{onEscape: onEscape}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedKey handles Esc and passes every other key to the entry.
-func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
-		return
-	}
-	e.Entry.TypedKey(k)
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/onewindow/onewindow/assets"
@@ -133,5 +134,26 @@ func TestEnglishScreens(t *testing.T) {
 	}
 	if ui.intake.accept.Text != "Accept (Enter)" || ui.list.prev.Text != "Previous" {
 		t.Errorf("buttons %q %q", ui.intake.accept.Text, ui.list.prev.Text)
+	}
+}
+
+// A PC started under the C locale (LANGUAGE is ignored under C, as in
+// gettext) still gets the chosen language, and its environment back.
+func TestChineseUnderCLocale(t *testing.T) {
+	for _, env := range [][2]string{{"LC_ALL", "C"}, {"LANG", "POSIX"}, {"LC_MESSAGES", "C"}} {
+		t.Setenv(env[0], env[1])
+		a := test.NewTempApp(t)
+		a.Preferences().SetString(prefLanguage, "en")
+		setupLanguage(a)
+		if got := lang.L("登录"); got != "Log in" {
+			t.Errorf("%s=%s, English chosen: 登录 is %q", env[0], env[1], got)
+		}
+		setupLanguage(test.NewTempApp(t))
+		if got := lang.L("登录"); got != "登录" {
+			t.Errorf("%s=%s, Chinese by default: 登录 is %q", env[0], env[1], got)
+		}
+		if got := os.Getenv(env[0]); got != env[1] {
+			t.Errorf("%s is %q after loading the translations, want %q", env[0], got, env[1])
+		}
 	}
 }

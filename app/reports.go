@@ -61,7 +61,7 @@ type reportScreen struct {
 	openCase func(number string)
 
 	period   *widget.Select
-	from, to *widget.Entry
+	from, to *formEntry
 	by       *widget.Select
 	msg      *widget.Label
 	busy     *widget.ProgressBarInfinite
@@ -84,7 +84,7 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 	for i, p := range periods {
 		opts[i] = lang.L(p)
 	}
-	rs.from, rs.to = widget.NewEntry(), widget.NewEntry()
+	rs.from, rs.to = newScreenEntry(), newScreenEntry()
 	setting := false // the dates are being filled in from the period
 	rs.period = widget.NewSelect(opts, func(string) {
 		i := rs.period.SelectedIndex()

@@ -32,6 +32,7 @@ func Start(a fyne.App, open func() (Store, error)) error {
 		ui := New(a, s)
 		ui.load()
 		ui.win.Show()
+		(&caretFollower{win: ui.win}).follow()
 	})
 }
 

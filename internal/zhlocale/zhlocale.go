@@ -3,6 +3,9 @@
 // container). The UI toolkit reads the locale while the program initialises
 // and logs an error for "C"; importing this package from main, which has no
 // dependencies of its own, runs its init before the toolkit's.
+//
+// It also gives the process a UTF-8 character type (LC_CTYPE) for the X input
+// method where the environment's is not (see ctype_unix.go).
 package zhlocale
 
 import (

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// A credit code with a right check digit, and what a scanner sends: 200
+// characters, then Enter.
+const (
+	testCreditCode = "91330102MA2J0K3X0C"
+	clerkLogin     = "liuyang"
+)
+
+func burst() string {
+	const chars = "0123456789ABCDEFGHJKLMNPQRTUWXYabcdefghijkmnopqrstuvwxyz-_."
+	var b strings.Builder
+	for i := 0; b.Len() < 200; i++ {
+		b.WriteByte(chars[(i*7+i/len(chars))%len(chars)])
+	}
+	return b.String()
+}
+
+// TestInputMethod drives the real program with the fcitx5 pinyin input
+// method connected over XIM, the way a clerk on a UOS or Kylin desktop types:
+// separate key events from xdotool, Chinese composed from pinyin, a PIN and
+// a scanner's burst typed faster than any hand. It is started under the
+// plain C locale, where committed Chinese used to be dropped.
+func TestInputMethod(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real program with a real input method")
+	}
+	x := newXSession(t)
+	x.startFcitx5()
+	db := filepath.Join(x.dir, "ime.db")
+	p := x.launch(db, true, "C")
+	s := openStore(t, db)
+
+	// A PIN typed at 5 ms a key with Enter logs in at the first try.
+	login(t, x, s)
+	if n := auditCount(t, db, "user.login_failed"); n != 0 {
+		t.Fatalf("the PIN typed at 5 ms a key counted %d wrong attempts", n)
+	}
+	if n := auditCount(t, db, "user.login"); n != 1 {
+		t.Fatalf("%d logins recorded, want 1", n)
+	}
+
+	// The item by its pinyin initials and the credit code, at 12 ms a key
+	// with the input method connected but off: Enter and Tab wait for the
+	// letters before them.
+	x.keys(12, "s", "p", "j", "y", "Return")
+	time.Sleep(300 * time.Millisecond)
+	x.typeText(2, testCreditCode)
+	x.keys(12, "Tab")
+	time.Sleep(time.Second) // the keys go through the input method first
+
+	// 张三 composed in 申请人名称 and committed with Space.
+	x.imeOn()
+	x.keys(60, strings.Split("zhangsan", "")...)
+	x.snap("ime-composing-1024.png")
+	x.keys(60, "space")
+	time.Sleep(300 * time.Millisecond)
+	x.snap("ime-committed-1024.png")
+
+	// Enter while a syllable is being composed takes the letters as typed
+	// and registers nothing; Backspace then deletes in the field only.
+	x.keys(60, "w", "a", "n", "g", "Return")
+	time.Sleep(time.Second)
+	if n := caseCount(t, s); n != 0 {
+		t.Fatalf("Enter while composing registered %d cases", n)
+	}
+	x.keys(60, "BackSpace", "BackSpace", "BackSpace", "BackSpace")
+	// Esc while composing cancels the syllable and keeps the form.
+	x.keys(60, "l", "i", "Escape")
+	time.Sleep(500 * time.Millisecond)
+	// Tab while composing does not move on with the syllable half typed.
+	x.keys(60, "l", "i", "Tab", "Escape")
+	time.Sleep(500 * time.Millisecond)
+	if n := caseCount(t, s); n != 0 {
+		t.Fatalf("Esc or Tab while composing registered %d cases", n)
+	}
+
+	// Enter with nothing composed registers the case as the form holds it.
+	x.snap("ime-before-enter.png")
+	x.keys(60, "Return")
+	var c data.Application
+	x.waitFor("the case to be registered", func() bool {
+		cs, err := s.Cases(context.Background(), data.CaseFilter{})
+		if err != nil || len(cs) == 0 {
+			return false
+		}
+		c = cs[0]
+		return true
+	}, 10*time.Second)
+	if c.Applicant.Name != "张三" || c.Applicant.IDCode != testCreditCode || !strings.HasPrefix(c.Item.Name, "食品经营许可") {
+		t.Fatalf("registered %q %q %q; want 张三, %s, 食品经营许可", c.Applicant.Name, c.Applicant.IDCode, c.Item.Name, testCreditCode)
+	}
+	if c.Clerk == "" || !strings.Contains(userLogin(t, s, c.ClerkID), clerkLogin) {
+		t.Fatalf("registered by %q, want %s", c.Clerk, clerkLogin)
+	}
+	x.imeOff()
+
+	scannerBursts(t, x, s, c.Number)
+	p.stop()
+
+	// The same bursts with no input method connected.
+	p = x.launch(db, false, "C.UTF-8")
+	login(t, x, s)
+	scannerBursts(t, x, s, c.Number)
+	p.stop()
+}
+
+// scannerBursts types 200 characters and Enter at 2 ms a key into the
+// credit-code field, the case-list search and 验证回执, and a receipt's QR
+// token into 验证回执: each arrives whole and in order, Enter last.
+func scannerBursts(t *testing.T, x *xsession, s *data.Store, number string) {
+	t.Helper()
+	want := burst()
+	x.keys(12, "ctrl+1")
+	x.keys(12, "s", "p", "j", "y", "Return")
+	time.Sleep(300 * time.Millisecond)
+	x.typeText(2, want)
+	x.keys(2, "Return")
+	if got := x.focused(); got != want {
+		t.Errorf("the credit-code field holds %q, want the burst %q", got, want)
+	}
+	x.keys(12, "Escape")
+
+	x.keys(12, "ctrl+f")
+	x.typeText(2, want)
+	x.keys(2, "Return")
+	if got := x.focused(); got != want {
+		t.Errorf("the case-list search holds %q, want the burst %q", got, want)
+	}
+
+	doc, err := s.IssueDocument(context.Background(), number, data.DocAccept, userID(t, s, clerkLogin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.keys(12, "ctrl+6") // 验证回执: its box has the focus
+	time.Sleep(300 * time.Millisecond)
+	// A token that verifies clears the box (the document is shown instead);
+	// one that does not stays for the clerk to look at.
+	x.typeText(2, doc.Token)
+	x.keys(2, "Return")
+	time.Sleep(time.Second)
+	x.typeText(2, "x")
+	if got := x.focused(); got != "x" {
+		t.Errorf("the scanned token did not verify: the box holds %q (token %q)", got, doc.Token)
+	}
+	x.keys(12, "BackSpace")
+	last := "A"
+	if strings.HasSuffix(doc.Token, "A") {
+		last = "B"
+	}
+	forged := doc.Token[:len(doc.Token)-1] + last
+	x.typeText(2, forged)
+	x.keys(2, "Return")
+	time.Sleep(time.Second)
+	if got := x.focused(); got != forged {
+		t.Errorf("a forged token: the box holds %q, want it kept as %q", got, forged)
+	}
+	x.keys(12, "ctrl+a", "BackSpace")
+	x.typeText(2, want)
+	x.keys(2, "Return")
+	if got := x.focused(); got != want {
+		t.Errorf("验证回执 holds %q, want the burst %q", got, want)
+	}
+}
+
+// login picks the clerk 刘洋 from the list and types the PIN at 5 ms a key.
+func login(t *testing.T, x *xsession, s *data.Store) {
+	t.Helper()
+	users, err := s.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(users, func(u data.User) bool { return u.Login == clerkLogin })
+	if i < 0 {
+		t.Fatalf("no user %s in the sample data", clerkLogin)
+	}
+	x.keys(100, "Tab") // the name list; Right picks the next name without opening it
+	for range i + 1 {
+		x.keys(30, "Right")
+	}
+	x.keys(100, "Tab")
+	x.keys(5, "1", "2", "3", "4", "Return")
+	time.Sleep(1500 * time.Millisecond)
+}
+
+func openStore(t *testing.T, path string) *data.Store {
+	t.Helper()
+	var s *data.Store
+	var err error
+	for range 50 { // the program creates the database as it starts
+		if s, err = data.Open(path); err == nil {
+			if _, err = s.Site(context.Background()); err == nil {
+				break
+			}
+			s.Close()
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func caseCount(t *testing.T, s *data.Store) int {
+	t.Helper()
+	n, err := s.CountCases(context.Background(), data.CaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func userID(t *testing.T, s *data.Store, login string) int64 {
+	t.Helper()
+	users, err := s.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.Login == login {
+			return u.ID
+		}
+	}
+	t.Fatalf("no user %s", login)
+	return 0
+}
+
+func userLogin(t *testing.T, s *data.Store, id int64) string {
+	t.Helper()
+	users, err := s.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.ID == id {
+			return u.Login
+		}
+	}
+	return ""
+}
+
+// auditCount counts the audit entries of an action, read from the file.
+func auditCount(t *testing.T, path, action string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM audit WHERE action = ?", action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

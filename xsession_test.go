@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The real program, built once for the tests that run it.
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// programBinary builds the program (with the patched GLFW, as make does)
+// the first time a test asks for it.
+func programBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "onewindow-bin-")
+		if buildErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-tags", "migrated_fynedo,sqlite_fts5",
+			"-o", filepath.Join(buildDir, "onewindow"), ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(buildDir, "onewindow")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// needTools skips the test when a program it drives is missing, except in
+// CI, where make test-deps installs them and a skip would hide a failure.
+func needTools(t *testing.T, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed (make test-deps installs it)", n)
+			}
+			t.Skipf("%s is not installed (make test-deps installs it)", n)
+		}
+	}
+}
+
+// xsession is a virtual display with, optionally, a session bus and the
+// fcitx5 input method on it: the desktop of a clerk's PC, driven by key
+// events as a keyboard or a barcode scanner sends them.
+type xsession struct {
+	t       *testing.T
+	dir     string
+	display string
+	env     []string // DISPLAY, and the bus and fcitx5's configuration
+	procs   []*exec.Cmd
+}
+
+// newXSession starts Xvfb on a free display number.
+func newXSession(t *testing.T) *xsession {
+	t.Helper()
+	needTools(t, "Xvfb", "xdotool", "xclip")
+	x := &xsession{t: t, dir: t.TempDir()}
+	for n := 100 + os.Getpid()%50; ; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
+			if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
+				x.display = fmt.Sprintf(":%d", n)
+				break
+			}
+		}
+	}
+	x.env = []string{"DISPLAY=" + x.display}
+	x.start("Xvfb", x.display, "-screen", "0", "1024x768x24", "-nolisten", "tcp")
+	x.waitFor("the display", func() bool { return x.command("xdotool", "getmouselocation").Run() == nil }, 10*time.Second)
+	t.Cleanup(x.stop)
+	return x
+}
+
+// start runs a helper process of the session, stopped at the end.
+func (x *xsession) start(name string, args ...string) *exec.Cmd {
+	x.t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), x.env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		x.t.Fatalf("start %s: %v", name, err)
+	}
+	x.procs = append(x.procs, cmd)
+	return cmd
+}
+
+func (x *xsession) stop() {
+	for i := len(x.procs) - 1; i >= 0; i-- {
+		if p := x.procs[i]; p.Process != nil {
+			p.Process.Kill()
+			p.Wait()
+		}
+	}
+	x.procs = nil
+}
+
+// startFcitx5 starts a session bus and fcitx5 with pinyin as its second
+// input method (off until switched on, as on a fresh desktop), reachable
+// by XIM, the way UOS and Kylin start it.
+func (x *xsession) startFcitx5() {
+	x.t.Helper()
+	needTools(x.t, "dbus-daemon", "fcitx5", "fcitx5-remote")
+	conf := filepath.Join(x.dir, "config", "fcitx5")
+	if err := os.MkdirAll(conf, 0o755); err != nil {
+		x.t.Fatal(err)
+	}
+	profile := "[Groups/0]\nName=Default\nDefault Layout=us\nDefaultIM=pinyin\n\n" +
+		"[Groups/0/Items/0]\nName=keyboard-us\nLayout=\n\n[Groups/0/Items/1]\nName=pinyin\nLayout=\n\n[GroupOrder]\n0=Default\n"
+	if err := os.WriteFile(filepath.Join(conf, "profile"), []byte(profile), 0o644); err != nil {
+		x.t.Fatal(err)
+	}
+	bus := "unix:path=" + filepath.Join(x.dir, "bus")
+	x.start("dbus-daemon", "--session", "--nofork", "--nopidfile", "--address="+bus)
+	x.env = append(x.env, "DBUS_SESSION_BUS_ADDRESS="+bus,
+		"XDG_CONFIG_HOME="+filepath.Join(x.dir, "config"), "XDG_DATA_HOME="+filepath.Join(x.dir, "data"))
+	x.waitFor("the session bus", func() bool { _, err := os.Stat(filepath.Join(x.dir, "bus")); return err == nil }, 10*time.Second)
+	x.start("fcitx5", "-r", "--disable=cloudpinyin,wayland,waylandim,kimpanel,notificationitem,notifications,luaaddonloader,spell")
+	x.waitFor("fcitx5", func() bool { return x.command("fcitx5-remote").Run() == nil }, 20*time.Second)
+	time.Sleep(time.Second) // its XIM server registers after its bus name
+}
+
+// command prepares a program run inside the session.
+func (x *xsession) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), x.env...)
+	return cmd
+}
+
+func (x *xsession) run(name string, args ...string) string {
+	x.t.Helper()
+	out, err := x.command(name, args...).CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// waitFor polls cond until it holds or the time is up.
+func (x *xsession) waitFor(what string, cond func() bool, limit time.Duration) {
+	x.t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			x.t.Fatalf("waited %v for %s", limit, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// keys sends one key event after another, ms milliseconds apart (xdotool
+// key names: "a", "Return", "ctrl+a").
+func (x *xsession) keys(ms int, names ...string) {
+	x.t.Helper()
+	x.run("xdotool", append([]string{"key", "--delay", fmt.Sprint(ms)}, names...)...)
+}
+
+// typeText types text as a keyboard or a scanner does, ms milliseconds a key.
+func (x *xsession) typeText(ms int, text string) {
+	x.t.Helper()
+	x.run("xdotool", "type", "--delay", fmt.Sprint(ms), "--", text)
+}
+
+// imeOn and imeOff switch pinyin on and off, as Ctrl+Space does, and wait
+// until fcitx5 says so (it answers for the input context with the focus).
+func (x *xsession) imeOn()  { x.t.Helper(); x.imeState("-o", "2") }
+func (x *xsession) imeOff() { x.t.Helper(); x.imeState("-c", "1") }
+
+func (x *xsession) imeState(flag, want string) {
+	x.t.Helper()
+	x.waitFor("fcitx5-remote "+flag, func() bool {
+		x.run("fcitx5-remote", flag)
+		time.Sleep(100 * time.Millisecond)
+		return strings.TrimSpace(x.run("fcitx5-remote")) == want
+	}, 10*time.Second)
+}
+
+// focused reads back the text of the focused entry: select all, copy, and
+// ask the X clipboard. The keys queue behind the ones typed before them
+// (through the input method, a burst takes a moment), so the clipboard is
+// asked until the copy is there.
+func (x *xsession) focused() string {
+	x.t.Helper()
+	empty := x.command("xclip", "-i", "-selection", "clipboard") // xclip owns it, empty
+	empty.Stdin = strings.NewReader("")
+	if err := empty.Run(); err != nil {
+		x.t.Fatalf("xclip: %v", err)
+	}
+	x.keys(30, "ctrl+a", "ctrl+c")
+	var text string
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		out, err := x.command("xclip", "-o", "-selection", "clipboard").Output()
+		if err == nil && len(out) > 0 {
+			text = string(out)
+			break
+		}
+	}
+	x.keys(30, "End")
+	return text
+}
+
+// snap saves a screenshot into ONEWINDOW_SCREENSHOTS when it is set (the
+// docs' screenshots of composing and committing are made this way).
+func (x *xsession) snap(name string) {
+	dir := os.Getenv("ONEWINDOW_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if err := x.command("import", "-window", "root", filepath.Join(dir, name)).Run(); err != nil {
+		x.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// program is the real binary running in the session.
+type program struct {
+	cmd    *exec.Cmd
+	output *bytes.Buffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// launch starts the program on db, with XMODIFIERS naming fcitx when im,
+// under locale (LANG; LC_ALL and LC_CTYPE unset), and waits for its window.
+func (x *xsession) launch(db string, im bool, locale string) *program {
+	x.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &program{output: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
+	p.cmd = exec.CommandContext(ctx, programBinary(x.t), "--db", db)
+	p.cmd.Env = append(os.Environ(), x.env...)
+	p.cmd.Env = append(p.cmd.Env, "LANG="+locale, "LC_ALL=", "LC_CTYPE=", "LANGUAGE=", "XMODIFIERS=")
+	if im {
+		p.cmd.Env = append(p.cmd.Env, "XMODIFIERS=@im=fcitx")
+	}
+	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
+	if err := p.cmd.Start(); err != nil {
+		x.t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	x.t.Cleanup(p.stop)
+	var win string
+	x.waitFor("the program's window", func() bool {
+		out, err := x.command("xdotool", "search", "--onlyvisible", "--name", "OneWindow").Output()
+		win = strings.TrimSpace(strings.Split(string(out), "\n")[0])
+		return err == nil && win != ""
+	}, 30*time.Second)
+	x.run("xdotool", "windowfocus", "--sync", win)
+	time.Sleep(1500 * time.Millisecond) // the user list loads in the background
+	return p
+}
+
+func (p *program) stop() {
+	p.cancel()
+	<-p.done
+	p.done <- nil // a second stop returns at once
+}
