@@ -6,8 +6,9 @@ BIN := bin/onewindow
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev patch
 # What the tests use besides: a virtual display for the smoke test, pdftotext
 # and pdftoppm to read the documents back, zbarimg to read their QR codes;
-# fcitx5 pinyin, dbus and xdotool for the input-method test.
-TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip imagemagick dbus fcitx5 fcitx5-chinese-addons
+# for the input-method test fcitx5 pinyin and ibus libpinyin, a session bus,
+# xdotool to type, xclip to read a field back.
+TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin
 
 .PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw
 

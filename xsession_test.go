@@ -118,29 +118,102 @@ func (x *xsession) stop() {
 	x.procs = nil
 }
 
-// startFcitx5 starts a session bus and fcitx5 with pinyin as its second
-// input method (off until switched on, as on a fresh desktop), reachable
-// by XIM, the way UOS and Kylin start it.
-func (x *xsession) startFcitx5() {
+// inputMethod is an input method a test can start in the session, switch
+// on and off, and compose a word with.
+type inputMethod struct {
+	name      string
+	xmodifier string // XMODIFIERS for the program
+	start     func(x *xsession)
+	on, off   func(x *xsession)
+	pinyin    string // typed, then Space:
+	word      string // what that commits
+}
+
+// fcitx5 with pinyin as its second input method (off until switched on, as
+// on a fresh desktop), reachable by XIM, the way UOS and Kylin start it.
+var fcitx5 = &inputMethod{
+	name:      "fcitx5",
+	xmodifier: "@im=fcitx",
+	pinyin:    "zhangsan",
+	word:      "张三",
+	start: func(x *xsession) {
+		x.t.Helper()
+		needTools(x.t, "dbus-daemon", "fcitx5", "fcitx5-remote")
+		profile := "[Groups/0]\nName=Default\nDefault Layout=us\nDefaultIM=pinyin\n\n" +
+			"[Groups/0/Items/0]\nName=keyboard-us\nLayout=\n\n[Groups/0/Items/1]\nName=pinyin\nLayout=\n\n[GroupOrder]\n0=Default\n"
+		x.writeConfig("fcitx5/profile", profile)
+		x.startBus()
+		x.start("fcitx5", "-r", "--disable=cloudpinyin,wayland,waylandim,kimpanel,notificationitem,notifications,luaaddonloader,spell")
+		x.waitFor("fcitx5", func() bool { return x.command("fcitx5-remote").Run() == nil }, 20*time.Second)
+		time.Sleep(time.Second) // its XIM server registers after its bus name
+	},
+	// fcitx5-remote answers for the input context with the focus: 2 on, 1 off.
+	on:  func(x *xsession) { x.t.Helper(); x.switchIM("fcitx5-remote", []string{"-o"}, "2") },
+	off: func(x *xsession) { x.t.Helper(); x.switchIM("fcitx5-remote", []string{"-c"}, "1") },
+}
+
+// ibus with the libpinyin engine, its XIM server on (ibus-daemon --xim), as
+// GNOME-based desktops start it.
+var ibus = &inputMethod{
+	name:      "ibus",
+	xmodifier: "@im=ibus",
+	pinyin:    "beijing", // libpinyin's first word for it on a fresh user dictionary
+	word:      "北京",
+	start: func(x *xsession) {
+		x.t.Helper()
+		needTools(x.t, "dbus-daemon", "ibus-daemon", "ibus")
+		if _, err := os.Stat("/usr/libexec/ibus-engine-libpinyin"); err != nil && os.Getenv("CI") == "" {
+			x.t.Skip("ibus-libpinyin is not installed (make test-deps installs it)")
+		}
+		x.env = append(x.env, "GSETTINGS_BACKEND=memory")
+		x.startBus()
+		x.start("ibus-daemon", "--xim", "--panel=disable", "--replace")
+		// off (the keyboard layout's engine) as soon as it answers
+		x.waitFor("ibus", func() bool {
+			x.command("ibus", "engine", "xkb:us::eng").Run()
+			out, err := x.command("ibus", "engine").Output()
+			return err == nil && strings.TrimSpace(string(out)) == "xkb:us::eng"
+		}, 20*time.Second)
+		time.Sleep(time.Second)
+	},
+	on:  func(x *xsession) { x.t.Helper(); x.switchIM("ibus", []string{"engine", "libpinyin"}, "libpinyin") },
+	off: func(x *xsession) { x.t.Helper(); x.switchIM("ibus", []string{"engine", "xkb:us::eng"}, "xkb:us::eng") },
+}
+
+// writeConfig writes a file under the session's XDG_CONFIG_HOME.
+func (x *xsession) writeConfig(name, text string) {
 	x.t.Helper()
-	needTools(x.t, "dbus-daemon", "fcitx5", "fcitx5-remote")
-	conf := filepath.Join(x.dir, "config", "fcitx5")
-	if err := os.MkdirAll(conf, 0o755); err != nil {
+	path := filepath.Join(x.dir, "config", name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		x.t.Fatal(err)
 	}
-	profile := "[Groups/0]\nName=Default\nDefault Layout=us\nDefaultIM=pinyin\n\n" +
-		"[Groups/0/Items/0]\nName=keyboard-us\nLayout=\n\n[Groups/0/Items/1]\nName=pinyin\nLayout=\n\n[GroupOrder]\n0=Default\n"
-	if err := os.WriteFile(filepath.Join(conf, "profile"), []byte(profile), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		x.t.Fatal(err)
 	}
+}
+
+// startBus starts the session's D-Bus (input methods are driven through it)
+// and gives the session its own configuration and data folders.
+func (x *xsession) startBus() {
+	x.t.Helper()
 	bus := "unix:path=" + filepath.Join(x.dir, "bus")
 	x.start("dbus-daemon", "--session", "--nofork", "--nopidfile", "--address="+bus)
-	x.env = append(x.env, "DBUS_SESSION_BUS_ADDRESS="+bus,
-		"XDG_CONFIG_HOME="+filepath.Join(x.dir, "config"), "XDG_DATA_HOME="+filepath.Join(x.dir, "data"))
+	x.env = append(x.env, "DBUS_SESSION_BUS_ADDRESS="+bus, "XDG_CONFIG_HOME="+filepath.Join(x.dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(x.dir, "data"), "XDG_CACHE_HOME="+filepath.Join(x.dir, "cache"))
 	x.waitFor("the session bus", func() bool { _, err := os.Stat(filepath.Join(x.dir, "bus")); return err == nil }, 10*time.Second)
-	x.start("fcitx5", "-r", "--disable=cloudpinyin,wayland,waylandim,kimpanel,notificationitem,notifications,luaaddonloader,spell")
-	x.waitFor("fcitx5", func() bool { return x.command("fcitx5-remote").Run() == nil }, 20*time.Second)
-	time.Sleep(time.Second) // its XIM server registers after its bus name
+}
+
+// switchIM runs the input method's switch until its query (the same
+// program with its last argument left off) says it is in state want. The
+// switch's exit status says little (ibus engine NAME exits 1 when it has
+// switched), so only the query counts.
+func (x *xsession) switchIM(prog string, args []string, want string) {
+	x.t.Helper()
+	x.waitFor(prog+" "+strings.Join(args, " "), func() bool {
+		x.command(prog, args...).Run()
+		time.Sleep(100 * time.Millisecond)
+		return strings.TrimSpace(x.run(prog, args[:len(args)-1]...)) == want
+	}, 10*time.Second)
 }
 
 // command prepares a program run inside the session.
@@ -182,20 +255,6 @@ func (x *xsession) keys(ms int, names ...string) {
 func (x *xsession) typeText(ms int, text string) {
 	x.t.Helper()
 	x.run("xdotool", "type", "--delay", fmt.Sprint(ms), "--", text)
-}
-
-// imeOn and imeOff switch pinyin on and off, as Ctrl+Space does, and wait
-// until fcitx5 says so (it answers for the input context with the focus).
-func (x *xsession) imeOn()  { x.t.Helper(); x.imeState("-o", "2") }
-func (x *xsession) imeOff() { x.t.Helper(); x.imeState("-c", "1") }
-
-func (x *xsession) imeState(flag, want string) {
-	x.t.Helper()
-	x.waitFor("fcitx5-remote "+flag, func() bool {
-		x.run("fcitx5-remote", flag)
-		time.Sleep(100 * time.Millisecond)
-		return strings.TrimSpace(x.run("fcitx5-remote")) == want
-	}, 10*time.Second)
 }
 
 // focused reads back the text of the focused entry: select all, copy, and
@@ -244,17 +303,18 @@ type program struct {
 	done   chan error
 }
 
-// launch starts the program on db, with XMODIFIERS naming fcitx when im,
-// under locale (LANG; LC_ALL and LC_CTYPE unset), and waits for its window.
-func (x *xsession) launch(db string, im bool, locale string) *program {
+// launch starts the program on db, with XMODIFIERS naming the input method
+// (none: nil), under locale (LANG; LC_ALL and LC_CTYPE unset), and waits for
+// its window.
+func (x *xsession) launch(db string, im *inputMethod, locale string) *program {
 	x.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &program{output: &bytes.Buffer{}, cancel: cancel, done: make(chan error, 1)}
 	p.cmd = exec.CommandContext(ctx, programBinary(x.t), "--db", db)
 	p.cmd.Env = append(os.Environ(), x.env...)
 	p.cmd.Env = append(p.cmd.Env, "LANG="+locale, "LC_ALL=", "LC_CTYPE=", "LANGUAGE=", "XMODIFIERS=")
-	if im {
-		p.cmd.Env = append(p.cmd.Env, "XMODIFIERS=@im=fcitx")
+	if im != nil {
+		p.cmd.Env = append(p.cmd.Env, "XMODIFIERS="+im.xmodifier)
 	}
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	if err := p.cmd.Start(); err != nil {
