@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -94,11 +95,14 @@ func newXSession(t *testing.T) *xsession {
 	return x
 }
 
-// start runs a helper process of the session, stopped at the end.
+// start runs a helper process of the session in a process group of its
+// own, stopped at the end with everything it started (the input method's
+// engines, the services the bus activated).
 func (x *xsession) start(name string, args ...string) *exec.Cmd {
 	x.t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), x.env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -111,7 +115,7 @@ func (x *xsession) start(name string, args ...string) *exec.Cmd {
 func (x *xsession) stop() {
 	for i := len(x.procs) - 1; i >= 0; i-- {
 		if p := x.procs[i]; p.Process != nil {
-			p.Process.Kill()
+			syscall.Kill(-p.Process.Pid, syscall.SIGKILL)
 			p.Wait()
 		}
 	}
