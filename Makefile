@@ -59,6 +59,7 @@ bench: deps
 	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch|Report|Import' -benchtime 1x -timeout 30m ./data
 	$(GO) test $(TAGS) -run '^$$' -bench 'Receipt' -benchtime 300x ./app/pdf
 	$(GO) test $(TAGS) -run '^$$' -bench 'Batch500' -benchtime 1x ./app/pdf
+	$(GO) test $(TAGS) -run '^$$' -bench 'CaretSpot' -benchtime 20000x ./app
 	$(MAKE) build
 	d=$$(mktemp -d) && time ./$(BIN) demo --quiet --cases $${BENCH_CASES:-1000000} --db $$d/demo.db; rm -rf $$d
 
