@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -58,5 +59,30 @@ func BenchmarkCaretSpot(b *testing.B) {
 	c := w.Canvas()
 	for b.Loop() {
 		caretSpot(c)
+	}
+}
+
+// The window's shortcuts work from the screens' entries (a focused entry
+// used to swallow them): Ctrl+6 from the intake form opens 验证回执 with its
+// box focused, ready for a scanner; Ctrl+F from there the case list's search.
+func TestShortcutsFromEntries(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "zhangli")
+	c := ui.win.Canvas()
+	if c.Focused() != ui.intake.search {
+		t.Fatalf("after login the focus is on %T, want the item search", c.Focused())
+	}
+	ui.intake.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key6, Modifier: fyne.KeyModifierControl})
+	if ui.tabs.SelectedIndex() != 5 || c.Focused() != ui.verify.entry {
+		t.Fatalf("Ctrl+6: tab %d, focus %T; want 验证回执 and its box", ui.tabs.SelectedIndex(), c.Focused())
+	}
+	ui.verify.entry.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierControl})
+	if ui.tabs.SelectedIndex() != 1 || c.Focused() != ui.list.search {
+		t.Fatalf("Ctrl+F: tab %d, focus %T; want the case list's search", ui.tabs.SelectedIndex(), c.Focused())
+	}
+	test.Type(ui.list.search, "abc")
+	ui.list.search.TypedShortcut(&fyne.ShortcutSelectAll{})
+	if ui.list.search.SelectedText() != "abc" {
+		t.Errorf("the entry's own shortcuts: select all selected %q", ui.list.search.SelectedText())
 	}
 }
