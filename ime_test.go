@@ -102,7 +102,7 @@ func typeAtTheCounter(t *testing.T, im *inputMethod) {
 	if c.Applicant.Name != name || c.Applicant.IDCode != testCreditCode || !strings.HasPrefix(c.Item.Name, "食品经营许可") {
 		t.Fatalf("registered %q %q %q; want %s, %s, 食品经营许可", c.Applicant.Name, c.Applicant.IDCode, c.Item.Name, name, testCreditCode)
 	}
-	if login := userLogin(t, s, c.ClerkID); login != clerkLogin {
+	if login := userWhere(t, s, func(u data.User) bool { return u.ID == c.ClerkID }).Login; login != clerkLogin {
 		t.Fatalf("registered by %q, want %s", login, clerkLogin)
 	}
 	if im != nil {
@@ -172,7 +172,7 @@ func scannerBursts(t *testing.T, x *xsession, s *data.Store, number string) {
 		t.Errorf("the case-list search holds %q, want the burst %q", got, want)
 	}
 
-	doc, err := s.IssueDocument(context.Background(), number, data.DocAccept, userID(t, s, clerkLogin))
+	doc, err := s.IssueDocument(context.Background(), number, data.DocAccept, userWhere(t, s, func(u data.User) bool { return u.Login == clerkLogin }).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,33 +256,17 @@ func caseCount(t *testing.T, s *data.Store) int {
 	return n
 }
 
-func userID(t *testing.T, s *data.Store, login string) int64 {
+// userWhere is the first user that match accepts.
+func userWhere(t *testing.T, s *data.Store, match func(data.User) bool) data.User {
 	t.Helper()
 	users, err := s.Users(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range users {
-		if u.Login == login {
-			return u.ID
-		}
+	if i := slices.IndexFunc(users, match); i >= 0 {
+		return users[i]
 	}
-	t.Fatalf("no user %s", login)
-	return 0
-}
-
-func userLogin(t *testing.T, s *data.Store, id int64) string {
-	t.Helper()
-	users, err := s.Users(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range users {
-		if u.ID == id {
-			return u.Login
-		}
-	}
-	return ""
+	return data.User{}
 }
 
 // auditCount counts the audit entries of an action, read from the file.
