@@ -157,3 +157,28 @@ func TestChineseUnderCLocale(t *testing.T) {
 		}
 	}
 }
+
+// The language chosen wins over the system's, whatever that is (Windows
+// reads its own locale, not the environment): with the system in English,
+// Chinese by default; with it in Chinese, English when chosen.
+func TestLanguageOverSystem(t *testing.T) {
+	for _, c := range []struct{ system, pref, want string }{
+		{"en_US.UTF-8", "", "登录"},
+		{"en_US.UTF-8", "en", "Log in"},
+		{"zh_CN.UTF-8", "en", "Log in"},
+		{"zh_CN.UTF-8", "zh", "登录"},
+		{"fr_FR.UTF-8", "", "登录"},
+	} {
+		t.Setenv("LC_ALL", c.system)
+		t.Setenv("LANGUAGE", "")
+		a := test.NewTempApp(t)
+		if c.pref != "" {
+			a.Preferences().SetString(prefLanguage, c.pref)
+		}
+		setupLanguage(a)
+		if got := lang.L("登录"); got != c.want {
+			t.Errorf("system %s, chosen %q: 登录 is %q, want %q", c.system, c.pref, got, c.want)
+		}
+	}
+	setupLanguage(test.NewTempApp(t)) // back to Chinese for the other tests
+}
