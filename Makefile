@@ -8,9 +8,12 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev patch
 # and pdftoppm to read the documents back, zbarimg to read their QR codes;
 # for the input-method test fcitx5 pinyin and ibus libpinyin, a session bus,
 # xdotool to type, xclip to read a field back.
-TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin
+TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin wine wine64 desktop-file-utils
+# The Windows build: Debian's mingw-w64 cross compiler; zip for its package.
+WIN_PACKAGES := gcc-mingw-w64-x86-64 zip
+RELEASE_FLAGS := -trimpath -ldflags '-s -w'
 
-.PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw
+.PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw windows package-windows deb
 
 run: deps build
 	./$(BIN)
@@ -46,8 +49,8 @@ vet: deps
 
 # test: formatting, vet, every test (fuzz seeds included), the race detector
 # on the store, and a build of the real binary.
-test: deps test-deps vet
-	$(GO) test $(TAGS) ./...
+test: deps test-deps vet windows
+	ONEWINDOW_WINDOWS_EXE=$(CURDIR)/bin/onewindow.exe $(GO) test $(TAGS) ./...
 	$(GO) test $(TAGS) -race ./data/... ./app
 	$(GO) build $(TAGS) -o $(BIN) .
 
@@ -70,6 +73,30 @@ bench: deps
 package: deps
 	$(GO) tool fyne package --os linux --release --tags migrated_fynedo,sqlite_fts5
 	mkdir -p bin && mv -f *.tar.xz bin/onewindow-linux-amd64.tar.xz
+
+# windows: bin/onewindow.exe, cross-built with mingw-w64 by the fyne tool
+# (icon, version resource, GUI subsystem). The tool is built for this machine
+# first: `go tool fyne` with CC set to mingw would build the tool for Windows.
+windows: deps
+	@$(MAKE) --no-print-directory apt PACKAGES="$(WIN_PACKAGES)"
+	$(GO) build -o bin/fyne fyne.io/tools/cmd/fyne
+	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 bin/fyne package --os windows --release \
+		--app-build $$(sed -n 's/^Build = //p' FyneApp.toml) --tags migrated_fynedo,sqlite_fts5
+	mv -f "一窗通 OneWindow.exe" bin/onewindow.exe
+
+# package-windows: bin/onewindow-windows-amd64.zip — the exe, 使用说明.txt and
+# the licence texts; unzip anywhere and double-click.
+package-windows: windows
+	rm -rf bin/onewindow-windows-amd64 bin/onewindow-windows-amd64.zip
+	mkdir -p bin/onewindow-windows-amd64
+	cp bin/onewindow.exe packaging/windows/使用说明.txt bin/onewindow-windows-amd64/
+	GOOS=windows CGO_ENABLED=1 tools/licences.sh bin/onewindow-windows-amd64/licences
+	cd bin && zip -qr onewindow-windows-amd64.zip onewindow-windows-amd64
+
+# deb: bin/onewindow_VERSION-BUILD_amd64.deb for Debian, UOS and Kylin.
+deb: deps
+	$(GO) build $(TAGS) $(RELEASE_FLAGS) -o bin/linux-amd64/onewindow .
+	tools/deb.sh amd64 bin/linux-amd64/onewindow
 
 FUZZTIME ?= 30s
 fuzz: glfw
