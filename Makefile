@@ -9,8 +9,8 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev patch
 # for the input-method test fcitx5 pinyin and ibus libpinyin, a session bus,
 # xdotool to type, xclip to read a field back.
 TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin wine wine64 desktop-file-utils
-# The Windows build: Debian's mingw-w64 cross compiler; zip for its package.
-WIN_PACKAGES := gcc-mingw-w64-x86-64 zip
+# The Windows build: Debian's mingw-w64 cross compiler.
+WIN_PACKAGES := gcc-mingw-w64-x86-64
 RELEASE_FLAGS := -trimpath -ldflags '-s -w'
 
 .PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw windows package-windows deb
@@ -49,8 +49,8 @@ vet: deps
 
 # test: formatting, vet, every test (fuzz seeds included), the race detector
 # on the store, and a build of the real binary.
-test: deps test-deps vet windows
-	ONEWINDOW_WINDOWS_EXE=$(CURDIR)/bin/onewindow.exe $(GO) test $(TAGS) ./...
+test: deps test-deps vet package-windows
+	ONEWINDOW_WINDOWS_ZIP=$(CURDIR)/bin/onewindow-windows-amd64.zip $(GO) test $(TAGS) ./...
 	$(GO) test $(TAGS) -race ./data/... ./app
 	$(GO) build $(TAGS) -o $(BIN) .
 
@@ -77,11 +77,14 @@ package: deps
 # windows: bin/onewindow.exe, cross-built with mingw-w64 by the fyne tool
 # (icon, version resource, GUI subsystem). The tool is built for this machine
 # first: `go tool fyne` with CC set to mingw would build the tool for Windows.
+# The tool raises the build number in FyneApp.toml each time; make test runs
+# this, so the file is put back as it was.
 windows: deps
 	@$(MAKE) --no-print-directory apt PACKAGES="$(WIN_PACKAGES)"
 	$(GO) build -o bin/fyne fyne.io/tools/cmd/fyne
+	cp FyneApp.toml bin/FyneApp.toml.kept
 	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 bin/fyne package --os windows --release \
-		--app-build $$(sed -n 's/^Build = //p' FyneApp.toml) --tags migrated_fynedo,sqlite_fts5
+		--tags migrated_fynedo,sqlite_fts5; status=$$?; cp bin/FyneApp.toml.kept FyneApp.toml; exit $$status
 	mv -f "一窗通 OneWindow.exe" bin/onewindow.exe
 
 # package-windows: bin/onewindow-windows-amd64.zip — the exe, 使用说明.txt and
@@ -91,7 +94,7 @@ package-windows: windows
 	mkdir -p bin/onewindow-windows-amd64
 	cp bin/onewindow.exe packaging/windows/使用说明.txt bin/onewindow-windows-amd64/
 	GOOS=windows CGO_ENABLED=1 tools/licences.sh bin/onewindow-windows-amd64/licences
-	cd bin && zip -qr onewindow-windows-amd64.zip onewindow-windows-amd64
+	$(GO) run ./tools/zipdir bin/onewindow-windows-amd64.zip bin/onewindow-windows-amd64
 
 # deb: bin/onewindow_VERSION-BUILD_amd64.deb for Debian, UOS and Kylin.
 deb: deps

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,9 +14,10 @@ import (
 	"github.com/onewindow/onewindow/cli"
 )
 
-// TestWindowsUnderWine runs the Windows build (make windows; make test
-// passes it in ONEWINDOW_WINDOWS_EXE) under wine, in a fresh prefix with an
-// English Windows locale: the command line writes a database and a receipt
+// TestWindowsUnderWine runs the Windows package (make package-windows; make
+// test passes it in ONEWINDOW_WINDOWS_ZIP) under wine, unpacked into a fresh
+// prefix with an English Windows locale, as a clerk unzips it into a folder
+// and double-clicks: the command line writes a database and a receipt
 // under a folder whose name has Chinese characters and a space, the default
 // database lands under %LOCALAPPDATA%\onewindow, and the window opens in
 // Chinese.
@@ -23,16 +26,12 @@ import (
 // on Windows; the test compiles a stand-in (tools/wine/processprng.c, test
 // only) into the prefix. See docs/platforms.md.
 func TestWindowsUnderWine(t *testing.T) {
-	exe := os.Getenv("ONEWINDOW_WINDOWS_EXE")
-	if exe == "" {
+	pkg := os.Getenv("ONEWINDOW_WINDOWS_ZIP")
+	if pkg == "" {
 		if os.Getenv("CI") != "" {
-			t.Fatal("ONEWINDOW_WINDOWS_EXE is not set: make test builds the Windows program and sets it")
+			t.Fatal("ONEWINDOW_WINDOWS_ZIP is not set: make test builds the Windows package and sets it")
 		}
-		t.Skip("no Windows build (make test makes one and sets ONEWINDOW_WINDOWS_EXE)")
-	}
-	exe, err := filepath.Abs(exe)
-	if err != nil {
-		t.Fatal(err)
+		t.Skip("no Windows package (make test makes one and sets ONEWINDOW_WINDOWS_ZIP)")
 	}
 	needTools(t, "wine", "wineboot", "wineserver", "x86_64-w64-mingw32-gcc", "pdftotext")
 	x := newXSession(t)
@@ -46,6 +45,15 @@ func TestWindowsUnderWine(t *testing.T) {
 	x.run("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", filepath.Join(system32, "bcryptprimitives.dll"),
 		"tools/wine/processprng.c", "-ladvapi32")
 	t.Cleanup(func() { x.command("wineserver", "--kill").Run() })
+
+	programs := filepath.Join(prefix, "drive_c", "一窗通 OneWindow")
+	unzip(t, pkg, programs)
+	exe := filepath.Join(programs, "onewindow-windows-amd64", "onewindow.exe")
+	for _, f := range []string{"使用说明.txt", "licences/README.txt", "licences/glfw-C.txt"} {
+		if _, err := os.Stat(filepath.Join(programs, "onewindow-windows-amd64", f)); err != nil {
+			t.Errorf("the package lacks %s", f)
+		}
+	}
 
 	if out := x.run("wine", exe, "version"); !strings.Contains(out, "onewindow "+cli.Version) {
 		t.Fatalf("version says %q", out)
@@ -92,4 +100,39 @@ func TestWindowsUnderWine(t *testing.T) {
 	}, 60*time.Second)
 	time.Sleep(2 * time.Second)
 	x.snap("windows-wine-login-1024.png")
+}
+
+// unzip extracts a zip file into dir, as Explorer's "extract all" does
+// (names are read as UTF-8 where the archive flags them so).
+func unzip(t *testing.T, file, dir string) {
+	t.Helper()
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.NonUTF8 { // Explorer would read the name as GBK
+			t.Errorf("%q is not flagged as UTF-8", f.Name)
+		}
+		path := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if !strings.HasPrefix(path, filepath.Clean(dir)+string(filepath.Separator)) {
+			t.Fatalf("%q leaves the folder", f.Name)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		src, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(src)
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b, f.Mode()|0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
