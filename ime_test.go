@@ -79,8 +79,18 @@ func typeAtTheCounter(t *testing.T, im *inputMethod) {
 	x.keys(12, "s", "p", "j", "y", "Return")
 	time.Sleep(300 * time.Millisecond)
 	x.typeText(2, testCreditCode)
+	// Read back (the copy keys queue behind the typed ones, so this also
+	// waits until they have all gone through the input method: switching
+	// it on earlier would compose the last letters).
+	if got := x.focused(); got != testCreditCode {
+		t.Fatalf("the credit-code field holds %q, want %s", got, testCreditCode)
+	}
 	x.keys(12, "Tab")
-	time.Sleep(time.Second) // the keys go through the input method first
+	x.typeText(12, "x") // and the Tab, through the same check
+	if got := x.focused(); got != "x" {
+		t.Fatalf("after Tab 申请人名称 holds %q, want the x typed into it", got)
+	}
+	x.keys(12, "BackSpace")
 
 	if im == nil {
 		x.typeText(12, name)

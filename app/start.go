@@ -28,6 +28,9 @@ var slowOpen = 300 * time.Millisecond
 // fails, a window says why (there is no terminal to read), and Start returns
 // the error once it is closed.
 func Start(a fyne.App, open func() (Store, error)) error {
+	if err := checkGraphics(); err != nil {
+		return err
+	}
 	return start(a, open, func(s Store) {
 		ui := New(a, s)
 		ui.load()
