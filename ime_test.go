@@ -234,7 +234,10 @@ func login(t *testing.T, x *xsession, s *data.Store) {
 	}
 	x.keys(100, "Tab")
 	x.keys(5, "1", "2", "3", "4", "Return")
-	time.Sleep(1500 * time.Millisecond)
+	x.waitFor("the login", func() bool {
+		return auditCount(t, s.Path(), "user.login")+auditCount(t, s.Path(), "user.login_failed") > 0
+	}, 20*time.Second)
+	time.Sleep(time.Second) // the working screens
 }
 
 func openStore(t *testing.T, path string) *data.Store {

@@ -351,14 +351,16 @@ func (x *xsession) launch(db string, im *inputMethod, locale string) *program {
 	}
 	go func() { p.done <- p.cmd.Wait() }()
 	x.t.Cleanup(p.stop)
+	// The title names the site once the database is open and read (the
+	// user list is read alongside).
 	var win string
-	x.waitFor("the program's window", func() bool {
-		out, err := x.command("xdotool", "search", "--onlyvisible", "--name", "OneWindow").Output()
+	x.waitFor("the program's window with its site", func() bool {
+		out, err := x.command("xdotool", "search", "--onlyvisible", "--name", "OneWindow — ").Output()
 		win = strings.TrimSpace(strings.Split(string(out), "\n")[0])
 		return err == nil && win != ""
-	}, 30*time.Second)
+	}, 60*time.Second)
 	x.run("xdotool", "windowfocus", "--sync", win)
-	time.Sleep(1500 * time.Millisecond) // the user list loads in the background
+	time.Sleep(time.Second)
 	return p
 }
 
