@@ -47,8 +47,9 @@ vet: deps
 	$(GO) vet $(TAGS) ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(TAGS) ./...
 
-# test: formatting, vet, every test (fuzz seeds included), the race detector
-# on the store, and a build of the real binary.
+# test: formatting, vet, the Windows package (run under wine by one of the
+# tests), every test (fuzz seeds included), the race detector on the store,
+# and a build of the real binary.
 test: deps test-deps vet package-windows
 	ONEWINDOW_WINDOWS_ZIP=$(CURDIR)/bin/onewindow-windows-amd64.zip $(GO) test $(TAGS) ./...
 	$(GO) test $(TAGS) -race ./data/... ./app
