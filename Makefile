@@ -12,8 +12,12 @@ TEST_PACKAGES := xvfb poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-
 # The Windows build: Debian's mingw-w64 cross compiler.
 WIN_PACKAGES := gcc-mingw-w64-x86-64
 RELEASE_FLAGS := -trimpath -ldflags '-s -w'
+# The arm64 build (Phytium, Kunpeng): Debian's aarch64 cross compiler and the
+# X11 and GL development packages of the arm64 architecture (multiarch).
+ARM64_PACKAGES := gcc-aarch64-linux-gnu libgl1-mesa-dev:arm64 libx11-dev:arm64 libxcursor-dev:arm64 \
+	libxrandr-dev:arm64 libxinerama-dev:arm64 libxi-dev:arm64 libxxf86vm-dev:arm64
 
-.PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw windows package-windows deb
+.PHONY: run build test bench fuzz package deps test-deps apt vet clean glfw windows package-windows deb deb-arm64
 
 run: deps build
 	./$(BIN)
@@ -101,6 +105,17 @@ package-windows: windows
 deb: deps
 	$(GO) build $(TAGS) $(RELEASE_FLAGS) -o bin/linux-amd64/onewindow .
 	tools/deb.sh amd64 bin/linux-amd64/onewindow
+
+# deb-arm64: the same for arm64, cross-built; adds the arm64 architecture to
+# dpkg first if it is not there (sudo when not root).
+deb-arm64: deps
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { \
+		sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+		$$sudo dpkg --add-architecture arm64 && $$sudo apt-get update -qq; }
+	@$(MAKE) --no-print-directory apt PACKAGES="$(ARM64_PACKAGES)"
+	CGO_ENABLED=1 GOARCH=arm64 CC=aarch64-linux-gnu-gcc PKG_CONFIG_PATH=/usr/lib/aarch64-linux-gnu/pkgconfig \
+		$(GO) build $(TAGS) $(RELEASE_FLAGS) -o bin/linux-arm64/onewindow .
+	tools/deb.sh arm64 bin/linux-arm64/onewindow
 
 FUZZTIME ?= 30s
 fuzz: glfw

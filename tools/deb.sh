@@ -19,7 +19,7 @@ root=$stage/onewindow_${version}-${build}_$arch
 install -D -m 0755 "$bin" "$root/usr/bin/onewindow"
 install -D -m 0644 packaging/linux/cn.gov.onewindow.desktop "$root/usr/share/applications/cn.gov.onewindow.desktop"
 install -D -m 0644 assets/icon.png "$root/usr/share/icons/hicolor/256x256/apps/cn.gov.onewindow.png"
-GOARCH=$arch tools/licences.sh "$root/usr/share/doc/onewindow/licences" >/dev/null
+CGO_ENABLED=1 GOARCH=$arch tools/licences.sh "$root/usr/share/doc/onewindow/licences" >/dev/null
 depends="libc6 (>= 2.34), libx11-xcb1, libxrandr2, libxinerama1, libxcursor1, libxi6, libxxf86vm1"
 for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 	case $lib in
