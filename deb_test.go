@@ -56,11 +56,11 @@ func TestDebPackage(t *testing.T) {
 	}
 	// Linked (NEEDED), and opened by GLFW with dlopen (x11_init.c).
 	libs := []string{"libXrandr.so.2", "libXinerama.so.1", "libXcursor.so.1", "libXi.so.6", "libXxf86vm.so.1", "libX11-xcb.so.1"}
-	dyn, err := exec.Command("objdump", "-p", bin).Output()
+	dyn, err := exec.Command("readelf", "-d", bin).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range regexp.MustCompile(`NEEDED\s+(\S+)`).FindAllStringSubmatch(string(dyn), -1) {
+	for _, m := range regexp.MustCompile(`\(NEEDED\).*\[(.+)\]`).FindAllStringSubmatch(string(dyn), -1) {
 		libs = append(libs, m[1])
 	}
 	for _, lib := range libs {

@@ -20,8 +20,12 @@ type caretFollower struct {
 	last fyne.Position
 }
 
-// follow starts following the caret for as long as the program runs.
+// follow starts following the caret for as long as the program runs,
+// where the input method can be told (imeSpotTold).
 func (f *caretFollower) follow() {
+	if !imeSpotTold {
+		return
+	}
 	go func() {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()

@@ -4,6 +4,9 @@ package app
 
 import "fyne.io/fyne/v2"
 
+// imeSpotTold: the window does not follow the caret here.
+const imeSpotTold = false
+
 // setIMESpot does nothing where the input method finds the caret itself
 // (Windows' IMM places its window at the system caret) or where the toolkit
 // offers no way to tell it.

@@ -8,6 +8,9 @@ import (
 	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
+// imeSpotTold: X input methods take the caret's position.
+const imeSpotTold = true
+
 // setIMESpot tells the X input method where the caret is, through the call
 // OneWindow's patch adds to GLFW (third_party/glfw).
 func setIMESpot(ctx any, spot fyne.Position) {
