@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -376,6 +377,10 @@ func (x *xsession) launch(db string, im *inputMethod, locale string) *program {
 	p.cmd = exec.CommandContext(ctx, programBinary(x.t), "--db", db)
 	p.cmd.Env = append(os.Environ(), x.env...)
 	p.cmd.Env = append(p.cmd.Env, "LANG="+locale, "LC_ALL=", "LC_CTYPE=", "LANGUAGE=", "XMODIFIERS=")
+	if !slices.ContainsFunc(x.env, func(v string) bool { return strings.HasPrefix(v, "XDG_CONFIG_HOME=") }) {
+		// its preferences (this PC's last user) start empty, as on a new PC
+		p.cmd.Env = append(p.cmd.Env, "XDG_CONFIG_HOME="+filepath.Join(x.dir, "config"))
+	}
 	if im != nil {
 		p.cmd.Env = append(p.cmd.Env, "XMODIFIERS="+im.xmodifier)
 	}

@@ -49,6 +49,7 @@ type App struct {
 	xchg   *exchangeScreen
 	report *reportScreen
 	sets   *settingsScreen
+	desk   *paperDesk
 	tabs   *container.AppTabs
 }
 
@@ -61,14 +62,31 @@ func New(a fyne.App, s Store) *App {
 	w := a.NewWindow(lang.L("一窗通 OneWindow"))
 	w.Resize(fyne.NewSize(1024, 720))
 	ui := &App{store: s, win: w, bg: &worker{}}
-	ui.login = newLoginScreen(s, ui.onLogin)
+	ui.desk = &paperDesk{store: s, bg: ui.bg, win: w, print: systemPrint, session: ui.session}
+	ui.login = newLoginScreen(s, a.Preferences(), ui.onLogin)
+	ui.login.focus = func(o fyne.Focusable) { ui.win.Canvas().Focus(o) }
 	ui.intake = newIntakeScreen(s, ui.session)
 	ui.intake.focus = func(o fyne.Focusable) { ui.win.Canvas().Focus(o) }
+	ui.intake.desk = ui.desk
+	ui.intake.autoPrint = func() bool { return a.Preferences().Bool(prefAutoPrint) }
 	ui.list = newCaseListScreen(s, func(n string) { ui.view.open(n) })
+	ui.list.focus = func(o fyne.Focusable) { ui.win.Canvas().Focus(o) }
+	ui.list.table.onEscape = func() { ui.win.Canvas().Focus(ui.list.search) }
 	ui.review = newReviewScreen(s, ui.session, func(n string) { ui.view.open(n) })
-	ui.view = newCaseView(s, ui.session, w, func() { ui.list.reload(true); ui.review.load() })
+	ui.view = newCaseView(s, ui.session, w, ui.desk, func() { ui.list.reload(true); ui.review.load() })
 	ui.intake.onSaved = func(data.Application) { ui.list.reload(true) }
 	ui.home = newHomeScreen(s)
+	ui.home.table.onOpen = func(row int) { ui.view.open(ui.home.rows[row].number) }
+	// Closing the case (关闭, or Esc) gives the keyboard back to the list
+	// it was opened from.
+	ui.view.onClosed = func() {
+		switch ui.tabs.SelectedIndex() {
+		case 1:
+			ui.win.Canvas().Focus(ui.list.table)
+		case 2:
+			ui.win.Canvas().Focus(ui.home.table)
+		}
+	}
 	ui.verify = newVerifyScreen(s)
 	ui.report = newReportScreen(s, w, func(n string) { ui.view.open(n) })
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
@@ -171,12 +189,14 @@ func (ui *App) onLogin(u data.User) {
 
 func (ui *App) logout() {
 	ui.user = data.User{}
+	ui.intake.reset()
 	ui.setTitle()
 	ui.win.SetContent(ui.login.content())
+	ui.login.ready()
 }
 
-// shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+1 … Ctrl+8 the
-// tabs in their order, Esc clears the form.
+// shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+P print, Ctrl+1
+// … Ctrl+8 the tabs in their order, Esc clears the form.
 func (ui *App) shortcuts() {
 	c := ui.win.Canvas()
 	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
@@ -189,12 +209,26 @@ func (ui *App) shortcuts() {
 		ui.intake.clear()
 		c.Focus(ui.intake.search)
 	})
+	// Ctrl+P: in the case view, its documents; on 受理登记, the notice of
+	// the case just registered.
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+		switch {
+		case ui.view.visible():
+			ui.view.askDocument()
+		case ui.tabs.SelectedIndex() == 0:
+			ui.intake.printLast()
+		}
+	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 		ui.tabs.SelectIndex(1)
 		c.Focus(ui.list.search)
 	})
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape && ui.tabs.SelectedIndex() == 0 {
+		switch {
+		case k.Name != fyne.KeyEscape:
+		case ui.view.visible():
+			ui.view.close()
+		case ui.tabs.SelectedIndex() == 0:
 			ui.intake.clear()
 			c.Focus(ui.intake.search)
 		}

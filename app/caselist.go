@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -50,6 +52,8 @@ type caseListScreen struct {
 	total   int
 	rows    []listRow
 	loading int // generation of the latest load; older results are dropped
+	typed   int // generation of the latest keystroke in the search
+	focus   func(fyne.Focusable)
 
 	search  *formEntry
 	status  *widget.Select
@@ -58,7 +62,7 @@ type caseListScreen struct {
 	warned  *widget.Check
 	from    *formEntry
 	to      *formEntry
-	table   *widget.Table
+	table   *caseTable
 	prev    *widget.Button
 	next    *widget.Button
 	summary *widget.Label
@@ -77,7 +81,15 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l := &caseListScreen{store: s, now: time.Now, onOpen: onOpen, filter: data.CaseFilter{Limit: pageSize}}
 	l.search = newScreenEntry()
 	l.search.SetPlaceHolder(lang.L("编号/申请人/证件号"))
-	l.search.OnSubmitted = func(string) { l.apply() }
+	// The list follows the search as it is typed (a pause of 300 ms);
+	// Enter reads at once and moves into the table.
+	l.search.OnChanged = func(string) { l.applySoon() }
+	l.search.OnSubmitted = func(string) {
+		l.apply()
+		if l.focus != nil {
+			l.focus(l.table)
+		}
+	}
 	l.status = widget.NewSelect(statusOptions(), func(string) { l.apply() })
 	l.window = widget.NewSelect([]string{lang.L("全部窗口")}, func(string) { l.apply() })
 	l.window.PlaceHolder = lang.L("全部窗口")
@@ -91,10 +103,9 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	l.to.SetPlaceHolder(lang.L("收件止 YYYY-MM-DD"))
 	l.to.OnSubmitted = func(string) { l.apply() }
 	l.table = newCaseTable(func() []listRow { return l.rows })
-	l.table.OnSelected = func(id widget.TableCellID) {
-		l.table.UnselectAll()
-		if id.Row >= 0 && id.Row < len(l.rows) && l.onOpen != nil {
-			l.onOpen(l.rows[id.Row].number)
+	l.table.onOpen = func(row int) {
+		if l.onOpen != nil {
+			l.onOpen(l.rows[row].number)
 		}
 	}
 	l.prev = widget.NewButton(lang.L("上一页"), func() { l.page(-1) })
@@ -108,8 +119,9 @@ func (l *caseListScreen) content() fyne.CanvasObject {
 	filters := container.NewVBox(
 		container.NewGridWithColumns(3, l.search, l.status, l.window),
 		container.NewGridWithColumns(4, l.item, l.from, l.to, l.warned))
-	footer := container.NewBorder(nil, nil, nil, container.NewHBox(l.prev, l.next), l.summary)
-	return container.NewBorder(filters, footer, nil, nil, l.table)
+	footer := container.NewVBox(l.table.detail, container.NewBorder(nil, nil, nil, container.NewHBox(l.prev, l.next), l.summary))
+	// The table comes right after the filters in the Tab order.
+	return container.New(layout.NewBorderLayout(filters, footer, nil, nil), filters, l.table, footer)
 }
 
 // load reads the windows for the filter, then the first page.
@@ -176,6 +188,28 @@ func (l *caseListScreen) apply() {
 	l.reload(true)
 }
 
+// applySoon applies the filters once typing pauses for 300 ms.
+func (l *caseListScreen) applySoon() {
+	l.typed++
+	gen := l.typed
+	time.AfterFunc(300*time.Millisecond, func() {
+		fyne.Do(func() {
+			if gen == l.typed && l.search.Text != l.filter.Search {
+				l.apply()
+			}
+		})
+	})
+}
+
+// enable enables or disables b.
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
 func (l *caseListScreen) page(delta int) {
 	off := l.filter.Offset + delta*pageSize
 	if off < 0 || off >= l.total {
@@ -185,22 +219,16 @@ func (l *caseListScreen) page(delta int) {
 	l.reload(false)
 }
 
-// reload reads the current page (and the count when asked) off the UI goroutine.
+// reload reads the current page off the UI goroutine and shows it, then,
+// when asked, counts the matches for the pages: the rows come first (a
+// broad search's count takes longer than its first page).
 func (l *caseListScreen) reload(count bool) {
 	l.loading++
-	gen, f, total := l.loading, l.filter, l.total
+	gen, f := l.loading, l.filter
 	today := calendar.DateOf(l.now())
 	l.summary.SetText(lang.L("正在读取……"))
 	l.bg.run(func() {
-		ctx := context.Background()
-		var err error
-		if count {
-			total, err = l.store.CountCases(ctx, f)
-		}
-		var rows []listRow
-		if err == nil {
-			rows, err = l.readRows(ctx, f, today)
-		}
+		rows, err := l.readRows(context.Background(), f, today)
 		fyne.Do(func() {
 			if gen != l.loading {
 				return // a newer filter is being read
@@ -209,13 +237,40 @@ func (l *caseListScreen) reload(count bool) {
 				l.summary.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
 				return
 			}
-			l.total, l.rows = total, rows
-			l.table.Refresh()
-			l.table.ScrollToTop()
-			pages := (total + pageSize - 1) / pageSize
-			l.summary.SetText(fmt.Sprintf(lang.L("共 %d 件 · 第 %d / %d 页 · 按承诺期限排序 · 计时截至 %s"), total, f.Offset/pageSize+1, max(pages, 1), today))
+			l.rows = rows
+			l.table.reloaded()
+			if !count {
+				l.showPages(f, today)
+				return
+			}
+			enable(l.prev, f.Offset > 0)
+			enable(l.next, len(rows) == pageSize)
+			l.summary.SetText(lang.L("正在计数……"))
+			l.bg.run(func() {
+				total, err := l.store.CountCases(context.Background(), f)
+				fyne.Do(func() {
+					if gen != l.loading {
+						return
+					}
+					if err != nil {
+						l.summary.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
+						return
+					}
+					l.total = total
+					l.showPages(f, today)
+				})
+			})
 		})
 	})
+}
+
+// showPages enables 上一页 and 下一页 where there is such a page, and says
+// where the list stands.
+func (l *caseListScreen) showPages(f data.CaseFilter, today calendar.Date) {
+	enable(l.prev, f.Offset > 0)
+	enable(l.next, f.Offset+pageSize < l.total)
+	pages := (l.total + pageSize - 1) / pageSize
+	l.summary.SetText(fmt.Sprintf(lang.L("共 %d 件 · 第 %d / %d 页 · 按承诺期限排序 · 计时截至 %s"), l.total, f.Offset/pageSize+1, max(pages, 1), today))
 }
 
 func (l *caseListScreen) readRows(ctx context.Context, f data.CaseFilter, today calendar.Date) ([]listRow, error) {
@@ -254,24 +309,174 @@ func newListRows(ctx context.Context, c clockReader, apps []data.Application, to
 	return rows, nil
 }
 
-// newCaseTable is the table both case lists use: rows() gives the current
+// caseTable is the table both case lists use: rows() gives the current
 // rows, prepared off the UI goroutine, so a cell update only copies text.
-func newCaseTable(rows func() []listRow) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(rows()), len(listHeaders) },
-		func() fyne.CanvasObject { return truncatedLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { updateCaseCell(rows(), id, o.(*widget.Label)) })
-	t.ShowHeaderColumn = false
+// It is worked by keyboard as well as by mouse — Tab reaches it, the arrows
+// move, Enter opens the case, Esc goes back to the search — and its
+// columns are sized to their content and to the window; the row with the
+// keyboard focus is spelt out whole in the detail line under it.
+type caseTable struct {
+	widget.Table
+	rows     func() []listRow
+	row      int                  // the row with the keyboard focus
+	detail   *widget.Label        // the focused row's names in full
+	onEscape func()               // Esc: back to the search
+	onOpen   func(row int)        // Enter, or a click: open the row's case
+	quiet    bool                 // moving the focus marker, not opening
+	width    float32              // the width the columns were laid out for
+	measure  func(s string) float32 // a text's width in a cell
+}
+
+// The columns whose width follows the window: 申请人 and 办理事项.
+var flexColumns = map[int]bool{3: true, 4: true}
+
+func newCaseTable(rows func() []listRow) *caseTable {
+	t := &caseTable{rows: rows, detail: widget.NewLabel("")}
+	t.detail.Truncation = fyne.TextTruncateEllipsis
+	t.measure = func(s string) float32 {
+		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 4*theme.InnerPadding()
+	}
+	t.Length = func() (int, int) { return len(rows()), len(listHeaders) }
+	t.CreateCell = func() fyne.CanvasObject { return truncatedLabel("") }
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { updateCaseCell(rows(), id, o.(*widget.Label)) }
+	t.ShowHeaderRow = true
+	t.OnSelected = func(id widget.TableCellID) {
+		if t.quiet {
+			return
+		}
+		t.UnselectAll()
+		t.row = id.Row
+		t.showDetail()
+		if t.onOpen != nil && id.Row < len(t.rows()) {
+			t.onOpen(id.Row)
+		}
+	}
 	t.CreateHeader = func() fyne.CanvasObject { return bold("") }
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
 			o.(*widget.Label).SetText(lang.L(listHeaders[id.Col]))
 		}
 	}
-	for col, w := range []float32{44, 44, 180, 140, 150, 50, 82, 92, 46} {
-		t.SetColumnWidth(col, w)
-	}
+	t.ExtendBaseWidget(t)
+	t.layoutColumns(800)
 	return t
+}
+
+// Resize lays the columns out again for the new width.
+func (t *caseTable) Resize(size fyne.Size) {
+	if size.Width != t.width {
+		t.layoutColumns(size.Width)
+	}
+	t.Table.Resize(size)
+}
+
+// reloaded is called when rows() has changed: the columns follow the new
+// content, the focus goes back to the first row.
+func (t *caseTable) reloaded() {
+	t.row = 0
+	t.layoutColumns(t.width)
+	t.Refresh()
+	t.ScrollToTop()
+	t.focusRow(0)
+}
+
+// layoutColumns gives each column the width of its widest text (header
+// included); 申请人 and 办理事项 share what the window leaves, in
+// proportion to their text, and are cut ("…") only when it is too narrow.
+func (t *caseTable) layoutColumns(width float32) {
+	t.width = width
+	rows := t.rows()
+	want := make([]float32, len(listHeaders))
+	for c, h := range listHeaders {
+		want[c] = t.measure(lang.L(h))
+		for _, r := range rows {
+			if c < len(r.cells) {
+				want[c] = max(want[c], t.measure(r.cells[c]))
+			}
+		}
+	}
+	var fixed, flex float32
+	for c, w := range want {
+		if flexColumns[c] {
+			flex += w
+		} else {
+			fixed += w
+		}
+	}
+	room := width - fixed - theme.ScrollBarSize() - float32(len(want))*theme.Padding()
+	for c, w := range want {
+		if flexColumns[c] {
+			switch {
+			case flex <= room:
+				w += (room - flex) / float32(len(flexColumns)) // the space left, shared
+			case room > 0:
+				w = max(80, room*w/flex)
+			default:
+				w = 80
+			}
+		}
+		t.SetColumnWidth(c, w)
+	}
+}
+
+// TypedKey: the arrows, Page Up/Down, Home and End move the focus by row,
+// Enter (or Space) opens the focused case, Esc goes back to the search.
+func (t *caseTable) TypedKey(e *fyne.KeyEvent) {
+	n := len(t.rows())
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+		if t.row < n && t.onOpen != nil {
+			t.onOpen(t.row)
+		}
+	case fyne.KeyEscape:
+		if t.onEscape != nil {
+			t.onEscape()
+		}
+	case fyne.KeyDown:
+		t.focusRow(t.row + 1)
+	case fyne.KeyUp:
+		t.focusRow(t.row - 1)
+	case fyne.KeyPageDown:
+		t.focusRow(t.row + 10)
+	case fyne.KeyPageUp:
+		t.focusRow(t.row - 10)
+	case fyne.KeyHome:
+		t.focusRow(0)
+	case fyne.KeyEnd:
+		t.focusRow(n - 1)
+	}
+}
+
+// focusRow moves the keyboard focus (and the view) to row r. Fyne's table
+// moves its focus marker only through Select, so the row is selected and
+// at once unselected, quietly.
+func (t *caseTable) focusRow(r int) {
+	n := len(t.rows())
+	r = max(0, min(r, n-1))
+	t.row = r
+	if n > 0 {
+		t.quiet = true
+		t.Select(widget.TableCellID{Row: r, Col: 0})
+		t.UnselectAll()
+		t.quiet = false
+	}
+	t.showDetail()
+}
+
+// FocusGained puts the focus marker on the row the table remembers.
+func (t *caseTable) FocusGained() {
+	t.Table.FocusGained()
+	t.focusRow(t.row)
+}
+
+func (t *caseTable) showDetail() {
+	rows := t.rows()
+	if t.row >= len(rows) {
+		t.detail.SetText("")
+		return
+	}
+	r := rows[t.row]
+	t.detail.SetText(fmt.Sprintf(lang.L("%s　%s　%s"), r.number, r.cells[3], r.cells[4]))
 }
 
 func updateCaseCell(rows []listRow, id widget.TableCellID, l *widget.Label) {

@@ -36,21 +36,23 @@ type caseView struct {
 	win     fyne.Window
 	now     func() time.Time
 	onDone  func() // after an action, so the list can refresh
-	print   printer
+	desk    *paperDesk
 
-	app     data.Application
-	clock   clock.Result
-	dlg     dialog.Dialog
-	header  *widget.Label
-	timing  *widget.Label
-	money   *widget.Label
-	events  *widget.List
-	actions *fyne.Container
-	msg     *widget.Label
+	app      data.Application
+	clock    clock.Result
+	dlg      dialog.Dialog
+	shown    bool   // the dialog is open
+	onClosed func() // the keyboard focus goes back where it was
+	header   *widget.Label
+	timing   *widget.Label
+	money    *widget.Label
+	events   *widget.List
+	actions  *fyne.Container
+	msg      *widget.Label
 }
 
-func newCaseView(s caseStore, session func() data.User, win fyne.Window, onDone func()) *caseView {
-	v := &caseView{store: s, session: session, win: win, now: time.Now, onDone: onDone, print: systemPrint}
+func newCaseView(s caseStore, session func() data.User, win fyne.Window, desk *paperDesk, onDone func()) *caseView {
+	v := &caseView{store: s, session: session, win: win, now: time.Now, onDone: onDone, desk: desk}
 	v.header = widget.NewLabel("")
 	v.header.Wrapping = fyne.TextWrapWord
 	v.timing = widget.NewLabel("")
@@ -87,11 +89,34 @@ func (v *caseView) open(number string) {
 			v.show(app, r)
 			if v.dlg == nil {
 				v.dlg = dialog.NewCustom(lang.L("办件详情"), lang.L("关闭"), v.content(), v.win)
-				v.dlg.Resize(fyne.NewSize(820, 600))
+				v.dlg.SetOnClosed(func() {
+					v.shown = false
+					if v.onClosed != nil {
+						v.onClosed()
+					}
+				})
 			}
+			v.dlg.Resize(v.size())
+			v.shown = true
 			v.dlg.Show()
 		})
 	})
+}
+
+// visible says whether the case is on screen.
+func (v *caseView) visible() bool { return v.shown }
+
+// close closes the case (Esc).
+func (v *caseView) close() {
+	if v.dlg != nil && v.shown {
+		v.dlg.Hide()
+	}
+}
+
+// size is the dialog's size: 820×600, or what the window leaves of it.
+func (v *caseView) size() fyne.Size {
+	ws := v.win.Canvas().Size()
+	return fyne.NewSize(min(820, ws.Width-40), min(600, ws.Height-40))
 }
 
 func (v *caseView) content() fyne.CanvasObject {
@@ -107,6 +132,9 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 	v.header.SetText(fmt.Sprintf(lang.L("%s　%s\n%s · %s · %s\n申请人：%s（%s）%s %s\n窗口 %s · 经办 %s"),
 		app.Number, lang.L(app.Status.Label()), app.Item.Name, app.Item.Department, lang.L(app.Item.Kind.Label()),
 		a.Name, a.IDCode, a.Contact, a.Phone, app.Window, app.Clerk))
+	if a.Address != "" {
+		v.header.SetText(v.header.Text + "\n" + lang.L("地址：") + a.Address)
+	}
 	v.timing.SetText(timingText(app, r))
 	v.money.SetText(moneyText(app, calendar.DateOf(v.now())))
 	v.events.Refresh()
@@ -187,7 +215,11 @@ func eventLine(e data.Event) string {
 	if detail != "" {
 		detail = lang.L("：") + detail
 	}
-	return fmt.Sprintf(lang.L("%s　%s%s　（%s）"), at, lang.L(data.KindLabel(e.Kind)), detail, e.Actor)
+	who := e.ActorName // 张丽; the login only where the name is unknown
+	if who == "" {
+		who = e.Actor
+	}
+	return fmt.Sprintf(lang.L("%s　%s%s　（%s）"), at, lang.L(data.KindLabel(e.Kind)), detail, who)
 }
 
 func eventDetail(e data.Event) string {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,53 +81,12 @@ func (v *caseView) askDocument() {
 	dlg.Show()
 }
 
-// makeDocument issues the document and renders it in the background, then
-// prints it or asks where to save it. Characters that could not be printed
-// are shown to the clerk.
+// makeDocument issues the document through the paper desk and shows the
+// outcome under the case.
 func (v *caseView) makeDocument(kind data.DocKind, opt pdf.Options, save bool) {
-	number, actor := v.app.Number, v.session().ID
-	v.msg.Importance = widget.MediumImportance
-	v.msg.SetText(lang.L("正在生成文书……"))
-	v.bg.run(func() {
-		doc, err := v.store.IssueDocument(context.Background(), number, kind, actor)
-		var res pdf.Result
-		if err == nil {
-			res, err = pdf.Render(doc, opt)
-		}
-		var path, printed string
-		var printErr error
-		if err == nil && !save {
-			if path, printErr = writeTemp(doc.Number, res.PDF); printErr == nil {
-				printed, printErr = v.print(path)
-			}
-		}
-		fyne.Do(func() {
-			if err != nil {
-				v.msg.Importance = widget.DangerImportance
-				v.msg.SetText(data.ErrorMessage(err))
-				return
-			}
-			if printErr != nil {
-				// The document is issued; the paper did not come out. Say
-				// why, and where the file is, so it can be printed by hand.
-				v.msg.Importance = widget.DangerImportance
-				v.msg.SetText(printErr.Error() + "\n" + lang.L("文书已出具，PDF 文件在：") + path)
-				return
-			}
-			what := doc.Notice.Title + " " + doc.Number
-			if doc.Reprints > 0 {
-				what += fmt.Sprintf(lang.L("（补打第 %d 次）"), doc.Reprints)
-			}
-			if len(res.Warnings) > 0 {
-				dialog.ShowInformation(lang.L("有字符无法打印"), strings.Join(res.Warnings, "\n"), v.win)
-			}
-			if save {
-				v.saveAs(doc.Number+".pdf", res.PDF, what)
-				return
-			}
-			v.msg.Importance = widget.SuccessImportance
-			v.msg.SetText(what + "：" + printed)
-		})
+	v.desk.issue(v.app.Number, kind, opt, save, func(text string, imp widget.Importance) {
+		v.msg.Importance = imp
+		v.msg.SetText(text)
 	})
 }
 
@@ -140,18 +98,6 @@ func writeTemp(name string, b []byte) (string, error) {
 	}
 	path := filepath.Join(dir, name+".pdf")
 	return path, os.WriteFile(path, b, 0o600)
-}
-
-func (v *caseView) saveAs(name string, b []byte, what string) {
-	saveFile(v.win, name, b, func(path string, err error) {
-		if err != nil {
-			v.msg.Importance = widget.DangerImportance
-			v.msg.SetText(lang.L("保存失败：") + err.Error())
-			return
-		}
-		v.msg.Importance = widget.SuccessImportance
-		v.msg.SetText(what + lang.L(" 已保存到 ") + path)
-	})
 }
 
 // saveFile asks where to save b (suggesting name), writes it there and

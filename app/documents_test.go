@@ -21,7 +21,7 @@ func TestPrintAndVerifyReceipt(t *testing.T) {
 	ui := loggedIn(t, s, "zhangli")
 	v := ui.view
 	var printed []string
-	v.print = func(path string) (string, error) {
+	ui.desk.print = func(path string) (string, error) {
 		printed = append(printed, path)
 		return "已送往默认打印机。", nil
 	}

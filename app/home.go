@@ -33,7 +33,7 @@ type homeScreen struct {
 	items    []data.ServiceItem
 	rows     []listRow
 	itemList *widget.List
-	table    *widget.Table
+	table    *caseTable
 	status   *widget.Label
 }
 
@@ -75,7 +75,7 @@ func (h *homeScreen) load() {
 				return
 			}
 			h.rows = rows
-			h.table.Refresh()
+			h.table.reloaded()
 			if total == 0 {
 				h.status.SetText(lang.L("尚无办件。试用时可在终端运行 bin/onewindow demo --cases 20000 生成演示办件。"))
 				return

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onewindow/onewindow/app/pdf"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
@@ -71,7 +72,14 @@ type intakeScreen struct {
 	notify    *widget.Button
 	refuse    *widget.Button
 	result    *widget.Label
-	filled    string // the code whose applicant was last filled in
+	filled    string        // the code whose applicant was last filled in
+	refused   data.Decision // the decision whose checks failed, while its message shows
+
+	desk      *paperDesk
+	autoPrint func() bool      // the PC's setting: print the notice at once
+	last      data.Application // the case registered last, whose notice Ctrl+P prints
+	printBtn  *widget.Button
+	printMsg  *widget.Label
 }
 
 func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
@@ -106,7 +114,7 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f.kind.Horizontal = true
 	f.kind.Required = true
 	f.code = newFormEntry(f.clearAndFocus)
-	f.code.OnChanged = f.onCode
+	f.code.OnChanged = func(text string) { f.onCode(text); f.recheck() }
 	f.codeNote = widget.NewLabel("")
 	f.name = newFormEntry(f.clearAndFocus)
 	f.contact = newFormEntry(f.clearAndFocus)
@@ -115,8 +123,12 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	for _, e := range []*formEntry{f.code, f.name, f.contact, f.phone, f.address} {
 		e.OnSubmitted = func(string) { f.submit(data.DecideAccept) }
 	}
-	f.materials = widget.NewCheckGroup(nil, nil)
+	for _, e := range []*formEntry{f.name, f.contact, f.phone, f.address} {
+		e.OnChanged = func(string) { f.recheck() }
+	}
+	f.materials = widget.NewCheckGroup(nil, func([]string) { f.recheck() })
 	f.reason = newFormEntry(f.clearAndFocus)
+	f.reason.OnChanged = func(string) { f.recheck() }
 	f.reason.SetPlaceHolder(lang.L("不予受理的理由（不予受理时必填）"))
 	f.accept = widget.NewButton(lang.L("受理（Enter）"), func() { f.submit(data.DecideAccept) })
 	f.accept.Importance = widget.HighImportance
@@ -124,6 +136,10 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f.refuse = widget.NewButton(lang.L("不予受理"), func() { f.submit(data.DecideRefuse) })
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
+	f.printBtn = widget.NewButton("", f.printLast)
+	f.printBtn.Hide()
+	f.printMsg = widget.NewLabel("")
+	f.printMsg.Wrapping = fyne.TextWrapWord
 	f.clear()
 	return f
 }
@@ -145,7 +161,7 @@ func (f *intakeScreen) content() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("理由"), f.reason),
 	)
 	buttons := container.NewHBox(f.accept, f.notify, f.refuse, widget.NewButton(lang.L("清空（Esc）"), f.clear))
-	right := container.NewVBox(bold(lang.L("申请人")), form, buttons, f.result)
+	right := container.NewVBox(bold(lang.L("申请人")), form, buttons, f.result, container.NewHBox(f.printBtn), f.printMsg)
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
 	split.Offset = 0.45
 	return split
@@ -287,6 +303,10 @@ func (f *intakeScreen) clearAndFocus() {
 
 // clear empties the form for the next applicant (Esc, Ctrl+N).
 func (f *intakeScreen) clear() {
+	if f.refused != "" {
+		f.refused = "" // the form it was about is gone
+		f.result.SetText("")
+	}
 	f.selected = -1
 	f.filled = ""
 	for _, e := range []*formEntry{f.search, f.code, f.name, f.contact, f.phone, f.address, f.reason} {
@@ -300,51 +320,77 @@ func (f *intakeScreen) clear() {
 	f.kind.SetSelected(lang.L(applicantKinds[0].label))
 }
 
-// intake builds the registration from the form.
+// intake builds the registration from the form, and names every field
+// that is wrong at once (one line each, in the order of the form).
 func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
-	if f.selected < 0 {
-		return data.Intake{}, data.Errorf(data.EINVALID, "%s", lang.L("办理事项：请先选择事项"))
-	}
-	it := f.items[f.selected].item
-	in := data.Intake{
-		ItemID: it.ID, WindowID: f.session().WindowID, Decision: d, Materials: f.materials.Selected,
+	var problems []string
+	in := data.Intake{WindowID: f.session().WindowID, Decision: d, Materials: f.materials.Selected,
 		Applicant: data.Applicant{Kind: f.applicantKind(), IDCode: f.code.Text, Name: strings.TrimSpace(f.name.Text),
 			Contact: strings.TrimSpace(f.contact.Text), Phone: strings.TrimSpace(f.phone.Text), Address: strings.TrimSpace(f.address.Text)},
 	}
 	if in.WindowID == 0 {
 		return in, data.Errorf(data.EFORBIDDEN, "%s", lang.L("当前用户未分配窗口，不能登记办件"))
 	}
-	received := map[string]bool{}
-	for _, m := range f.materials.Selected {
-		received[m] = true
-	}
-	for _, m := range it.Materials {
-		if !received[m] {
-			in.Missing = append(in.Missing, m)
+	if f.selected < 0 {
+		problems = append(problems, lang.L("办理事项：请先选择事项"))
+	} else {
+		it := f.items[f.selected].item
+		in.ItemID = it.ID
+		received := map[string]bool{}
+		for _, m := range f.materials.Selected {
+			received[m] = true
 		}
+		for _, m := range it.Materials {
+			if !received[m] {
+				in.Missing = append(in.Missing, m)
+			}
+		}
+	}
+	check := in.Applicant // Problems normalises the code; the store does it again
+	for _, err := range check.Problems(f.now()) {
+		problems = append(problems, data.ErrorMessage(err))
 	}
 	switch d {
 	case data.DecideAccept:
 		if len(in.Missing) > 0 {
-			return in, data.Errorf(data.EINVALID, lang.L("材料：缺少 %s，应一次性告知补正，不能受理"), strings.Join(in.Missing, lang.L("、")))
+			problems = append(problems, fmt.Sprintf(lang.L("材料：缺少 %s，应一次性告知补正，不能受理"), strings.Join(in.Missing, lang.L("、"))))
 		}
 	case data.DecideSupplement:
-		if len(in.Missing) == 0 {
-			return in, data.Errorf(data.EINVALID, "%s", lang.L("材料：材料已齐全，无需补正；请取消勾选缺少的材料"))
+		if f.selected >= 0 && len(in.Missing) == 0 {
+			problems = append(problems, lang.L("材料：材料已齐全，无需补正；请取消勾选缺少的材料"))
 		}
 	case data.DecideRefuse:
 		in.Reason = strings.TrimSpace(f.reason.Text)
 		if in.Reason == "" {
-			return in, data.Errorf(data.EINVALID, "%s", lang.L("理由：不予受理须写明理由"))
+			problems = append(problems, lang.L("理由：不予受理须写明理由"))
 		}
 	}
+	if len(problems) > 0 {
+		return in, data.Errorf(data.EINVALID, "%s", strings.Join(problems, "\n"))
+	}
 	return in, nil
+}
+
+// recheck runs the last refused decision's checks again as the clerk puts
+// the fields right: the message names what is still wrong, and goes once
+// nothing is.
+func (f *intakeScreen) recheck() {
+	if f.refused == "" {
+		return
+	}
+	if _, err := f.intake(f.refused); err != nil {
+		f.showError(err)
+		return
+	}
+	f.refused = ""
+	f.result.SetText("")
 }
 
 // submit registers the case in the background and reports the result.
 func (f *intakeScreen) submit(d data.Decision) {
 	in, err := f.intake(d)
 	if err != nil {
+		f.refused = d
 		f.showError(err)
 		return
 	}
@@ -366,6 +412,7 @@ func (f *intakeScreen) submit(d data.Decision) {
 			f.clear()
 			f.result.Importance = widget.SuccessImportance
 			f.result.SetText(savedMessage(app, r))
+			f.offerPrint(app)
 			if f.onSaved != nil {
 				f.onSaved(app)
 			}
@@ -410,6 +457,46 @@ func savedMessage(app data.Application, r clock.Result) string {
 func (f *intakeScreen) showError(err error) {
 	f.result.Importance = widget.DangerImportance
 	f.result.SetText(data.ErrorMessage(err))
+}
+
+// offerPrint shows the button for the registered case's notice (Ctrl+P
+// anywhere on 受理登记), and prints it at once where the PC is set so.
+func (f *intakeScreen) offerPrint(app data.Application) {
+	f.last = app
+	f.printMsg.SetText("")
+	kind, ok := noticeFor(app.Status)
+	if !ok || f.desk == nil {
+		f.printBtn.Hide()
+		return
+	}
+	f.printBtn.SetText(fmt.Sprintf(lang.L("打印%s（Ctrl+P）"), lang.L(kind.Title())))
+	f.printBtn.Show()
+	if f.autoPrint != nil && f.autoPrint() {
+		f.printLast()
+	}
+}
+
+// printLast prints the notice of the case registered last, on A4.
+func (f *intakeScreen) printLast() {
+	kind, ok := noticeFor(f.last.Status)
+	if !ok || f.desk == nil {
+		return
+	}
+	f.desk.issue(f.last.Number, kind, pdf.Options{Size: pdf.A4}, false, func(text string, imp widget.Importance) {
+		f.printMsg.Importance = imp
+		f.printMsg.SetText(text)
+	})
+}
+
+// reset forgets the last clerk's work (logging out): an empty form, no
+// message and no notice to print.
+func (f *intakeScreen) reset() {
+	f.clear()
+	f.refused = ""
+	f.last = data.Application{}
+	f.result.SetText("")
+	f.printMsg.SetText("")
+	f.printBtn.Hide()
 }
 
 func (f *intakeScreen) setBusy(busy bool) {

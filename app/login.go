@@ -23,6 +23,8 @@ type loginScreen struct {
 	store   loginStore
 	bg      *worker
 	onLogin func(data.User)
+	prefs   fyne.Preferences     // this PC's last user
+	focus   func(fyne.Focusable) // moves the keyboard focus; set by the window
 
 	users  []data.User
 	user   *widget.Select
@@ -31,8 +33,11 @@ type loginScreen struct {
 	msg    *widget.Label
 }
 
-func newLoginScreen(s loginStore, onLogin func(data.User)) *loginScreen {
-	l := &loginScreen{store: s, onLogin: onLogin}
+// prefLastLogin is the login of the last user who logged in on this PC.
+const prefLastLogin = "login.last"
+
+func newLoginScreen(s loginStore, prefs fyne.Preferences, onLogin func(data.User)) *loginScreen {
+	l := &loginScreen{store: s, prefs: prefs, onLogin: onLogin}
 	l.user = widget.NewSelect(nil, func(string) { l.msg.SetText("") })
 	l.user.PlaceHolder = lang.L("选择经办人")
 	l.pin = widget.NewPasswordEntry()
@@ -68,8 +73,23 @@ func (l *loginScreen) load() {
 				opts[i] = userLabel(u)
 			}
 			l.user.SetOptions(opts)
+			l.ready()
 		})
 	})
+}
+
+// ready preselects this PC's last user and puts the cursor in the PIN box:
+// a returning clerk types the PIN and Enter.
+func (l *loginScreen) ready() {
+	last := l.prefs.String(prefLastLogin)
+	for i, u := range l.users {
+		if u.Login == last && l.user.SelectedIndex() < 0 {
+			l.user.SetSelectedIndex(i)
+		}
+	}
+	if l.user.SelectedIndex() >= 0 && l.focus != nil {
+		l.focus(l.pin)
+	}
 }
 
 func userLabel(u data.User) string {
@@ -105,6 +125,7 @@ func (l *loginScreen) submit() {
 				l.msg.SetText(data.ErrorMessage(err))
 				return
 			}
+			l.prefs.SetString(prefLastLogin, u.Login)
 			l.onLogin(u)
 		})
 	})

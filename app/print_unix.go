@@ -4,19 +4,18 @@ package app
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 )
 
 // systemPrint prints with CUPS' lp when the PC has a default printer, and
 // otherwise opens the file in the system's PDF viewer, from which the clerk
-// prints.
+// prints. With neither it returns errNoPrinter.
 func systemPrint(path string) (string, error) {
 	if lp, err := exec.LookPath("lp"); err == nil {
 		cmd := exec.Command("lpstat", "-d")
@@ -29,9 +28,32 @@ func systemPrint(path string) (string, error) {
 			return lang.L("已送往默认打印机。") + " " + strings.TrimSpace(string(res)), nil
 		}
 	}
-	u := &url.URL{Scheme: "file", Path: path}
-	if err := fyne.CurrentApp().OpenURL(u); err != nil {
-		return "", fmt.Errorf("%s%v", lang.L("没有找到打印机，也无法打开 PDF 查看器："), err)
+	if !openViewer("xdg-open", path, 3*time.Second) {
+		return "", errNoPrinter
 	}
 	return lang.L("没有默认打印机：已在 PDF 查看器中打开，请从那里打印。") + " " + path, nil
+}
+
+// openViewer runs the desktop's opener on path and says whether a program
+// took the file: the opener exited without an error, or is still running
+// after wait (a viewer it runs in the foreground). xdg-open exits 3 or 4
+// when no program handles the file — where Fyne's OpenURL, which only
+// starts it, would report success.
+func openViewer(opener, path string, wait time.Duration) bool {
+	prog, err := exec.LookPath(opener)
+	if err != nil {
+		return false
+	}
+	cmd := exec.Command(prog, path)
+	if err := cmd.Start(); err != nil {
+		return false
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err == nil
+	case <-time.After(wait):
+		return true
+	}
 }

@@ -41,7 +41,7 @@ type settingsScreen struct {
 	store   settingsStore
 	session func() data.User
 	win     fyne.Window
-	prefs   fyne.Preferences // UI state only: the interface language
+	prefs   fyne.Preferences // this PC's settings: the interface language, printing at intake
 	bg      *worker
 	now     func() time.Time
 
@@ -114,8 +114,11 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 	if st.session().Role != data.RoleAdmin {
 		saveSite.Disable()
 	}
+	autoPrint := widget.NewCheck(lang.L("登记后立即打印受理通知书、补正告知书或不予受理通知书（本机设置）"),
+		func(on bool) { st.prefs.SetBool(prefAutoPrint, on) })
+	autoPrint.Checked = st.prefs.Bool(prefAutoPrint)
 	siteTab := container.NewVBox(siteForm, container.NewHBox(saveSite), st.siteMsg,
-		container.NewHBox(widget.NewLabel(lang.L("界面语言 Language")), langSel), langNote)
+		container.NewHBox(widget.NewLabel(lang.L("界面语言 Language")), langSel), langNote, autoPrint)
 	usersTab := container.NewVScroll(st.userBox)
 	return container.NewAppTabs(
 		container.NewTabItem(lang.L("工作日历"), calTab),

@@ -196,14 +196,28 @@ func BenchmarkCaseSearch(b *testing.B) {
 	}
 	name, code = apps[0].Applicant.Name, apps[0].Applicant.IDCode[:16]
 	month := apps[0].Number[:15]
-	for _, tc := range []struct{ name, q string }{
-		{"full-name", name}, {"code-prefix", code}, {"number-month", month}, {"name-part", "华盛"}, {"one-character", "王"},
+	open := []data.Status{data.StatusReceived, data.StatusSupplement, data.StatusSupplied, data.StatusAccepted, data.StatusPaused}
+	for _, tc := range []struct {
+		name, q  string
+		statuses []data.Status
+	}{
+		{"full-name", name, nil}, {"code-prefix", code, nil}, {"number-month", month, nil}, {"name-part", "华盛", nil}, {"one-character", "王", nil},
+		// the list opens on 未办结 (open cases only)
+		{"name-part-open", "华盛", open}, {"number-month-open", month, open},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				apps, err := s.Cases(ctx, data.CaseFilter{Search: tc.q, Order: "due", Limit: 50})
+				apps, err := s.Cases(ctx, data.CaseFilter{Search: tc.q, Statuses: tc.statuses, Order: "due", Limit: 50})
 				if err != nil || len(apps) == 0 {
 					b.Fatalf("%q: %d cases, %v", tc.q, len(apps), err)
+				}
+			}
+		})
+		// The list counts the matches too, for its pages.
+		b.Run(tc.name+"-count", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := s.CountCases(ctx, data.CaseFilter{Search: tc.q, Statuses: tc.statuses}); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

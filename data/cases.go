@@ -79,7 +79,7 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in Intake) (Applica
 			return err
 		}
 		for i := range app.Events {
-			app.Events[i].Actor = login
+			app.Events[i].Actor, app.Events[i].ActorName = login, clerk.Name
 		}
 		detail, _ := json.Marshal(map[string]any{"item": it.Code, "applicant": app.Applicant.IDCode, "decision": in.Decision})
 		return s.audit(tx, login, "case.register", app.Number, string(detail))
@@ -405,7 +405,7 @@ func (s *Store) onCase(ctx context.Context, number string, actorID int64, fn fun
 // record appends e, signed by the actor at the write's time, refreshes the
 // clock cache and writes the audit entry (action, the event's data).
 func (c *caseTx) record(e Event, action string) error {
-	e.At, e.ActorID, e.Actor = c.now, c.actor.ID, c.actor.Login
+	e.At, e.ActorID, e.Actor, e.ActorName = c.now, c.actor.ID, c.actor.Login, c.actor.Name
 	if err := appendEvent(c.ctx, c.tx, &c.app, e); err != nil {
 		return err
 	}
@@ -447,7 +447,7 @@ func (s *Store) refreshCases(ctx context.Context, tx *sql.Tx, cal *calendar.Cale
 	args = append(append([]any(nil), args...), own)
 	changed := 0
 	for after := int64(0); ; {
-		apps, err := queryCases(ctx, tx, where+" AND a.id > ?", append(append([]any(nil), args...), after), "a.id", 1000, 0)
+		apps, err := queryCases(ctx, tx, where+" AND a.id > ?", append(append([]any(nil), args...), after), "a.id", 1000, 0, "")
 		if err != nil {
 			return 0, err
 		}

@@ -39,7 +39,10 @@ type Event struct {
 	At      time.Time // UTC
 	ActorID int64
 	Actor   string // login, filled when read
-	Data    EventData
+	// ActorName is the user's name (张丽), filled when read, for people;
+	// Actor is what records and bundles keep.
+	ActorName string
+	Data      EventData
 }
 
 func (e Event) clockEvent() clock.Event {

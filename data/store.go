@@ -147,7 +147,7 @@ func (s *Store) migrateFS(fsys fs.FS) error {
 }
 
 // bulkIndexes are the secondary indexes of applications (migrations 0001,
-// 0007 and 0010). The demo generator drops them during a large run and builds
+// 0007, 0010 and 0011). The demo generator drops them during a large run and builds
 // them at the end, which is several times faster than keeping them up to
 // date row by row; Open builds any that are missing.
 var bulkIndexes = map[string]string{
@@ -157,6 +157,7 @@ var bulkIndexes = map[string]string{
 	"applications_by_applicant": "applications (applicant_id)",
 	"applications_by_item":      "applications (item_id)",
 	"applications_by_accepted":  "applications (accepted_date)",
+	"applications_by_due_order": "applications (due_promised IS NULL, due_promised, status, applicant_id)",
 }
 
 // ensureIndexes builds any of bulkIndexes that is missing, creates any of

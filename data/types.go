@@ -228,28 +228,43 @@ var rePhone = regexp.MustCompile(`^[0-9+\-() ]{5,20}$`)
 // Validate checks the applicant and normalises its identifier; today is the
 // date birth dates are checked against.
 func (a *Applicant) Validate(today time.Time) error {
-	if err := checkText("applicant_name", "申请人名称", a.Name, 1, 100); err != nil {
-		return err
+	if errs := a.Problems(today); len(errs) > 0 {
+		return errs[0]
 	}
+	return nil
+}
+
+// Problems checks every field of the applicant and lists what is wrong,
+// one error per field, so a form can name them all at once; the valid
+// identifier is normalised in place.
+func (a *Applicant) Problems(today time.Time) []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	add(checkText("applicant_name", "申请人名称", a.Name, 1, 100))
+	var code string
 	var err error
 	switch a.Kind {
 	case ApplicantEnterprise, ApplicantOrganisation:
-		a.IDCode, err = ValidateCreditCode(a.IDCode)
+		code, err = ValidateCreditCode(a.IDCode)
 	case ApplicantIndividual:
-		a.IDCode, err = ValidateIDNumber(a.IDCode, today)
+		code, err = ValidateIDNumber(a.IDCode, today)
 	default:
-		return fieldError("applicant_kind", "申请人类型", "应为企业、个人或其他组织")
+		err = fieldError("applicant_kind", "申请人类型", "应为企业、个人或其他组织")
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		a.IDCode = code
 	}
-	if err := checkText("contact", "联系人", a.Contact, 0, 30); err != nil {
-		return err
-	}
+	add(err)
+	add(checkText("contact", "联系人", a.Contact, 0, 30))
 	if a.Phone != "" && !rePhone.MatchString(a.Phone) {
-		return fieldError("phone", "联系电话", "只能包含数字、空格和 + - ( )，5 到 20 位")
+		add(fieldError("phone", "联系电话", "只能包含数字、空格和 + - ( )，5 到 20 位"))
 	}
-	return checkText("address", "地址", a.Address, 0, 200)
+	add(checkText("address", "地址", a.Address, 0, 200))
+	return errs
 }
 
 // Status is where an application stands in its lifecycle.

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/data"
+)
+
+// errNoPrinter is what a printer returns when the PC has neither a default
+// printer nor a program that opened the PDF: nothing came out and nothing
+// is on the screen, and the clerk is offered 另存为 instead.
+var errNoPrinter = errors.New("no printer and no PDF viewer")
+
+// prefAutoPrint is the PC's setting "print the notice as soon as a case is
+// registered" (设置 → 站点).
+const prefAutoPrint = "intake.autoprint"
+
+// paperDesk issues a case's documents, renders them and prints or saves
+// them; the intake form and the case view share it. Each output issues the
+// document (or counts a 补打) in the store, audited, before the PDF is made.
+type paperDesk struct {
+	store   docStore
+	bg      *worker
+	win     fyne.Window
+	print   printer
+	session func() data.User
+}
+
+// shown is where a screen puts the outcome of a document: the text and how
+// it should look.
+type shown func(text string, imp widget.Importance)
+
+// issue issues the document of kind for the case, renders it on opt's
+// paper, and prints it — or, with save, asks where to keep it. Characters
+// that could not be printed are shown to the clerk.
+func (p *paperDesk) issue(number string, kind data.DocKind, opt pdf.Options, save bool, show shown) {
+	actor := p.session().ID
+	show(lang.L("正在生成文书……"), widget.MediumImportance)
+	p.bg.run(func() {
+		doc, err := p.store.IssueDocument(context.Background(), number, kind, actor)
+		var res pdf.Result
+		if err == nil {
+			res, err = pdf.Render(doc, opt)
+		}
+		var path, printed string
+		var printErr error
+		if err == nil && !save {
+			if path, printErr = writeTemp(doc.Number, res.PDF); printErr == nil {
+				printed, printErr = p.print(path)
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				show(data.ErrorMessage(err), widget.DangerImportance)
+				return
+			}
+			what := doc.Notice.Title + " " + doc.Number
+			if doc.Reprints > 0 {
+				what += fmt.Sprintf(lang.L("（补打第 %d 次）"), doc.Reprints)
+			}
+			if len(res.Warnings) > 0 {
+				dialog.ShowInformation(lang.L("有字符无法打印"), strings.Join(res.Warnings, "\n"), p.win)
+			}
+			switch {
+			case save:
+				p.saveAs(doc.Number+".pdf", res.PDF, what, show)
+			case errors.Is(printErr, errNoPrinter):
+				// Nothing came out and nothing opened: say so, and offer
+				// to keep the file where the clerk can print it from.
+				text := what + lang.L("：已出具，但本机没有默认打印机，也没有能打开 PDF 的程序，未能打印。")
+				show(text, widget.WarningImportance)
+				dialog.ShowCustomConfirm(lang.L("未能打印"), lang.L("另存为……"), lang.L("关闭"),
+					widget.NewLabel(text+"\n"+lang.L("可另存为 PDF 文件，拷到有打印机的电脑上打印。")), func(ok bool) {
+						if ok {
+							p.saveAs(doc.Number+".pdf", res.PDF, what, show)
+						}
+					}, p.win)
+			case printErr != nil:
+				// The document is issued; the paper did not come out. Say
+				// why, and where the file is, so it can be printed by hand.
+				show(printErr.Error()+"\n"+lang.L("文书已出具，PDF 文件在：")+path, widget.DangerImportance)
+			default:
+				show(what+lang.L("：")+printed, widget.SuccessImportance)
+			}
+		})
+	})
+}
+
+func (p *paperDesk) saveAs(name string, b []byte, what string, show shown) {
+	saveFile(p.win, name, b, func(path string, err error) {
+		if err != nil {
+			show(lang.L("保存失败：")+err.Error(), widget.DangerImportance)
+			return
+		}
+		show(what+lang.L(" 已保存到 ")+path, widget.SuccessImportance)
+	})
+}
+
+// noticeFor is the notice that goes with a registration's decision.
+func noticeFor(s data.Status) (data.DocKind, bool) {
+	switch s {
+	case data.StatusAccepted:
+		return data.DocAccept, true
+	case data.StatusSupplement:
+		return data.DocSupplement, true
+	case data.StatusRefused:
+		return data.DocRefuse, true
+	}
+	return "", false
+}
