@@ -324,6 +324,7 @@ type caseTable struct {
 	onOpen   func(row int)        // Enter, or a click: open the row's case
 	quiet    bool                 // moving the focus marker, not opening
 	width    float32              // the width the columns were laid out for
+	widths   []float32            // the columns' widths
 	measure  func(s string) float32 // a text's width in a cell
 }
 
@@ -331,11 +332,9 @@ type caseTable struct {
 var flexColumns = map[int]bool{3: true, 4: true}
 
 func newCaseTable(rows func() []listRow) *caseTable {
-	t := &caseTable{rows: rows, detail: widget.NewLabel("")}
+	t := &caseTable{rows: rows, detail: widget.NewLabel(""), widths: make([]float32, len(listHeaders))}
 	t.detail.Truncation = fyne.TextTruncateEllipsis
-	t.measure = func(s string) float32 {
-		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 4*theme.InnerPadding()
-	}
+	t.measure = func(s string) float32 { return cellWidth(s, fyne.TextStyle{}) }
 	t.Length = func() (int, int) { return len(rows()), len(listHeaders) }
 	t.CreateCell = func() fyne.CanvasObject { return truncatedLabel("") }
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { updateCaseCell(rows(), id, o.(*widget.Label)) }
@@ -360,6 +359,12 @@ func newCaseTable(rows func() []listRow) *caseTable {
 	t.ExtendBaseWidget(t)
 	t.layoutColumns(800)
 	return t
+}
+
+// cellWidth is the width a cell needs to show s whole: the text and the
+// label's padding on both sides.
+func cellWidth(s string, style fyne.TextStyle) float32 {
+	return fyne.MeasureText(s, theme.TextSize(), style).Width + 2*theme.InnerPadding() + 2
 }
 
 // Resize lays the columns out again for the new width.
@@ -388,7 +393,7 @@ func (t *caseTable) layoutColumns(width float32) {
 	rows := t.rows()
 	want := make([]float32, len(listHeaders))
 	for c, h := range listHeaders {
-		want[c] = t.measure(lang.L(h))
+		want[c] = cellWidth(lang.L(h), fyne.TextStyle{Bold: true})
 		for _, r := range rows {
 			if c < len(r.cells) {
 				want[c] = max(want[c], t.measure(r.cells[c]))
@@ -416,8 +421,12 @@ func (t *caseTable) layoutColumns(width float32) {
 			}
 		}
 		t.SetColumnWidth(c, w)
+		t.widths[c] = w
 	}
 }
+
+// columnWidth is column c's width.
+func (t *caseTable) columnWidth(c int) float32 { return t.widths[c] }
 
 // TypedKey: the arrows, Page Up/Down, Home and End move the focus by row,
 // Enter (or Space) opens the focused case, Esc goes back to the search.

@@ -1,0 +1,325 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// The login screen preselects the last user of this PC and puts the cursor
+// in the PIN box: after a logout, and on the next start.
+func TestLoginRemembersLastUser(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "liuyang")
+	ui.logout()
+	i := ui.login.user.SelectedIndex()
+	if i < 0 || ui.login.users[i].Login != "liuyang" {
+		t.Fatalf("after logout the login screen shows user %d, want liuyang", i)
+	}
+	if ui.win.Canvas().Focused() != ui.login.pin {
+		t.Errorf("after logout the focus is on %T, want the PIN box", ui.win.Canvas().Focused())
+	}
+	// The next start, on the same PC (the same preferences).
+	next := New(fyne.CurrentApp(), s)
+	next.bg.sync = true
+	next.load()
+	waitFor(t, "the users", func() bool { return len(next.login.users) > 0 })
+	if i := next.login.user.SelectedIndex(); i < 0 || next.login.users[i].Login != "liuyang" {
+		t.Fatalf("on the next start the login screen shows user %d, want liuyang", i)
+	}
+	if next.win.Canvas().Focused() != next.login.pin {
+		t.Errorf("on the next start the focus is on %T, want the PIN box", next.win.Canvas().Focused())
+	}
+	test.Type(next.login.pin, "1234")
+	next.login.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, "the working screens", func() bool { return next.tabs != nil && next.user.Login == "liuyang" })
+}
+
+// registerFood fills the intake form for 食品经营许可 with every material
+// and presses Enter in the name field.
+func registerFood(t *testing.T, ui *App) {
+	t.Helper()
+	f := ui.intake
+	waitFor(t, "the catalogue", func() bool { return len(f.items) > 0 })
+	test.Type(f.search, "spjy")
+	f.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(f.code, "91330102MA2J0K3X0C")
+	test.Type(f.name, "杭州示例餐饮有限公司")
+	test.Type(f.address, "杭州市上城区示例路 1 号")
+	f.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, "the registration", func() bool { return strings.HasPrefix(f.result.Text, "已受理") })
+}
+
+// After 受理 the intake screen offers its 受理通知书: Ctrl+P prints it (a
+// real PDF goes to the printer), and a PC set to print at once does so
+// without a key. With neither printer nor viewer the clerk is told so and
+// offered 另存为.
+func TestIntakePrintsNotice(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "zhangli")
+	var printed []string
+	ui.desk.print = func(path string) (string, error) {
+		printed = append(printed, path)
+		return "已送往默认打印机。", nil
+	}
+	f := ui.intake
+	if f.printBtn.Visible() {
+		t.Fatal("a print button before anything was registered")
+	}
+	registerFood(t, ui)
+	if !f.printBtn.Visible() || f.printBtn.Text != "打印受理通知书（Ctrl+P）" {
+		t.Fatalf("after 受理 the print button is %v %q", f.printBtn.Visible(), f.printBtn.Text)
+	}
+	if len(printed) != 0 {
+		t.Fatal("printed without being asked")
+	}
+	f.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl})
+	waitFor(t, "the print", func() bool { return strings.Contains(f.printMsg.Text, "已送往默认打印机") })
+	if len(printed) != 1 || !strings.Contains(f.printMsg.Text, "受理通知书") {
+		t.Fatalf("printed %v, message %q", printed, f.printMsg.Text)
+	}
+	b, err := os.ReadFile(printed[0])
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Fatalf("the file sent to the printer: %v", err)
+	}
+	if !strings.HasPrefix(f.result.Text, "已受理") {
+		t.Errorf("printing replaced the registration's message: %q", f.result.Text)
+	}
+
+	// Printing at once, as set under 设置 → 站点, for a 补正 as well.
+	fyne.CurrentApp().Preferences().SetBool(prefAutoPrint, true)
+	test.Type(f.search, "spjy")
+	f.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(f.code, "91330102MA2J0K3X0C")
+	f.materials.SetSelected(f.materials.Selected[1:])
+	test.Tap(f.notify)
+	waitFor(t, "the printed 告知书", func() bool { return len(printed) == 2 && strings.Contains(f.printMsg.Text, "已送往") })
+	if !strings.Contains(f.printMsg.Text, "补正材料通知书") {
+		t.Errorf("auto print: %q", f.printMsg.Text)
+	}
+
+	// No printer, no viewer: the truth, and 另存为.
+	ui.desk.print = func(string) (string, error) { return "", errNoPrinter }
+	f.printLast()
+	waitFor(t, "the refusal", func() bool { return strings.Contains(f.printMsg.Text, "未能打印") })
+	if strings.Contains(f.printMsg.Text, "已在 PDF 查看器中打开") {
+		t.Errorf("claims a viewer opened: %q", f.printMsg.Text)
+	}
+	var shown strings.Builder
+	for _, o := range ui.win.Canvas().Overlays().List() {
+		shown.WriteString(drawnTexts(t, o))
+	}
+	if !strings.Contains(shown.String(), "另存为……") || !strings.Contains(shown.String(), "没有默认打印机") {
+		t.Errorf("no 另存为 offered: %s", shown.String())
+	}
+}
+
+// drawnTexts are the texts of the labels and buttons drawn for o, widgets'
+// insides included (a dialog's).
+func drawnTexts(t *testing.T, o fyne.CanvasObject) string {
+	switch x := o.(type) {
+	case *widget.Label:
+		return x.Text + "\n"
+	case *widget.Button:
+		return "[" + x.Text + "]\n"
+	case *fyne.Container:
+		var b strings.Builder
+		for _, c := range x.Objects {
+			b.WriteString(drawnTexts(t, c))
+		}
+		return b.String()
+	case fyne.Widget:
+		var b strings.Builder
+		for _, c := range test.TempWidgetRenderer(t, x).Objects() {
+			b.WriteString(drawnTexts(t, c))
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// The system printer says "nothing opened" when the opener fails or is
+// missing, and "opened" when it succeeds or keeps running (a viewer).
+func TestOpenViewer(t *testing.T) {
+	dir := t.TempDir()
+	script := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pdf := filepath.Join(dir, "x.pdf")
+	if openViewer(script("fails", "exit 3"), pdf, 2e9) {
+		t.Error("an opener that found no program counted as opened")
+	}
+	if openViewer(filepath.Join(dir, "missing"), pdf, 2e9) {
+		t.Error("a missing opener counted as opened")
+	}
+	if !openViewer(script("ok", "exit 0"), pdf, 2e9) {
+		t.Error("an opener that succeeded counted as failed")
+	}
+	if !openViewer(script("viewer", "sleep 5"), pdf, 2e8) {
+		t.Error("a viewer still running counted as failed")
+	}
+}
+
+// Enter with several fields wrong names them all; the message follows the
+// corrections and goes when nothing is wrong; it does not outlive a logout.
+func TestIntakeNamesEveryWrongField(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "zhangli")
+	f := ui.intake
+	waitFor(t, "the catalogue", func() bool { return len(f.items) > 0 })
+	test.Type(f.code, "91330102MA2J0K3X0D") // wrong check digit
+	test.Type(f.phone, "电话")
+	f.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	for _, want := range []string{"办理事项", "申请人名称", "校验位", "联系电话"} {
+		if !strings.Contains(f.result.Text, want) {
+			t.Errorf("the message does not name %s: %q", want, f.result.Text)
+		}
+	}
+	test.Type(f.name, "杭州示例餐饮有限公司")
+	if strings.Contains(f.result.Text, "申请人名称") || !strings.Contains(f.result.Text, "联系电话") {
+		t.Errorf("after the name was typed: %q", f.result.Text)
+	}
+	test.Type(f.search, "spjy")
+	f.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.code.SetText("91330102MA2J0K3X0C")
+	f.phone.SetText("0571-88888888")
+	if f.result.Text != "" {
+		t.Errorf("everything put right, the message stays: %q", f.result.Text)
+	}
+	if n, _ := s.CountCases(context.Background(), data.CaseFilter{}); n != 0 {
+		t.Fatalf("%d cases registered by a refused Enter", n)
+	}
+	f.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, "the registration", func() bool { return strings.HasPrefix(f.result.Text, "已受理") })
+	ui.logout()
+	if f.result.Text != "" || f.printBtn.Visible() {
+		t.Errorf("after logout the intake screen still shows %q", f.result.Text)
+	}
+}
+
+// The case list by keyboard: Tab from the filters reaches the table, the
+// arrows move (the detail line spells the row out), Enter opens the case
+// (names in its timeline, the address in its header), Esc closes it and
+// gives the table the focus back, Esc again goes to the search.
+func TestCaseListKeyboard(t *testing.T) {
+	s := openStore(t)
+	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 60, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ui := loggedIn(t, s, "zhangli")
+	registerFood(t, ui)
+	l := ui.list
+	c := ui.win.Canvas()
+	ui.win.Resize(fyne.NewSize(1024, 768))
+	ui.tabs.SelectIndex(1)
+	l.status.SetSelectedIndex(1) // 未办结
+	waitFor(t, "the list", func() bool { return strings.HasPrefix(l.summary.Text, "共") })
+	if l.total > pageSize || !l.prev.Disabled() || !l.next.Disabled() {
+		t.Errorf("one page of %d: 上一页 disabled %v, 下一页 disabled %v", l.total, l.prev.Disabled(), l.next.Disabled())
+	}
+	l.status.SetSelectedIndex(0) // 全部状态: two pages
+	waitFor(t, "the list", func() bool { return strings.HasPrefix(l.summary.Text, "共") && l.total > pageSize })
+	if !l.prev.Disabled() || l.next.Disabled() {
+		t.Errorf("first of two pages: 上一页 disabled %v, 下一页 disabled %v", l.prev.Disabled(), l.next.Disabled())
+	}
+	c.Focus(l.to)
+	c.FocusNext() // the check box
+	c.FocusNext()
+	if c.Focused() != l.table {
+		t.Fatalf("Tab after the filters reaches %T, not the table", c.Focused())
+	}
+	l.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	l.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	row := l.rows[2]
+	if !strings.Contains(l.table.detail.Text, row.number) || !strings.Contains(l.table.detail.Text, row.cells[3]) {
+		t.Errorf("the detail line %q, want row 3: %s %s", l.table.detail.Text, row.number, row.cells[3])
+	}
+	l.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	v := ui.view
+	waitFor(t, "the case", func() bool { return v.visible() && v.app.Number == row.number })
+	c.Unfocus() // the dialog's own focus: none until Tab
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if v.visible() {
+		t.Fatal("Esc did not close the case")
+	}
+	if c.Focused() != l.table {
+		t.Fatalf("after closing the case the focus is on %T, want the table", c.Focused())
+	}
+	l.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Focused() != l.search {
+		t.Fatalf("Esc in the table: focus on %T, want the search", c.Focused())
+	}
+
+	// The case just registered: its timeline names 张丽, its header the address.
+	test.Type(l.search, "杭州示例餐饮")
+	waitFor(t, "the search as typed", func() bool { return len(l.rows) == 1 && strings.HasPrefix(l.summary.Text, "共 1 件") })
+	l.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if c.Focused() != l.table {
+		t.Fatalf("Enter in the search: focus on %T, want the table", c.Focused())
+	}
+	l.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, "the case", func() bool { return v.visible() && v.app.Applicant.Name == "杭州示例餐饮有限公司" })
+	if line := eventLine(v.app.Events[0]); !strings.Contains(line, "张丽") || strings.Contains(line, "zhangli") {
+		t.Errorf("timeline line %q: want the clerk's name", line)
+	}
+	if !strings.Contains(v.header.Text, "地址：杭州市上城区示例路 1 号") {
+		t.Errorf("header without the address: %q", v.header.Text)
+	}
+	v.close()
+}
+
+// The columns take the width of their content, and 申请人 and 办理事项
+// share what is left: nothing is cut where there is room.
+func TestCaseListColumns(t *testing.T) {
+	s := openStore(t)
+	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 120, Seed: 4}); err != nil {
+		t.Fatal(err)
+	}
+	ui := loggedIn(t, s, "zhangli")
+	l := ui.list
+	ui.tabs.SelectIndex(1)
+	l.status.SetSelectedIndex(0)
+	waitFor(t, "the list", func() bool { return strings.HasPrefix(l.summary.Text, "共") })
+	for _, width := range []float32{1000, 780} {
+		l.table.Resize(fyne.NewSize(width, 400))
+		var sum float32
+		for c := range listHeaders {
+			w := l.table.columnWidth(c)
+			sum += w
+			if c == 3 || c == 4 {
+				continue
+			}
+			for _, r := range l.rows {
+				if need := l.table.measure(r.cells[c]); need > w {
+					t.Errorf("width %v: column %s is %v wide, %q needs %v", width, listHeaders[c], w, r.cells[c], need)
+				}
+			}
+		}
+		if sum > width {
+			t.Errorf("width %v: the columns take %v", width, sum)
+		}
+		if width == 1000 {
+			for _, r := range l.rows {
+				for _, c := range []int{3, 4} {
+					if need := l.table.measure(r.cells[c]); need > l.table.columnWidth(c) {
+						t.Errorf("width 1000: %q cut (column %v, needs %v)", r.cells[c], l.table.columnWidth(c), need)
+					}
+				}
+			}
+		}
+	}
+}
