@@ -318,13 +318,13 @@ func newListRows(ctx context.Context, c clockReader, apps []data.Application, to
 type caseTable struct {
 	widget.Table
 	rows     func() []listRow
-	row      int                  // the row with the keyboard focus
-	detail   *widget.Label        // the focused row's names in full
-	onEscape func()               // Esc: back to the search
-	onOpen   func(row int)        // Enter, or a click: open the row's case
-	quiet    bool                 // moving the focus marker, not opening
-	width    float32              // the width the columns were laid out for
-	widths   []float32            // the columns' widths
+	row      int                    // the row with the keyboard focus
+	detail   *widget.Label          // the focused row's names in full
+	onEscape func()                 // Esc: back to the search
+	onOpen   func(row int)          // Enter, or a click: open the row's case
+	quiet    bool                   // moving the focus marker, not opening
+	width    float32                // the width the columns were laid out for
+	widths   []float32              // the columns' widths
 	measure  func(s string) float32 // a text's width in a cell
 }
 
