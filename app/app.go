@@ -60,7 +60,7 @@ func New(a fyne.App, s Store) *App {
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow(lang.L("一窗通 OneWindow"))
-	w.Resize(fyne.NewSize(1024, 720))
+	w.Resize(windowSize)
 	ui := &App{store: s, win: w, bg: &worker{}}
 	ui.desk = &paperDesk{store: s, bg: ui.bg, win: w, print: systemPrint, session: ui.session}
 	ui.login = newLoginScreen(s, a.Preferences(), ui.onLogin)

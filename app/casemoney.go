@@ -42,16 +42,16 @@ func moneyText(app data.Application, today calendar.Date) string {
 		}
 	}
 	for _, f := range app.Fees {
-		fmt.Fprintf(&b, lang.L("收费：%s %s（%s）"), f.Name, data.Yuan(f.AmountFen), f.Basis)
+		fmt.Fprintf(&b, lang.L("收费：%s %s（%s）"), f.Name, yuan(f.AmountFen), f.Basis)
 		for _, w := range app.Waivers {
 			if w.FeeID == f.ID {
-				fmt.Fprintf(&b, lang.L("\n　%s %s，依据 %s（%s），%s"), lang.L(w.Kind.Label()), data.Yuan(w.AmountFen), w.Policy, w.Basis, lang.L(w.Status.Label()))
+				fmt.Fprintf(&b, lang.L("\n　%s %s，依据 %s（%s），%s"), lang.L(w.Kind.Label()), yuan(w.AmountFen), w.Policy, w.Basis, lang.L(w.Status.Label()))
 			}
 		}
 		b.WriteString("\n")
 	}
 	if len(app.Fees) > 0 {
-		fmt.Fprintf(&b, lang.L("应收合计 %s（减免前 %s）"), data.Yuan(app.AmountDue()), data.Yuan(app.FeeTotal()))
+		fmt.Fprintf(&b, lang.L("应收合计 %s（减免前 %s）"), yuan(app.AmountDue()), yuan(app.FeeTotal()))
 	}
 	if g := app.Rating; g != nil {
 		fmt.Fprintf(&b, lang.L("\n好差评：%d %s %s"), g.Level, lang.L(data.RatingLabels[g.Level]), g.Comment)
@@ -187,7 +187,7 @@ func (v *caseView) askWaiver() {
 			}
 			feeNames := make([]string, len(fees))
 			for i, f := range fees {
-				feeNames[i] = f.Name + " " + data.Yuan(f.AmountFen)
+				feeNames[i] = f.Name + " " + yuan(f.AmountFen)
 			}
 			fee := widget.NewSelect(feeNames, nil)
 			fee.SetSelectedIndex(0)
@@ -261,7 +261,7 @@ func (v *caseView) decideWaiver(w data.Waiver) {
 	u := v.session()
 	note := widget.NewEntry()
 	note.SetPlaceHolder(lang.L("审批意见（可不填）"))
-	summary := widget.NewLabel(fmt.Sprintf(lang.L("%s %s %s，依据 %s（%s）\n理由：%s（%s 申请）"), w.FeeCode, lang.L(w.Kind.Label()), data.Yuan(w.AmountFen),
+	summary := widget.NewLabel(fmt.Sprintf(lang.L("%s %s %s，依据 %s（%s）\n理由：%s（%s 申请）"), w.FeeCode, lang.L(w.Kind.Label()), yuan(w.AmountFen),
 		w.Policy, w.Basis, w.Reason, w.RequestedBy))
 	summary.Wrapping = fyne.TextWrapWord
 	var who *widget.Select
@@ -368,3 +368,8 @@ func (v *caseView) askRectify(a data.RectAction, title, prompt string) {
 	form.Resize(fyne.NewSize(520, 260))
 	form.Show()
 }
+
+// yuan is an amount as the screens show it: "80.00元", without the space
+// data.Yuan puts before 元 (for the papers), so that a wrapped line never
+// ends in the figure and starts the next with its unit.
+func yuan(fen int64) string { return strings.Replace(data.Yuan(fen), " 元", "元", 1) }

@@ -244,9 +244,9 @@ func eventDetail(e data.Event) string {
 		}
 		return lang.L("自取")
 	case data.WaiverRequested:
-		return fmt.Sprintf(lang.L("%s %s，依据 %s，%s"), d.FeeCode, data.Yuan(d.AmountFen), d.Policy, d.Reason)
+		return fmt.Sprintf(lang.L("%s %s，依据 %s，%s"), d.FeeCode, yuan(d.AmountFen), d.Policy, d.Reason)
 	case data.WaiverApproved, data.WaiverRejected:
-		return strings.TrimSpace(d.FeeCode + " " + data.Yuan(d.AmountFen) + " " + d.Note)
+		return strings.TrimSpace(d.FeeCode + " " + yuan(d.AmountFen) + " " + d.Note)
 	case data.ExtensionRequested:
 		return fmt.Sprintf(lang.L("%d 个工作日，%s"), d.Days, d.Reason)
 	case data.ExtensionRejected:

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -146,32 +145,6 @@ func drawnTexts(t *testing.T, o fyne.CanvasObject) string {
 		return b.String()
 	}
 	return ""
-}
-
-// The system printer says "nothing opened" when the opener fails or is
-// missing, and "opened" when it succeeds or keeps running (a viewer).
-func TestOpenViewer(t *testing.T) {
-	dir := t.TempDir()
-	script := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	pdf := filepath.Join(dir, "x.pdf")
-	if openViewer(script("fails", "exit 3"), pdf, 2e9) {
-		t.Error("an opener that found no program counted as opened")
-	}
-	if openViewer(filepath.Join(dir, "missing"), pdf, 2e9) {
-		t.Error("a missing opener counted as opened")
-	}
-	if !openViewer(script("ok", "exit 0"), pdf, 2e9) {
-		t.Error("an opener that succeeded counted as failed")
-	}
-	if !openViewer(script("viewer", "sleep 5"), pdf, 2e8) {
-		t.Error("a viewer still running counted as failed")
-	}
 }
 
 // Enter with several fields wrong names them all; the message follows the
@@ -321,5 +294,20 @@ func TestCaseListColumns(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Every screen fits an 800×600 PC (the window less a taskbar): no tab's
+// least size is wider or taller, for an administrator, who sees the most.
+func TestScreensFit800x600(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "admin")
+	for _, it := range ui.tabs.Items {
+		if m := it.Content.MinSize(); m.Width > 800 || m.Height > 480 {
+			t.Errorf("%s needs %v", it.Text, m)
+		}
+	}
+	if m := ui.win.Content().MinSize(); m.Width > 800 || m.Height > 560 {
+		t.Errorf("the window needs %v", m)
 	}
 }

@@ -193,7 +193,7 @@ func (x *exchangeScreen) content() fyne.CanvasObject {
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("已生成的数据包（同一序号重新导出，内容完全相同）：")), x.againB),
 	), nil, nil, nil, x.expList)
 	in := container.NewBorder(container.NewVBox(
-		widget.NewLabel(lang.L("中心：导入文件夹中各站点的数据包，按各站点的序号依次合并；缺少前序数据包的暂缓，损坏或伪造的拒收：")),
+		wrapped(lang.L("中心：导入文件夹中各站点的数据包，按各站点的序号依次合并；缺少前序数据包的暂缓，损坏或伪造的拒收：")),
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("数据包所在文件夹：")), container.NewHBox(pick(x.inDir), x.importB), x.inDir),
 		x.inBar, x.inMsg,
 	), nil, nil, nil, x.logList)

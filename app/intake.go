@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -66,7 +65,7 @@ type intakeScreen struct {
 	contact   *formEntry
 	phone     *formEntry
 	address   *formEntry
-	materials *widget.CheckGroup
+	materials *checkList
 	reason    *formEntry
 	accept    *widget.Button
 	notify    *widget.Button
@@ -126,7 +125,7 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	for _, e := range []*formEntry{f.name, f.contact, f.phone, f.address} {
 		e.OnChanged = func(string) { f.recheck() }
 	}
-	f.materials = widget.NewCheckGroup(nil, func([]string) { f.recheck() })
+	f.materials = newCheckList(func([]string) { f.recheck() })
 	f.reason = newFormEntry(f.clearAndFocus)
 	f.reason.OnChanged = func(string) { f.recheck() }
 	f.reason.SetPlaceHolder(lang.L("不予受理的理由（不予受理时必填）"))
@@ -145,12 +144,13 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 }
 
 func (f *intakeScreen) content() fyne.CanvasObject {
-	listHeight := canvas.NewRectangle(nil)
-	listHeight.SetMinSize(fyne.NewSize(0, 150))
-	left := container.NewBorder(
-		container.NewVBox(bold(lang.L("办理事项")), f.search, container.NewStack(listHeight, f.matchList), f.itemInfo,
-			bold(lang.L("收到的材料（未勾选的即为需补正的材料）"))),
-		nil, nil, nil, container.NewScroll(f.materials))
+	// The item results above, the chosen item and its materials below,
+	// each taking what the window's height gives (seven results at 720).
+	chosen := container.NewBorder(container.NewVBox(f.itemInfo, bold(lang.L("收到的材料（未勾选的即为需补正的材料）"))),
+		nil, nil, nil, container.NewVScroll(f.materials.box))
+	results := container.NewVSplit(f.matchList, chosen)
+	results.Offset = 0.42
+	left := container.NewBorder(container.NewVBox(bold(lang.L("办理事项")), f.search), nil, nil, nil, results)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("申请人类型"), f.kind),
 		widget.NewFormItem(lang.L("证件号码"), container.NewBorder(nil, f.codeNote, nil, nil, f.code)),
@@ -162,9 +162,17 @@ func (f *intakeScreen) content() fyne.CanvasObject {
 	)
 	buttons := container.NewHBox(f.accept, f.notify, f.refuse, widget.NewButton(lang.L("清空（Esc）"), f.clear))
 	right := container.NewVBox(bold(lang.L("申请人")), form, buttons, f.result, container.NewHBox(f.printBtn), f.printMsg)
-	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
+	split := container.NewHSplit(container.NewPadded(left), container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.45
 	return split
+}
+
+// wrapped is a label whose text wraps to the width it is given: a long
+// explanation does not set the window's least width.
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func bold(s string) *widget.Label {
@@ -223,9 +231,8 @@ func (f *intakeScreen) choose(i int) {
 			f.itemInfo.SetText(info + "\n" + feesText(fees))
 		})
 	})
-	f.materials.Options = it.Materials
-	f.materials.SetSelected(append([]string(nil), it.Materials...))
-	f.materials.Refresh()
+	f.materials.SetOptions(it.Materials)
+	f.materials.SetSelected(it.Materials)
 	if f.kind.Selected == "" {
 		f.kind.SetSelected(lang.L(applicantKinds[0].label))
 	}
@@ -314,9 +321,7 @@ func (f *intakeScreen) clear() {
 	}
 	f.codeNote.SetText("")
 	f.itemInfo.SetText(lang.L("尚未选择事项"))
-	f.materials.Options = nil
-	f.materials.Selected = nil
-	f.materials.Refresh()
+	f.materials.SetOptions(nil)
 	f.kind.SetSelected(lang.L(applicantKinds[0].label))
 }
 
@@ -431,10 +436,10 @@ func feesText(fees []data.FeeItem) string {
 	var parts []string
 	var total int64
 	for _, fe := range fees {
-		parts = append(parts, fe.Name+" "+data.Yuan(fe.AmountFen))
+		parts = append(parts, fe.Name+" "+yuan(fe.AmountFen))
 		total += fe.AmountFen
 	}
-	return fmt.Sprintf(lang.L("收费：%s，合计 %s"), strings.Join(parts, lang.L("、")), data.Yuan(total))
+	return fmt.Sprintf(lang.L("收费：%s，合计 %s"), strings.Join(parts, lang.L("、")), yuan(total))
 }
 
 func savedMessage(app data.Application, r clock.Result) string {
@@ -443,7 +448,7 @@ func savedMessage(app data.Application, r clock.Result) string {
 		msg := fmt.Sprintf(lang.L("已受理。办件编号 %s\n承诺办结日期 %s（%d 个工作日），法定期限 %s（%d 个工作日）"),
 			app.Number, r.Promised.Due, r.Promised.Limit, r.Statutory.Due, r.Statutory.Limit)
 		if len(app.Fees) > 0 {
-			msg += fmt.Sprintf(lang.L("\n应收 %s；如符合减免政策，请在办件详情中“申请减免”"), data.Yuan(app.AmountDue()))
+			msg += fmt.Sprintf(lang.L("\n应收 %s；如符合减免政策，请在办件详情中“申请减免”"), yuan(app.AmountDue()))
 		}
 		return msg
 	case data.StatusSupplement:

@@ -27,6 +27,7 @@ type reportStore interface {
 	ReportCases(ctx context.Context, spec report.Spec, key string, m report.Metric) ([]string, error)
 	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+	Case(ctx context.Context, number string) (data.Application, error)
 }
 
 var periods = []string{"本日", "本周", "本月", "本季度", "本年", "近十二个月", "自定义"}
@@ -72,8 +73,9 @@ type reportScreen struct {
 	rankT    *widget.Table
 	charts   *fyne.Container
 	board    *widget.List
-	boardRow []string // lines of the warning board
-	boardNo  []string // case numbers of the lines ("" for a window heading)
+	boardRow []string     // lines of the warning board
+	boardNo  []string     // case numbers of the lines ("" for a window heading)
+	widths   [2][]float32 // the columns' widths of table and rankT
 	generate *widget.Button
 	exports  []*widget.Button
 }
@@ -154,7 +156,7 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("统计表"), rs.table),
-		container.NewTabItem(lang.L("综合排名"), container.NewBorder(widget.NewLabel(lang.L("综合得分 = ")+weightsLine()), nil, nil, nil, rs.rankT)),
+		container.NewTabItem(lang.L("综合排名"), container.NewBorder(wrapped(lang.L("综合得分 = ")+weightsLine()), nil, nil, nil, rs.rankT)),
 		container.NewTabItem(lang.L("图表"), rs.charts),
 		container.NewTabItem(lang.L("预警看板"), rs.board),
 	)
@@ -264,15 +266,29 @@ func (rs *reportScreen) show(rep *report.Report) {
 	}
 	rs.say(fmt.Sprintf(lang.L("%s 至 %s，按%s：%d 组，收件 %d，办结 %d，承诺按期率 %s。点数字查看办件。"), rep.Spec.From, rep.Spec.To,
 		lang.L(rep.Spec.By.Label()), len(rep.Rows), rep.Total.Received, rep.Total.Completed, pct(rep.Total.OnTimeRate())), false)
-	for _, t := range []*widget.Table{rs.table, rs.rankT} {
-		t.SetColumnWidth(0, 200)
-		for c := 1; c < 40; c++ {
-			t.SetColumnWidth(c, 116)
-		}
-		t.Refresh()
-	}
+	rs.widths[0] = sizeColumns(rs.table, rs.main)
+	rs.widths[1] = sizeColumns(rs.rankT, rs.rank)
 	rs.charts.Objects = []fyne.CanvasObject{barChart(rep), lineChart(rep)}
 	rs.charts.Refresh()
+}
+
+// sizeColumns gives each column of a report table the width of its widest
+// text, the bold header included, up to 240 (a longer department or item
+// name then ends in "…", and its whole name is in the exports).
+func sizeColumns(t *widget.Table, tab report.Table) []float32 {
+	widths := make([]float32, len(tab.Header))
+	for c, h := range tab.Header {
+		w := cellWidth(h, fyne.TextStyle{Bold: true})
+		for _, r := range tab.Rows {
+			if c < len(r) {
+				w = max(w, cellWidth(r[c].Text, fyne.TextStyle{}))
+			}
+		}
+		widths[c] = min(w, 240)
+		t.SetColumnWidth(c, widths[c])
+	}
+	t.Refresh()
+	return widths
 }
 
 func pct(v float64) string {
@@ -306,11 +322,35 @@ func (rs *reportScreen) drill(id widget.TableCellID) {
 	})
 }
 
+// showCases lists the cases behind a figure: number, applicant, item,
+// status and working days used, each line read when it is first shown (a
+// figure may stand for thousands of cases).
 func (rs *reportScreen) showCases(title string, numbers []string) {
 	var dlg dialog.Dialog
-	list := widget.NewList(func() int { return len(numbers) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(numbers[id]) })
+	lines := make([]string, len(numbers))
+	asked := make([]bool, len(numbers))
+	var list *widget.List
+	today := calendar.DateOf(rs.now())
+	list = widget.NewList(func() int { return len(numbers) },
+		func() fyne.CanvasObject { return truncatedLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if lines[id] == "" && !asked[id] {
+				asked[id] = true
+				n := numbers[id]
+				rs.bg.run(func() {
+					line := n
+					if a, err := rs.store.Case(context.Background(), n); err == nil {
+						line = drillLine(a, today, rs.store)
+					}
+					fyne.Do(func() { lines[id] = line; list.RefreshItem(id) })
+				})
+			}
+			text := lines[id]
+			if text == "" {
+				text = numbers[id]
+			}
+			o.(*widget.Label).SetText(text)
+		})
 	list.OnSelected = func(id widget.ListItemID) {
 		list.UnselectAll()
 		dlg.Hide()
@@ -321,8 +361,19 @@ func (rs *reportScreen) showCases(title string, numbers []string) {
 		head.SetText(fmt.Sprintf(lang.L("前 %d 件（点击打开）"), len(numbers)))
 	}
 	dlg = dialog.NewCustom(title, lang.L("关闭"), container.NewBorder(head, nil, nil, nil, list), rs.win)
-	dlg.Resize(fyne.NewSize(420, 520))
+	ws := rs.win.Canvas().Size()
+	dlg.Resize(fyne.NewSize(min(760, ws.Width-40), min(520, ws.Height-40)))
 	dlg.Show()
+}
+
+// drillLine is one case of a figure: number, applicant, item, status and
+// the working days it has used against its promised limit.
+func drillLine(a data.Application, today calendar.Date, c clockReader) string {
+	days := "—"
+	if r, err := c.Clock(context.Background(), &a, today); err == nil && r.Started {
+		days = fmt.Sprintf(lang.L("用时 %d 个工作日"), r.Promised.Used)
+	}
+	return fmt.Sprintf(lang.L("%s　%s　%s　%s　%s"), a.Number, a.Applicant.Name, a.Item.Name, lang.L(a.Status.Label()), days)
 }
 
 // warnings reads the open yellow and red cases now, with their clocks.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -51,6 +52,32 @@ func TestReportScreen(t *testing.T) {
 	numbers, err := s.ReportCases(context.Background(), rs.rep.Spec, rs.main.RowKeys[0], cell.Metric)
 	if err != nil || len(numbers) != int(cell.Num) || cell.Num == 0 {
 		t.Fatalf("drill-down %d cases for a figure of %v: %v", len(numbers), cell.Num, err)
+	}
+	// The drill-down's lines say whose case it is, what and how long.
+	a, err := s.Case(context.Background(), numbers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := drillLine(a, today, s)
+	for _, want := range []string{a.Number, a.Applicant.Name, a.Item.Name, "已", "用时"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("drill-down line %q lacks %q", line, want)
+		}
+	}
+	// Every column is as wide as its header and its figures (up to 240).
+	for i, tab := range []report.Table{rs.main, rs.rank} {
+		if len(rs.widths[i]) != len(tab.Header) {
+			t.Fatalf("table %d: %d widths for %d columns", i, len(rs.widths[i]), len(tab.Header))
+		}
+		for c, h := range tab.Header {
+			need := cellWidth(h, fyne.TextStyle{Bold: true})
+			for _, row := range tab.Rows {
+				need = max(need, cellWidth(row[c].Text, fyne.TextStyle{}))
+			}
+			if got := rs.widths[i][c]; got < min(need, 240) {
+				t.Errorf("column %q is %v wide, needs %v", h, got, need)
+			}
+		}
 	}
 	// The warning board has a heading per window and a line per case.
 	if len(rs.boardRow) == 0 || rs.boardNo[0] != "" || !strings.HasPrefix(rs.boardRow[0], "窗口") {

@@ -24,7 +24,7 @@ func TestWaiverQueueAndRating(t *testing.T) {
 	v := ui.view
 	v.open(app.Number)
 	waitFor(t, "the case view", func() bool { return v.app.Number == app.Number })
-	if !strings.Contains(v.money.Text, "不动产登记费（住宅） 80.00 元") || !strings.Contains(v.money.Text, "应收合计 90.00 元") {
+	if !strings.Contains(v.money.Text, "不动产登记费（住宅） 80.00元") || !strings.Contains(v.money.Text, "应收合计 90.00元") {
 		t.Errorf("fees in the case view: %q", v.money.Text)
 	}
 	labels := actionLabels(v)

@@ -53,11 +53,11 @@ func newBackupTab(s backupStore, win fyne.Window) *backupTab {
 
 func (b *backupTab) content() fyne.CanvasObject {
 	return container.NewVBox(
-		widget.NewLabel(lang.L("备份是数据库的一致副本，程序运行、窗口办件时也可进行；站点私钥写在备份文件旁（.key），请一同妥善保管。")),
+		wrapped(lang.L("备份是数据库的一致副本，程序运行、窗口办件时也可进行；站点私钥写在备份文件旁（.key），请一同妥善保管。")),
 		container.NewHBox(b.button), b.msg,
 		widget.NewSeparator(),
 		b.daily,
-		widget.NewLabel(lang.L("恢复：关闭程序后在命令行运行 onewindow restore 备份文件；先检查备份（完整性、审计链、结构版本），原数据库保留在旁。")),
+		wrapped(lang.L("恢复：关闭程序后在命令行运行 onewindow restore 备份文件；先检查备份（完整性、审计链、结构版本），原数据库保留在旁。")),
 	)
 }
 

@@ -361,7 +361,7 @@ func validityText(from, to calendar.Date) string {
 }
 
 func feeItemText(f data.FeeItem) string {
-	return fmt.Sprintf(lang.L("%s　%s　%s/%s · 依据 %s · %s"), f.Code, f.Name, data.Yuan(f.AmountFen), f.Unit, f.Basis, validityText(f.ValidFrom, f.ValidTo))
+	return fmt.Sprintf(lang.L("%s　%s　%s/%s · 依据 %s · %s"), f.Code, f.Name, yuan(f.AmountFen), f.Unit, f.Basis, validityText(f.ValidFrom, f.ValidTo))
 }
 
 func policyText(p data.WaiverPolicy) string {

@@ -35,6 +35,7 @@ func Start(a fyne.App, open func() (Store, error)) error {
 		ui := New(a, s)
 		ui.load()
 		ui.win.Show()
+		fyne.Do(func() { fitScreen(ui.win) })
 		(&caretFollower{win: ui.win}).follow()
 	})
 }
