@@ -225,6 +225,8 @@ func (ui *App) shortcuts() {
 	})
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 		switch {
+		case (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && ui.view.docPrint != nil:
+			ui.view.docPrint()
 		case k.Name != fyne.KeyEscape:
 		case ui.view.visible():
 			ui.view.close()

@@ -41,8 +41,10 @@ type caseView struct {
 	app      data.Application
 	clock    clock.Result
 	dlg      dialog.Dialog
-	shown    bool   // the dialog is open
-	onClosed func() // the keyboard focus goes back where it was
+	shown    bool          // the dialog is open
+	onClosed func()        // the keyboard focus goes back where it was
+	docDlg   dialog.Dialog // 出具文书, while it is open
+	docPrint func()        // its 打印
 	header   *widget.Label
 	timing   *widget.Label
 	money    *widget.Label
@@ -106,9 +108,12 @@ func (v *caseView) open(number string) {
 // visible says whether the case is on screen.
 func (v *caseView) visible() bool { return v.shown }
 
-// close closes the case (Esc).
+// close closes what is on top (Esc): the document dialog, else the case.
 func (v *caseView) close() {
-	if v.dlg != nil && v.shown {
+	switch {
+	case v.docDlg != nil:
+		v.docDlg.Hide()
+	case v.dlg != nil && v.shown:
 		v.dlg.Hide()
 	}
 }

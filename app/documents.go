@@ -68,7 +68,7 @@ func (v *caseView) askDocument() {
 		dlg.Hide()
 		v.makeDocument(kinds[i], paperChoices[j].opt, save)
 	}
-	printBtn := widget.NewButton(lang.L("打印"), func() { run(false) })
+	printBtn := widget.NewButton(lang.L("打印（Enter）"), func() { run(false) })
 	printBtn.Importance = widget.HighImportance
 	saveBtn := widget.NewButton(lang.L("另存为……"), func() { run(true) })
 	cancel := widget.NewButton(lang.L("取消"), func() { dlg.Hide() })
@@ -78,6 +78,10 @@ func (v *caseView) askDocument() {
 	dlg = dialog.NewCustomWithoutButtons(lang.L("出具文书"), container.NewVBox(form, note,
 		container.NewCenter(container.NewHBox(cancel, saveBtn, printBtn))), v.win)
 	dlg.Resize(fyne.NewSize(560, 280))
+	// Enter prints, Esc cancels (the window's keys, while nothing in the
+	// dialog has the focus).
+	v.docPrint, v.docDlg = func() { run(false) }, dlg
+	dlg.SetOnClosed(func() { v.docPrint, v.docDlg = nil, nil })
 	dlg.Show()
 }
 
