@@ -169,6 +169,9 @@ func (ui *App) onLogin(u data.User) {
 			ui.review.load()
 		case lang.L("数据交换"):
 			ui.xchg.load()
+		case lang.L("统计报表"):
+			// the start date: type a date, Enter makes the report
+			ui.win.Canvas().Focus(ui.report.from)
 		case lang.L("验证回执"):
 			// a scanner types into whatever has the focus
 			ui.win.Canvas().Focus(ui.verify.entry)

@@ -106,6 +106,9 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 		}
 	}
 	rs.from.OnChanged, rs.to.OnChanged = custom, custom
+	// Enter in a date makes the report.
+	rs.from.OnSubmitted = func(string) { rs.load() }
+	rs.to.OnSubmitted = func(string) { rs.load() }
 	rs.period.SetSelectedIndex(2)
 	bys := make([]string, len(report.Bys))
 	for i, b := range report.Bys {
@@ -281,7 +284,7 @@ func sizeColumns(t *widget.Table, tab report.Table) []float32 {
 		w := cellWidth(h, fyne.TextStyle{Bold: true})
 		for _, r := range tab.Rows {
 			if c < len(r) {
-				w = max(w, cellWidth(r[c].Text, fyne.TextStyle{}))
+				w = max(w, cellWidth(r[c].String(), fyne.TextStyle{}))
 			}
 		}
 		widths[c] = min(w, 240)

@@ -72,7 +72,7 @@ func TestReportScreen(t *testing.T) {
 		for c, h := range tab.Header {
 			need := cellWidth(h, fyne.TextStyle{Bold: true})
 			for _, row := range tab.Rows {
-				need = max(need, cellWidth(row[c].Text, fyne.TextStyle{}))
+				need = max(need, cellWidth(row[c].String(), fyne.TextStyle{}))
 			}
 			if got := rs.widths[i][c]; got < min(need, 240) {
 				t.Errorf("column %q is %v wide, needs %v", h, got, need)
