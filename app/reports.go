@@ -154,8 +154,11 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 	dates2 := container.NewGridWrap(fyne.NewSize(120, rs.to.MinSize().Height), rs.to)
 	bar := container.NewHBox(widget.NewLabel(lang.L("期间")), rs.period, dates, widget.NewLabel(lang.L("至")), dates2,
 		widget.NewLabel(lang.L("分组")), rs.by, rs.generate)
+	// The exports beside the message, on a line of their own: at 800
+	// wide they stay in view.
+	exports := container.NewHBox()
 	for _, b := range rs.exports {
-		bar.Add(b)
+		exports.Add(b)
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("统计表"), rs.table),
@@ -163,7 +166,7 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("图表"), rs.charts),
 		container.NewTabItem(lang.L("预警看板"), rs.board),
 	)
-	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), rs.busy, rs.msg), nil, nil, nil, tabs)
+	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), rs.busy, container.NewBorder(nil, nil, nil, exports, rs.msg)), nil, nil, nil, tabs)
 }
 
 func weightsLine() string {
