@@ -216,6 +216,7 @@ func (ui *App) shortcuts() {
 	// the case just registered.
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 		switch {
+		case ui.view.docPrint != nil: // 出具文书 is open already
 		case ui.view.visible():
 			ui.view.askDocument()
 		case ui.tabs.SelectedIndex() == 0:

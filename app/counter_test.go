@@ -311,3 +311,24 @@ func TestScreensFit800x600(t *testing.T) {
 		t.Errorf("the window needs %v", m)
 	}
 }
+
+// The intake form at the window's usual size shows seven item results or
+// more, and an amount keeps its unit: a wrapped fee line never ends in
+// "80.00" and starts the next with "元".
+func TestIntakeRoomAndAmounts(t *testing.T) {
+	s := openStore(t)
+	ui := loggedIn(t, s, "zhangli")
+	ui.win.Resize(fyne.NewSize(1024, 720))
+	f := ui.intake
+	waitFor(t, "the catalogue", func() bool { return len(f.items) > 0 })
+	row := f.matchList.CreateItem().MinSize().Height
+	if rows := f.matchList.Size().Height / row; rows < 7 {
+		t.Errorf("the item results show %.1f rows at 1024×720, want 7 or more", rows)
+	}
+	if got := yuan(8000); got != "80.00元" {
+		t.Errorf("yuan(8000) = %q", got)
+	}
+	if text := feesText([]data.FeeItem{{Name: "不动产登记费（住宅）", AmountFen: 8000}}); !strings.Contains(text, "80.00元") || strings.Contains(text, "80.00 元") {
+		t.Errorf("fee text %q", text)
+	}
+}
