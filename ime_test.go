@@ -185,6 +185,7 @@ func scannerBursts(t *testing.T, x *xsession, s *data.Store, number string) {
 	x.keys(12, "ctrl+f")
 	x.typeText(2, want)
 	x.keys(2, "Return")
+	x.keys(12, "Escape") // Enter moved into the table; Esc goes back to the search
 	if got := x.focused(); got != want {
 		t.Errorf("the case-list search holds %q, want the burst %q", got, want)
 	}

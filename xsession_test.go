@@ -222,7 +222,25 @@ func (x *xsession) writeConfig(name, text string) {
 func (x *xsession) startBus() {
 	x.t.Helper()
 	bus := "unix:path=" + filepath.Join(x.dir, "bus")
-	x.start("dbus-daemon", "--session", "--nofork", "--nopidfile", "--address="+bus)
+	// A session bus that starts no service itself: with the standard
+	// service folders, the first fcitx5-remote had the bus start a second
+	// fcitx5, which took the XIM server name from the one the test started
+	// and then exited — the program connected to it and never had an input
+	// context (CI, stop 26).
+	conf := filepath.Join(x.dir, "bus.conf")
+	os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>`+bus+`</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`), 0o644)
+	x.start("dbus-daemon", "--config-file="+conf, "--nofork", "--nopidfile", "--address="+bus)
 	x.env = append(x.env, "DBUS_SESSION_BUS_ADDRESS="+bus, "XDG_CONFIG_HOME="+filepath.Join(x.dir, "config"),
 		"XDG_DATA_HOME="+filepath.Join(x.dir, "data"), "XDG_CACHE_HOME="+filepath.Join(x.dir, "cache"))
 	x.waitFor("the session bus", func() bool { _, err := os.Stat(filepath.Join(x.dir, "bus")); return err == nil }, 10*time.Second)
