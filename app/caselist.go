@@ -190,6 +190,11 @@ func (l *caseListScreen) apply() {
 
 // applySoon applies the filters once typing pauses for 300 ms.
 func (l *caseListScreen) applySoon() {
+	if l.bg.sync {
+		// the test driver: no UI goroutine for a timer to hand back to
+		l.apply()
+		return
+	}
 	l.typed++
 	gen := l.typed
 	time.AfterFunc(300*time.Millisecond, func() {
