@@ -98,7 +98,7 @@ func (v *caseView) open(number string) {
 					}
 				})
 			}
-			v.dlg.Resize(v.size())
+			v.dlg.Resize(dialogSize(v.win, 820, 600))
 			v.shown = true
 			v.dlg.Show()
 		})
@@ -118,10 +118,11 @@ func (v *caseView) close() {
 	}
 }
 
-// size is the dialog's size: 820×600, or what the window leaves of it.
-func (v *caseView) size() fyne.Size {
-	ws := v.win.Canvas().Size()
-	return fyne.NewSize(min(820, ws.Width-40), min(600, ws.Height-40))
+// dialogSize is a dialog's size: w×h, or what the window leaves of it
+// (an 800×600 screen).
+func dialogSize(win fyne.Window, w, h float32) fyne.Size {
+	ws := win.Canvas().Size()
+	return fyne.NewSize(min(w, ws.Width-40), min(h, ws.Height-40))
 }
 
 func (v *caseView) content() fyne.CanvasObject {

@@ -277,7 +277,7 @@ func TestCaseListColumns(t *testing.T) {
 				continue
 			}
 			for _, r := range l.rows {
-				if need := l.table.measure(r.cells[c]); need > w {
+				if need := cellWidth(r.cells[c], fyne.TextStyle{}); need > w {
 					t.Errorf("width %v: column %s is %v wide, %q needs %v", width, listHeaders[c], w, r.cells[c], need)
 				}
 			}
@@ -288,7 +288,7 @@ func TestCaseListColumns(t *testing.T) {
 		if width == 1000 {
 			for _, r := range l.rows {
 				for _, c := range []int{3, 4} {
-					if need := l.table.measure(r.cells[c]); need > l.table.columnWidth(c) {
+					if need := cellWidth(r.cells[c], fyne.TextStyle{}); need > l.table.columnWidth(c) {
 						t.Errorf("width 1000: %q cut (column %v, needs %v)", r.cells[c], l.table.columnWidth(c), need)
 					}
 				}

@@ -11,18 +11,19 @@ import (
 // PDF viewer, from which the clerk prints. With neither it returns
 // errNoPrinter.
 func systemPrint(path string) (string, error) {
-	if shellExecute("print", path) == nil {
+	if shellExecute("print", path, windows.SW_HIDE) == nil {
 		return lang.L("已送往默认打印机。"), nil
 	}
-	if shellExecute("open", path) != nil {
+	if shellExecute("open", path, windows.SW_SHOWNORMAL) != nil {
 		return "", errNoPrinter
 	}
 	return lang.L("没有默认打印机：已在 PDF 查看器中打开，请从那里打印。") + " " + path, nil
 }
 
-// shellExecute asks the shell to apply verb to the file; it fails when no
-// program is registered for it.
-func shellExecute(verb, path string) error {
+// shellExecute asks the shell to apply verb to the file, the program's
+// window shown as show says (hidden for printing); it fails when no program
+// is registered for it.
+func shellExecute(verb, path string, show int32) error {
 	v, err := windows.UTF16PtrFromString(verb)
 	if err != nil {
 		return err
@@ -31,5 +32,5 @@ func shellExecute(verb, path string) error {
 	if err != nil {
 		return err
 	}
-	return windows.ShellExecute(0, v, file, nil, nil, windows.SW_SHOWNORMAL)
+	return windows.ShellExecute(0, v, file, nil, nil, show)
 }

@@ -367,8 +367,7 @@ func (rs *reportScreen) showCases(title string, numbers []string) {
 		head.SetText(fmt.Sprintf(lang.L("前 %d 件（点击打开）"), len(numbers)))
 	}
 	dlg = dialog.NewCustom(title, lang.L("关闭"), container.NewBorder(head, nil, nil, nil, list), rs.win)
-	ws := rs.win.Canvas().Size()
-	dlg.Resize(fyne.NewSize(min(760, ws.Width-40), min(520, ws.Height-40)))
+	dlg.Resize(dialogSize(rs.win, 760, 520))
 	dlg.Show()
 }
 
