@@ -109,7 +109,7 @@ func newCaseListScreen(s listStore, onOpen func(string)) *caseListScreen {
 	}
 	l.prev = widget.NewButton(lang.L("上一页"), func() { l.page(-1) })
 	l.next = widget.NewButton(lang.L("下一页"), func() { l.page(1) })
-	l.summary = widget.NewLabel("")
+	l.summary = wrapped("")
 	l.status.Selected = lang.L("未办结") // without reading yet: load() does
 	return l
 }

@@ -310,6 +310,16 @@ func TestScreensFit800x600(t *testing.T) {
 	if m := ui.win.Content().MinSize(); m.Width > 800 || m.Height > 560 {
 		t.Errorf("the window needs %v", m)
 	}
+	// Nor does a long complaint about a code (seen with pinyin composed into
+	// the code field: the window grew past an 800-wide screen).
+	test.Type(ui.intake.code, "91330102MA2J0开形成张三")
+	ui.list.from.SetText("2026-13-45")
+	ui.list.apply()
+	for _, it := range ui.tabs.Items[:2] {
+		if m := it.Content.MinSize(); m.Width > 800 {
+			t.Errorf("%s needs %v with its messages", it.Text, m)
+		}
+	}
 }
 
 // The intake form at the window's usual size shows seven item results or

@@ -114,7 +114,7 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f.kind.Required = true
 	f.code = newFormEntry(f.clearAndFocus)
 	f.code.OnChanged = func(text string) { f.onCode(text); f.recheck() }
-	f.codeNote = widget.NewLabel("")
+	f.codeNote = wrapped("") // a long complaint wraps instead of widening the window
 	f.name = newFormEntry(f.clearAndFocus)
 	f.contact = newFormEntry(f.clearAndFocus)
 	f.phone = newFormEntry(f.clearAndFocus)
