@@ -228,8 +228,10 @@ func (ui *App) shortcuts() {
 		c.Focus(ui.list.search)
 	})
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		enter := k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter
 		switch {
-		case (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && ui.view.docPrint != nil:
+		case (enter || k.Name == fyne.KeyEscape) && ui.desk.answer(enter):
+		case enter && ui.view.docPrint != nil:
 			ui.view.docPrint()
 		case k.Name != fyne.KeyEscape:
 		case ui.view.visible():

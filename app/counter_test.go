@@ -121,6 +121,13 @@ func TestIntakePrintsNotice(t *testing.T) {
 	if !strings.Contains(shown.String(), "另存为……") || !strings.Contains(shown.String(), "没有默认打印机") {
 		t.Errorf("no 另存为 offered: %s", shown.String())
 	}
+	// Esc closes it (nothing in a dialog has the focus: the window's keys).
+	c := ui.win.Canvas()
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Error("Esc left the 未能打印 dialog open")
+	}
 }
 
 // drawnTexts are the texts of the labels and buttons drawn for o, widgets'

@@ -33,6 +33,21 @@ type paperDesk struct {
 	win     fyne.Window
 	print   printer
 	session func() data.User
+	notice  *dialog.ConfirmDialog // "未能打印", while it is open
+}
+
+// answer is Enter (yes) or Esc (no) for the open "未能打印" dialog; false
+// when there is none.
+func (p *paperDesk) answer(yes bool) bool {
+	if p.notice == nil {
+		return false
+	}
+	if yes {
+		p.notice.Confirm()
+	} else {
+		p.notice.Dismiss()
+	}
+	return true
 }
 
 // shown is where a screen puts the outcome of a document: the text and how
@@ -78,12 +93,15 @@ func (p *paperDesk) issue(number string, kind data.DocKind, opt pdf.Options, sav
 				// to keep the file where the clerk can print it from.
 				text := what + lang.L("：已出具，但本机没有默认打印机，也没有能打开 PDF 的程序，未能打印。")
 				show(text, widget.WarningImportance)
-				dialog.ShowCustomConfirm(lang.L("未能打印"), lang.L("另存为……"), lang.L("关闭"),
+				// Enter saves, Esc closes (the window's keys).
+				p.notice = dialog.NewCustomConfirm(lang.L("未能打印"), lang.L("另存为……（Enter）"), lang.L("关闭（Esc）"),
 					widget.NewLabel(text+"\n"+lang.L("可另存为 PDF 文件，拷到有打印机的电脑上打印。")), func(ok bool) {
+						p.notice = nil
 						if ok {
 							p.saveAs(doc.Number+".pdf", res.PDF, what, show)
 						}
 					}, p.win)
+				p.notice.Show()
 			case printErr != nil:
 				// The document is issued; the paper did not come out. Say
 				// why, and where the file is, so it can be printed by hand.
