@@ -235,12 +235,12 @@ func appendEvent(ctx context.Context, tx *sql.Tx, app *Application, e Event) err
 		app.Status = next
 	}
 	e.Seq = len(app.Events) + 1
-	data, err := json.Marshal(e.Data)
+	raw, err := json.Marshal(e.Data)
 	if err != nil {
 		return err
 	}
 	if _, err := tx.Exec("INSERT INTO events (app_id, seq, kind, at, actor_id, data) VALUES (?, ?, ?, ?, ?, ?)",
-		app.ID, e.Seq, e.Kind, fmtTime(e.At), e.ActorID, string(data)); err != nil {
+		app.ID, e.Seq, e.Kind, fmtTime(e.At), e.ActorID, string(raw)); err != nil {
 		return fmt.Errorf("save event: %w", err)
 	}
 	app.Events = append(app.Events, e)

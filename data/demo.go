@@ -406,7 +406,7 @@ func (g *demoGen) lifecycle(i int) (Application, error) {
 	}
 	t := arrival.UTC()
 	app.ReceivedAt = t
-	add := func(k clock.Kind, d calendar.Date, data EventData) bool {
+	add := func(k clock.Kind, d calendar.Date, ed EventData) bool {
 		if d > g.today {
 			return false
 		}
@@ -420,7 +420,7 @@ func (g *demoGen) lifecycle(i int) (Application, error) {
 			}
 			app.Status = next
 		}
-		app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: k, At: t, ActorID: clerk.id, Data: data})
+		app.Events = append(app.Events, Event{Seq: len(app.Events) + 1, Kind: k, At: t, ActorID: clerk.id, Data: ed})
 		return true
 	}
 	lim := it.Limits()

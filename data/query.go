@@ -84,14 +84,14 @@ func queryCases(ctx context.Context, q querier, where string, args []any, order 
 	for rows.Next() {
 		var id int64
 		var e Event
-		var at, data string
-		if err := rows.Scan(&id, &e.Seq, &e.Kind, &at, &e.ActorID, &e.Actor, &e.ActorName, &data); err != nil {
+		var at, raw string
+		if err := rows.Scan(&id, &e.Seq, &e.Kind, &at, &e.ActorID, &e.Actor, &e.ActorName, &raw); err != nil {
 			return nil, err
 		}
 		if e.At, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("event time %q: %w", at, err)
 		}
-		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+		if err := json.Unmarshal([]byte(raw), &e.Data); err != nil {
 			return nil, fmt.Errorf("event data: %w", err)
 		}
 		if i, ok := index[id]; ok {
@@ -228,7 +228,7 @@ type CaseFilter struct {
 // Cases returns one page of cases matching f, with their events so that the
 // caller can read each case's clock.
 func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]Application, error) {
-	where, args := f.sql()
+	where, args := filterSQL(f)
 	order := "a.id DESC" // newest first: ids grow with registration
 	switch f.Order {
 	case "due":
@@ -239,7 +239,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]Application, error) 
 			// Walk the cases in due order and keep the matches: the first
 			// page is found after a few thousand rows, where sorting every
 			// match first would read them all.
-			where, args := f.sqlWith(searchByScan)
+			where, args := filterSQLWith(f, searchByScan)
 			return queryCases(ctx, s.db, where, args, order, limitOf(f), f.Offset, "INDEXED BY applications_by_due_order")
 		}
 	case "id":
@@ -299,15 +299,16 @@ func (s *Store) broadSearch(ctx context.Context, f CaseFilter) (bool, error) {
 
 // CountCases returns how many cases match f.
 func (s *Store) CountCases(ctx context.Context, f CaseFilter) (int, error) {
-	where, args := f.sql()
+	where, args := filterSQL(f)
 	var n int
 	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM applications a WHERE "+where, args...).Scan(&n)
 	return n, err
 }
 
-func (f CaseFilter) sql() (string, []any) { return f.sqlWith(searchBySet) }
+// filterSQL is the WHERE clause of f and its arguments.
+func filterSQL(f CaseFilter) (string, []any) { return filterSQLWith(f, searchBySet) }
 
-func (f CaseFilter) sqlWith(how int) (string, []any) {
+func filterSQLWith(f CaseFilter, how int) (string, []any) {
 	conds := []string{"1"}
 	var args []any
 	if len(f.Statuses) > 0 {

@@ -54,7 +54,7 @@ func TestSearchWalkSameAsSort(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", f, err)
 		}
-		where, args := f.sql()
+		where, args := filterSQL(f)
 		want, err := queryCases(ctx, s.db, where, args, "a.due_promised IS NULL, a.due_promised, a.id", 50, f.Offset, "")
 		if err != nil {
 			t.Fatal(err)
