@@ -64,8 +64,8 @@ test: deps test-deps vet package-windows
 # of the database for the list benchmark (default 1,000,000).
 bench: deps
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchtime 2000x ./data/clock
-	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data
-	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch|Report|Import' -benchtime 1x -timeout 30m ./data
+	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data/sqlite
+	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch|Report|Import' -benchtime 1x -timeout 30m ./data/sqlite
 	$(GO) test $(TAGS) -run '^$$' -bench 'Receipt' -benchtime 300x ./app/pdf
 	$(GO) test $(TAGS) -run '^$$' -bench 'Batch500' -benchtime 1x ./app/pdf
 	$(GO) test $(TAGS) -run '^$$' -bench 'CaretSpot' -benchtime 20000x ./app
@@ -126,8 +126,8 @@ fuzz: glfw
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseText -fuzztime $(FUZZTIME) ./data/calendar
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data/exchange
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data/sqlite
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/pdf
 
 clean:

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -109,7 +111,7 @@ func TestCounterByKeyboard(t *testing.T) {
 }
 
 // onlyCase is the one case in the store.
-func onlyCase(t *testing.T, s *data.Store) data.Application {
+func onlyCase(t *testing.T, s *sqlite.Store) data.Application {
 	t.Helper()
 	cs, err := s.Cases(context.Background(), data.CaseFilter{})
 	if err != nil || len(cs) != 1 {

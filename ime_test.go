@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/onewindow/onewindow/data"
@@ -131,7 +133,7 @@ func typeAtTheCounter(t *testing.T, im *inputMethod) {
 // composeName types the applicant's name in pinyin, and presses Enter, Esc,
 // Backspace and Tab while a syllable is being composed: none of them may
 // reach the form.
-func composeName(t *testing.T, x *xsession, s *data.Store, im *inputMethod) {
+func composeName(t *testing.T, x *xsession, s *sqlite.Store, im *inputMethod) {
 	t.Helper()
 	im.on(x)
 	x.keys(60, strings.Split(im.pinyin, "")...)
@@ -169,7 +171,7 @@ func composeName(t *testing.T, x *xsession, s *data.Store, im *inputMethod) {
 // scannerBursts types 200 characters and Enter at 2 ms a key into the
 // credit-code field, the case-list search and 验证回执, and a receipt's QR
 // token into 验证回执: each arrives whole and in order, Enter last.
-func scannerBursts(t *testing.T, x *xsession, s *data.Store, number string) {
+func scannerBursts(t *testing.T, x *xsession, s *sqlite.Store, number string) {
 	t.Helper()
 	want := burst()
 	x.keys(12, "ctrl+1")
@@ -226,7 +228,7 @@ func scannerBursts(t *testing.T, x *xsession, s *data.Store, number string) {
 }
 
 // login picks the clerk 刘洋 from the list and types the PIN at 5 ms a key.
-func login(t *testing.T, x *xsession, s *data.Store) {
+func login(t *testing.T, x *xsession, s *sqlite.Store) {
 	t.Helper()
 	users, err := s.Users(context.Background())
 	if err != nil {
@@ -248,12 +250,12 @@ func login(t *testing.T, x *xsession, s *data.Store) {
 	time.Sleep(time.Second) // the working screens
 }
 
-func openStore(t *testing.T, path string) *data.Store {
+func openStore(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	var s *data.Store
+	var s *sqlite.Store
 	var err error
 	for range 50 { // the program creates the database as it starts
-		if s, err = data.Open(path); err == nil {
+		if s, err = sqlite.Open(path); err == nil {
 			if _, err = s.Site(context.Background()); err == nil {
 				break
 			}
@@ -268,7 +270,7 @@ func openStore(t *testing.T, path string) *data.Store {
 	return s
 }
 
-func caseCount(t *testing.T, s *data.Store) int {
+func caseCount(t *testing.T, s *sqlite.Store) int {
 	t.Helper()
 	n, err := s.CountCases(context.Background(), data.CaseFilter{})
 	if err != nil {
@@ -278,7 +280,7 @@ func caseCount(t *testing.T, s *data.Store) int {
 }
 
 // userWhere is the first user that match accepts.
-func userWhere(t *testing.T, s *data.Store, match func(data.User) bool) data.User {
+func userWhere(t *testing.T, s *sqlite.Store, match func(data.User) bool) data.User {
 	t.Helper()
 	users, err := s.Users(context.Background())
 	if err != nil {

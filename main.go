@@ -6,11 +6,12 @@ import (
 	"context"
 	"os"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/onewindow/onewindow/app"
 	"github.com/onewindow/onewindow/cli"
-	"github.com/onewindow/onewindow/data"
 	_ "github.com/onewindow/onewindow/internal/zhlocale" // before the toolkit reads the locale
 )
 
@@ -18,7 +19,7 @@ func main() {
 	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, runGUI))
 }
 
-func runGUI(open func() (*data.Store, error)) error {
+func runGUI(open func() (*sqlite.Store, error)) error {
 	app.Program = "onewindow " + cli.Version
 	return app.Start(fyneapp.NewWithID("cn.gov.onewindow"), func() (app.Store, error) {
 		s, err := open()

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // TestSmoke builds the real program, starts it on a virtual display under
@@ -57,7 +57,7 @@ func TestSmoke(t *testing.T) {
 	if s := stderr.String(); strings.Contains(s, "Fyne error") || strings.Contains(s, "panic") {
 		t.Errorf("errors at start:\n%s", s)
 	}
-	s, err := data.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/onewindow/onewindow/data/exchange"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -21,12 +23,12 @@ import (
 type exchangeStore interface {
 	Site(ctx context.Context) (data.Site, error)
 	PendingExport(ctx context.Context) (int, error)
-	Exports(ctx context.Context) ([]data.ExportInfo, error)
-	Export(ctx context.Context, dir, program string, progress func(done, total int)) ([]data.ExportResult, error)
-	ExportAgain(ctx context.Context, seq int64, dir string) (data.ExportResult, error)
-	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r data.ImportResult)) ([]data.ImportResult, error)
-	SiteStatuses(ctx context.Context) ([]data.SiteStatus, error)
-	RegisterSite(ctx context.Context, actorID int64, r data.Registration) (bool, error)
+	Exports(ctx context.Context) ([]exchange.ExportInfo, error)
+	Export(ctx context.Context, dir, program string, progress func(done, total int)) ([]exchange.ExportResult, error)
+	ExportAgain(ctx context.Context, seq int64, dir string) (exchange.ExportResult, error)
+	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error)
+	SiteStatuses(ctx context.Context) ([]exchange.SiteStatus, error)
+	RegisterSite(ctx context.Context, actorID int64, r exchange.Registration) (bool, error)
 }
 
 // Program is written into the manifest of every bundle (set by main).
@@ -55,7 +57,7 @@ type exchangeScreen struct {
 	againB   *widget.Button
 	outBar   *widget.ProgressBar
 	outMsg   *widget.Label
-	exports  []data.ExportInfo
+	exports  []exchange.ExportInfo
 	expList  *widget.List
 	selected int
 
@@ -64,11 +66,11 @@ type exchangeScreen struct {
 	importB *widget.Button
 	inBar   *widget.ProgressBar
 	inMsg   *widget.Label
-	log     []data.ImportResult
+	log     []exchange.ImportResult
 	logList *widget.List
 
 	// 站点
-	sites     []data.SiteStatus
+	sites     []exchange.SiteStatus
 	siteTable *widget.Table
 	registerB *widget.Button
 	siteMsg   *widget.Label
@@ -113,11 +115,11 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 			l := o.(*widget.Label)
 			l.SetText(fmt.Sprintf("%s　%s　%s", filepath.Base(r.File), lang.L(r.Outcome.Label()), r.Message))
 			switch r.Outcome {
-			case data.ImportRejected:
+			case exchange.ImportRejected:
 				l.Importance = widget.DangerImportance
-			case data.ImportHeld:
+			case exchange.ImportHeld:
 				l.Importance = widget.WarningImportance
-			case data.ImportApplied:
+			case exchange.ImportApplied:
 				l.Importance = widget.SuccessImportance
 			default:
 				l.Importance = widget.MediumImportance
@@ -353,7 +355,7 @@ func (x *exchangeScreen) importAll() {
 	x.inMsg.SetText(lang.L("正在导入…"))
 	actor := x.session().ID
 	x.bg.run(func() {
-		res, err := x.store.ImportDir(context.Background(), actor, dir, func(done, total int, r data.ImportResult) {
+		res, err := x.store.ImportDir(context.Background(), actor, dir, func(done, total int, r exchange.ImportResult) {
 			fyne.Do(func() {
 				x.log = append(x.log, r)
 				x.logList.Refresh()
@@ -369,20 +371,20 @@ func (x *exchangeScreen) importAll() {
 				x.inMsg.SetText(lang.L("导入未完成：") + data.ErrorMessage(err))
 				return
 			}
-			n := map[data.ImportOutcome]int{}
+			n := map[exchange.ImportOutcome]int{}
 			var gaps []string
 			for _, r := range res {
 				n[r.Outcome]++
-				if r.Outcome == data.ImportHeld {
+				if r.Outcome == exchange.ImportHeld {
 					gaps = append(gaps, r.Message)
 				}
 			}
-			msg := fmt.Sprintf(lang.L("共 %d 个数据包：导入 %d，已导入过 %d，暂缓 %d，拒收 %d。"), len(res), n[data.ImportApplied], n[data.ImportAlready], n[data.ImportHeld], n[data.ImportRejected])
+			msg := fmt.Sprintf(lang.L("共 %d 个数据包：导入 %d，已导入过 %d，暂缓 %d，拒收 %d。"), len(res), n[exchange.ImportApplied], n[exchange.ImportAlready], n[exchange.ImportHeld], n[exchange.ImportRejected])
 			switch {
-			case n[data.ImportRejected] > 0:
+			case n[exchange.ImportRejected] > 0:
 				x.inMsg.Importance = widget.DangerImportance
 				msg += lang.L("拒收的文件未改动任何数据，请让站点重新导出。")
-			case n[data.ImportHeld] > 0:
+			case n[exchange.ImportHeld] > 0:
 				x.inMsg.Importance = widget.WarningImportance
 			default:
 				x.inMsg.Importance = widget.SuccessImportance
@@ -414,10 +416,10 @@ func (x *exchangeScreen) registerFile(path string) {
 	actor := x.session().ID
 	x.bg.run(func() {
 		b, err := os.ReadFile(path)
-		var reg data.Registration
+		var reg exchange.Registration
 		changed := false
 		if err == nil {
-			if reg, err = data.ParseRegistration(b); err == nil {
+			if reg, err = exchange.ParseRegistration(b); err == nil {
 				changed, err = x.store.RegisterSite(context.Background(), actor, reg)
 			}
 		}

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2/test"
 
 	"github.com/onewindow/onewindow/assets"
@@ -22,7 +25,7 @@ import (
 func TestExchangeScreen(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	if _, err := s.Demo(ctx, data.DemoOptions{Cases: 200, Seed: 5}); err != nil {
+	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 200, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")
@@ -43,7 +46,7 @@ func TestExchangeScreen(t *testing.T) {
 	waitFor(t, "the export", func() bool { return strings.Contains(x.outMsg.Text, "第 1 号数据包已写入") })
 	waitFor(t, "the list of bundles", func() bool { return len(x.exports) == 1 && strings.Contains(x.pending.Text, "没有办件变动") })
 	site, _ := s.Site(ctx)
-	first, err := os.ReadFile(filepath.Join(usb, data.BundleName(site.Code, 1)))
+	first, err := os.ReadFile(filepath.Join(usb, exchange.BundleName(site.Code, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,21 +55,21 @@ func TestExchangeScreen(t *testing.T) {
 	x.expList.Select(0)
 	test.Tap(x.againB)
 	waitFor(t, "the export again", func() bool { return strings.Contains(x.outMsg.Text, "重新写入") })
-	if b, _ := os.ReadFile(filepath.Join(again, data.BundleName(site.Code, 1))); !bytes.Equal(b, first) {
+	if b, _ := os.ReadFile(filepath.Join(again, exchange.BundleName(site.Code, 1))); !bytes.Equal(b, first) {
 		t.Fatal("bundle 1 exported again differs")
 	}
 
 	// The central office.
 	sched, _ := calendar.ParseText(assets.NationalCalendar)
-	central, err := data.CreateSite(ctx, filepath.Join(t.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "示例县行政服务中心", Kind: data.SiteCentre},
-		data.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+	central, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "示例县行政服务中心", Kind: data.SiteCentre},
+		sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer central.Close()
 	reg, _ := s.Registration(ctx)
 	regFile := filepath.Join(t.TempDir(), "site.json")
-	os.WriteFile(regFile, data.MarshalRegistration(reg), 0o644)
+	os.WriteFile(regFile, exchange.MarshalRegistration(reg), 0o644)
 	cui := loggedIn(t, central, "admin")
 	cx := cui.xchg
 	cx.load()
@@ -101,7 +104,7 @@ func TestBackupTab(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "copy")
 	b.backup(path)
 	waitFor(t, "the backup", func() bool { return strings.Contains(b.msg.Text, "已备份到") })
-	if _, err := data.CheckBackup(context.Background(), path+".db"); err != nil {
+	if _, err := sqlite.CheckBackup(context.Background(), path+".db"); err != nil {
 		t.Fatal(err)
 	}
 	b.backup(path)

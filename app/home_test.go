@@ -7,22 +7,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/assets"
-	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	_ "github.com/onewindow/onewindow/internal/zhlocale"
 )
 
-func openStore(t *testing.T) *data.Store {
+func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
 	sched, err := calendar.ParseText(assets.NationalCalendar)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := data.OpenDefault(context.Background(), filepath.Join(t.TempDir(), "ui.db"), data.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+	s, err := sqlite.OpenDefault(context.Background(), filepath.Join(t.TempDir(), "ui.db"), sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestHomeListsCatalogueAndCases(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 300, Seed: 3}); err != nil {
+	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 300, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/exchange"
+
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
@@ -90,7 +92,7 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, k := range siteHeaders {
 		keys[k] = true
 	}
-	for _, o := range []data.ImportOutcome{data.ImportApplied, data.ImportAlready, data.ImportHeld, data.ImportRejected} {
+	for _, o := range []exchange.ImportOutcome{exchange.ImportApplied, exchange.ImportAlready, exchange.ImportHeld, exchange.ImportRejected} {
 		keys[o.Label()] = true
 	}
 	for _, k := range []data.SiteKind{data.SiteCentre, data.SiteTownship, data.SiteVillage} {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -363,7 +365,7 @@ func (rs *reportScreen) showCases(title string, numbers []string) {
 		rs.openCase(numbers[id])
 	}
 	head := widget.NewLabel(fmt.Sprintf(lang.L("%d 件（点击打开）"), len(numbers)))
-	if len(numbers) >= data.MaxReportCases {
+	if len(numbers) >= sqlite.MaxReportCases {
 		head.SetText(fmt.Sprintf(lang.L("前 %d 件（点击打开）"), len(numbers)))
 	}
 	dlg = dialog.NewCustom(title, lang.L("关闭"), container.NewBorder(head, nil, nil, nil, list), rs.win)

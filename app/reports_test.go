@@ -6,10 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/report"
 )
@@ -20,7 +21,7 @@ func TestReportScreen(t *testing.T) {
 	s := openStore(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
-	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 1500, Seed: 3}); err != nil {
+	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 1500, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "wangjg")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -132,7 +134,7 @@ func TestParseYuan(t *testing.T) {
 
 // registerBDC registers and accepts a 不动产转移登记 (two fee lines) at
 // zhangli's window.
-func registerBDC(t *testing.T, s *data.Store) data.Application {
+func registerBDC(t *testing.T, s *sqlite.Store) data.Application {
 	t.Helper()
 	ctx := context.Background()
 	clerk, _ := s.UserByLogin(ctx, "zhangli")

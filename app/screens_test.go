@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -15,7 +17,7 @@ import (
 
 // loggedIn starts the program on a test app and logs in through the
 // login screen with the sample PIN.
-func loggedIn(t *testing.T, s *data.Store, login string) *App {
+func loggedIn(t *testing.T, s *sqlite.Store, login string) *App {
 	t.Helper()
 	ui := New(test.NewTempApp(t), s)
 	ui.bg.sync = true // the test driver has no UI goroutine of its own
@@ -134,7 +136,7 @@ func TestIntakeRegistersACase(t *testing.T) {
 
 func TestCaseListFiltersAndCaseView(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), data.DemoOptions{Cases: 800, Seed: 6}); err != nil {
+	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 800, Seed: 6}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")

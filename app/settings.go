@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -28,7 +30,7 @@ type settingsStore interface {
 	Users(ctx context.Context) ([]data.User, error)
 	SetPIN(ctx context.Context, actor, login, pin string) error
 	Calendar(ctx context.Context) (*calendar.Calendar, error)
-	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (data.CalendarChange, error)
+	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (sqlite.CalendarChange, error)
 	orgStore
 	itemStore
 	feeStore

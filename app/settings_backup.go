@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -88,7 +90,7 @@ func (b *backupTab) showDaily() {
 		last = filepath.Base(files[len(files)-1])
 	}
 	b.daily.SetText(fmt.Sprintf(lang.L("自动备份：每天第一次打开程序时进行，保留最近 %d 份，位于 %s。现有 %d 份，最新：%s"),
-		data.KeepDailyBackups, dir, len(files), last))
+		sqlite.KeepDailyBackups, dir, len(files), last))
 }
 
 func (b *backupTab) choose() {

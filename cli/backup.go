@@ -4,7 +4,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // runBackup makes a consistent copy of the database while it may be in use.
@@ -26,7 +26,7 @@ func runBackup(e *env, args []string) error {
 	if err := s.Backup(e.ctx, file); err != nil {
 		return err
 	}
-	info, err := data.CheckBackup(e.ctx, file)
+	info, err := sqlite.CheckBackup(e.ctx, file)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func runRestore(e *env, args []string) error {
 	if file == "" {
 		return usageError{fmt.Errorf("用法：onewindow restore 备份文件（请先关闭正在运行的一窗通）")}
 	}
-	info, aside, err := data.Restore(e.ctx, file, *db, e.now())
+	info, aside, err := sqlite.Restore(e.ctx, file, *db, e.now())
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/exchange"
 )
 
 // runExport writes this site's changes since its last export into bundles
@@ -77,21 +77,21 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.ImportDir(e.ctx, admin.ID, dir, func(done, total int, r data.ImportResult) {
+	res, err := s.ImportDir(e.ctx, admin.ID, dir, func(done, total int, r exchange.ImportResult) {
 		fmt.Fprintf(e.stdout, "[%d/%d] %s：%s。%s\n", done, total, filepath.Base(r.File), r.Outcome.Label(), r.Message)
 	})
 	if err != nil {
 		return err
 	}
-	n := map[data.ImportOutcome]int{}
+	n := map[exchange.ImportOutcome]int{}
 	for _, r := range res {
 		n[r.Outcome]++
 	}
-	summary := fmt.Sprintf("共 %d 个数据包：导入 %d，已导入过 %d，暂缓 %d，拒收 %d", len(res), n[data.ImportApplied], n[data.ImportAlready], n[data.ImportHeld], n[data.ImportRejected])
+	summary := fmt.Sprintf("共 %d 个数据包：导入 %d，已导入过 %d，暂缓 %d，拒收 %d", len(res), n[exchange.ImportApplied], n[exchange.ImportAlready], n[exchange.ImportHeld], n[exchange.ImportRejected])
 	switch {
-	case n[data.ImportRejected] > 0:
+	case n[exchange.ImportRejected] > 0:
 		return importOutcome{ExitRejected, summary + "（拒收的文件未改动任何数据，请让站点重新导出）"}
-	case n[data.ImportHeld] > 0:
+	case n[exchange.ImportHeld] > 0:
 		return importOutcome{ExitHeld, summary + "（暂缓的数据包留在文件夹中，缺少的前序数据包到达后再次导入即可）"}
 	}
 	fmt.Fprintln(e.stdout, summary)

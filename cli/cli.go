@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -39,7 +41,7 @@ var Version = "0.1.0"
 // it can show a slow opening, or why opening failed, in a window) and
 // returns once open has returned; main supplies it so that this package
 // stays free of the UI toolkit.
-type GUI func(open func() (*data.Store, error)) error
+type GUI func(open func() (*sqlite.Store, error)) error
 
 type env struct {
 	ctx    context.Context
@@ -99,8 +101,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if fs.NArg() > 0 {
 		return e.exit(usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))})
 	}
-	var s *data.Store
-	err := gui(func() (*data.Store, error) {
+	var s *sqlite.Store
+	err := gui(func() (*sqlite.Store, error) {
 		var err error
 		s, err = e.open(*db)
 		return s, err
@@ -166,21 +168,21 @@ func dbFlag(fs *flag.FlagSet) *string {
 }
 
 // defaults are the starting data compiled into the program.
-func defaults() (data.Defaults, error) {
+func defaults() (sqlite.Defaults, error) {
 	s, err := calendar.ParseText(assets.NationalCalendar)
 	if err != nil {
-		return data.Defaults{}, fmt.Errorf("embedded calendar: %w", err)
+		return sqlite.Defaults{}, fmt.Errorf("embedded calendar: %w", err)
 	}
-	return data.Defaults{Catalogue: assets.SampleCatalogue, National: s}, nil
+	return sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: s}, nil
 }
 
 // open opens the database, setting up a new one with the sample catalogue.
-func (e *env) open(path string) (*data.Store, error) {
+func (e *env) open(path string) (*sqlite.Store, error) {
 	d, err := defaults()
 	if err != nil {
 		return nil, err
 	}
-	s, err := data.OpenDefault(e.ctx, path, d)
+	s, err := sqlite.OpenDefault(e.ctx, path, d)
 	if err != nil {
 		return nil, fmt.Errorf("打开数据库 %s：%w", path, err)
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/onewindow/onewindow/cli"
@@ -25,7 +27,7 @@ func run(t *testing.T, args ...string) (int, string, string) {
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(func() (*data.Store, error)) error {
+	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(func() (*sqlite.Store, error)) error {
 		t.Fatal("the GUI must not start for a subcommand")
 		return nil
 	})
@@ -211,7 +213,7 @@ func TestCalendarImport(t *testing.T) {
 func TestGUIGetsTheStore(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	var got string
-	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(open func() (*data.Store, error)) error {
+	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(open func() (*sqlite.Store, error)) error {
 		s, err := open()
 		if err != nil {
 			return err
@@ -236,7 +238,7 @@ func TestGUIGetsTheStore(t *testing.T) {
 	}
 	raw.Close()
 	var errb bytes.Buffer
-	code = cli.Main(context.Background(), []string{"--db", newer}, strings.NewReader(""), &bytes.Buffer{}, &errb, func(open func() (*data.Store, error)) error {
+	code = cli.Main(context.Background(), []string{"--db", newer}, strings.NewReader(""), &bytes.Buffer{}, &errb, func(open func() (*sqlite.Store, error)) error {
 		_, shown = open()
 		return shown
 	})
@@ -250,7 +252,7 @@ func TestSetPIN(t *testing.T) {
 	if code, out, errs := runIn(t, "2468\n", "pin", "--db", db, "--user", "zhangli"); code != 0 || !strings.Contains(out, "zhangli") {
 		t.Fatalf("pin: %d %s %s", code, out, errs)
 	}
-	s, err := data.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +334,7 @@ func TestReceiptAndVerify(t *testing.T) {
 		t.Errorf("unknown kind: %d", code)
 	}
 	// verify-receipt with the token the store signs for this document.
-	s, err := data.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +343,7 @@ func TestReceiptAndVerify(t *testing.T) {
 	if err != nil || len(docs) != 1 {
 		t.Fatalf("documents %d %v", len(docs), err)
 	}
-	s, _ = data.Open(db)
+	s, _ = sqlite.Open(db)
 	app, _ := s.Case(context.Background(), accepted)
 	doc, err := s.IssueDocument(context.Background(), accepted, data.DocAccept, app.ClerkID)
 	s.Close()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
@@ -28,7 +30,7 @@ func runDemo(e *env, args []string) error {
 	}
 	defer s.Close()
 	start := e.now()
-	opt := data.DemoOptions{Cases: *n, Seed: *seed}
+	opt := sqlite.DemoOptions{Cases: *n, Seed: *seed}
 	if !*quiet {
 		opt.Progress = func(done, total int) {
 			fmt.Fprintf(e.stderr, "\r已生成 %d / %d 件", done, total)
@@ -56,7 +58,7 @@ func runVerify(e *env, args []string) error {
 	if _, err := os.Stat(*db); err != nil {
 		return data.Errorf(data.ENOTFOUND, "数据库文件 %s 不存在", *db)
 	}
-	s, err := data.Open(*db)
+	s, err := sqlite.Open(*db)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"github.com/onewindow/onewindow/cli"
-	"github.com/onewindow/onewindow/data"
 )
 
 // The crash drill. The child is this test binary re-executed into
@@ -122,7 +123,7 @@ func TestCrashKill(t *testing.T) {
 
 func checkAfterCrash(t *testing.T, round int, db string, reported map[string]int, docs map[string]string) {
 	t.Helper()
-	s, err := data.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatalf("round %d: open after the kill: %v", round, err)
 	}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -41,7 +44,7 @@ func runSiteInit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := data.CreateSite(e.ctx, *db, data.Site{Code: *code, Name: *name, Kind: data.SiteKind(*kind)}, d)
+	s, err := sqlite.CreateSite(e.ctx, *db, data.Site{Code: *code, Name: *name, Kind: data.SiteKind(*kind)}, d)
 	if err != nil {
 		return err
 	}
@@ -74,7 +77,7 @@ func runSiteRegistration(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, data.MarshalRegistration(reg), 0o644); err != nil {
+	if err := os.WriteFile(*out, exchange.MarshalRegistration(reg), 0o644); err != nil {
 		return fmt.Errorf("写入 %s：%w", *out, err)
 	}
 	fmt.Fprintf(e.stdout, "站点 %s %s 的登记文件已写入 %s；公钥指纹 %s（中心登记时请电话核对）\n", reg.Code, reg.Name, *out, reg.Fingerprint())
@@ -95,7 +98,7 @@ func runSiteRegister(e *env, args []string) error {
 	if err != nil {
 		return data.Errorf(data.ENOTFOUND, "读取登记文件 %s 失败：%v", file, err)
 	}
-	reg, err := data.ParseRegistration(b)
+	reg, err := exchange.ParseRegistration(b)
 	if err != nil {
 		return err
 	}

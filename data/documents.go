@@ -1,16 +1,15 @@
 package data
 
 import (
-	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/data/calendar"
+
 	"github.com/onewindow/onewindow/data/clock"
 )
 
@@ -46,8 +45,8 @@ func (k DocKind) Title() string {
 	return string(k)
 }
 
-// prefix is the kind's letters in document numbers.
-func (k DocKind) prefix() string {
+// Prefix is the kind's letters in document numbers.
+func (k DocKind) Prefix() string {
 	switch k {
 	case DocAccept:
 		return "SL"
@@ -70,7 +69,7 @@ func ParseDocKind(s string) (DocKind, error) {
 			return k, nil
 		}
 	}
-	return "", fieldError("kind", "文书种类", "应为 accept、supplement、refuse、complete 或 waiver")
+	return "", FieldError("kind", "文书种类", "应为 accept、supplement、refuse、complete 或 waiver")
 }
 
 // Issuable reports whether the case has what a document of kind k states:
@@ -98,7 +97,7 @@ func (k DocKind) Issuable(app *Application) error {
 	case DocWaiver:
 		ok, why = len(app.Waivers) > 0, "没有减免申请"
 	default:
-		return fieldError("kind", "文书种类", "%q 不是文书种类", string(k))
+		return FieldError("kind", "文书种类", "%q 不是文书种类", string(k))
 	}
 	if !ok {
 		return Errorf(ECONFLICT, "办件 %s %s，不能出具%s", app.Number, why, k.Title())
@@ -191,94 +190,8 @@ func ChineseDate(d calendar.Date) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// IssueDocument issues a document of kind for the case, or prints the one
-// already issued again: when the case's notice of that kind reads as it did
-// (same content hash), it is the same document, counted as a reprint (补打)
-// and audited; when something changed since (a waiver approved, a later
-// decision), it is a new document with a new number. Either way one
-// transaction with its audit entry, and the returned document carries its
-// signed token.
-func (s *Store) IssueDocument(ctx context.Context, number string, kind DocKind, actorID int64) (Document, error) {
-	if _, err := ParseDocKind(string(kind)); err != nil {
-		return Document{}, err
-	}
-	key, err := s.signingKey(ctx)
-	if err != nil {
-		return Document{}, err
-	}
-	var doc Document
-	_, err = s.onCase(ctx, number, actorID, func(c *caseTx) error {
-		if err := kind.Issuable(&c.app); err != nil {
-			return err
-		}
-		in := noticeInput{app: &c.app, kind: kind, clerk: c.actor.Name}
-		var err error
-		if in.site, err = siteOf(ctx, c.tx); err != nil {
-			return err
-		}
-		var wname string
-		if err := c.tx.QueryRow("SELECT code, name FROM windows WHERE id = ?", c.app.WindowID).Scan(&in.window, &wname); err != nil {
-			return err
-		}
-		in.window += " " + wname
-		if in.names, err = userNames(c.tx); err != nil {
-			return err
-		}
-		today := calendar.DateOf(c.now)
-		in.clk = clock.Compute(c.app.ClockEvents(), c.app.Limits(), c.cal, today, c.threshold)
-
-		// The latest document of this kind for the case, if any.
-		var prevNumber, prevAt, prevHash string
-		var prevReprints int
-		var prevBy string
-		err = c.tx.QueryRow(`SELECT d.number, d.issued_at, d.hash, d.reprints, u.login FROM documents d JOIN users u ON u.id = d.issued_by
-			WHERE d.app_id = ? AND d.kind = ? ORDER BY d.id DESC LIMIT 1`, c.app.ID, kind).Scan(&prevNumber, &prevAt, &prevHash, &prevReprints, &prevBy)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if err == nil {
-			at, err := time.Parse(time.RFC3339, prevAt)
-			if err != nil {
-				return err
-			}
-			in.number, in.issued = prevNumber, calendar.DateOf(at)
-			n := buildNotice(in)
-			if h := n.Hash(); hex.EncodeToString(h[:]) == prevHash {
-				if err := updateOne(c.tx, "UPDATE documents SET reprints = reprints + 1 WHERE number = ?", "文书", prevNumber); err != nil {
-					return err
-				}
-				doc = Document{Number: prevNumber, Kind: kind, Case: c.app.Number, IssuedAt: at, IssuedBy: prevBy, Reprints: prevReprints + 1, Notice: n, Hash: prevHash}
-				return c.s.audit(c.tx, c.actor.Login, "document.reprint", prevNumber, fmt.Sprintf(`{"case":%q,"kind":%q,"reprint":%d}`, c.app.Number, kind, doc.Reprints))
-			}
-		}
-		year := c.now.In(calendar.Shanghai).Year()
-		var seq int
-		if err := c.tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE site_code = ? AND kind = ? AND year = ?", in.site.Code, kind, year).Scan(&seq); err != nil {
-			return err
-		}
-		in.number, in.issued = fmt.Sprintf("%s-%d-%s%06d", in.site.Code, year, kind.prefix(), seq), today
-		n := buildNotice(in)
-		h := n.Hash()
-		content, _ := json.Marshal(n)
-		doc = Document{Number: in.number, Kind: kind, Case: c.app.Number, IssuedAt: c.now, IssuedBy: c.actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}
-		if _, err := c.tx.Exec(`INSERT INTO documents (number, site_code, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			doc.Number, in.site.Code, kind, year, seq, c.app.ID, c.now.Format(time.RFC3339), c.actor.ID, string(content), doc.Hash); err != nil {
-			return err
-		}
-		detail := fmt.Sprintf(`{"case":%q,"kind":%q,"hash":%q}`, c.app.Number, kind, doc.Hash)
-		if prevNumber != "" {
-			detail = fmt.Sprintf(`{"case":%q,"kind":%q,"hash":%q,"replaces":%q}`, c.app.Number, kind, doc.Hash, prevNumber)
-		}
-		return c.s.audit(c.tx, c.actor.Login, "document.issue", doc.Number, detail)
-	})
-	if err != nil {
-		return Document{}, err
-	}
-	doc.Token = doc.token().Sign(key)
-	return doc, nil
-}
-
-func (d *Document) token() ReceiptToken {
+// ReceiptToken is what the document's QR code carries, before signing.
+func (d *Document) ReceiptToken() ReceiptToken {
 	h, _ := hex.DecodeString(d.Hash)
 	if len(h) > HashSize {
 		h = h[:HashSize]
@@ -286,19 +199,42 @@ func (d *Document) token() ReceiptToken {
 	return ReceiptToken{Document: d.Number, Case: d.Case, Issued: calendar.DateOf(d.IssuedAt), Hash: h}
 }
 
-func userNames(tx *sql.Tx) (map[string]string, error) {
-	rows, err := tx.Query("SELECT login, name FROM users")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var l, n string
-		if err := rows.Scan(&l, &n); err != nil {
-			return nil, err
+// Summary is what a verified document must say, for the command line and
+// the 验证回执 screen.
+func (d Document) Summary() string {
+	n := d.Notice
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", n.Title)
+	line := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "%s：%s\n", label, value)
 		}
-		out[l] = n
 	}
-	return out, rows.Err()
+	line("文书编号", n.Number)
+	line("办件编号", n.Case)
+	line("出具日期", n.Issued)
+	line("出具站点", n.Site)
+	line("申请人", n.Applicant)
+	line("证件", n.ApplicantCode)
+	line("申请事项", n.Item)
+	for _, f := range n.Facts {
+		line(f.Label, f.Value)
+	}
+	for i, item := range n.List {
+		line(fmt.Sprintf("第 %d 项", i+1), item)
+	}
+	for _, f := range n.Fees {
+		v := f.Amount + "，应缴 " + f.Due
+		if f.Waiver != "" {
+			v += "；" + f.Waiver
+		}
+		line(f.Name, v)
+	}
+	line("合计应缴", n.AmountDue)
+	line("经办人", n.Clerk)
+	if d.Reprints > 0 {
+		fmt.Fprintf(&b, "（此文书已补打 %d 次，各次内容相同）\n", d.Reprints)
+	}
+	fmt.Fprintf(&b, "签发时间：%s\n", d.IssuedAt.In(calendar.Shanghai).Format("2006-01-02 15:04"))
+	return b.String()
 }

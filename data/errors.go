@@ -31,8 +31,8 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// fieldError is an EINVALID error about one named field.
-func fieldError(field, label, format string, args ...any) *Error {
+// FieldError is an EINVALID error about one named field.
+func FieldError(field, label, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: label + "：" + fmt.Sprintf(format, args...)}
 }
 

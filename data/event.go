@@ -185,21 +185,21 @@ func Allowed(s Status) []EventKind {
 	return out
 }
 
-// validate checks the data an event of its kind must carry.
-func (e *Event) validate() error {
+// Validate checks the data an event of its kind must carry.
+func (e *Event) Validate() error {
 	d := &e.Data
 	switch e.Kind {
 	case clock.SupplementRequested:
 		if len(d.Missing) == 0 {
-			return fieldError("missing", "补正材料", "一次性告知须列出全部缺少的材料，至少一项")
+			return FieldError("missing", "补正材料", "一次性告知须列出全部缺少的材料，至少一项")
 		}
 		for _, m := range d.Missing {
-			if err := checkText("missing", "补正材料", m, 1, 100); err != nil {
+			if err := CheckText("missing", "补正材料", m, 1, 100); err != nil {
 				return err
 			}
 		}
 	case clock.Refused, clock.Withdrawn:
-		if err := checkText("reason", "理由", d.Reason, 1, 500); err != nil {
+		if err := CheckText("reason", "理由", d.Reason, 1, 500); err != nil {
 			return err
 		}
 	case clock.Paused:
@@ -208,29 +208,29 @@ func (e *Event) validate() error {
 			ok = ok || d.Reason == r
 		}
 		if !ok {
-			return fieldError("reason", "暂停理由", "只能是《行政许可法》第四十五条所列的听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审")
+			return FieldError("reason", "暂停理由", "只能是《行政许可法》第四十五条所列的听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审")
 		}
 		if d.Days < 0 || d.Days > 365 {
-			return fieldError("days", "预计天数", "应在 0 到 365 之间")
+			return FieldError("days", "预计天数", "应在 0 到 365 之间")
 		}
 	case clock.Extended:
 		if d.Days < 1 || d.Days > 60 {
-			return fieldError("days", "延长天数", "应在 1 到 60 个工作日之间")
+			return FieldError("days", "延长天数", "应在 1 到 60 个工作日之间")
 		}
-		if err := checkText("reason", "延长理由", d.Reason, 1, 500); err != nil {
+		if err := CheckText("reason", "延长理由", d.Reason, 1, 500); err != nil {
 			return err
 		}
-		if err := checkText("approver", "批准人", d.Approver, 1, 32); err != nil {
+		if err := CheckText("approver", "批准人", d.Approver, 1, 32); err != nil {
 			return err
 		}
 	case clock.Completed:
 		if d.Result != ResultGranted && d.Result != ResultDenied {
-			return fieldError("result", "办理结果", "应为准予许可（granted）或不予许可（denied）")
+			return FieldError("result", "办理结果", "应为准予许可（granted）或不予许可（denied）")
 		}
 	case clock.Delivered:
 		if d.Method != MethodPickup && d.Method != MethodPost {
-			return fieldError("method", "送达方式", "应为自取（pickup）或邮寄（post）")
+			return FieldError("method", "送达方式", "应为自取（pickup）或邮寄（post）")
 		}
 	}
-	return checkText("note", "备注", d.Note, 0, 500)
+	return CheckText("note", "备注", d.Note, 0, 500)
 }

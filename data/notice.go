@@ -16,27 +16,27 @@ const appealRights = "如对本决定不服，可以自收到本通知书之日�
 // notCounted is the Art. 45 note of the Administrative Licensing Law.
 const notCounted = "期限按工作日计算，不含法定节假日。依法需要听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审的，所需时间不计算在上述期限内，本机关将书面告知所需时间。"
 
-// noticeInput is what a notice is built from, read inside the issuing
+// NoticeInput is what a notice is built from, read inside the issuing
 // transaction.
-type noticeInput struct {
-	app    *Application
-	kind   DocKind
-	number string
-	issued calendar.Date
-	site   Site
-	window string // code and name
-	clerk  string // the issuing user's name
-	names  map[string]string
-	clk    clock.Result
+type NoticeInput struct {
+	App    *Application
+	Kind   DocKind
+	Number string
+	Issued calendar.Date
+	Site   Site
+	Window string // code and name
+	Clerk  string // the issuing user's name
+	Names  map[string]string
+	Clock  clock.Result
 }
 
-// buildNotice writes the notice of in.kind for the case.
-func buildNotice(in noticeInput) Notice {
-	a := in.app
-	n := Notice{Kind: in.kind, Title: in.kind.Title(), Number: in.number, Issued: ChineseDate(in.issued),
-		Site: in.site.Name + "（" + in.site.Code + "）", Window: in.window, Case: a.Number,
+// BuildNotice writes the notice of in.kind for the case.
+func BuildNotice(in NoticeInput) Notice {
+	a := in.App
+	n := Notice{Kind: in.Kind, Title: in.Kind.Title(), Number: in.Number, Issued: ChineseDate(in.Issued),
+		Site: in.Site.Name + "（" + in.Site.Code + "）", Window: in.Window, Case: a.Number,
 		Applicant: a.Applicant.Name, Item: a.Item.Name + "（" + a.Item.Code + "）", Department: a.Item.Department,
-		Clerk: in.clerk, Phone: in.site.Phone}
+		Clerk: in.Clerk, Phone: in.Site.Phone}
 	codeLabel := "统一社会信用代码"
 	if a.Applicant.Kind == ApplicantIndividual {
 		codeLabel = "公民身份号码"
@@ -60,7 +60,7 @@ func buildNotice(in noticeInput) Notice {
 	lim := a.Limits()
 	dueFacts := func() {
 		n.Note = notCounted
-		if !in.clk.Started {
+		if !in.Clock.Started {
 			// Not accepted (yet): the limits run from the day of 受理.
 			if a.Item.Kind == KindImmediate || lim.Promised == 0 {
 				n.Facts = append(n.Facts, Fact{"办理时限", "即办件，受理后当场办结"})
@@ -73,15 +73,15 @@ func buildNotice(in noticeInput) Notice {
 		if a.Item.Kind == KindImmediate || lim.Promised == 0 {
 			n.Facts = append(n.Facts, Fact{"办理时限", "即办件，当场办结"})
 		} else {
-			n.Facts = append(n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，应于 %s 前办结", in.clk.Promised.Limit, ChineseDate(in.clk.Promised.Due))})
+			n.Facts = append(n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，应于 %s 前办结", in.Clock.Promised.Limit, ChineseDate(in.Clock.Promised.Due))})
 		}
-		n.Facts = append(n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，最迟 %s", in.clk.Statutory.Limit, ChineseDate(in.clk.Statutory.Due))})
-		if in.clk.ExtraDays > 0 {
-			n.Facts = append(n.Facts, Fact{"延长期限", fmt.Sprintf("经批准延长 %d 个工作日（已计入上述期限）", in.clk.ExtraDays)})
+		n.Facts = append(n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，最迟 %s", in.Clock.Statutory.Limit, ChineseDate(in.Clock.Statutory.Due))})
+		if in.Clock.ExtraDays > 0 {
+			n.Facts = append(n.Facts, Fact{"延长期限", fmt.Sprintf("经批准延长 %d 个工作日（已计入上述期限）", in.Clock.ExtraDays)})
 		}
 	}
 	n.Facts = append(n.Facts, Fact{"收件日期", received})
-	switch in.kind {
+	switch in.Kind {
 	case DocAccept:
 		acc := event(clock.Accepted)
 		n.Facts = append(n.Facts, Fact{"受理日期", day(acc)})
@@ -120,12 +120,12 @@ func buildNotice(in noticeInput) Notice {
 			result = "不予许可"
 		}
 		n.Facts = append(n.Facts, Fact{"办理结果", result})
-		used := fmt.Sprintf("%d 个工作日", in.clk.Promised.Used)
-		if t := in.clk.Promised.OnTime; t != nil && in.clk.Promised.Limit > 0 {
+		used := fmt.Sprintf("%d 个工作日", in.Clock.Promised.Used)
+		if t := in.Clock.Promised.OnTime; t != nil && in.Clock.Promised.Limit > 0 {
 			if *t {
-				used += fmt.Sprintf("（承诺时限 %d 个工作日内办结）", in.clk.Promised.Limit)
+				used += fmt.Sprintf("（承诺时限 %d 个工作日内办结）", in.Clock.Promised.Limit)
 			} else {
-				used += fmt.Sprintf("（超出承诺时限 %d 个工作日）", -in.clk.Promised.Remaining)
+				used += fmt.Sprintf("（超出承诺时限 %d 个工作日）", -in.Clock.Promised.Remaining)
 			}
 		}
 		n.Facts = append(n.Facts, Fact{"实际用时", used})
@@ -149,10 +149,10 @@ func buildNotice(in noticeInput) Notice {
 		for _, w := range a.Waivers {
 			line := fmt.Sprintf("%s：%s %s；政策依据：%s（%s）；理由：%s；经办人 %s，%s 申请；",
 				feeName(a, w.FeeCode), w.Kind.Label(), Yuan(w.AmountFen), w.Policy, w.Basis, w.Reason,
-				nameOf(in.names, w.RequestedBy), ChineseDate(calendar.DateOf(w.RequestedAt)))
+				nameOf(in.Names, w.RequestedBy), ChineseDate(calendar.DateOf(w.RequestedAt)))
 			switch w.Status {
 			case ApprovalApproved, ApprovalRejected:
-				line += fmt.Sprintf("审批结果：%s（审批人 %s，%s）", w.Status.Label(), nameOf(in.names, w.DecidedBy), ChineseDate(calendar.DateOf(w.DecidedAt)))
+				line += fmt.Sprintf("审批结果：%s（审批人 %s，%s）", w.Status.Label(), nameOf(in.Names, w.DecidedBy), ChineseDate(calendar.DateOf(w.DecidedAt)))
 				if w.Note != "" {
 					line += "，意见：" + w.Note
 				}

@@ -1,12 +1,13 @@
 package data
 
 import (
-	"github.com/onewindow/onewindow/data/calendar"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onewindow/onewindow/data/calendar"
 
 	"github.com/onewindow/onewindow/data/clock"
 )
@@ -42,23 +43,24 @@ type Site struct {
 	Phone string // printed on the documents handed to applicants; may be empty
 }
 
-var reSiteCode = regexp.MustCompile(`^[1-9][0-9]{5}[0-9]{3}$`)
+// SiteCodeRE is a site's code: the 6-digit area code and 3 digits.
+var SiteCodeRE = regexp.MustCompile(`^[1-9][0-9]{5}[0-9]{3}$`)
 
 // Validate checks the site.
 func (s *Site) Validate() error {
-	if !reSiteCode.MatchString(s.Code) {
-		return fieldError("site_code", "站点编码", "应为 6 位行政区划代码加 3 位站点编号，共 9 位数字（如 330102001）")
+	if !SiteCodeRE.MatchString(s.Code) {
+		return FieldError("site_code", "站点编码", "应为 6 位行政区划代码加 3 位站点编号，共 9 位数字（如 330102001）")
 	}
-	if err := checkText("name", "站点名称", s.Name, 1, 60); err != nil {
+	if err := CheckText("name", "站点名称", s.Name, 1, 60); err != nil {
 		return err
 	}
 	switch s.Kind {
 	case SiteCentre, SiteTownship, SiteVillage:
 	default:
-		return fieldError("kind", "站点类型", "应为 centre、township 或 village")
+		return FieldError("kind", "站点类型", "应为 centre、township 或 village")
 	}
 	if s.Phone != "" && !rePhone.MatchString(s.Phone) {
-		return fieldError("site_phone", "咨询电话", "只能包含数字、空格和 + - ( )，5 到 20 位")
+		return FieldError("site_phone", "咨询电话", "只能包含数字、空格和 + - ( )，5 到 20 位")
 	}
 	return nil
 }
@@ -72,10 +74,10 @@ type Department struct {
 
 // Validate checks the department.
 func (d *Department) Validate() error {
-	if err := checkText("code", "部门编码", d.Code, 1, 20); err != nil {
+	if err := CheckText("code", "部门编码", d.Code, 1, 20); err != nil {
 		return err
 	}
-	return checkText("name", "部门名称", d.Name, 1, 60)
+	return CheckText("name", "部门名称", d.Name, 1, 60)
 }
 
 // Window is a service window (counter) of the site.
@@ -87,10 +89,10 @@ type Window struct {
 
 // Validate checks the window.
 func (w *Window) Validate() error {
-	if err := checkText("code", "窗口编号", w.Code, 1, 10); err != nil {
+	if err := CheckText("code", "窗口编号", w.Code, 1, 10); err != nil {
 		return err
 	}
-	return checkText("name", "窗口名称", w.Name, 1, 60)
+	return CheckText("name", "窗口名称", w.Name, 1, 60)
 }
 
 // Role is what a user may do.
@@ -114,16 +116,16 @@ type User struct {
 
 // Validate checks the user.
 func (u *User) Validate() error {
-	if err := checkText("login", "登录名", u.Login, 1, 32); err != nil {
+	if err := CheckText("login", "登录名", u.Login, 1, 32); err != nil {
 		return err
 	}
-	if err := checkText("name", "姓名", u.Name, 1, 30); err != nil {
+	if err := CheckText("name", "姓名", u.Name, 1, 30); err != nil {
 		return err
 	}
 	switch u.Role {
 	case RoleClerk, RoleSupervisor, RoleAdmin:
 	default:
-		return fieldError("role", "角色", "应为 clerk、supervisor 或 admin")
+		return FieldError("role", "角色", "应为 clerk、supervisor 或 admin")
 	}
 	return nil
 }
@@ -174,28 +176,28 @@ func (s *ServiceItem) Limits() clock.Limits {
 
 // Validate checks the item.
 func (s *ServiceItem) Validate() error {
-	if err := checkText("code", "事项编码", s.Code, 1, 40); err != nil {
+	if err := CheckText("code", "事项编码", s.Code, 1, 40); err != nil {
 		return err
 	}
-	if err := checkText("name", "事项名称", s.Name, 1, 100); err != nil {
+	if err := CheckText("name", "事项名称", s.Name, 1, 100); err != nil {
 		return err
 	}
 	switch s.Kind {
 	case KindImmediate, KindPromised, KindReported, KindJoint:
 	default:
-		return fieldError("kind", "办件类型", "应为即办件、承诺件、上报件或联办件")
+		return FieldError("kind", "办件类型", "应为即办件、承诺件、上报件或联办件")
 	}
 	if s.Statutory < 0 || s.Statutory > 365 {
-		return fieldError("statutory", "法定时限", "应在 0 到 365 个工作日之间")
+		return FieldError("statutory", "法定时限", "应在 0 到 365 个工作日之间")
 	}
 	if s.Promised < 0 || s.Promised > s.Statutory {
-		return fieldError("promised", "承诺时限", "不能超过法定时限（%d 个工作日）", s.Statutory)
+		return FieldError("promised", "承诺时限", "不能超过法定时限（%d 个工作日）", s.Statutory)
 	}
 	if s.Kind == KindImmediate && s.Promised != 0 {
-		return fieldError("promised", "承诺时限", "即办件的承诺时限应为 0")
+		return FieldError("promised", "承诺时限", "即办件的承诺时限应为 0")
 	}
 	for i, m := range s.Materials {
-		if err := checkText("materials", "申请材料（第 "+strconv.Itoa(i+1)+" 项）", m, 1, 100); err != nil {
+		if err := CheckText("materials", "申请材料（第 "+strconv.Itoa(i+1)+" 项）", m, 1, 100); err != nil {
 			return err
 		}
 	}
@@ -244,7 +246,7 @@ func (a *Applicant) Problems(today time.Time) []error {
 			errs = append(errs, err)
 		}
 	}
-	add(checkText("applicant_name", "申请人名称", a.Name, 1, 100))
+	add(CheckText("applicant_name", "申请人名称", a.Name, 1, 100))
 	var code string
 	var err error
 	switch a.Kind {
@@ -253,17 +255,17 @@ func (a *Applicant) Problems(today time.Time) []error {
 	case ApplicantIndividual:
 		code, err = ValidateIDNumber(a.IDCode, today)
 	default:
-		err = fieldError("applicant_kind", "申请人类型", "应为企业、个人或其他组织")
+		err = FieldError("applicant_kind", "申请人类型", "应为企业、个人或其他组织")
 	}
 	if err == nil {
 		a.IDCode = code
 	}
 	add(err)
-	add(checkText("contact", "联系人", a.Contact, 0, 30))
+	add(CheckText("contact", "联系人", a.Contact, 0, 30))
 	if a.Phone != "" && !rePhone.MatchString(a.Phone) {
-		add(fieldError("phone", "联系电话", "只能包含数字、空格和 + - ( )，5 到 20 位"))
+		add(FieldError("phone", "联系电话", "只能包含数字、空格和 + - ( )，5 到 20 位"))
 	}
-	add(checkText("address", "地址", a.Address, 0, 200))
+	add(CheckText("address", "地址", a.Address, 0, 200))
 	return errs
 }
 
@@ -367,31 +369,32 @@ var (
 	lastDate  = calendar.NewDate(2099, 12, 31)
 )
 
-// checkDate refuses a date outside firstDate…lastDate.
-func checkDate(field, label string, d calendar.Date) error {
+// CheckDate refuses a date outside firstDate…lastDate.
+func CheckDate(field, label string, d calendar.Date) error {
 	if d < firstDate || d > lastDate {
-		return fieldError(field, label, "%s 不在 %s 到 %s 之间", d, firstDate, lastDate)
+		return FieldError(field, label, "%s 不在 %s 到 %s 之间", d, firstDate, lastDate)
 	}
 	return nil
 }
 
-func checkText(field, label, s string, min, max int) error {
+// CheckText refuses a missing, too short or too long text of the field.
+func CheckText(field, label, s string, min, max int) error {
 	if !utf8.ValidString(s) {
-		return fieldError(field, label, "包含无效字符")
+		return FieldError(field, label, "包含无效字符")
 	}
 	if strings.TrimSpace(s) != s {
-		return fieldError(field, label, "首尾不能有空格")
+		return FieldError(field, label, "首尾不能有空格")
 	}
 	n := utf8.RuneCountInString(s)
 	if n < min {
-		return fieldError(field, label, "不能为空")
+		return FieldError(field, label, "不能为空")
 	}
 	if n > max {
-		return fieldError(field, label, "不能超过 %d 个字（现有 %d 个）", max, n)
+		return FieldError(field, label, "不能超过 %d 个字（现有 %d 个）", max, n)
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return fieldError(field, label, "包含控制字符")
+			return FieldError(field, label, "包含控制字符")
 		}
 	}
 	return nil

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/sqlite"
+
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -20,7 +22,7 @@ var ctx = context.Background()
 // world is a sample database with a clerk, a supervisor and the clock at a
 // fixed time.
 type world struct {
-	s      *data.Store
+	s      *sqlite.Store
 	clerk  data.User
 	super  data.User
 	window int64
@@ -34,7 +36,7 @@ func newWorld(tb testing.TB) *world {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := data.OpenDefault(ctx, filepath.Join(tb.TempDir(), "ow.db"), data.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+	s, err := sqlite.OpenDefault(ctx, filepath.Join(tb.TempDir(), "ow.db"), sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
 	if err != nil {
 		tb.Fatal(err)
 	}

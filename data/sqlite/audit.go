@@ -1,0 +1,104 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// audit appends an entry to the chain inside tx.
+func (s *Store) audit(tx *sql.Tx, actor, action, entity, detail string) error {
+	e := data.AuditEntry{At: data.FormatTime(s.now()), Actor: actor, Action: action, Entity: entity, Detail: detail}
+	err := tx.QueryRow("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").Scan(&e.Seq, &e.PrevHash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		e.Seq, e.PrevHash = 0, data.AuditGenesis
+	case err != nil:
+		return fmt.Errorf("audit: %w", err)
+	}
+	e.Seq++
+	e.Hash = e.ComputeHash()
+	_, err = tx.Exec(`INSERT INTO audit (seq, at, actor, action, entity, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.At, e.Actor, e.Action, e.Entity, e.Detail, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// VerifyReport is the outcome of Verify.
+type VerifyReport struct {
+	Entries   int64  // audit entries checked
+	Integrity string // PRAGMA integrity_check's answer ("ok" when sound)
+	BadSeq    int64  // first audit entry that does not match; 0 when the chain holds
+	Problem   string // what is wrong with it, in Chinese
+	// Totals names the report's daily-totals tables that differ from the
+	// cases they add up ("" when all agree); RebuildDayTotals mends them.
+	Totals string
+}
+
+// OK reports whether the file, the audit chain and the report's totals are
+// sound.
+func (r VerifyReport) OK() bool { return r.Integrity == "ok" && r.BadSeq == 0 && r.Totals == "" }
+
+// Verify runs SQLite's integrity check, walks the audit chain, naming the
+// first entry whose hash, link or number does not match, and checks that
+// the report's daily totals equal the cases they add up.
+func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
+	r, err := verifyDB(ctx, s.db)
+	if err != nil || !r.OK() {
+		return r, err
+	}
+	r.Totals, err = checkDayTotals(ctx, s.db)
+	return r, err
+}
+
+// RebuildDayTotals recomputes the report's daily totals from the cases (in
+// one transaction; no record changes).
+func (s *Store) RebuildDayTotals(ctx context.Context) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	defer conn.Close()
+	return ensureDayTotals(ctx, conn, true)
+}
+
+func verifyDB(ctx context.Context, db *sql.DB) (VerifyReport, error) {
+	var r VerifyReport
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&r.Integrity); err != nil {
+		return r, classify(fmt.Errorf("integrity check: %w", err))
+	}
+	rows, err := db.QueryContext(ctx, "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit ORDER BY seq")
+	if err != nil {
+		return r, classify(fmt.Errorf("read audit: %w", err))
+	}
+	defer rows.Close()
+	prev := data.AuditGenesis
+	var want int64 = 1
+	for rows.Next() {
+		var e data.AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+			return r, err
+		}
+		r.Entries++
+		switch {
+		case e.Seq != want:
+			r.BadSeq, r.Problem = want, fmt.Sprintf("审计记录第 %d 条缺失（下一条为第 %d 条）", want, e.Seq)
+		case e.PrevHash != prev:
+			r.BadSeq, r.Problem = e.Seq, fmt.Sprintf("审计记录第 %d 条与上一条的链接不符", e.Seq)
+		case e.ComputeHash() != e.Hash:
+			r.BadSeq, r.Problem = e.Seq, fmt.Sprintf("审计记录第 %d 条的内容已被改动（哈希不符）", e.Seq)
+		}
+		if r.BadSeq != 0 {
+			return r, nil
+		}
+		prev, want = e.Hash, want+1
+	}
+	return r, rows.Err()
+}

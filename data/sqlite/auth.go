@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/onewindow/onewindow/data"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// Login rules: five wrong PINs in a row lock the user for ten minutes.
+const (
+	MaxPINFailures = 5
+	PINLockout     = 10 * time.Minute
+)
+
+var rePIN = regexp.MustCompile(`^[0-9]{4,8}$`)
+
+// Login checks a user's PIN. A wrong PIN counts towards the lock; the
+// attempt, right or wrong, is written to the audit chain.
+func (s *Store) Login(ctx context.Context, login, pin string) (data.User, error) {
+	var (
+		u                 data.User
+		hash, lockedUntil string
+		failures          int
+		result            error
+	)
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRow(`SELECT id, login, name, role, coalesce(window_id, 0), pin_hash, failed_pins, locked_until
+			FROM users WHERE login = ? AND active`, login).
+			Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID, &hash, &failures, &lockedUntil)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &data.Error{Code: data.ENOTFOUND, Field: "login", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
+		}
+		if err != nil {
+			return err
+		}
+		if until, err := data.ParseTime(lockedUntil); err == nil && now.Before(until) {
+			result = &data.Error{Code: data.EFORBIDDEN, Field: "pin", Message: fmt.Sprintf("PIN：连续输错 %d 次，已锁定至 %s", MaxPINFailures, until.In(calendar.Shanghai).Format("15:04"))}
+			return s.audit(tx, login, "user.login_locked", login, "{}")
+		}
+		if hash == "" {
+			return &data.Error{Code: data.EFORBIDDEN, Field: "pin", Message: "PIN：该用户尚未设置 PIN，请管理员在“设置 → 用户”中设置"}
+		}
+		if bcrypt.CompareHashAndPassword([]byte(hash), []byte(pin)) == nil {
+			if _, err := tx.Exec("UPDATE users SET failed_pins = 0, locked_until = '' WHERE id = ?", u.ID); err != nil {
+				return err
+			}
+			return s.audit(tx, login, "user.login", login, "{}")
+		}
+		failures++
+		locked := ""
+		if failures >= MaxPINFailures {
+			locked = data.FormatTime(now.Add(PINLockout))
+			result = &data.Error{Code: data.EFORBIDDEN, Field: "pin", Message: fmt.Sprintf("PIN：连续输错 %d 次，已锁定 %d 分钟", MaxPINFailures, int(PINLockout.Minutes()))}
+			failures = 0
+		} else {
+			result = &data.Error{Code: data.EFORBIDDEN, Field: "pin", Message: fmt.Sprintf("PIN：不正确，还可再试 %d 次", MaxPINFailures-failures)}
+		}
+		if _, err := tx.Exec("UPDATE users SET failed_pins = ?, locked_until = ? WHERE id = ?", failures, locked, u.ID); err != nil {
+			return err
+		}
+		return s.audit(tx, login, "user.login_failed", login, fmt.Sprintf(`{"failures":%d}`, failures))
+	})
+	if err != nil {
+		return data.User{}, err
+	}
+	if result != nil {
+		// The failure was recorded (and committed); the caller sees why.
+		return data.User{}, result
+	}
+	return u, nil
+}
+
+// SetPIN gives a user a new PIN (4 to 8 digits) and clears any lock.
+func (s *Store) SetPIN(ctx context.Context, actor, login, pin string) error {
+	hash, err := hashPIN(pin)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("UPDATE users SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE login = ? AND active", hash, login)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &data.Error{Code: data.ENOTFOUND, Field: "login", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
+		}
+		return s.audit(tx, actor, "user.set_pin", login, "{}")
+	})
+}
+
+// hashPIN checks a PIN's form and returns its bcrypt hash.
+func hashPIN(pin string) (string, error) {
+	if !rePIN.MatchString(pin) {
+		return "", data.FieldError("pin", "PIN", "应为 4 到 8 位数字")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
+	return string(hash), err
+}

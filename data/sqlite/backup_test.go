@@ -1,0 +1,179 @@
+package sqlite_test
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/onewindow/onewindow/data/sqlite"
+
+	"github.com/onewindow/onewindow/data"
+)
+
+// A backup taken while clerks keep registering is consistent: it passes
+// the check, holds a case count between the one before and the one after,
+// and opens as a working database with the site's key beside it.
+func TestBackupWhileWriting(t *testing.T) {
+	s, _ := MustOpen(t)
+	f := load(t, s)
+	if _, err := s.IssueDocument(ctx, mustRegister(t, s, f).Number, data.DocAccept, f.clerk.ID); err != nil {
+		t.Fatal(err) // makes the site key
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	var written atomic.Int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			if _, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept)); err != nil {
+				t.Error(err)
+				return
+			}
+			written.Add(1)
+		}
+	}()
+	for written.Load() < 20 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	before := written.Load()
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	after := written.Load()
+	stop.Store(true)
+	wg.Wait()
+	info, err := sqlite.CheckBackup(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(info.Cases) < before || int64(info.Cases) > after+2 || !info.HasKey || !strings.HasPrefix(info.Site, "330102001") {
+		t.Fatalf("backup %+v; cases written before %d, after %d", info, before, after)
+	}
+	if err := s.Backup(ctx, path); data.ErrorField(err) != "file" {
+		t.Fatalf("a backup over an existing file: %v", err)
+	}
+	b, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if r, err := b.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("the backup opened: %+v %v", r, err)
+	}
+	if _, err := b.IssueDocument(ctx, mustRegister(t, b, f).Number, data.DocAccept, f.clerk.ID); err != nil {
+		t.Fatalf("the backup's key: %v", err)
+	}
+}
+
+func mustRegister(t *testing.T, s *sqlite.Store, f fixture) data.Application {
+	t.Helper()
+	a, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Restore checks the backup before replacing anything: a truncated file, a
+// file with an altered audit entry and a file that is not a database are
+// refused and the database stays as it was; a good backup replaces it and
+// the replaced database is kept aside, whole.
+func TestRestore(t *testing.T) {
+	s, c := MustOpen(t)
+	f := load(t, s)
+	mustRegister(t, s, f)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	if err := s.Backup(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	mustRegister(t, s, f)
+	mustRegister(t, s, f)
+	dbPath := s.Path()
+	s.Close()
+
+	raw, _ := os.ReadFile(good)
+	truncated := filepath.Join(dir, "truncated.db")
+	os.WriteFile(truncated, raw[:len(raw)/2], 0o644)
+	notDB := filepath.Join(dir, "notes.db")
+	os.WriteFile(notDB, []byte("这不是数据库"), 0o644)
+	edited := filepath.Join(dir, "edited.db")
+	os.WriteFile(edited, raw, 0o644)
+	db := rawDBPath(t, edited)
+	if _, err := db.Exec("DROP TRIGGER audit_no_update"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE audit SET detail = '{}' WHERE seq = 2"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, _ := os.ReadFile(dbPath)
+	for file, want := range map[string]string{truncated: "备份文件", notDB: "不是本程序的数据库备份", edited: "审计链不完整", filepath.Join(dir, "missing.db"): "无法读取"} {
+		if _, _, err := sqlite.Restore(ctx, file, dbPath, c.Now()); err == nil || !strings.Contains(data.ErrorMessage(err), want) {
+			t.Errorf("restore from %s: %v, want %q", filepath.Base(file), err, want)
+		}
+	}
+	if after, _ := os.ReadFile(dbPath); string(after) != string(before) {
+		t.Fatal("a refused restore changed the database")
+	}
+
+	info, aside, err := sqlite.Restore(ctx, good, dbPath, c.Now())
+	if err != nil || info.Cases != 1 || aside == "" {
+		t.Fatalf("restore: %+v %q %v", info, aside, err)
+	}
+	r, err := sqlite.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n := count(t, rawDB(t, r), "SELECT count(*) FROM applications"); n != 1 {
+		t.Fatalf("restored database holds %d cases", n)
+	}
+	old, err := sqlite.Open(aside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if n := count(t, rawDB(t, old), "SELECT count(*) FROM applications"); n != 3 {
+		t.Fatalf("the database kept aside holds %d cases, want 3", n)
+	}
+}
+
+// Daily backups: one a day, the last 30 kept.
+func TestDailyBackup(t *testing.T) {
+	s, c := MustOpen(t)
+	day := c.Now()
+	for i := range 35 {
+		made, err := s.DailyBackup(ctx, day.AddDate(0, 0, i))
+		if err != nil || made == "" {
+			t.Fatalf("day %d: %q %v", i, made, err)
+		}
+	}
+	if made, err := s.DailyBackup(ctx, day.AddDate(0, 0, 34).Add(time.Hour)); err != nil || made != "" {
+		t.Fatalf("the same day again: %q %v", made, err)
+	}
+	files, _ := filepath.Glob(filepath.Join(s.BackupDir(), "*.db"))
+	if len(files) != sqlite.KeepDailyBackups {
+		t.Fatalf("%d daily backups kept", len(files))
+	}
+	if !strings.HasSuffix(files[0], day.AddDate(0, 0, 5).Format("20060102")+".db") {
+		t.Fatalf("oldest kept %s", files[0])
+	}
+}
+
+// rawDBPath opens a plain connection to a database file.
+func rawDBPath(tb testing.TB, path string) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}

@@ -1,0 +1,635 @@
+package sqlite_test
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/sqlite"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
+)
+
+// county is a simulated county: a central office and n sites, each its own
+// database, all registered at the centre.
+type county struct {
+	dir     string
+	central *sqlite.Store
+	admin   data.User
+	sites   []*sqlite.Store
+}
+
+func newCounty(t testing.TB, n int) *county {
+	t.Helper()
+	d := defaults(t)
+	c := &county{dir: t.TempDir()}
+	var err error
+	c.central, err = sqlite.CreateSite(ctx, filepath.Join(c.dir, "central.db"), data.Site{Code: "330100000", Name: "示例县行政服务中心", Kind: data.SiteCentre}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.central.Close() })
+	if c.admin, err = c.central.UserByLogin(ctx, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		s, err := sqlite.CreateSite(ctx, filepath.Join(c.dir, fmt.Sprintf("site%d.db", i)),
+			data.Site{Code: fmt.Sprintf("33010210%d", i+1), Name: fmt.Sprintf("示例第%d民事服务站", i+1), Kind: data.SiteVillage}, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		reg, err := s.Registration(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.central.RegisterSite(ctx, c.admin.ID, reg); err != nil {
+			t.Fatal(err)
+		}
+		c.sites = append(c.sites, s)
+	}
+	return c
+}
+
+// work is a round of a site's work: new cases, ratings of completed cases
+// and documents, so that later bundles carry both new and changed cases.
+func work(t testing.TB, s *sqlite.Store, cases int, seed uint64) {
+	t.Helper()
+	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: cases, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	clerk, err := s.UserByLogin(ctx, "zhangli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := s.Cases(ctx, data.CaseFilter{Statuses: []data.Status{data.StatusCompleted}, Limit: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rated := 0
+	for _, a := range done {
+		if a.Rating != nil || rated == 3 {
+			continue
+		}
+		if _, err := s.Rate(ctx, a.Number, clerk.ID, 1+rated, "测试评价"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IssueDocument(ctx, a.Number, data.DocComplete, clerk.ID); err != nil {
+			t.Fatal(err)
+		}
+		rated++
+	}
+}
+
+// digest is a hash of every row of every table of the database behind s:
+// equal digests mean nothing changed.
+func digest(t testing.TB, s *sqlite.Store) string {
+	t.Helper()
+	db := rawDB(t, s)
+	var tables []string
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	h := sha256.New()
+	for _, table := range tables {
+		rows, err := db.Query("SELECT * FROM " + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			rows.Scan(ptrs...)
+			fmt.Fprintf(h, "%s%v\n", table, vals)
+		}
+		rows.Close()
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// caseFacts describes each case of site in db by what a report reads of it
+// and everything recorded about it, in terms that do not depend on the
+// database's row ids.
+func caseFacts(t testing.TB, db *sql.DB, site string) map[string]string {
+	t.Helper()
+	rows, err := db.Query(`SELECT a.number, a.status, i.code, p.id_code, w.name, u.name, a.received_at, coalesce(a.start_date, ''), coalesce(a.due_promised, ''),
+		coalesce(a.closed_date, ''), coalesce(a.used_days, -1), coalesce(a.ontime_promised, -1), coalesce(a.ontime_statutory, -1), coalesce(a.red_promised, ''),
+		coalesce(a.rating_level, 0),
+		(SELECT group_concat(e.seq || e.kind || e.at || e.data, '|') FROM (SELECT * FROM events WHERE app_id = a.id ORDER BY seq) e),
+		(SELECT group_concat(f.fee_code || ':' || f.amount_fen, '|') FROM (SELECT * FROM case_fees WHERE app_id = a.id ORDER BY fee_code) f),
+		(SELECT group_concat(x.amount_fen || x.status, '|') FROM (SELECT * FROM waivers WHERE app_id = a.id ORDER BY requested_at, amount_fen) x),
+		(SELECT group_concat(x.days || x.status, '|') FROM (SELECT * FROM extension_requests WHERE app_id = a.id ORDER BY requested_at) x),
+		coalesce((SELECT r.level || r.comment FROM ratings r WHERE r.app_id = a.id), ''),
+		coalesce((SELECT r.status || r.due_date FROM rectifications r WHERE r.app_id = a.id), ''),
+		coalesce((SELECT group_concat(d.number || d.hash || d.reprints, '|') FROM (SELECT * FROM documents WHERE app_id = a.id ORDER BY number) d), '')
+		FROM applications a JOIN items i ON i.id = a.item_id JOIN applicants p ON p.id = a.applicant_id
+		JOIN windows w ON w.id = a.window_id JOIN users u ON u.id = a.clerk_id WHERE a.site_code = ?`, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		vals := make([]any, 22)
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		// The central office names a site's windows "<site name> <window>".
+		vals[4] = strings.TrimPrefix(fmt.Sprint(vals[4]), siteNamePrefix(fmt.Sprint(vals[0])))
+		out[fmt.Sprint(vals[0])] = fmt.Sprint(vals[1:]...)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func siteNamePrefix(number string) string {
+	return fmt.Sprintf("示例第%s民事服务站 ", number[8:9])
+}
+
+func results(t testing.TB, rs []exchange.ImportResult) map[string]exchange.ImportOutcome {
+	t.Helper()
+	out := map[string]exchange.ImportOutcome{}
+	for _, r := range rs {
+		out[filepath.Base(r.File)] = r.Outcome
+		t.Logf("%s: %s %s", filepath.Base(r.File), r.Outcome.Label(), r.Message)
+	}
+	return out
+}
+
+// The simulated county of the issue: five sites work and export three
+// bundles each over time; the bundles reach the centre shuffled, one
+// duplicated, one truncated, one with a flipped byte. The centre applies
+// what is valid, rejects the damaged ones with zero changes, reports the
+// gaps, and once the good copies arrive its data equal the sites' exactly,
+// case by case and in the reports; importing everything again changes
+// nothing.
+func TestCountyMerge(t *testing.T) {
+	c := newCounty(t, 5)
+	usb := filepath.Join(c.dir, "usb")
+	os.Mkdir(usb, 0o755)
+	bundles := map[string][]byte{} // file name → content
+	for round := range 3 {
+		for i, s := range c.sites {
+			work(t, s, 60+20*i, uint64(100*round+i))
+			res, err := s.Export(ctx, usb, "test", nil)
+			if err != nil || len(res) != 1 || res[0].Seq != int64(round+1) || res[0].Cases == 0 {
+				t.Fatalf("site %d round %d: export %+v %v", i, round, res, err)
+			}
+			raw, err := os.ReadFile(res[0].Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bundles[filepath.Base(res[0].Path)] = raw
+			// Exporting the same sequence again gives the same bytes.
+			again, err := s.ExportAgain(ctx, res[0].Seq, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(again.Path); string(b) != string(raw) {
+				t.Fatalf("site %d: bundle %d exported again differs", i, res[0].Seq)
+			}
+			// Nothing new: no bundle.
+			if res, err := s.Export(ctx, usb, "test", nil); err != nil || len(res) != 0 {
+				t.Fatalf("export without changes: %+v %v", res, err)
+			}
+		}
+	}
+
+	// The folder the central office receives: names shuffled, so the order
+	// of the files says nothing.
+	in := filepath.Join(c.dir, "in")
+	os.Mkdir(in, 0o755)
+	names := make([]string, 0, len(bundles))
+	for n := range bundles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	rng := rand.New(rand.NewPCG(7, 7))
+	perm := rng.Perm(len(names))
+	file := map[string]string{} // bundle name → the name it has in the folder
+	for i, n := range names {
+		file[n] = fmt.Sprintf("%02d-%s", perm[i], n)
+	}
+	put := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(in, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	truncated, flipped, duplicated := "330102101-000002.owb", "330102102-000001.owb", "330102103-000003.owb"
+	for _, n := range names {
+		switch n {
+		case truncated:
+			put(file[n], bundles[n][:len(bundles[n])/2])
+		case flipped:
+			b := append([]byte(nil), bundles[n]...)
+			b[len(b)/3] ^= 0x20
+			put(file[n], b)
+		default:
+			put(file[n], bundles[n])
+		}
+	}
+	put("copy-"+duplicated, bundles[duplicated])
+
+	// The damaged files alone change nothing at all.
+	bad := filepath.Join(c.dir, "bad")
+	os.Mkdir(bad, 0o755)
+	for _, n := range []string{truncated, flipped} {
+		b, _ := os.ReadFile(filepath.Join(in, file[n]))
+		os.WriteFile(filepath.Join(bad, n), b, 0o644)
+	}
+	before := digest(t, c.central)
+	rs, err := c.central.ImportDir(ctx, c.admin.ID, bad, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Outcome != exchange.ImportRejected {
+			t.Errorf("damaged %s: %s", r.File, r.Outcome)
+		}
+	}
+	if digest(t, c.central) != before {
+		t.Fatal("rejected bundles changed the central database")
+	}
+
+	var progress []int
+	rs, err = c.central.ImportDir(ctx, c.admin.ID, in, func(done, total int, _ exchange.ImportResult) { progress = append(progress, done) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := results(t, rs)
+	want := map[string]exchange.ImportOutcome{}
+	for _, n := range names {
+		want[file[n]] = exchange.ImportApplied
+	}
+	want[file[truncated]] = exchange.ImportRejected
+	want[file[flipped]] = exchange.ImportRejected
+	want[file["330102101-000003.owb"]] = exchange.ImportHeld
+	want[file["330102102-000002.owb"]] = exchange.ImportHeld
+	want[file["330102102-000003.owb"]] = exchange.ImportHeld
+	want["copy-"+duplicated] = exchange.ImportAlready
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("first import:\n got %v\nwant %v", got, want)
+	}
+	if len(progress) != len(names)+1 || progress[len(progress)-1] != len(names)+1 {
+		t.Errorf("progress %v", progress)
+	}
+	gaps := map[string]bool{}
+	for _, r := range rs {
+		if r.Outcome == exchange.ImportHeld {
+			gaps[r.Message[:strings.Index(r.Message, "，")]] = true
+		}
+	}
+	if !gaps["站点 330102101 缺少第 2 号数据包"] || !gaps["站点 330102102 缺少第 1 号数据包"] || len(gaps) != 2 {
+		t.Fatalf("gaps %v", gaps)
+	}
+	if n := count(t, rawDB(t, c.central), "SELECT count(*) FROM applications WHERE site_code = '330102102'"); n != 0 {
+		t.Fatalf("%d cases of the site whose first bundle was damaged", n)
+	}
+
+	// The good copies arrive; the damaged files are still in the folder.
+	put("good-"+truncated, bundles[truncated])
+	put("good-"+flipped, bundles[flipped])
+	rs, err = c.central.ImportDir(ctx, c.admin.ID, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]exchange.ImportOutcome{}
+	for name := range got {
+		want[name] = exchange.ImportAlready
+	}
+	want[file[truncated]] = exchange.ImportRejected
+	want[file[flipped]] = exchange.ImportRejected
+	for _, n := range []string{"good-" + truncated, "good-" + flipped, file["330102101-000003.owb"], file["330102102-000002.owb"], file["330102102-000003.owb"]} {
+		want[n] = exchange.ImportApplied
+	}
+	if got := results(t, rs); !reflect.DeepEqual(got, want) {
+		t.Fatalf("second import:\n got %v\nwant %v", got, want)
+	}
+
+	// Case by case, the centre holds what the sites hold.
+	db := rawDB(t, c.central)
+	total := 0
+	for _, s := range c.sites {
+		site, _ := s.Site(ctx)
+		mine, theirs := caseFacts(t, rawDB(t, s), site.Code), caseFacts(t, db, site.Code)
+		if len(mine) == 0 || !reflect.DeepEqual(mine, theirs) {
+			for n, f := range mine {
+				if theirs[n] != f {
+					t.Fatalf("site %s case %s:\n site    %s\n central %s", site.Code, n, f, theirs[n])
+				}
+			}
+			t.Fatalf("site %s: %d cases, central %d", site.Code, len(mine), len(theirs))
+		}
+		total += len(mine)
+	}
+	if n := count(t, db, "SELECT count(*) FROM applications"); n != total {
+		t.Fatalf("central holds %d cases, the sites %d", n, total)
+	}
+
+	// And in the reports: the centre's row for each site is the site's own.
+	today := calendar.DateOf(c.central.Now())
+	spec := report.Spec{From: today.AddDays(-400), To: today, By: report.BySite, Today: today}
+	all, err := c.central.Report(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]report.Row{}
+	for _, r := range all.Rows {
+		rows[r.Key] = r
+	}
+	sum := 0
+	for _, s := range c.sites {
+		own, err := s.Report(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(own.Rows) != 1 {
+			t.Fatalf("site report rows %d", len(own.Rows))
+		}
+		if !reflect.DeepEqual(own.Rows[0], rows[own.Rows[0].Key]) {
+			t.Fatalf("report row for %s:\n site    %+v\n central %+v", own.Rows[0].Key, own.Rows[0], rows[own.Rows[0].Key])
+		}
+		sum += own.Total.Received
+	}
+	if all.Total.Received != sum || sum == 0 {
+		t.Fatalf("central received %d, sites %d", all.Total.Received, sum)
+	}
+
+	// Everything again: nothing changes.
+	before = digest(t, c.central)
+	rs, err = c.central.ImportDir(ctx, c.admin.ID, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Outcome == exchange.ImportApplied || r.Outcome == exchange.ImportHeld {
+			t.Errorf("third import %s: %s", r.File, r.Outcome)
+		}
+	}
+	if digest(t, c.central) != before {
+		t.Fatal("importing the same bundles again changed the central database")
+	}
+
+	// The centre reports on the sites' cases; it does not change them.
+	var number string
+	db.QueryRow("SELECT number FROM applications WHERE status = 'accepted' LIMIT 1").Scan(&number)
+	super, _ := c.central.UserByLogin(ctx, "wangjg")
+	if _, err := c.central.Record(ctx, number, super.ID, data.Event{Kind: "completed", Data: data.EventData{Result: "granted"}}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Fatalf("the centre changing a site's case %s: %v", number, err)
+	}
+	// The sites' catalogue is the centre's: nothing new to offer at its counter.
+	if n := count(t, db, "SELECT count(*) FROM items WHERE active"); n != count(t, rawDB(t, c.sites[0]), "SELECT count(*) FROM items WHERE active") {
+		t.Fatalf("%d active items at the centre", n)
+	}
+
+	// The centre checks a receipt of a site's document merged here, against
+	// the site's registered key.
+	var docNumber string
+	db.QueryRow("SELECT number FROM documents WHERE site_code = '330102103' LIMIT 1").Scan(&docNumber)
+	var caseNumber string
+	db.QueryRow("SELECT a.number FROM documents d JOIN applications a ON a.id = d.app_id WHERE d.number = ?", docNumber).Scan(&caseNumber)
+	siteDocs, err := c.sites[2].Documents(ctx, caseNumber)
+	if err != nil || len(siteDocs) == 0 {
+		t.Fatalf("documents of %s at its site: %v", caseNumber, err)
+	}
+	clerk, _ := c.sites[2].UserByLogin(ctx, "zhangli")
+	again, err := c.sites[2].IssueDocument(ctx, caseNumber, siteDocs[0].Kind, clerk.ID) // a reprint: same number, a token
+	if err != nil || again.Number != docNumber {
+		t.Fatalf("reprint %s: %+v %v", docNumber, again.Number, err)
+	}
+	if got, err := c.central.VerifyReceipt(ctx, again.Token); err != nil || got.Number != docNumber {
+		t.Fatalf("the centre verifying %s: %v", docNumber, err)
+	}
+	statuses, err := c.central.SiteStatuses(ctx)
+	if err != nil || len(statuses) != 5 || statuses[0].LastSeq != 3 || statuses[0].Cases == 0 {
+		t.Fatalf("site statuses %+v %v", statuses, err)
+	}
+}
+
+// A bundle from a site the centre has not registered, one signed with
+// another key in a registered site's name, and one a clerk tries to import
+// are refused, and none changes anything.
+func TestImportRefuses(t *testing.T) {
+	c := newCounty(t, 1)
+	d := defaults(t)
+	stranger, err := sqlite.CreateSite(ctx, filepath.Join(c.dir, "stranger.db"), data.Site{Code: "330102199", Name: "未登记站", Kind: data.SiteVillage}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stranger.Close()
+	forger, err := sqlite.CreateSite(ctx, filepath.Join(c.dir, "forger.db"), data.Site{Code: "330102101", Name: "示例第1民事服务站", Kind: data.SiteVillage}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forger.Close()
+	in := filepath.Join(c.dir, "in")
+	os.Mkdir(in, 0o755)
+	for _, s := range []*sqlite.Store{stranger, forger} {
+		work(t, s, 30, 1)
+		if _, err := s.Export(ctx, in, "test", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Rename(filepath.Join(in, "330102101-000001.owb"), filepath.Join(in, "forged.owb"))
+	// The centre's own bundle, dropped into its import folder.
+	work(t, c.central, 10, 3)
+	if _, err := c.central.Export(ctx, in, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(in, "empty.owb"), nil, 0o644)
+	before := digest(t, c.central)
+	clerk, _ := c.central.UserByLogin(ctx, "zhangli")
+	if _, err := c.central.ImportDir(ctx, clerk.ID, in, nil); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Fatalf("a clerk importing: %v", err)
+	}
+	rs, err := c.central.ImportDir(ctx, c.admin.ID, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := map[string]string{}
+	for _, r := range rs {
+		if r.Outcome != exchange.ImportRejected {
+			t.Errorf("%s: %s", r.File, r.Outcome)
+		}
+		msgs[filepath.Base(r.File)] = r.Message
+	}
+	for file, want := range map[string]string{"330102199-000001.owb": "站点 330102199 尚未在本中心登记", "forged.owb": "签名与站点 330102101 登记的公钥不符",
+		"empty.owb": "文件不完整或已损坏", "330100000-000001.owb": "不能导入自身"} {
+		if !strings.Contains(msgs[file], want) {
+			t.Errorf("%s: %q, want %q", file, msgs[file], want)
+		}
+	}
+	if digest(t, c.central) != before {
+		t.Fatal("refused bundles changed the central database")
+	}
+	if _, err := c.central.ImportDir(ctx, c.admin.ID, filepath.Join(c.dir, "missing"), nil); data.ErrorCode(err) != data.EINVALID {
+		t.Fatalf("a missing folder: %v", err)
+	}
+}
+
+// FuzzReadBundle: whatever the bytes, the bundle reader returns a bundle
+// or an error, never a panic; what it accepts hangs together.
+func FuzzReadBundle(f *testing.F) {
+	c := newCounty(f, 1)
+	work(f, c.sites[0], 5, 1)
+	dir := f.TempDir()
+	res, err := c.sites[0].Export(ctx, dir, "fuzz", nil)
+	if err != nil || len(res) != 1 {
+		f.Fatal(res, err)
+	}
+	raw, _ := os.ReadFile(res[0].Path)
+	f.Add(raw)
+	f.Add(raw[:len(raw)-10])
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		bundle, err := exchange.ReadBundle(b)
+		if err != nil {
+			if data.ErrorCode(err) != data.EINVALID {
+				t.Fatalf("error without a code: %v", err)
+			}
+			return
+		}
+		if bundle.Manifest.Format != exchange.BundleFormat || bundle.Manifest.Count("cases.jsonl") != len(bundle.Cases) {
+			t.Fatalf("accepted a bundle that does not hang together: %+v", bundle.Manifest)
+		}
+	})
+}
+
+// A large demo run writes without the export triggers but marks its cases
+// itself, and leaves the triggers in place: every case is exported, and a
+// registration after it is tracked again.
+func TestDemoBulkMarksForExport(t *testing.T) {
+	old := *sqlite.DemoBulkAt
+	*sqlite.DemoBulkAt = 100
+	defer func() { *sqlite.DemoBulkAt = old }()
+	s, _ := MustOpen(t)
+	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 300, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, s)
+	if n := count(t, db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'export_%'"); n != 15 {
+		t.Fatalf("%d export triggers after a bulk demo", n)
+	}
+	if n, err := s.PendingExport(ctx); err != nil || n != 300 {
+		t.Fatalf("pending %d %v", n, err)
+	}
+	res, err := s.Export(ctx, t.TempDir(), "test", nil)
+	if err != nil || len(res) != 1 || res[0].Cases != 300 {
+		t.Fatalf("export %+v %v", res, err)
+	}
+	f := load(t, s)
+	if _, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.PendingExport(ctx); n != 1 {
+		t.Fatalf("a registration after the demo: %d pending", n)
+	}
+}
+
+// A bundle the site signed but whose records this database cannot take
+// (here: a service item of an unknown kind) is rejected with nothing
+// changed, and the import goes on with the other sites.
+func TestImportRejectsUnwritableBundle(t *testing.T) {
+	c := newCounty(t, 2)
+	db := rawDB(t, c.sites[0])
+	if _, err := db.Exec("PRAGMA ignore_check_constraints = 1"); err != nil {
+		t.Fatal(err)
+	}
+	// A plain connection edits the site's catalogue behind the program.
+	if _, err := db.Exec("UPDATE items SET kind = 'mystery' WHERE id = (SELECT min(id) FROM items)"); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(c.dir, "in")
+	os.Mkdir(in, 0o755)
+	for _, s := range c.sites {
+		work(t, s, 20, 9)
+		if _, err := s.Export(ctx, in, "test", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := c.central.ImportDir(ctx, c.admin.ID, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := results(t, rs)
+	if got["330102101-000001.owb"] != exchange.ImportRejected || got["330102102-000001.owb"] != exchange.ImportApplied {
+		t.Fatalf("outcomes %v", got)
+	}
+	if n := count(t, rawDB(t, c.central), "SELECT count(*) FROM applications WHERE site_code = '330102101'"); n != 0 {
+		t.Fatalf("%d cases of the rejected bundle", n)
+	}
+}
+
+// A service item a site added itself reaches the centre with the site's
+// cases: the centre's report names it, and the centre's own counter does
+// not offer it.
+func TestImportSiteItem(t *testing.T) {
+	c := newCounty(t, 1)
+	s := c.sites[0]
+	admin, _ := s.UserByLogin(ctx, "admin")
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	items, _ := s.Items(ctx)
+	it, err := s.SaveItem(ctx, admin.ID, data.ServiceItem{Code: "VILLAGE-001", Name: "村级代办事项", DepartmentID: items[0].DepartmentID,
+		Kind: data.KindPromised, Statutory: 10, Promised: 5, Materials: []string{"申请书"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, clerk.ID, data.Intake{ItemID: it.ID, WindowID: clerk.WindowID, Materials: it.Materials, Decision: data.DecideAccept,
+		Applicant: enterprise()}); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(c.dir, "in")
+	os.Mkdir(in, 0o755)
+	if _, err := s.Export(ctx, in, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := c.central.ImportDir(ctx, c.admin.ID, in, nil); err != nil || rs[0].Outcome != exchange.ImportApplied {
+		t.Fatalf("%+v %v", rs, err)
+	}
+	offered, _ := c.central.Items(ctx)
+	for _, x := range offered {
+		if x.Code == "VILLAGE-001" {
+			t.Fatal("the centre's counter offers the site's own item")
+		}
+	}
+	today := calendar.DateOf(c.central.Now())
+	rep, err := c.central.Report(ctx, report.Spec{From: today.AddDays(-3), To: today, By: report.ByItem, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rep.Rows {
+		found = found || (strings.HasSuffix(r.Name, "村级代办事项") && r.Received == 1)
+	}
+	if !found {
+		t.Fatalf("the site's item is not in the centre's report: %+v", rep.Rows)
+	}
+}

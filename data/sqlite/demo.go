@@ -1,0 +1,509 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/data"
+
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// DemoOptions control the demo generator.
+type DemoOptions struct {
+	Cases    int                   // how many cases to generate
+	Seed     uint64                // the same seed gives the same cases
+	Progress func(done, total int) // called after each batch; may be nil
+}
+
+// DemoResult says what the generator wrote.
+type DemoResult struct {
+	Cases      int
+	Events     int
+	Applicants int
+	Open       int
+}
+
+// demoBulkAt is the size of a run that drops the secondary indexes and the
+// export triggers while it writes.
+var demoBulkAt = 50000
+
+// demoBatch cases are written per transaction, each with one audit entry.
+var demoBatch = 50000
+
+// Demo fills the database with realistic generated cases: arrivals in
+// working hours over the twelve months before now, a mix of items, and
+// supplements, pauses, extensions, refusals, withdrawals and overdue cases,
+// open and closed. Every case goes through the lifecycle (Next) and the
+// clock cache is computed as for a registered case.
+func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err error) {
+	if opt.Cases <= 0 {
+		return res, data.FieldError("cases", "办件数量", "应大于 0")
+	}
+	g, err := s.newDemoGen(ctx, opt)
+	if err != nil {
+		return res, err
+	}
+	g.total = opt.Cases
+	// The batches are short-lived garbage by the hundred megabytes: collect
+	// less often while generating, within a soft limit of 900 MB.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(900 << 20)) // but stay under ~1 GB
+	if err := g.writeApplicants(ctx); err != nil {
+		return res, err
+	}
+	res.Applicants = len(g.applicants)
+	// A large run writes faster without the secondary indexes of
+	// applications and builds them once at the end (Open builds any that
+	// are missing, should the run be interrupted). Meanwhile another
+	// program writing to the same file would not have its cases marked for
+	// export: the demo is for trial and benchmark databases.
+	if opt.Cases >= demoBulkAt {
+		if err := s.dropBulkIndexes(); err != nil {
+			return res, err
+		}
+		// The export triggers too (7 million firings cost a quarter of a
+		// million-case run); each batch marks its cases for export itself.
+		if err := s.dropExportTriggers(); err != nil {
+			return res, err
+		}
+		// And the report's daily totals: the generator adds up its cases
+		// in Go and writes the totals at the end (dayTotals).
+		if err := s.dropDayTriggers(); err != nil {
+			return res, err
+		}
+		g.totals = newDayTotals()
+		defer func() {
+			if ierr := s.ensureIndexes(); ierr != nil && err == nil {
+				err = ierr
+			}
+		}()
+	}
+	// Generation (Go) and writing (SQLite) overlap: one batch is prepared
+	// while the one before it is written.
+	batches := make(chan *demoRows, 1)
+	genErr := make(chan error, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for from := 0; from < opt.Cases; from += demoBatch {
+			b, err := g.prepareBatch(from, min(demoBatch, opt.Cases-from))
+			if err != nil {
+				genErr <- err
+				return
+			}
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for b := range batches {
+		if err := g.writeBatch(ctx, b); err != nil {
+			return res, err
+		}
+		res.Cases += b.n
+		res.Events += b.stats.events
+		res.Open += b.stats.open
+		if opt.Progress != nil {
+			opt.Progress(res.Cases, opt.Cases)
+		}
+	}
+	select {
+	case err := <-genErr:
+		return res, err
+	default:
+	}
+	if g.totals != nil {
+		// The generator has ended (batches is closed): its totals are
+		// complete. Written with the triggers put back in one transaction.
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			if err := g.totals.write(tx); err != nil {
+				return err
+			}
+			return createDayTriggers(ctx, tx)
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+type demoClerk struct {
+	id, windowID int64
+}
+
+type demoGen struct {
+	s          *Store
+	rng        *rand.Rand
+	cal        *calendar.Calendar
+	site       string
+	today      calendar.Date
+	threshold  float64
+	items      []data.ServiceItem
+	weights    []int
+	weightSum  int
+	total      int        // cases to generate
+	totals     *dayTotals // the report's daily totals of a large run
+	clerks     []demoClerk
+	super      string
+	superID    int64
+	fees       map[int64][]data.FeeItem // per item, every schedule
+	policies   []data.WaiverPolicy
+	rectify    int     // working days to rectify a 差评
+	feeSeq     int64   // fee lines so far in the batch being prepared
+	applicants []int64 // ids; enterprises first, then individuals
+	nEnt       int
+	days       []calendar.Date // working days of the last twelve months
+	seq        map[calendar.Date]int
+}
+
+// individualItems are the catalogue items applied for by persons.
+var individualItems = map[string]bool{"SCJG-004": true, "RSJ-002": true, "MZJ-001": true, "MZJ-002": true, "CLH-001": true, "GAJ-001": true, "BDC-001": true, "ZRGH-003": true}
+
+func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, error) {
+	g := &demoGen{s: s, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seq: map[calendar.Date]int{}}
+	var err error
+	if g.cal, err = s.Calendar(ctx); err != nil {
+		return nil, err
+	}
+	site, err := s.Site(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.site = site.Code
+	g.today = calendar.DateOf(s.now())
+	g.threshold = s.Threshold(ctx)
+	if g.items, err = s.Items(ctx); err != nil {
+		return nil, err
+	}
+	if len(g.items) == 0 {
+		return nil, data.Errorf(data.ECONFLICT, "事项目录为空，不能生成演示办件")
+	}
+	for _, it := range g.items {
+		w := 2
+		switch it.Kind {
+		case data.KindImmediate:
+			w = 5
+		case data.KindReported, data.KindJoint:
+			w = 1
+		}
+		g.weights = append(g.weights, w)
+		g.weightSum += w
+	}
+	users, err := s.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		switch {
+		case u.Role == data.RoleClerk && u.WindowID != 0:
+			g.clerks = append(g.clerks, demoClerk{u.ID, u.WindowID})
+		case u.Role == data.RoleSupervisor && g.super == "":
+			g.super, g.superID = u.Login, u.ID
+		}
+	}
+	if len(g.clerks) == 0 || g.super == "" {
+		return nil, data.Errorf(data.ECONFLICT, "演示数据需要至少一名有窗口的窗口人员和一名督查人员")
+	}
+	if g.policies, err = s.WaiverPolicies(ctx); err != nil {
+		return nil, err
+	}
+	all, err := s.FeeItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := s.ItemFees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.fees = map[int64][]data.FeeItem{}
+	for id, cs := range codes {
+		for _, c := range cs {
+			for _, f := range all {
+				if f.Code == c {
+					g.fees[id] = append(g.fees[id], f)
+				}
+			}
+		}
+	}
+	g.rectify = s.RectifyDays(ctx)
+	// Whole working days before today, so that no arrival lies in the future.
+	for d := g.today.AddDays(-365); d < g.today; d++ {
+		if g.cal.IsWorkday(d) {
+			g.days = append(g.days, d)
+		}
+	}
+	// Continue each day's sequence after the numbers already used.
+	rows, err := s.db.QueryContext(ctx, "SELECT day, last FROM number_seq WHERE day >= ?", g.today.AddDays(-366).Time().Format("20060102"))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day string
+		var last int
+		if err := rows.Scan(&day, &last); err != nil {
+			return nil, err
+		}
+		t, err := time.Parse("20060102", day)
+		if err != nil {
+			return nil, err
+		}
+		g.seq[calendar.NewDate(t.Date())] = last
+	}
+	return g, rows.Err()
+}
+
+var (
+	demoPlaces  = []string{"杭州", "钱塘", "西湖", "上城", "临平", "富阳", "建德", "桐庐", "淳安", "余杭", "萧山", "滨江"}
+	demoTrades  = []string{"食品", "科技", "贸易", "建材", "餐饮", "物流", "电子", "服饰", "茶业", "文化", "机械", "医药", "农业", "印务"}
+	demoMarks   = []string{"恒通", "华盛", "鑫源", "瑞丰", "宏达", "金禾", "远航", "佳和", "明德", "新锐", "汇丰", "德润", "嘉禾", "永信", "博远"}
+	demoForms   = []string{"有限公司", "有限责任公司", "股份有限公司", "合作社"}
+	demoSurname = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"}
+	demoGiven   = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "建华", "海燕", "志强", "桂兰"}
+)
+
+// writeApplicants creates a pool of enterprises and persons with valid codes.
+func (g *demoGen) writeApplicants(ctx context.Context) error {
+	n := max(2000, min(60000, g.total/10))
+	g.nEnt = n / 2
+	now := data.FormatTime(g.s.now())
+	return g.s.write(ctx, func(tx *sql.Tx) error {
+		// Multi-row INSERTs, then the ids by code: a code already there (an
+		// earlier demo run, or a chance collision of two generated persons)
+		// keeps its applicant.
+		w := &rowWriter{head: "INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at) VALUES", cols: 7,
+			tail: " ON CONFLICT (id_code) DO NOTHING"}
+		codes := make([]string, n)
+		for i := 0; i < n; i++ {
+			a := g.applicant(i < g.nEnt, i)
+			codes[i] = a.IDCode
+			w.add(string(a.Kind), a.Name, a.IDCode, a.Contact, a.Phone, a.Address, now)
+		}
+		if err := w.write(tx, appChunk); err != nil {
+			return fmt.Errorf("demo applicants: %w", err)
+		}
+		st, err := tx.Prepare("SELECT id FROM applicants WHERE id_code = ?")
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, code := range codes {
+			var id int64
+			if err := st.QueryRow(code).Scan(&id); err != nil {
+				return fmt.Errorf("demo applicant %s: %w", code, err)
+			}
+			g.applicants = append(g.applicants, id)
+		}
+		return g.s.audit(tx, "system", "demo.applicants", g.site, fmt.Sprintf(`{"count":%d}`, n))
+	})
+}
+
+func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+func (g *demoGen) person() string { return g.pick(demoSurname) + g.pick(demoGiven) }
+
+func (g *demoGen) applicant(enterprise bool, i int) data.Applicant {
+	a := data.Applicant{Contact: g.person(), Phone: fmt.Sprintf("1%d%09d", 3+g.rng.IntN(7), g.rng.IntN(1e9)),
+		Address: fmt.Sprintf("%s区%s路 %d 号", g.pick(demoPlaces), g.pick(demoMarks), 1+g.rng.IntN(300))}
+	if enterprise {
+		a.Kind = data.ApplicantEnterprise
+		a.Name = g.pick(demoPlaces) + g.pick(demoMarks) + g.pick(demoTrades) + g.pick(demoForms)
+		if i%7 == 0 {
+			a.Name = g.pick(demoPlaces) + g.pick(demoMarks) + g.pick(demoTrades) + fmt.Sprintf("第%d分公司", 1+i%9)
+		}
+		// 9 (registered by market regulation) 1 (company), area 330102, then a
+		// 9-character organisation code made from i so codes never collide.
+		body := fmt.Sprintf("91330102%09d", i)
+		body = body[:8] + strings.Map(func(r rune) rune { return rune(data.CreditCharset[(int(r-'0')*7+3)%31]) }, body[8:12]) + body[12:]
+		a.IDCode = body + string(data.CreditCheckChar(body))
+		return a
+	}
+	a.Kind = data.ApplicantIndividual
+	a.Name = g.person()
+	birth := time.Date(1950+g.rng.IntN(55), time.Month(1+g.rng.IntN(12)), 1+g.rng.IntN(28), 0, 0, 0, 0, time.UTC)
+	body := fmt.Sprintf("330102%s%03d", birth.Format("20060102"), i%1000)
+	// The pool is below 60,000, so (birth date, i mod 1000) collide only by
+	// chance; a collision is merged by the ON CONFLICT clause.
+	a.IDCode = body + string(data.IDCheckChar(body))
+	return a
+}
+
+// at returns a time on day d in working hours (08:30–17:30 Shanghai), no
+// earlier than after.
+func (g *demoGen) at(d calendar.Date, after time.Time) time.Time {
+	y, m, dd := d.Time().Date()
+	t := time.Date(y, m, dd, 8, 30, 0, 0, calendar.Shanghai).Add(time.Duration(g.rng.IntN(9*60)) * time.Minute)
+	if !t.After(after) {
+		t = after.Add(time.Duration(1+g.rng.IntN(20)) * time.Minute)
+	}
+	return t.UTC()
+}
+
+// generate makes case i of the run: its number, applicant, window and event
+// log, cut off at today. Cases arrive in date order, as at a real window, so
+// numbers and dates grow with the row id.
+func (g *demoGen) generate(i int) (data.Application, error) {
+	app, err := g.lifecycle(i)
+	if err == nil {
+		g.rate(&app)
+	}
+	return app, err
+}
+
+// lifecycle makes case i's events from receipt to where it stands today.
+func (g *demoGen) lifecycle(i int) (data.Application, error) {
+	r := g.rng.IntN(g.weightSum)
+	idx := 0
+	for r >= g.weights[idx] {
+		r -= g.weights[idx]
+		idx++
+	}
+	it := g.items[idx]
+	clerk := g.clerks[g.rng.IntN(len(g.clerks))]
+	pos := int64(i) * int64(len(g.days))
+	day := g.days[pos/int64(g.total)]
+	// Arrival within the day follows the number: 08:30 + share of nine hours.
+	frac := float64(pos%int64(g.total)) / float64(g.total)
+	y, m, dd := day.Time().Date()
+	arrival := time.Date(y, m, dd, 8, 30, 0, 0, calendar.Shanghai).Add(time.Duration(frac * float64(9*time.Hour))).Truncate(time.Second)
+	g.seq[day]++
+	if g.seq[day] > data.MaxDailySequence {
+		return data.Application{}, data.Errorf(data.ECONFLICT, "%s 的办件编号已用完：演示办件太多", day)
+	}
+	app := data.Application{
+		Number:   fmt.Sprintf("%s%s%04d", g.site, day.Time().Format("20060102"), g.seq[day]),
+		SiteCode: g.site, Item: it, WindowID: clerk.windowID, ClerkID: clerk.id, Status: data.StatusReceived,
+	}
+	if individualItems[it.Code] {
+		app.Applicant.ID = g.applicants[g.nEnt+g.rng.IntN(len(g.applicants)-g.nEnt)]
+	} else {
+		app.Applicant.ID = g.applicants[g.rng.IntN(g.nEnt)]
+	}
+	t := arrival.UTC()
+	app.ReceivedAt = t
+	add := func(k clock.Kind, d calendar.Date, ed data.EventData) bool {
+		if d > g.today {
+			return false
+		}
+		if k != clock.Received {
+			t = g.at(d, t)
+		}
+		next, err := data.Next(app.Status, k)
+		if k != clock.Received {
+			if err != nil {
+				panic(fmt.Sprintf("demo generator broke the lifecycle: %v", err)) // a bug here, not bad input
+			}
+			app.Status = next
+		}
+		app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: k, At: t, ActorID: clerk.id, Data: ed})
+		return true
+	}
+	lim := it.Limits()
+	add(clock.Received, day, data.EventData{Materials: it.Materials, Limits: &lim})
+	p := g.rng.Float64()
+	switch {
+	case p < 0.02:
+		add(clock.Withdrawn, g.cal.AddWorkdays(day, g.rng.IntN(2)), data.EventData{Reason: "申请人主动撤回申请"})
+		return app, nil
+	case p < 0.05:
+		add(clock.Refused, day, data.EventData{Reason: "申请事项不属于本机关职权范围，已告知向有关行政机关申请"})
+		return app, nil
+	}
+	acceptDay := day
+	if it.Kind != data.KindImmediate && g.rng.Float64() < 0.06 {
+		// Materials examined for a few days before 受理 (within Art. 32's five).
+		acceptDay = g.cal.AddWorkdays(day, 1+g.rng.IntN(3))
+	} else if it.Kind != data.KindImmediate && g.rng.Float64() < 0.10 {
+		notice := day
+		if g.rng.Float64() < 0.1 {
+			notice = g.cal.AddWorkdays(day, 6+g.rng.IntN(3)) // late notice: the clock starts at receipt
+		}
+		missing := it.Materials[len(it.Materials)-1:]
+		if !add(clock.SupplementRequested, notice, data.EventData{Missing: missing}) {
+			return app, nil
+		}
+		acceptDay = g.cal.AddWorkdays(notice, 1+g.rng.IntN(5))
+		if !add(clock.SupplementCompleted, acceptDay, data.EventData{}) {
+			return app, nil
+		}
+		acceptDay = g.cal.AddWorkdays(acceptDay, g.rng.IntN(4)) // reviewed within three working days
+	}
+	if !add(clock.Accepted, acceptDay, data.EventData{}) {
+		return app, nil
+	}
+	g.feesAndWaivers(&app, acceptDay, &t, clerk)
+	start := acceptDay
+	if len(app.Events) > 2 && g.cal.CountWorkdays(day, calendar.DateOf(app.Events[1].At)) > clock.LateNoticeDays {
+		start = day
+	}
+	// How many working days the department takes.
+	limit := it.Promised
+	target := 0
+	switch q := g.rng.Float64(); {
+	case it.Kind == data.KindImmediate:
+		if q < 0.03 {
+			target = 1
+		}
+	case q < 0.88:
+		target = max(1, limit*3/10+g.rng.IntN(limit*7/10+1))
+	case q < 0.97:
+		target = limit + 1 + g.rng.IntN(max(1, limit/3)+1) // late for the promise
+	default:
+		target = it.Statutory + 1 + g.rng.IntN(3) // late for the law
+	}
+	// Optional pause (Art. 45) and extension.
+	pauseAt, pauseLen := 0, 0
+	if it.Kind != data.KindImmediate && target > 2 && g.rng.Float64() < 0.08 {
+		pauseAt = 1 + g.rng.IntN(target-1)
+		pauseLen = 3 + g.rng.IntN(15)
+	}
+	extend := it.Kind != data.KindImmediate && target > limit && g.rng.Float64() < 0.4
+	var done calendar.Date
+	if pauseAt > 0 {
+		pDay := g.cal.AddWorkdays(start, pauseAt)
+		if !add(clock.Paused, pDay, data.EventData{Reason: data.PauseReasons[g.rng.IntN(len(data.PauseReasons))], Days: pauseLen}) {
+			return app, nil
+		}
+		rDay := g.cal.AddWorkdays(pDay, pauseLen)
+		if !add(clock.Resumed, rDay, data.EventData{}) {
+			return app, nil
+		}
+		done = g.cal.AddWorkdays(rDay, target-pauseAt)
+	} else {
+		done = g.cal.AddWorkdays(start, target)
+	}
+	if extend {
+		eDay := g.cal.AddWorkdays(start, max(1, limit*2/3))
+		if eDay > calendar.DateOf(t) {
+			if !add(clock.Extended, eDay, data.EventData{Days: 10, Reason: "需要现场核查，情况复杂", Approver: g.super}) {
+				return app, nil
+			}
+		}
+	}
+	result := data.ResultGranted
+	if g.rng.Float64() < 0.04 {
+		result = data.ResultDenied
+	}
+	if !add(clock.Completed, max(done, calendar.DateOf(t)), data.EventData{Result: result}) {
+		return app, nil
+	}
+	if g.rng.Float64() < 0.85 {
+		method := data.MethodPickup
+		if g.rng.Float64() < 0.3 {
+			method = data.MethodPost
+		}
+		add(clock.Delivered, g.cal.AddWorkdays(calendar.DateOf(t), g.rng.IntN(3)), data.EventData{Method: method})
+	}
+	return app, nil
+}
