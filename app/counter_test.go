@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/data/demo"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -199,7 +199,7 @@ func TestIntakeNamesEveryWrongField(t *testing.T) {
 // gives the table the focus back, Esc again goes to the search.
 func TestCaseListKeyboard(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 60, Seed: 3}); err != nil {
+	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 60, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")
@@ -268,7 +268,7 @@ func TestCaseListKeyboard(t *testing.T) {
 // share what is left: nothing is cut where there is room.
 func TestCaseListColumns(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 120, Seed: 4}); err != nil {
+	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 120, Seed: 4}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -25,7 +27,7 @@ import (
 func TestExchangeScreen(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 200, Seed: 5}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 200, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"fyne.io/fyne/v2"
@@ -46,7 +48,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestHomeListsCatalogueAndCases(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 300, Seed: 3}); err != nil {
+	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 300, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/data/demo"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -21,7 +21,7 @@ func TestReportScreen(t *testing.T) {
 	s := openStore(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
-	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 1500, Seed: 3}); err != nil {
+	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 1500, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "wangjg")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"fyne.io/fyne/v2"
@@ -136,7 +138,7 @@ func TestIntakeRegistersACase(t *testing.T) {
 
 func TestCaseListFiltersAndCaseView(t *testing.T) {
 	s := openStore(t)
-	if _, err := s.Demo(context.Background(), sqlite.DemoOptions{Cases: 800, Seed: 6}); err != nil {
+	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 800, Seed: 6}); err != nil {
 		t.Fatal(err)
 	}
 	ui := loggedIn(t, s, "zhangli")

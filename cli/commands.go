@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/onewindow/onewindow/data"
@@ -30,7 +32,7 @@ func runDemo(e *env, args []string) error {
 	}
 	defer s.Close()
 	start := e.now()
-	opt := sqlite.DemoOptions{Cases: *n, Seed: *seed}
+	opt := demo.Options{Cases: *n, Seed: *seed}
 	if !*quiet {
 		opt.Progress = func(done, total int) {
 			fmt.Fprintf(e.stderr, "\r已生成 %d / %d 件", done, total)
@@ -39,7 +41,10 @@ func runDemo(e *env, args []string) error {
 			}
 		}
 	}
-	res, err := s.Demo(e.ctx, opt)
+	// This process does nothing else meanwhile: the collector may trade
+	// memory for speed.
+	defer demo.TuneGC()()
+	res, err := demo.Run(e.ctx, s, opt)
 	if err != nil {
 		return err
 	}

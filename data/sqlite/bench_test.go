@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -65,7 +67,10 @@ func BenchmarkDemo(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: n, Seed: 1}); err != nil {
+		restore := demo.TuneGC() // as the demo command does
+		_, err = demo.Run(ctx, s, demo.Options{Cases: n, Seed: 1})
+		restore()
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(t0).Seconds(), "s/demo")
@@ -123,7 +128,7 @@ func bigDB(b *testing.B) *sqlite.Store {
 			return
 		}
 		if n, _ := bigStore.CountCases(ctx, data.CaseFilter{}); n < benchCases() {
-			_, bigErr = bigStore.Demo(ctx, sqlite.DemoOptions{Cases: benchCases() - n, Seed: 1})
+			_, bigErr = demo.Run(ctx, bigStore, demo.Options{Cases: benchCases() - n, Seed: 1})
 		}
 	})
 	if bigErr != nil {
@@ -258,7 +263,7 @@ func BenchmarkImport(b *testing.B) {
 		n = v
 	}
 	c := newCounty(b, 1)
-	if _, err := c.sites[0].Demo(ctx, sqlite.DemoOptions{Cases: n, Seed: 1}); err != nil {
+	if _, err := demo.Run(ctx, c.sites[0], demo.Options{Cases: n, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -66,7 +68,7 @@ func newCounty(t testing.TB, n int) *county {
 // and documents, so that later bundles carry both new and changed cases.
 func work(t testing.TB, s *sqlite.Store, cases int, seed uint64) {
 	t.Helper()
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: cases, Seed: seed}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: cases, Seed: seed}); err != nil {
 		t.Fatal(err)
 	}
 	clerk, err := s.UserByLogin(ctx, "zhangli")
@@ -527,11 +529,8 @@ func FuzzReadBundle(f *testing.F) {
 // itself, and leaves the triggers in place: every case is exported, and a
 // registration after it is tracked again.
 func TestDemoBulkMarksForExport(t *testing.T) {
-	old := *sqlite.DemoBulkAt
-	*sqlite.DemoBulkAt = 100
-	defer func() { *sqlite.DemoBulkAt = old }()
 	s, _ := MustOpen(t)
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 300, Seed: 2}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 300, Seed: 2, BulkAt: 100}); err != nil {
 		t.Fatal(err)
 	}
 	db := rawDB(t, s)

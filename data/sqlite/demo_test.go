@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -14,7 +14,7 @@ import (
 func TestDemo(t *testing.T) {
 	s, c := MustOpen(t)
 	c.Set("2026-11-20 18:00")
-	res, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 6000, Seed: 8})
+	res, err := demo.Run(ctx, s, demo.Options{Cases: 6000, Seed: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

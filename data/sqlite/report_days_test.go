@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -31,12 +33,9 @@ func mustVerify(t *testing.T, s *sqlite.Store, what string) sqlite.VerifyReport 
 // RebuildDayTotals mends it; a trigger dropped is put back, and the totals
 // rebuilt, when the database is opened.
 func TestDayTotals(t *testing.T) {
-	old, batch := *sqlite.DemoBulkAt, *sqlite.DemoBatch
-	*sqlite.DemoBulkAt, *sqlite.DemoBatch = 100, 700 // four batches: their totals meet in write
-	defer func() { *sqlite.DemoBulkAt, *sqlite.DemoBatch = old, batch }()
 	s, c := MustOpen(t)
 	c.Set("2026-11-20 18:00")
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 2500, Seed: 5}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 2500, Seed: 5, BulkAt: 100, Batch: 700}); err != nil { // four batches: their totals meet in write
 		t.Fatal(err)
 	}
 	mustVerify(t, s, "after a bulk demo")
@@ -47,7 +46,7 @@ func TestDayTotals(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report\\_%' ESCAPE '\\'"); n != 15 {
 		t.Fatalf("%d report triggers after a bulk demo", n)
 	}
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 400, Seed: 6}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 400, Seed: 6, BulkAt: 100}); err != nil {
 		t.Fatal(err)
 	}
 	mustVerify(t, s, "after a second bulk demo")
@@ -121,7 +120,7 @@ func TestDayTotals(t *testing.T) {
 func TestDayTotalsImport(t *testing.T) {
 	c := newCounty(t, 2)
 	for i, s := range c.sites {
-		if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 300 + 100*i, Seed: uint64(10 + i)}); err != nil {
+		if _, err := demo.Run(ctx, s, demo.Options{Cases: 300 + 100*i, Seed: uint64(10 + i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/demo"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/xuri/excelize/v2"
@@ -177,7 +179,7 @@ func bruteForce(t *testing.T, s *sqlite.Store, spec report.Spec) brute {
 func TestReportMatchesBruteForce(t *testing.T) {
 	s, c := MustOpen(t)
 	c.Set("2026-11-20 18:00")
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 4000, Seed: 21}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 4000, Seed: 21}); err != nil {
 		t.Fatal(err)
 	}
 	specs := []report.Spec{
@@ -353,7 +355,7 @@ func TestReportSpecErrors(t *testing.T) {
 func TestReportExports(t *testing.T) {
 	s, c := MustOpen(t)
 	c.Set("2026-11-20 18:00")
-	if _, err := s.Demo(ctx, sqlite.DemoOptions{Cases: 1500, Seed: 5}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 1500, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := s.Report(ctx, report.Spec{From: date("2026-01-01"), To: date("2026-11-20"), By: report.ByDepartment, Today: date("2026-11-20")})

@@ -1,10 +1,12 @@
-package sqlite
+package sqlite_test
 
 import (
-	"context"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/onewindow/onewindow/data"
 
@@ -21,18 +23,17 @@ func TestSearchWalkSameAsSort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	s, err := OpenDefault(ctx, filepath.Join(t.TempDir(), "w.db"), Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+	s, err := sqlite.OpenDefault(ctx, filepath.Join(t.TempDir(), "w.db"), sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Demo(ctx, DemoOptions{Cases: 3000, Seed: 7}); err != nil {
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 3000, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	saved := searchWalkFrom
-	searchWalkFrom = 1 // 3,000 cases: the bound is √(40·3000) ≈ 346 matches
-	defer func() { searchWalkFrom = saved }()
+	saved := *sqlite.SearchWalkFrom
+	*sqlite.SearchWalkFrom = 1 // 3,000 cases: the bound is √(40·3000) ≈ 346 matches
+	defer func() { *sqlite.SearchWalkFrom = saved }()
 	some, err := s.Cases(ctx, data.CaseFilter{Limit: 1, Offset: 1234})
 	if err != nil || len(some) == 0 {
 		t.Fatal(err)
@@ -45,7 +46,7 @@ func TestSearchWalkSameAsSort(t *testing.T) {
 		{Search: some[0].Applicant.Name}, {Search: some[0].Number[:12]}, {Search: "有限", Statuses: []data.Status{data.StatusAccepted}},
 	} {
 		f.Order, f.Limit = "due", 50
-		broad, err := s.broadSearch(ctx, f)
+		broad, err := s.BroadSearch(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,8 +57,7 @@ func TestSearchWalkSameAsSort(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", f, err)
 		}
-		where, args := filterSQL(f)
-		want, err := queryCases(ctx, s.db, where, args, "a.due_promised IS NULL, a.due_promised, a.id", 50, f.Offset, "")
+		want, err := s.SortedCases(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}

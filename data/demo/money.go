@@ -1,4 +1,4 @@
-package sqlite
+package demo
 
 import (
 	"strings"
@@ -13,7 +13,7 @@ import (
 
 // feesAndWaivers fixes the fee lines of a case accepted on day and, for
 // some, a waiver request: approved, rejected, or still pending when recent.
-func (g *demoGen) feesAndWaivers(app *data.Application, day calendar.Date, t *time.Time, clerk demoClerk) {
+func (g *gen) feesAndWaivers(app *data.Application, day calendar.Date, t *time.Time, clerk demoClerk) {
 	for _, f := range g.fees[app.Item.ID] {
 		if !f.AppliesOn(day) {
 			continue
@@ -79,7 +79,7 @@ var demoRatingLevels = []struct {
 
 // rate has the applicant of a completed case rate it (one in five does),
 // and follows a 差评's rectification through to where it would be today.
-func (g *demoGen) rate(app *data.Application) {
+func (g *gen) rate(app *data.Application) {
 	if (app.Status != data.StatusCompleted && app.Status != data.StatusDelivered) || g.rng.Float64() >= 0.2 {
 		return
 	}

@@ -1,8 +1,13 @@
-package sqlite
+// Package demo generates realistic cases for trial and benchmark
+// databases: arrivals in working hours over the twelve months before now, a
+// mix of items, and supplements, pauses, extensions, refusals, withdrawals,
+// fees, waivers, ratings and overdue cases, open and closed. It writes
+// through the store's bulk loader (sqlite.Bulk) and knows no SQL.
+package demo
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
@@ -10,109 +15,100 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
-// DemoOptions control the demo generator.
-type DemoOptions struct {
+// Options control the generator.
+type Options struct {
 	Cases    int                   // how many cases to generate
 	Seed     uint64                // the same seed gives the same cases
 	Progress func(done, total int) // called after each batch; may be nil
+	// BulkAt is the size of a run that the store writes as a large bulk
+	// load (without indexes and triggers until the end); 0 = 50,000.
+	BulkAt int
+	// Batch is how many cases go into one transaction; 0 = 50,000.
+	Batch int
 }
 
-// DemoResult says what the generator wrote.
-type DemoResult struct {
+// Result says what the generator wrote.
+type Result struct {
 	Cases      int
 	Events     int
 	Applicants int
 	Open       int
 }
 
-// demoBulkAt is the size of a run that drops the secondary indexes and the
-// export triggers while it writes.
-var demoBulkAt = 50000
+const defaultBatch = 50000
 
-// demoBatch cases are written per transaction, each with one audit entry.
-var demoBatch = 50000
+// TuneGC sets the garbage collector for a large run in a process that does
+// nothing else (the demo command, the benchmark) and returns what puts it
+// back. A run's batches are short-lived garbage by the hundred megabytes:
+// collect less often, within a soft limit of 900 MB. Run itself leaves the
+// process's settings alone.
+func TuneGC() (restore func()) {
+	gc := debug.SetGCPercent(400)
+	limit := debug.SetMemoryLimit(900 << 20) // but stay under ~1 GB
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(gc)
+	}
+}
 
-// Demo fills the database with realistic generated cases: arrivals in
-// working hours over the twelve months before now, a mix of items, and
-// supplements, pauses, extensions, refusals, withdrawals and overdue cases,
-// open and closed. Every case goes through the lifecycle (Next) and the
-// clock cache is computed as for a registered case.
-func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err error) {
+// Run fills the store with opt.Cases generated cases. Every case goes
+// through the lifecycle (data.Next) and its clock cache is computed as for
+// a registered case. Generation (Go) and writing (SQLite) overlap: one
+// batch is prepared while the one before it is written.
+func Run(ctx context.Context, s *sqlite.Store, opt Options) (res Result, err error) {
 	if opt.Cases <= 0 {
 		return res, data.FieldError("cases", "办件数量", "应大于 0")
 	}
-	g, err := s.newDemoGen(ctx, opt)
+	bulkAt, batch := cmp.Or(opt.BulkAt, defaultBatch), cmp.Or(opt.Batch, defaultBatch)
+	g, err := newGen(ctx, s, opt)
 	if err != nil {
 		return res, err
 	}
 	g.total = opt.Cases
-	// The batches are short-lived garbage by the hundred megabytes: collect
-	// less often while generating, within a soft limit of 900 MB.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(900 << 20)) // but stay under ~1 GB
-	if err := g.writeApplicants(ctx); err != nil {
+	bulk, err := s.BeginBulk(ctx, sqlite.BulkOptions{Large: opt.Cases >= bulkAt, Action: "demo"})
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if ferr := bulk.Finish(ctx, err != nil); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+	if err := g.writeApplicants(ctx, bulk); err != nil {
 		return res, err
 	}
 	res.Applicants = len(g.applicants)
-	// A large run writes faster without the secondary indexes of
-	// applications and builds them once at the end (Open builds any that
-	// are missing, should the run be interrupted). Meanwhile another
-	// program writing to the same file would not have its cases marked for
-	// export: the demo is for trial and benchmark databases.
-	if opt.Cases >= demoBulkAt {
-		if err := s.dropBulkIndexes(); err != nil {
-			return res, err
-		}
-		// The export triggers too (7 million firings cost a quarter of a
-		// million-case run); each batch marks its cases for export itself.
-		if err := s.dropExportTriggers(); err != nil {
-			return res, err
-		}
-		// And the report's daily totals: the generator adds up its cases
-		// in Go and writes the totals at the end (dayTotals).
-		if err := s.dropDayTriggers(); err != nil {
-			return res, err
-		}
-		g.totals = newDayTotals()
-		defer func() {
-			if ierr := s.ensureIndexes(); ierr != nil && err == nil {
-				err = ierr
-			}
-		}()
-	}
-	// Generation (Go) and writing (SQLite) overlap: one batch is prepared
-	// while the one before it is written.
-	batches := make(chan *demoRows, 1)
+	batches := make(chan *sqlite.PreparedBatch, 1)
 	genErr := make(chan error, 1)
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
 		defer close(batches)
-		for from := 0; from < opt.Cases; from += demoBatch {
-			b, err := g.prepareBatch(from, min(demoBatch, opt.Cases-from))
+		for from := 0; from < opt.Cases; from += batch {
+			b, err := g.batch(from, min(batch, opt.Cases-from))
 			if err != nil {
 				genErr <- err
 				return
 			}
 			select {
-			case batches <- b:
+			case batches <- bulk.Prepare(b):
 			case <-stop:
 				return
 			}
 		}
 	}()
 	for b := range batches {
-		if err := g.writeBatch(ctx, b); err != nil {
+		if err := bulk.Write(ctx, b); err != nil {
 			return res, err
 		}
-		res.Cases += b.n
-		res.Events += b.stats.events
-		res.Open += b.stats.open
+		res.Cases += b.Cases
+		res.Events += b.Events
+		res.Open += b.Open
 		if opt.Progress != nil {
 			opt.Progress(res.Cases, opt.Cases)
 		}
@@ -122,28 +118,30 @@ func (s *Store) Demo(ctx context.Context, opt DemoOptions) (res DemoResult, err 
 		return res, err
 	default:
 	}
-	if g.totals != nil {
-		// The generator has ended (batches is closed): its totals are
-		// complete. Written with the triggers put back in one transaction.
-		err := s.write(ctx, func(tx *sql.Tx) error {
-			if err := g.totals.write(tx); err != nil {
-				return err
-			}
-			return createDayTriggers(ctx, tx)
-		})
-		if err != nil {
-			return res, err
-		}
-	}
 	return res, nil
+}
+
+// batch generates cases from … from+n-1 (pure Go work, no database).
+func (g *gen) batch(from, n int) (sqlite.BulkBatch, error) {
+	b := sqlite.BulkBatch{Seq: map[calendar.Date]int{}}
+	g.feeSeq = 0
+	for i := 0; i < n; i++ {
+		app, err := g.generate(from + i)
+		if err != nil {
+			return b, err
+		}
+		day := calendar.DateOf(app.ReceivedAt)
+		b.Seq[day] = g.seq[day]
+		b.Cases = append(b.Cases, app)
+	}
+	return b, nil
 }
 
 type demoClerk struct {
 	id, windowID int64
 }
 
-type demoGen struct {
-	s          *Store
+type gen struct {
 	rng        *rand.Rand
 	cal        *calendar.Calendar
 	site       string
@@ -152,8 +150,7 @@ type demoGen struct {
 	items      []data.ServiceItem
 	weights    []int
 	weightSum  int
-	total      int        // cases to generate
-	totals     *dayTotals // the report's daily totals of a large run
+	total      int // cases to generate
 	clerks     []demoClerk
 	super      string
 	superID    int64
@@ -170,8 +167,8 @@ type demoGen struct {
 // individualItems are the catalogue items applied for by persons.
 var individualItems = map[string]bool{"SCJG-004": true, "RSJ-002": true, "MZJ-001": true, "MZJ-002": true, "CLH-001": true, "GAJ-001": true, "BDC-001": true, "ZRGH-003": true}
 
-func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, error) {
-	g := &demoGen{s: s, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seq: map[calendar.Date]int{}}
+func newGen(ctx context.Context, s *sqlite.Store, opt Options) (*gen, error) {
+	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seq: map[calendar.Date]int{}}
 	var err error
 	if g.cal, err = s.Calendar(ctx); err != nil {
 		return nil, err
@@ -181,7 +178,7 @@ func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, erro
 		return nil, err
 	}
 	g.site = site.Code
-	g.today = calendar.DateOf(s.now())
+	g.today = calendar.DateOf(s.Now().UTC())
 	g.threshold = s.Threshold(ctx)
 	if g.items, err = s.Items(ctx); err != nil {
 		return nil, err
@@ -244,24 +241,10 @@ func (s *Store) newDemoGen(ctx context.Context, opt DemoOptions) (*demoGen, erro
 		}
 	}
 	// Continue each day's sequence after the numbers already used.
-	rows, err := s.db.QueryContext(ctx, "SELECT day, last FROM number_seq WHERE day >= ?", g.today.AddDays(-366).Time().Format("20060102"))
-	if err != nil {
+	if g.seq, err = s.DaySequences(ctx, g.today.AddDays(-366)); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var day string
-		var last int
-		if err := rows.Scan(&day, &last); err != nil {
-			return nil, err
-		}
-		t, err := time.Parse("20060102", day)
-		if err != nil {
-			return nil, err
-		}
-		g.seq[calendar.NewDate(t.Date())] = last
-	}
-	return g, rows.Err()
+	return g, nil
 }
 
 var (
@@ -274,46 +257,23 @@ var (
 )
 
 // writeApplicants creates a pool of enterprises and persons with valid codes.
-func (g *demoGen) writeApplicants(ctx context.Context) error {
+func (g *gen) writeApplicants(ctx context.Context, bulk *sqlite.Bulk) error {
 	n := max(2000, min(60000, g.total/10))
 	g.nEnt = n / 2
-	now := data.FormatTime(g.s.now())
-	return g.s.write(ctx, func(tx *sql.Tx) error {
-		// Multi-row INSERTs, then the ids by code: a code already there (an
-		// earlier demo run, or a chance collision of two generated persons)
-		// keeps its applicant.
-		w := &rowWriter{head: "INSERT INTO applicants (kind, name, id_code, contact, phone, address, updated_at) VALUES", cols: 7,
-			tail: " ON CONFLICT (id_code) DO NOTHING"}
-		codes := make([]string, n)
-		for i := 0; i < n; i++ {
-			a := g.applicant(i < g.nEnt, i)
-			codes[i] = a.IDCode
-			w.add(string(a.Kind), a.Name, a.IDCode, a.Contact, a.Phone, a.Address, now)
-		}
-		if err := w.write(tx, appChunk); err != nil {
-			return fmt.Errorf("demo applicants: %w", err)
-		}
-		st, err := tx.Prepare("SELECT id FROM applicants WHERE id_code = ?")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, code := range codes {
-			var id int64
-			if err := st.QueryRow(code).Scan(&id); err != nil {
-				return fmt.Errorf("demo applicant %s: %w", code, err)
-			}
-			g.applicants = append(g.applicants, id)
-		}
-		return g.s.audit(tx, "system", "demo.applicants", g.site, fmt.Sprintf(`{"count":%d}`, n))
-	})
+	list := make([]data.Applicant, n)
+	for i := range list {
+		list[i] = g.applicant(i < g.nEnt, i)
+	}
+	var err error
+	g.applicants, err = bulk.Applicants(ctx, list)
+	return err
 }
 
-func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+func (g *gen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
-func (g *demoGen) person() string { return g.pick(demoSurname) + g.pick(demoGiven) }
+func (g *gen) person() string { return g.pick(demoSurname) + g.pick(demoGiven) }
 
-func (g *demoGen) applicant(enterprise bool, i int) data.Applicant {
+func (g *gen) applicant(enterprise bool, i int) data.Applicant {
 	a := data.Applicant{Contact: g.person(), Phone: fmt.Sprintf("1%d%09d", 3+g.rng.IntN(7), g.rng.IntN(1e9)),
 		Address: fmt.Sprintf("%s区%s路 %d 号", g.pick(demoPlaces), g.pick(demoMarks), 1+g.rng.IntN(300))}
 	if enterprise {
@@ -341,7 +301,7 @@ func (g *demoGen) applicant(enterprise bool, i int) data.Applicant {
 
 // at returns a time on day d in working hours (08:30–17:30 Shanghai), no
 // earlier than after.
-func (g *demoGen) at(d calendar.Date, after time.Time) time.Time {
+func (g *gen) at(d calendar.Date, after time.Time) time.Time {
 	y, m, dd := d.Time().Date()
 	t := time.Date(y, m, dd, 8, 30, 0, 0, calendar.Shanghai).Add(time.Duration(g.rng.IntN(9*60)) * time.Minute)
 	if !t.After(after) {
@@ -353,7 +313,7 @@ func (g *demoGen) at(d calendar.Date, after time.Time) time.Time {
 // generate makes case i of the run: its number, applicant, window and event
 // log, cut off at today. Cases arrive in date order, as at a real window, so
 // numbers and dates grow with the row id.
-func (g *demoGen) generate(i int) (data.Application, error) {
+func (g *gen) generate(i int) (data.Application, error) {
 	app, err := g.lifecycle(i)
 	if err == nil {
 		g.rate(&app)
@@ -362,7 +322,7 @@ func (g *demoGen) generate(i int) (data.Application, error) {
 }
 
 // lifecycle makes case i's events from receipt to where it stands today.
-func (g *demoGen) lifecycle(i int) (data.Application, error) {
+func (g *gen) lifecycle(i int) (data.Application, error) {
 	r := g.rng.IntN(g.weightSum)
 	idx := 0
 	for r >= g.weights[idx] {
