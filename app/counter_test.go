@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"fyne.io/fyne/v2"
@@ -20,7 +22,7 @@ import (
 // The login screen preselects the last user of this PC and puts the cursor
 // in the PIN box: after a logout, and on the next start.
 func TestLoginRemembersLastUser(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "liuyang")
 	ui.logout()
 	i := ui.login.user.SelectedIndex()
@@ -66,7 +68,7 @@ func registerFood(t *testing.T, ui *App) {
 // without a key. With neither printer nor viewer the clerk is told so and
 // offered 另存为.
 func TestIntakePrintsNotice(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	var printed []string
 	ui.desk.print = func(path string) (string, error) {
@@ -159,7 +161,7 @@ func drawnTexts(t *testing.T, o fyne.CanvasObject) string {
 // Enter with several fields wrong names them all; the message follows the
 // corrections and goes when nothing is wrong; it does not outlive a logout.
 func TestIntakeNamesEveryWrongField(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	f := ui.intake
 	waitFor(t, "the catalogue", func() bool { return len(f.items) > 0 })
@@ -198,7 +200,7 @@ func TestIntakeNamesEveryWrongField(t *testing.T) {
 // (names in its timeline, the address in its header), Esc closes it and
 // gives the table the focus back, Esc again goes to the search.
 func TestCaseListKeyboard(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 60, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +269,7 @@ func TestCaseListKeyboard(t *testing.T) {
 // The columns take the width of their content, and 申请人 and 办理事项
 // share what is left: nothing is cut where there is room.
 func TestCaseListColumns(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 120, Seed: 4}); err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +311,7 @@ func TestCaseListColumns(t *testing.T) {
 // Every screen fits an 800×600 PC (the window less a taskbar): no tab's
 // least size is wider or taller, for an administrator, who sees the most.
 func TestScreensFit800x600(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	for _, it := range ui.tabs.Items {
 		if m := it.Content.MinSize(); m.Width > 800 || m.Height > 480 {
@@ -335,7 +337,7 @@ func TestScreensFit800x600(t *testing.T) {
 // more, and an amount keeps its unit: a wrapped fee line never ends in
 // "80.00" and starts the next with "元".
 func TestIntakeRoomAndAmounts(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	ui.win.Resize(fyne.NewSize(1024, 720))
 	f := ui.intake

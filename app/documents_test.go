@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/app/pdf"
 	"github.com/onewindow/onewindow/data"
 )
@@ -14,10 +16,10 @@ import (
 // From the case view the clerk prints a 受理通知书; printing it again is a
 // 补打 of the same number; 验证回执 accepts its code and refuses a changed one.
 func TestPrintAndVerifyReceipt(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ctx := context.Background()
 	clerk, _ := s.UserByLogin(ctx, "zhangli")
-	app := registerBDC(t, s)
+	app := testkit.Register(t, s, "zhangli", "BDC-001", data.DecideAccept)
 	ui := loggedIn(t, s, "zhangli")
 	v := ui.view
 	var printed []string

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data/exchange"
@@ -15,9 +17,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
-	"github.com/onewindow/onewindow/data/calendar"
 )
 
 // A clerk exports the site's changes to a folder and exports bundle 1
@@ -26,7 +26,7 @@ import (
 // sees the site's last bundle.
 func TestExchangeScreen(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	if _, err := demo.Run(ctx, s, demo.Options{Cases: 200, Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
@@ -62,9 +62,8 @@ func TestExchangeScreen(t *testing.T) {
 	}
 
 	// The central office.
-	sched, _ := calendar.ParseText(assets.NationalCalendar)
 	central, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "示例县行政服务中心", Kind: data.SiteCentre},
-		sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
+		testkit.Defaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +94,7 @@ func TestExchangeScreen(t *testing.T) {
 // Opening the program makes today's automatic backup; 设置 → 备份 makes one
 // to a chosen file, and says so.
 func TestBackupTab(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	b := ui.sets.backup
 	waitFor(t, "the daily backup", func() bool { return strings.Contains(b.daily.Text, "现有 1 份") })

@@ -2,36 +2,19 @@ package app
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/internal/testkit"
 
-	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/data/demo"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/assets"
-	"github.com/onewindow/onewindow/data/calendar"
 	_ "github.com/onewindow/onewindow/internal/zhlocale"
 )
-
-func openStore(t *testing.T) *sqlite.Store {
-	t.Helper()
-	sched, err := calendar.ParseText(assets.NationalCalendar)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sqlite.OpenDefault(context.Background(), filepath.Join(t.TempDir(), "ui.db"), sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // waitFor polls until cond holds, letting the background load finish.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -47,7 +30,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestHomeListsCatalogueAndCases(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 300, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package app
 import (
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -66,7 +68,7 @@ func BenchmarkCaretSpot(b *testing.B) {
 // used to swallow them): Ctrl+6 from the intake form opens 验证回执 with its
 // box focused, ready for a scanner; Ctrl+F from there the case list's search.
 func TestShortcutsFromEntries(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	c := ui.win.Canvas()
 	if c.Focused() != ui.intake.search {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/exchange"
 
 	"fyne.io/fyne/v2/lang"
@@ -124,7 +126,7 @@ func TestTranslationsComplete(t *testing.T) {
 
 // With English chosen, the screens speak English.
 func TestEnglishScreens(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefLanguage, "en")
 	ui := New(a, s)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"fyne.io/fyne/v2"
@@ -18,7 +20,7 @@ import (
 // The report screen shows the store's figures; a figure opens exactly the
 // cases behind it; the warning board lists the open yellow and red cases.
 func TestReportScreen(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 1500, Seed: 3}); err != nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -18,10 +18,10 @@ import (
 // shows both to everyone but only a supervisor can decide, and the amount
 // due follows the decision. A completed case offers 好差评.
 func TestWaiverQueueAndRating(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ctx := context.Background()
 	clerk, _ := s.UserByLogin(ctx, "zhangli")
-	app := registerBDC(t, s)
+	app := testkit.Register(t, s, "zhangli", "BDC-001", data.DecideAccept)
 	ui := loggedIn(t, s, "zhangli")
 	v := ui.view
 	v.open(app.Number)
@@ -130,25 +130,4 @@ func TestParseYuan(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-}
-
-// registerBDC registers and accepts a 不动产转移登记 (two fee lines) at
-// zhangli's window.
-func registerBDC(t *testing.T, s *sqlite.Store) data.Application {
-	t.Helper()
-	ctx := context.Background()
-	clerk, _ := s.UserByLogin(ctx, "zhangli")
-	items, _ := s.Items(ctx)
-	var bdc data.ServiceItem
-	for _, it := range items {
-		if it.Code == "BDC-001" {
-			bdc = it
-		}
-	}
-	app, err := s.Register(ctx, clerk.ID, data.Intake{ItemID: bdc.ID, WindowID: clerk.WindowID, Decision: data.DecideAccept, Materials: bdc.Materials,
-		Applicant: data.Applicant{Kind: data.ApplicantEnterprise, Name: "杭州示例食品有限公司", IDCode: "91350100M000100Y43"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return app
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data/sqlite"
@@ -37,7 +39,7 @@ func loggedIn(t *testing.T, s *sqlite.Store, login string) *App {
 }
 
 func TestLoginScreen(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := New(test.NewTempApp(t), s)
 	ui.bg.sync = true // the test driver has no UI goroutine of its own
 	ui.load()
@@ -66,7 +68,7 @@ func TestLoginScreen(t *testing.T) {
 }
 
 func TestIntakeRegistersACase(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	f := ui.intake
 	waitFor(t, "the catalogue", func() bool { return len(f.items) > 0 })
@@ -137,7 +139,7 @@ func TestIntakeRegistersACase(t *testing.T) {
 }
 
 func TestCaseListFiltersAndCaseView(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	if _, err := demo.Run(context.Background(), s, demo.Options{Cases: 800, Seed: 6}); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +221,7 @@ func TestCaseListFiltersAndCaseView(t *testing.T) {
 }
 
 func TestIntakeEscapeClears(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	f := ui.intake
 	test.Type(f.search, "spjy")

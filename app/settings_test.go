@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
@@ -26,7 +28,7 @@ func monthTexts(st *settingsScreen, m int) []*canvas.Text {
 }
 
 func TestSettingsCalendar(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	st := ui.sets
 	st.year.SetSelected("2026")
@@ -66,7 +68,7 @@ func TestSettingsCalendar(t *testing.T) {
 }
 
 func TestSettingsForAClerk(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "zhangli")
 	rows := 0
 	for _, o := range ui.sets.userBox.Objects {
@@ -83,7 +85,7 @@ func TestSettingsForAClerk(t *testing.T) {
 }
 
 func TestSettingsAddWindowAndUser(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	o := ui.sets.org
 	o.saveWindow("D01", "税务综合窗口")
@@ -114,7 +116,7 @@ func TestSettingsAddWindowAndUser(t *testing.T) {
 }
 
 func TestSettingsItems(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	is := ui.sets.items
 	if len(is.items) < 30 || len(is.deps) == 0 {
@@ -138,7 +140,7 @@ func TestSettingsItems(t *testing.T) {
 }
 
 func TestSettingsSite(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	st := ui.sets
 	if st.siteCode.Text != "330102001" || st.siteKind.SelectedIndex() != 0 {
@@ -157,7 +159,7 @@ func TestSettingsSite(t *testing.T) {
 }
 
 func TestSettingsFees(t *testing.T) {
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	ui := loggedIn(t, s, "admin")
 	fs := ui.sets.fees
 	ctx := context.Background()

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -53,7 +55,7 @@ func TestStart(t *testing.T) {
 	old := slowOpen
 	slowOpen = 20 * time.Millisecond
 	defer func() { slowOpen = old }()
-	s := openStore(t)
+	s := testkit.OpenTemp(t)
 	slow := func(st Store, err error) func() (Store, error) {
 		return func() (Store, error) {
 			time.Sleep(200 * time.Millisecond)

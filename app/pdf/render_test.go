@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
-	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
-	"github.com/onewindow/onewindow/data/calendar"
 )
 
 var ctx = context.Background()
@@ -32,17 +32,10 @@ type world struct {
 
 func newWorld(tb testing.TB) *world {
 	tb.Helper()
-	sched, err := calendar.ParseText(assets.NationalCalendar)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s, err := sqlite.OpenDefault(ctx, filepath.Join(tb.TempDir(), "ow.db"), sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: sched})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
+	s := testkit.OpenTemp(tb)
 	w := &world{s: s, items: map[string]data.ServiceItem{}, now: time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)}
 	s.Now = func() time.Time { return w.now }
+	var err error
 	if w.clerk, err = s.UserByLogin(ctx, "zhangli"); err != nil {
 		tb.Fatal(err)
 	}

@@ -7,23 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 
-func national(t testing.TB) *calendar.Calendar {
-	t.Helper()
-	s, err := calendar.ParseText(assets.NationalCalendar)
-	if err != nil {
-		t.Fatalf("parse embedded calendar: %v", err)
-	}
-	return calendar.New(s.Years, s.Days)
-}
-
 // The embedded schedule was written from the State Council notices; the
 // independent open-data copy must agree with it on every day of 2020–2026.
 func TestNationalMatchesReference(t *testing.T) {
-	cal := national(t)
+	cal := testkit.National(t)
 	for y := 2020; y <= 2026; y++ {
 		b, err := os.ReadFile(filepath.Join(referenceDir(t), itoa(y)+".json"))
 		if err != nil {
@@ -88,7 +81,7 @@ func referenceDir(t *testing.T) string {
 func itoa(y int) string { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
 
 func TestCountAndAdd(t *testing.T) {
-	cal := national(t)
+	cal := testkit.National(t)
 	d := func(s string) calendar.Date {
 		x, err := calendar.ParseDate(s)
 		if err != nil {
@@ -128,7 +121,7 @@ func TestCountAndAdd(t *testing.T) {
 
 func TestLaterLayerWins(t *testing.T) {
 	sat := calendar.NewDate(2026, 3, 7)
-	base := national(t)
+	base := testkit.National(t)
 	if base.IsWorkday(sat) {
 		t.Fatal("2026-03-07 is a Saturday")
 	}

@@ -4,19 +4,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 )
-
-func national(t testing.TB) *calendar.Calendar {
-	t.Helper()
-	s, err := calendar.ParseText(assets.NationalCalendar)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return calendar.New(s.Years, s.Days)
-}
 
 // at returns 09:30 Shanghai time on the given date.
 func at(s string) time.Time {
@@ -48,7 +41,7 @@ type want struct {
 }
 
 func TestClock(t *testing.T) {
-	cal := national(t)
+	cal := testkit.National(t)
 	accepted := func(d string) []clock.Event {
 		return []clock.Event{ev(clock.Received, d), ev(clock.Accepted, d)}
 	}
@@ -204,7 +197,7 @@ func onTime(b *bool) string {
 }
 
 func TestNotStarted(t *testing.T) {
-	cal := national(t)
+	cal := testkit.National(t)
 	r := clock.Compute([]clock.Event{ev(clock.Received, "2026-03-02"), ev(clock.SupplementRequested, "2026-03-03")},
 		clock.Limits{Promised: 5, Statutory: 20}, cal, day("2026-03-04"), 0)
 	if r.Started || r.Open {
@@ -214,7 +207,7 @@ func TestNotStarted(t *testing.T) {
 
 // An event's date is its date in Shanghai, not in UTC.
 func TestShanghaiDate(t *testing.T) {
-	cal := national(t)
+	cal := testkit.National(t)
 	late := time.Date(2026, 3, 1, 17, 0, 0, 0, time.UTC) // 2026-03-02 01:00 in Shanghai
 	r := clock.Compute([]clock.Event{{Kind: clock.Received, At: late}, {Kind: clock.Accepted, At: late}},
 		clock.Limits{Promised: 1, Statutory: 1}, cal, day("2026-03-02"), 0)
@@ -244,7 +237,7 @@ func TestCalendarChangeMovesDueDate(t *testing.T) {
 }
 
 func BenchmarkCompute(b *testing.B) {
-	cal := national(b)
+	cal := testkit.National(b)
 	events := []clock.Event{ev(clock.Received, "2025-09-22"), ev(clock.Accepted, "2025-09-22"),
 		ev(clock.Paused, "2025-09-30"), ev(clock.Resumed, "2025-10-13"),
 		{Kind: clock.Extended, At: at("2025-10-14"), Days: 10}}

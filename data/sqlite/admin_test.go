@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 
 func TestAdminSettings(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	admin, err := s.UserByLogin(ctx, "admin")
 	if err != nil {
@@ -57,13 +59,13 @@ func TestAdminSettings(t *testing.T) {
 	if _, err := s.AddUser(ctx, f.super.ID, data.User{Login: "y", Name: "某", Role: data.RoleAdmin}, "1234"); data.ErrorCode(err) != data.EFORBIDDEN {
 		t.Errorf("a supervisor adding an admin: %v", err)
 	}
-	if r, _ := s.Verify(ctx); !r.OK() || count(t, rawDB(t, s), "SELECT count(*) FROM audit WHERE action IN ('window.save','department.save','user.add')") != 4 {
+	if r, _ := s.Verify(ctx); !r.OK() || count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action IN ('window.save','department.save','user.add')") != 4 {
 		t.Errorf("audit after the changes: %+v", r)
 	}
 }
 
 func TestSaveItem(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	admin, _ := s.UserByLogin(ctx, "admin")
 	deps, err := s.Departments(ctx)
@@ -122,7 +124,7 @@ func containsItem(items []data.ServiceItem, name string) bool {
 }
 
 func TestSaveSite(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	admin, _ := s.UserByLogin(ctx, "admin")
 	if err := s.SaveSite(ctx, admin.ID, data.Site{Code: "330106001", Name: "西湖区行政服务中心", Kind: data.SiteCentre}); err != nil {

@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/onewindow/onewindow/data"
 )
 
 func TestLogin(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	u, err := s.Login(ctx, "zhangli", "1234")
 	if err != nil || u.Name != "张丽" || u.Role != data.RoleClerk || u.WindowID == 0 {
 		t.Fatalf("sample PIN: %+v %v", u, err)
@@ -50,11 +52,11 @@ func TestLogin(t *testing.T) {
 		t.Errorf("new PIN: %v", err)
 	}
 	var stored string
-	rawDB(t, s).QueryRow("SELECT pin_hash FROM users WHERE login = 'zhangli'").Scan(&stored)
+	testkit.RawDB(t, s.Path()).QueryRow("SELECT pin_hash FROM users WHERE login = 'zhangli'").Scan(&stored)
 	if !strings.HasPrefix(stored, "$2a$") || strings.Contains(stored, "246810") {
 		t.Errorf("PIN not stored as a bcrypt hash: %q", stored)
 	}
-	if n := count(t, rawDB(t, s), "SELECT count(*) FROM audit WHERE action LIKE 'user.login%'"); n < 8 {
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action LIKE 'user.login%'"); n < 8 {
 		t.Errorf("%d login audit entries", n)
 	}
 	if r, _ := s.Verify(ctx); !r.OK() {

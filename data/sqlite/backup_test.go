@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/onewindow/onewindow/internal/testkit"
 
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -19,7 +20,7 @@ import (
 // the check, holds a case count between the one before and the one after,
 // and opens as a working database with the site's key beside it.
 func TestBackupWhileWriting(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	if _, err := s.IssueDocument(ctx, mustRegister(t, s, f).Number, data.DocAccept, f.clerk.ID); err != nil {
 		t.Fatal(err) // makes the site key
@@ -86,7 +87,7 @@ func mustRegister(t *testing.T, s *sqlite.Store, f fixture) data.Application {
 // refused and the database stays as it was; a good backup replaces it and
 // the replaced database is kept aside, whole.
 func TestRestore(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	mustRegister(t, s, f)
 	dir := t.TempDir()
@@ -106,7 +107,7 @@ func TestRestore(t *testing.T) {
 	os.WriteFile(notDB, []byte("这不是数据库"), 0o644)
 	edited := filepath.Join(dir, "edited.db")
 	os.WriteFile(edited, raw, 0o644)
-	db := rawDBPath(t, edited)
+	db := testkit.RawDB(t, edited)
 	if _, err := db.Exec("DROP TRIGGER audit_no_update"); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if n := count(t, rawDB(t, r), "SELECT count(*) FROM applications"); n != 1 {
+	if n := count(t, testkit.RawDB(t, r.Path()), "SELECT count(*) FROM applications"); n != 1 {
 		t.Fatalf("restored database holds %d cases", n)
 	}
 	old, err := sqlite.Open(aside)
@@ -141,14 +142,14 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer old.Close()
-	if n := count(t, rawDB(t, old), "SELECT count(*) FROM applications"); n != 3 {
+	if n := count(t, testkit.RawDB(t, old.Path()), "SELECT count(*) FROM applications"); n != 3 {
 		t.Fatalf("the database kept aside holds %d cases, want 3", n)
 	}
 }
 
 // Daily backups: one a day, the last 30 kept.
 func TestDailyBackup(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	day := c.Now()
 	for i := range 35 {
 		made, err := s.DailyBackup(ctx, day.AddDate(0, 0, i))
@@ -166,14 +167,4 @@ func TestDailyBackup(t *testing.T) {
 	if !strings.HasSuffix(files[0], day.AddDate(0, 0, 5).Format("20060102")+".db") {
 		t.Fatalf("oldest kept %s", files[0])
 	}
-}
-
-// rawDBPath opens a plain connection to a database file.
-func rawDBPath(tb testing.TB, path string) *sql.DB {
-	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return db
 }

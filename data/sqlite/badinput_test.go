@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
@@ -15,14 +17,14 @@ import (
 // (bundles, backups, receipts, calendar files, PDFs) are backed by the
 // tests the table names.
 func TestBadInputTable(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	admin, _ := s.UserByLogin(ctx, "admin")
 	good, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	person := func(id string) data.Intake {
 		in := f.intake("食品经营许可", data.DecideAccept)
 		in.Applicant = data.Applicant{Kind: data.ApplicantIndividual, Name: "王小明", IDCode: id}

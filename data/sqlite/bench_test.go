@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data/exchange"
@@ -32,7 +34,7 @@ func benchCases() int {
 // case, two events, clock cache, audit entry, fsync) and reports the median
 // and the 99th percentile.
 func BenchmarkRegister(b *testing.B) {
-	s, c := MustOpen(b)
+	s, c := testkit.Open(b)
 	f := load(b, s)
 	in := f.intake("食品经营许可", data.DecideAccept)
 	durations := make([]time.Duration, 0, b.N)
@@ -92,7 +94,7 @@ func openBig(b *testing.B) (*sqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := sqlite.OpenDefault(ctx, filepath.Join(dir, "big.db"), defaults(b))
+	s, err := sqlite.OpenDefault(ctx, filepath.Join(dir, "big.db"), testkit.Defaults(b))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +122,7 @@ var (
 func bigDB(b *testing.B) *sqlite.Store {
 	bigOnce.Do(func() {
 		if path := os.Getenv("ONEWINDOW_BENCH_DB"); path != "" {
-			bigStore, bigErr = sqlite.OpenDefault(ctx, path, defaults(b))
+			bigStore, bigErr = sqlite.OpenDefault(ctx, path, testkit.Defaults(b))
 		} else {
 			bigStore, bigErr = openBig(b)
 		}
@@ -278,7 +280,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		central, err := sqlite.CreateSite(ctx, filepath.Join(b.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "中心", Kind: data.SiteCentre}, defaults(b))
+		central, err := sqlite.CreateSite(ctx, filepath.Join(b.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "中心", Kind: data.SiteCentre}, testkit.Defaults(b))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data/exchange"
@@ -34,7 +36,7 @@ type county struct {
 
 func newCounty(t testing.TB, n int) *county {
 	t.Helper()
-	d := defaults(t)
+	d := testkit.Defaults(t)
 	c := &county{dir: t.TempDir()}
 	var err error
 	c.central, err = sqlite.CreateSite(ctx, filepath.Join(c.dir, "central.db"), data.Site{Code: "330100000", Name: "示例县行政服务中心", Kind: data.SiteCentre}, d)
@@ -98,7 +100,7 @@ func work(t testing.TB, s *sqlite.Store, cases int, seed uint64) {
 // equal digests mean nothing changed.
 func digest(t testing.TB, s *sqlite.Store) string {
 	t.Helper()
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	var tables []string
 	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
 	if err != nil {
@@ -312,7 +314,7 @@ func TestCountyMerge(t *testing.T) {
 	if !gaps["站点 330102101 缺少第 2 号数据包"] || !gaps["站点 330102102 缺少第 1 号数据包"] || len(gaps) != 2 {
 		t.Fatalf("gaps %v", gaps)
 	}
-	if n := count(t, rawDB(t, c.central), "SELECT count(*) FROM applications WHERE site_code = '330102102'"); n != 0 {
+	if n := count(t, testkit.RawDB(t, c.central.Path()), "SELECT count(*) FROM applications WHERE site_code = '330102102'"); n != 0 {
 		t.Fatalf("%d cases of the site whose first bundle was damaged", n)
 	}
 
@@ -337,11 +339,11 @@ func TestCountyMerge(t *testing.T) {
 	}
 
 	// Case by case, the centre holds what the sites hold.
-	db := rawDB(t, c.central)
+	db := testkit.RawDB(t, c.central.Path())
 	total := 0
 	for _, s := range c.sites {
 		site, _ := s.Site(ctx)
-		mine, theirs := caseFacts(t, rawDB(t, s), site.Code), caseFacts(t, db, site.Code)
+		mine, theirs := caseFacts(t, testkit.RawDB(t, s.Path()), site.Code), caseFacts(t, db, site.Code)
 		if len(mine) == 0 || !reflect.DeepEqual(mine, theirs) {
 			for n, f := range mine {
 				if theirs[n] != f {
@@ -408,7 +410,7 @@ func TestCountyMerge(t *testing.T) {
 		t.Fatalf("the centre changing a site's case %s: %v", number, err)
 	}
 	// The sites' catalogue is the centre's: nothing new to offer at its counter.
-	if n := count(t, db, "SELECT count(*) FROM items WHERE active"); n != count(t, rawDB(t, c.sites[0]), "SELECT count(*) FROM items WHERE active") {
+	if n := count(t, db, "SELECT count(*) FROM items WHERE active"); n != count(t, testkit.RawDB(t, c.sites[0].Path()), "SELECT count(*) FROM items WHERE active") {
 		t.Fatalf("%d active items at the centre", n)
 	}
 
@@ -441,7 +443,7 @@ func TestCountyMerge(t *testing.T) {
 // are refused, and none changes anything.
 func TestImportRefuses(t *testing.T) {
 	c := newCounty(t, 1)
-	d := defaults(t)
+	d := testkit.Defaults(t)
 	stranger, err := sqlite.CreateSite(ctx, filepath.Join(c.dir, "stranger.db"), data.Site{Code: "330102199", Name: "未登记站", Kind: data.SiteVillage}, d)
 	if err != nil {
 		t.Fatal(err)
@@ -529,11 +531,11 @@ func FuzzReadBundle(f *testing.F) {
 // itself, and leaves the triggers in place: every case is exported, and a
 // registration after it is tracked again.
 func TestDemoBulkMarksForExport(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	if _, err := demo.Run(ctx, s, demo.Options{Cases: 300, Seed: 2, BulkAt: 100}); err != nil {
 		t.Fatal(err)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'export_%'"); n != 15 {
 		t.Fatalf("%d export triggers after a bulk demo", n)
 	}
@@ -558,7 +560,7 @@ func TestDemoBulkMarksForExport(t *testing.T) {
 // changed, and the import goes on with the other sites.
 func TestImportRejectsUnwritableBundle(t *testing.T) {
 	c := newCounty(t, 2)
-	db := rawDB(t, c.sites[0])
+	db := testkit.RawDB(t, c.sites[0].Path())
 	if _, err := db.Exec("PRAGMA ignore_check_constraints = 1"); err != nil {
 		t.Fatal(err)
 	}
@@ -582,7 +584,7 @@ func TestImportRejectsUnwritableBundle(t *testing.T) {
 	if got["330102101-000001.owb"] != exchange.ImportRejected || got["330102102-000001.owb"] != exchange.ImportApplied {
 		t.Fatalf("outcomes %v", got)
 	}
-	if n := count(t, rawDB(t, c.central), "SELECT count(*) FROM applications WHERE site_code = '330102101'"); n != 0 {
+	if n := count(t, testkit.RawDB(t, c.central.Path()), "SELECT count(*) FROM applications WHERE site_code = '330102101'"); n != 0 {
 		t.Fatalf("%d cases of the rejected bundle", n)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data"
@@ -12,7 +14,7 @@ import (
 )
 
 func TestDemo(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	c.Set("2026-11-20 18:00")
 	res, err := demo.Run(ctx, s, demo.Options{Cases: 6000, Seed: 8})
 	if err != nil {
@@ -21,7 +23,7 @@ func TestDemo(t *testing.T) {
 	if res.Cases != 6000 || res.Events < 6000*2 || res.Open == 0 {
 		t.Errorf("result %+v", res)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(DISTINCT number) FROM applications"); n != 6000 {
 		t.Errorf("%d distinct numbers", n)
 	}

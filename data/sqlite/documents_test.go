@@ -7,12 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
 )
 
 func TestIssueDocuments(t *testing.T) {
-	s, clk := MustOpen(t)
+	s, clk := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.bdcIntake())
 	if err != nil {
@@ -93,7 +95,7 @@ func TestIssueDocuments(t *testing.T) {
 		t.Fatalf("documents of the case: %d %v", len(docs), err)
 	}
 	// Every issue and the reprint are in the audit chain, which verifies.
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM audit WHERE action = 'document.issue'"); n != 3 {
 		t.Errorf("%d issue entries", n)
 	}
@@ -106,7 +108,7 @@ func TestIssueDocuments(t *testing.T) {
 }
 
 func TestVerifyReceiptRefuses(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideRefuse))
 	if err == nil {
@@ -170,7 +172,7 @@ func TestVerifyReceiptRefuses(t *testing.T) {
 }
 
 func TestCompletionNotice(t *testing.T) {
-	s, clk := MustOpen(t)
+	s, clk := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {

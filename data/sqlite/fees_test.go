@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/onewindow/onewindow/data"
@@ -45,7 +47,7 @@ func (f fixture) bdcIntake() data.Intake {
 // old amount, cases accepted from that day get the new one, and schedules
 // of one code may not overlap.
 func TestFeeScheduleChange(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	admin, err := s.UserByLogin(ctx, "admin")
 	if err != nil {
@@ -125,7 +127,7 @@ func TestFeeScheduleChange(t *testing.T) {
 }
 
 func TestWaiverAmounts(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.bdcIntake())
 	if err != nil {
@@ -216,7 +218,7 @@ func TestAmountDueNeverNegative(t *testing.T) {
 // Permissions are the store's: a clerk cannot approve, extend or change a
 // closed case, whatever the screen shows; nobody approves their own request.
 func TestApprovalPermissions(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	super2, err := s.UserByLogin(ctx, "chenhong")
 	if err != nil {
@@ -320,7 +322,7 @@ func TestApprovalPermissions(t *testing.T) {
 			t.Errorf("%d %s events, want %d", kinds[k], k, n)
 		}
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	for action, n := range map[string]int{"waiver.request": 3, "waiver.approve": 1, "waiver.reject": 1, "extension.request": 1, "case.extended": 1} {
 		if got := count(t, db, "SELECT count(*) FROM audit WHERE action = '"+action+"' AND entity = '"+app.Number+"'"); got != n {
 			t.Errorf("%d %s audit entries, want %d", got, action, n)

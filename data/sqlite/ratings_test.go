@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/onewindow/onewindow/data"
@@ -10,7 +12,7 @@ import (
 )
 
 // completed registers an immediate case and completes it at when.
-func completed(t *testing.T, s *sqlite.Store, c *fakeClock, f fixture, when string) data.Application {
+func completed(t *testing.T, s *sqlite.Store, c *testkit.Clock, f fixture, when string) data.Application {
 	t.Helper()
 	c.Set(when)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("个体工商户登记", data.DecideAccept))
@@ -24,7 +26,7 @@ func completed(t *testing.T, s *sqlite.Store, c *fakeClock, f fixture, when stri
 }
 
 func TestRatingRules(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	// Not before completion.
 	open, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
@@ -86,7 +88,7 @@ func TestRatingRules(t *testing.T) {
 }
 
 func TestRectification(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	a := completed(t, s, c, f, "2026-03-02 10:00")
 	b := completed(t, s, c, f, "2026-03-02 10:30")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data/exchange"
@@ -33,13 +35,13 @@ func mustVerify(t *testing.T, s *sqlite.Store, what string) sqlite.VerifyReport 
 // RebuildDayTotals mends it; a trigger dropped is put back, and the totals
 // rebuilt, when the database is opened.
 func TestDayTotals(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	c.Set("2026-11-20 18:00")
 	if _, err := demo.Run(ctx, s, demo.Options{Cases: 2500, Seed: 5, BulkAt: 100, Batch: 700}); err != nil { // four batches: their totals meet in write
 		t.Fatal(err)
 	}
 	mustVerify(t, s, "after a bulk demo")
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM report_closed"); n < 500 {
 		t.Fatalf("report_closed has %d rows", n)
 	}

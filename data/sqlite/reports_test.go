@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/demo"
 
 	"github.com/onewindow/onewindow/data/sqlite"
@@ -177,7 +179,7 @@ func bruteForce(t *testing.T, s *sqlite.Store, spec report.Spec) brute {
 // cases' events through the clock, for every grouping, and every figure's
 // drill-down lists exactly the cases counted.
 func TestReportMatchesBruteForce(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	c.Set("2026-11-20 18:00")
 	if _, err := demo.Run(ctx, s, demo.Options{Cases: 4000, Seed: 21}); err != nil {
 		t.Fatal(err)
@@ -332,7 +334,7 @@ func compareRows(t *testing.T, what string, got, want *report.Row) {
 }
 
 func TestReportSpecErrors(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	for _, c := range []struct {
 		spec  report.Spec
 		field string
@@ -353,7 +355,7 @@ func TestReportSpecErrors(t *testing.T) {
 // The CSV and the XLSX read back give the numbers of the report's tables,
 // which are what the screen shows.
 func TestReportExports(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	c.Set("2026-11-20 18:00")
 	if _, err := demo.Run(ctx, s, demo.Options{Cases: 1500, Seed: 5}); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -15,7 +17,7 @@ import (
 // once; the same file again changes nothing; another key for the same code
 // is refused; a clerk cannot register; damaged files are refused by name.
 func TestSiteRegistration(t *testing.T) {
-	d := defaults(t)
+	d := testkit.Defaults(t)
 	site, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "village.db"), data.Site{Code: "330102101", Name: "示例村民事服务站", Kind: data.SiteVillage}, d)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +38,7 @@ func TestSiteRegistration(t *testing.T) {
 		t.Fatal("no public key after registration")
 	}
 
-	central, _ := MustOpen(t)
+	central, _ := testkit.Open(t)
 	admin, _ := central.UserByLogin(ctx, "admin")
 	clerk, _ := central.UserByLogin(ctx, "zhangli")
 	if _, err := central.RegisterSite(ctx, clerk.ID, back); data.ErrorCode(err) != data.EFORBIDDEN {

@@ -4,77 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/onewindow/onewindow/internal/testkit"
 
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 )
 
 var ctx = context.Background()
-
-func defaults(tb testing.TB) sqlite.Defaults {
-	tb.Helper()
-	s, err := calendar.ParseText(assets.NationalCalendar)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return sqlite.Defaults{Catalogue: assets.SampleCatalogue, National: s}
-}
-
-// fakeClock is a settable wall clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Set(s string) {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, calendar.Shanghai)
-	if err != nil {
-		panic(err)
-	}
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// MustOpen opens a new sample database in a temporary directory with its
-// clock at 2026-03-02 09:30 Shanghai time.
-func MustOpen(tb testing.TB) (*sqlite.Store, *fakeClock) {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "onewindow.db")
-	s, err := sqlite.OpenDefault(ctx, path, defaults(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	c := &fakeClock{}
-	c.Set("2026-03-02 09:30")
-	s.Now = c.Now
-	return s, c
-}
-
-// rawDB opens a second, plain connection to the store's file, as someone
-// editing the database behind the program's back would.
-func rawDB(tb testing.TB, s *sqlite.Store) *sql.DB {
-	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+s.Path()+"?_busy_timeout=5000")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
 
 func count(tb testing.TB, db *sql.DB, q string) int {
 	tb.Helper()
@@ -124,7 +69,7 @@ func (f fixture) intake(item string, d data.Decision) data.Intake {
 }
 
 func TestSampleCatalogue(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	site, err := s.Site(ctx)
 	if err != nil || site.Code != "330102001" || site.Kind != data.SiteCentre {
 		t.Fatalf("site %+v %v", site, err)
@@ -158,18 +103,18 @@ func TestSampleCatalogue(t *testing.T) {
 		}
 	}
 	// Opening again changes nothing.
-	s2, err := sqlite.OpenDefault(ctx, s.Path(), defaults(t))
+	s2, err := sqlite.OpenDefault(ctx, s.Path(), testkit.Defaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s2.Close()
-	if n := count(t, rawDB(t, s), "SELECT count(*) FROM items"); n != len(items) {
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM items"); n != len(items) {
 		t.Errorf("reopen changed item count to %d", n)
 	}
 }
 
 func TestRegister(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {
@@ -196,7 +141,7 @@ func TestRegister(t *testing.T) {
 	if r.Promised.Due.String() != "2026-03-16" || r.Statutory.Due.String() != "2026-03-30" {
 		t.Errorf("due %s / %s", r.Promised.Due, r.Statutory.Due)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM applications WHERE due_promised = '2026-03-16' AND due_statutory = '2026-03-30' AND start_date = '2026-03-02'"); n != 1 {
 		t.Error("clock cache not written")
 	}
@@ -222,9 +167,9 @@ func TestRegister(t *testing.T) {
 // A registration that fails part-way leaves no case, event, audit entry or
 // used number behind.
 func TestRegisterFailureLeavesNothing(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	auditBefore := count(t, db, "SELECT count(*) FROM audit")
 	if _, err := db.Exec(`CREATE TRIGGER fail_accept BEFORE INSERT ON events WHEN NEW.kind = 'accepted'
 		BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`); err != nil {
@@ -254,7 +199,7 @@ func TestRegisterFailureLeavesNothing(t *testing.T) {
 }
 
 func TestRegisterInvalid(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	bad := f.intake("食品经营许可", data.DecideAccept)
 	bad.Applicant.IDCode = "91350100M000100Y44"
@@ -283,13 +228,13 @@ func TestRegisterInvalid(t *testing.T) {
 	if _, err = s.Register(ctx, f.clerk.ID, bad); data.ErrorCode(err) != data.ENOTFOUND || !strings.Contains(data.ErrorMessage(err), "办理事项") {
 		t.Errorf("unknown item: %v", err)
 	}
-	if n := count(t, rawDB(t, s), "SELECT count(*) FROM applications"); n != 0 {
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM applications"); n != 0 {
 		t.Errorf("%d cases saved from bad input", n)
 	}
 }
 
 func TestConcurrentRegistration(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	const each = 40
 	var wg sync.WaitGroup
@@ -325,7 +270,7 @@ func TestConcurrentRegistration(t *testing.T) {
 }
 
 func TestSeedSequence(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	day := calendar.NewDate(2026, 3, 3)
 	if err := s.SeedSequence(ctx, "admin", day, 500); err != nil {
@@ -356,7 +301,7 @@ func TestSeedSequence(t *testing.T) {
 }
 
 func TestLifecycle(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("建设工程规划许可", data.DecideNone))
 	if err != nil {
@@ -431,7 +376,7 @@ func TestLifecycle(t *testing.T) {
 
 // Setting the PC clock back never puts an event before an earlier one.
 func TestClockSetBack(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	c.Set("2026-03-10 10:00")
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
@@ -466,7 +411,7 @@ func TestClockSetBack(t *testing.T) {
 }
 
 func TestAuditVerify(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	for i := 0; i < 3; i++ {
 		if _, err := s.Register(ctx, f.clerk.ID, f.intake("个体工商户登记", data.DecideAccept)); err != nil {
@@ -477,7 +422,7 @@ func TestAuditVerify(t *testing.T) {
 	if err != nil || !r.OK() || r.Entries < 4 {
 		t.Fatalf("fresh database: %+v %v", r, err)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if _, err := db.Exec("UPDATE audit SET detail = '{}' WHERE seq = 3"); err == nil {
 		t.Fatal("the audit log accepted an UPDATE")
 	}
@@ -495,14 +440,14 @@ func TestAuditVerify(t *testing.T) {
 }
 
 func TestAuditVerifyDeletedEntry(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	for i := 0; i < 3; i++ {
 		if _, err := s.Register(ctx, f.clerk.ID, f.intake("个体工商户登记", data.DecideAccept)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if _, err := db.Exec("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2"); err != nil {
 		t.Fatal(err)
 	}
@@ -515,7 +460,7 @@ func TestAuditVerifyDeletedEntry(t *testing.T) {
 // Importing next year's schedule moves the due dates of open cases, in the
 // cache and in the clock, and leaves closed cases alone.
 func TestCalendarImportMovesOpenCases(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	c.Set("2026-12-28 09:00")
 	open, err := s.Register(ctx, f.clerk.ID, f.intake("企业投资项目备案", data.DecideAccept)) // promised 2, statutory 5
@@ -529,7 +474,7 @@ func TestCalendarImportMovesOpenCases(t *testing.T) {
 	if _, err := s.Record(ctx, closed.Number, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
 		t.Fatal(err)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	due := func(number string) string {
 		var d string
 		if err := db.QueryRow("SELECT due_statutory FROM applications WHERE number = ?", number).Scan(&d); err != nil {
@@ -580,7 +525,7 @@ func TestCalendarImportMovesOpenCases(t *testing.T) {
 }
 
 func TestReopenKeepsData(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {
@@ -596,7 +541,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if _, err := s2.Case(ctx, app.Number); err != nil {
 		t.Errorf("case lost after reopening: %v", err)
 	}
-	db := rawDB(t, s2)
+	db := testkit.RawDB(t, s2.Path())
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal mode %q", mode)
@@ -608,7 +553,7 @@ func TestReopenKeepsData(t *testing.T) {
 }
 
 func TestCaseSearch(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	f := load(t, s)
 	a, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {
@@ -668,20 +613,20 @@ func TestCaseSearch(t *testing.T) {
 // A file whose clock cache is older than the program's is refreshed once
 // when it is opened.
 func TestClockCacheRefreshOnOpen(t *testing.T) {
-	s, c := MustOpen(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	c.Set("2026-03-02 09:00")
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := rawDB(t, s)
+	db := testkit.RawDB(t, s.Path())
 	if _, err := db.Exec("UPDATE applications SET yellow_promised = NULL, due_promised = NULL; DELETE FROM settings WHERE key = 'clock_cache'"); err != nil {
 		t.Fatal(err)
 	}
 	path := s.Path()
 	s.Close()
-	s2, err := sqlite.OpenDefault(ctx, path, defaults(t))
+	s2, err := sqlite.OpenDefault(ctx, path, testkit.Defaults(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/testkit"
+
 	"github.com/onewindow/onewindow/data/sqlite"
 
 	"github.com/onewindow/onewindow/data"
@@ -29,7 +31,7 @@ func TestUpgradeFromEachSchema(t *testing.T) {
 			}
 			path := filepath.Join(t.TempDir(), "old.db")
 			os.WriteFile(path, raw, 0o600)
-			before := rawDBPath(t, path)
+			before := testkit.RawDB(t, path)
 			var version, cases, events, docs int
 			before.QueryRow("PRAGMA user_version").Scan(&version)
 			before.QueryRow("SELECT count(*) FROM applications").Scan(&cases)
@@ -41,12 +43,12 @@ func TestUpgradeFromEachSchema(t *testing.T) {
 			if version != v || cases != 40 {
 				t.Fatalf("testdata v%d.db: schema %d, %d cases", v, version, cases)
 			}
-			s, err := sqlite.OpenDefault(ctx, path, defaults(t))
+			s, err := sqlite.OpenDefault(ctx, path, testkit.Defaults(t))
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			db := rawDB(t, s)
+			db := testkit.RawDB(t, s.Path())
 			if got := count(t, db, "PRAGMA user_version"); got != sqlite.SchemaVersion() {
 				t.Fatalf("schema %d after opening", got)
 			}
@@ -89,7 +91,7 @@ func TestUpgradeFromEachSchema(t *testing.T) {
 // A database made by a newer program is not opened (nor restored from):
 // this program does not know its schema.
 func TestNewerSchemaRefused(t *testing.T) {
-	s, _ := MustOpen(t)
+	s, _ := testkit.Open(t)
 	path := s.Path()
 	backup := filepath.Join(t.TempDir(), "b.db")
 	if err := s.Backup(ctx, backup); err != nil {
@@ -97,7 +99,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	s.Close()
 	for _, p := range []string{path, backup} {
-		db := rawDBPath(t, p)
+		db := testkit.RawDB(t, p)
 		if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
 			t.Fatal(err)
 		}
