@@ -66,8 +66,8 @@ bench: deps
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchtime 2000x ./data/clock
 	$(GO) test $(TAGS) -run '^$$' -bench 'Register' -benchtime 3000x ./data/sqlite
 	$(GO) test $(TAGS) -run '^$$' -bench 'Demo|CasesPage|CaseSearch|Report|Import' -benchtime 1x -timeout 30m ./data/sqlite
-	$(GO) test $(TAGS) -run '^$$' -bench 'Receipt' -benchtime 300x ./app/pdf
-	$(GO) test $(TAGS) -run '^$$' -bench 'Batch500' -benchtime 1x ./app/pdf
+	$(GO) test $(TAGS) -run '^$$' -bench 'Receipt' -benchtime 300x ./app/render
+	$(GO) test $(TAGS) -run '^$$' -bench 'Batch500' -benchtime 1x ./app/render
 	$(GO) test $(TAGS) -run '^$$' -bench 'CaretSpot' -benchtime 20000x ./app
 	$(MAKE) build
 	d=$$(mktemp -d) && time ./$(BIN) demo --quiet --cases $${BENCH_CASES:-1000000} --db $$d/demo.db; rm -rf $$d
@@ -128,7 +128,7 @@ fuzz: glfw
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data/exchange
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data/sqlite
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/pdf
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/render
 
 clean:
 	rm -rf bin third_party/glfw/module

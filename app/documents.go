@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -27,8 +27,8 @@ type printer func(path string) (string, error)
 
 var paperChoices = []struct {
 	label string
-	opt   pdf.Options
-}{{"A4", pdf.Options{Size: pdf.A4}}, {"A5", pdf.Options{Size: pdf.A5}}, {"A4 横向两联", pdf.Options{TwoPart: true}}}
+	opt   render.Options
+}{{"A4", render.Options{Size: render.A4}}, {"A5", render.Options{Size: render.A5}}, {"A4 横向两联", render.Options{TwoPart: true}}}
 
 // askDocument offers the documents this case can have, the paper, and
 // 打印 or 另存为. Each output issues the document (or counts a 补打) in the
@@ -87,7 +87,7 @@ func (v *caseView) askDocument() {
 
 // makeDocument issues the document through the paper desk and shows the
 // outcome under the case.
-func (v *caseView) makeDocument(kind data.DocKind, opt pdf.Options, save bool) {
+func (v *caseView) makeDocument(kind data.DocKind, opt render.Options, save bool) {
 	v.desk.issue(v.app.Number, kind, opt, save, func(text string, imp widget.Importance) {
 		v.msg.Importance = imp
 		v.msg.SetText(text)

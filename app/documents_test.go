@@ -9,7 +9,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/testkit"
 
-	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -32,7 +32,7 @@ func TestPrintAndVerifyReceipt(t *testing.T) {
 	if !strings.Contains(actionLabels(v), "出具文书") {
 		t.Fatalf("no document button: %s", actionLabels(v))
 	}
-	v.makeDocument(data.DocAccept, pdf.Options{Size: pdf.A5}, false)
+	v.makeDocument(data.DocAccept, render.Options{Size: render.A5}, false)
 	waitFor(t, "the print", func() bool { return strings.Contains(v.msg.Text, "已送往") })
 	if len(printed) != 1 || !strings.Contains(v.msg.Text, "330102001-2026-SL000001") {
 		t.Fatalf("printed %v, message %q", printed, v.msg.Text)
@@ -41,7 +41,7 @@ func TestPrintAndVerifyReceipt(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
 		t.Fatalf("the file sent to the printer: %v", err)
 	}
-	v.makeDocument(data.DocAccept, pdf.Options{}, false)
+	v.makeDocument(data.DocAccept, render.Options{}, false)
 	waitFor(t, "the reprint", func() bool { return strings.Contains(v.msg.Text, "补打第 1 次") })
 
 	doc, err := s.IssueDocument(ctx, app.Number, data.DocAccept, clerk.ID)

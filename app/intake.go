@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
@@ -487,7 +487,7 @@ func (f *intakeScreen) printLast() {
 	if !ok || f.desk == nil {
 		return
 	}
-	f.desk.issue(f.last.Number, kind, pdf.Options{Size: pdf.A4}, false, func(text string, imp widget.Importance) {
+	f.desk.issue(f.last.Number, kind, render.Options{Size: render.A4}, false, func(text string, imp widget.Importance) {
 		f.printMsg.Importance = imp
 		f.printMsg.SetText(text)
 	})

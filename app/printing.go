@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -57,14 +57,14 @@ type shown func(text string, imp widget.Importance)
 // issue issues the document of kind for the case, renders it on opt's
 // paper, and prints it — or, with save, asks where to keep it. Characters
 // that could not be printed are shown to the clerk.
-func (p *paperDesk) issue(number string, kind data.DocKind, opt pdf.Options, save bool, show shown) {
+func (p *paperDesk) issue(number string, kind data.DocKind, opt render.Options, save bool, show shown) {
 	actor := p.session().ID
 	show(lang.L("正在生成文书……"), widget.MediumImportance)
 	p.bg.run(func() {
 		doc, err := p.store.IssueDocument(context.Background(), number, kind, actor)
-		var res pdf.Result
+		var res render.Result
 		if err == nil {
-			res, err = pdf.Render(doc, opt)
+			res, err = render.Render(doc, opt)
 		}
 		var path, printed string
 		var printErr error

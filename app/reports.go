@@ -1,12 +1,15 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/onewindow/onewindow/app/render"
 
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -16,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/app/pdf"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
@@ -142,9 +144,8 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 	}
 	rs.generate = widget.NewButton(lang.L("生成"), rs.load)
 	rs.generate.Importance = widget.HighImportance
-	for _, f := range []string{"PDF", "XLSX", "CSV"} {
-		f := f
-		b := widget.NewButton(lang.L("导出 ")+f, func() { rs.export(strings.ToLower(f)) })
+	for _, f := range render.Formats {
+		b := widget.NewButton(lang.L("导出 ")+strings.ToUpper(string(f)), func() { rs.export(f) })
 		b.Disable()
 		rs.exports = append(rs.exports, b)
 	}
@@ -454,27 +455,16 @@ func (rs *reportScreen) showBoard(apps []data.Application, clocks []clock.Result
 }
 
 // export writes the report in the background and asks where to save it.
-func (rs *reportScreen) export(format string) {
+func (rs *reportScreen) export(format render.Format) {
 	rep := rs.rep
 	if rep == nil {
 		return
 	}
 	now := rs.now()
 	rs.bg.run(func() {
-		var b strings.Builder
-		var out []byte
-		var err error
-		switch format {
-		case "pdf":
-			out, err = pdf.RenderReport(rep, now)
-		case "xlsx":
-			err = rep.WriteXLSX(&b)
-		default:
-			err = rep.WriteCSV(&b)
-		}
-		if out == nil {
-			out = []byte(b.String())
-		}
+		var b bytes.Buffer
+		err := render.Encode(&b, format, rep, now)
+		out := b.Bytes()
 		fyne.Do(func() {
 			if err != nil {
 				rs.say(data.ErrorMessage(err), true)

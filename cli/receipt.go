@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -79,7 +79,7 @@ func runReceipt(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := pdf.Render(doc, pdf.Options{Size: pdf.Size(*size), TwoPart: *two})
+	res, err := render.Render(doc, render.Options{Size: render.Size(*size), TwoPart: *two})
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/onewindow/onewindow/app/pdf"
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/report"
 )
@@ -43,11 +42,12 @@ func runReport(e *env, args []string) error {
 			return usageError{fmt.Errorf("%s：日期应为 YYYY-MM-DD", d.name)}
 		}
 	}
-	f := strings.ToLower(*format)
-	if f == "" {
-		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+	name := *format
+	if name == "" {
+		name = filepath.Ext(*out)
 	}
-	if f != "pdf" && f != "xlsx" && f != "csv" {
+	f, err := render.ParseFormat(name)
+	if err != nil {
 		return usageError{fmt.Errorf("--format 应为 pdf、xlsx 或 csv")}
 	}
 	s, err := e.open(*db)
@@ -60,19 +60,7 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	switch f {
-	case "pdf":
-		b, err := pdf.RenderReport(rep, e.now())
-		if err != nil {
-			return err
-		}
-		buf.Write(b)
-	case "xlsx":
-		err = rep.WriteXLSX(&buf)
-	case "csv":
-		err = rep.WriteCSV(&buf)
-	}
-	if err != nil {
+	if err := render.Encode(&buf, f, rep, e.now()); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {

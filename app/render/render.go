@@ -1,13 +1,14 @@
-// Package pdf lays out the documents handed to applicants — 受理通知书,
-// 补正材料通知书, 不予受理通知书, 办结通知书, 减免审批单 — as PDF with the
-// bundled Chinese font and the signed QR code. It does not import Fyne, so
-// the command line prints receipts too.
+// Package render writes what leaves the program as a file: the documents
+// handed to applicants — 受理通知书, 补正材料通知书, 不予受理通知书, 办结通知书,
+// 减免审批单 — as PDF with the bundled Chinese font and the signed QR code,
+// and the reports as PDF, XLSX or CSV (Encode). It does not import Fyne, so
+// the command line and the screens write the same files.
 //
 // fpdf (codeberg.org/go-pdf/fpdf) draws; this package never hands it text
 // to wrap (MultiCell/SplitText lose a character at each break), text the
 // font cannot draw (it would print an empty box) or characters outside the
 // Basic Multilingual Plane (Output panics on them).
-package pdf
+package render
 
 import (
 	"bytes"
