@@ -238,7 +238,7 @@ func (l *caseListScreen) reload(count bool) {
 				return // a newer filter is being read
 			}
 			if err != nil {
-				l.summary.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
+				l.summary.SetText(lang.L("读取办件失败：") + problem(err))
 				return
 			}
 			l.rows = rows
@@ -257,7 +257,7 @@ func (l *caseListScreen) reload(count bool) {
 						return
 					}
 					if err != nil {
-						l.summary.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
+						l.summary.SetText(lang.L("读取办件失败：") + problem(err))
 						return
 					}
 					l.total = total

@@ -129,7 +129,7 @@ func (v *caseView) apply(call func(ctx context.Context) (data.Application, error
 		}
 		fyne.Do(func() {
 			if err != nil {
-				v.msg.SetText(data.ErrorMessage(err))
+				v.msg.SetText(problem(err))
 				return
 			}
 			v.show(app, r)
@@ -174,7 +174,7 @@ func (v *caseView) askWaiver() {
 		all, err := v.store.WaiverPolicies(context.Background())
 		fyne.Do(func() {
 			if err != nil {
-				v.msg.SetText(data.ErrorMessage(err))
+				v.msg.SetText(problem(err))
 				return
 			}
 			var pols []data.WaiverPolicy
@@ -277,7 +277,7 @@ func (v *caseView) decideWaiver(w data.Waiver) {
 			users, err := v.store.Users(context.Background())
 			fyne.Do(func() {
 				if err != nil {
-					v.msg.SetText(data.ErrorMessage(err))
+					v.msg.SetText(problem(err))
 					return
 				}
 				var names []string

@@ -85,7 +85,7 @@ func (v *caseView) open(number string) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s", data.ErrorMessage(err)), v.win)
+				dialog.ShowError(fmt.Errorf("%s", problem(err)), v.win)
 				return
 			}
 			v.show(app, r)
@@ -346,7 +346,7 @@ func (v *caseView) ask(k clock.Kind) {
 		}
 		d, err := build()
 		if err != nil {
-			v.msg.SetText(data.ErrorMessage(err))
+			v.msg.SetText(problem(err))
 			return
 		}
 		v.record(k, d)

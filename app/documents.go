@@ -165,7 +165,7 @@ func (vs *verifyScreen) check() {
 		fyne.Do(func() {
 			if err != nil {
 				vs.status.Importance = widget.DangerImportance
-				vs.status.SetText(lang.L("核验未通过：") + data.ErrorMessage(err))
+				vs.status.SetText(lang.L("核验未通过：") + problem(err))
 				vs.result.SetText("")
 				return
 			}

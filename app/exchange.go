@@ -230,7 +230,7 @@ func (x *exchangeScreen) load() {
 		fyne.Do(func() {
 			for _, e := range []error{err, err2, err3} {
 				if e != nil {
-					x.outMsg.SetText(data.ErrorMessage(e))
+					x.outMsg.SetText(problem(e))
 				}
 			}
 			if n == 0 {
@@ -305,7 +305,7 @@ func (x *exchangeScreen) export() {
 			switch {
 			case err != nil:
 				x.outMsg.Importance = widget.DangerImportance
-				lines = append(lines, lang.L("导出未完成：")+data.ErrorMessage(err))
+				lines = append(lines, lang.L("导出未完成：")+problem(err))
 			case len(res) == 0:
 				x.outMsg.Importance = widget.MediumImportance
 				lines = append(lines, lang.L("自上次导出以来没有新的变动，未生成数据包。"))
@@ -332,7 +332,7 @@ func (x *exchangeScreen) exportAgain() {
 		fyne.Do(func() {
 			if err != nil {
 				x.outMsg.Importance = widget.DangerImportance
-				x.outMsg.SetText(data.ErrorMessage(err))
+				x.outMsg.SetText(problem(err))
 				return
 			}
 			x.outMsg.Importance = widget.SuccessImportance
@@ -368,7 +368,7 @@ func (x *exchangeScreen) importAll() {
 			x.inBar.Hide()
 			if err != nil {
 				x.inMsg.Importance = widget.DangerImportance
-				x.inMsg.SetText(lang.L("导入未完成：") + data.ErrorMessage(err))
+				x.inMsg.SetText(lang.L("导入未完成：") + problem(err))
 				return
 			}
 			n := map[exchange.ImportOutcome]int{}
@@ -427,7 +427,7 @@ func (x *exchangeScreen) registerFile(path string) {
 			switch {
 			case err != nil:
 				x.siteMsg.Importance = widget.DangerImportance
-				x.siteMsg.SetText(lang.L("登记未完成：") + data.ErrorMessage(err))
+				x.siteMsg.SetText(lang.L("登记未完成：") + problem(err))
 			case !changed:
 				x.siteMsg.Importance = widget.MediumImportance
 				x.siteMsg.SetText(fmt.Sprintf(lang.L("站点 %s %s 已登记，公钥相同，未作改动。"), reg.Code, reg.Name))

@@ -71,7 +71,7 @@ func (h *homeScreen) load() {
 			h.items = items
 			h.itemList.Refresh()
 			if err != nil {
-				h.status.SetText(lang.L("读取办件失败：") + data.ErrorMessage(err))
+				h.status.SetText(lang.L("读取办件失败：") + problem(err))
 				return
 			}
 			h.rows = rows

@@ -189,7 +189,7 @@ func (f *intakeScreen) load() {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				f.result.SetText(lang.L("读取事项目录失败：") + data.ErrorMessage(err))
+				f.result.SetText(lang.L("读取事项目录失败：") + problem(err))
 				return
 			}
 			f.items = entries
@@ -268,7 +268,7 @@ func (f *intakeScreen) onCode(text string) {
 	}
 	if err != nil {
 		f.codeNote.Importance = widget.DangerImportance
-		f.codeNote.SetText(data.ErrorMessage(err))
+		f.codeNote.SetText(problem(err))
 		return
 	}
 	f.codeNote.Importance = widget.SuccessImportance
@@ -338,37 +338,24 @@ func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
 	}
 	if f.selected < 0 {
 		problems = append(problems, lang.L("办理事项：请先选择事项"))
-	} else {
-		it := f.items[f.selected].item
-		in.ItemID = it.ID
-		received := map[string]bool{}
-		for _, m := range f.materials.Selected {
-			received[m] = true
-		}
-		for _, m := range it.Materials {
-			if !received[m] {
-				in.Missing = append(in.Missing, m)
-			}
-		}
 	}
 	check := in.Applicant // Problems normalises the code; the store does it again
 	for _, err := range check.Problems(f.now()) {
-		problems = append(problems, data.ErrorMessage(err))
+		problems = append(problems, problem(err))
 	}
-	switch d {
-	case data.DecideAccept:
-		if len(in.Missing) > 0 {
-			problems = append(problems, fmt.Sprintf(lang.L("材料：缺少 %s，应一次性告知补正，不能受理"), strings.Join(in.Missing, lang.L("、"))))
-		}
-	case data.DecideSupplement:
-		if f.selected >= 0 && len(in.Missing) == 0 {
-			problems = append(problems, lang.L("材料：材料已齐全，无需补正；请取消勾选缺少的材料"))
-		}
-	case data.DecideRefuse:
+	if d == data.DecideRefuse {
 		in.Reason = strings.TrimSpace(f.reason.Text)
-		if in.Reason == "" {
-			problems = append(problems, lang.L("理由：不予受理须写明理由"))
+	}
+	if f.selected >= 0 {
+		// The counter's rules (data.Intake.Check), the same the store
+		// applies: what is missing, and whether the decision fits.
+		it := f.items[f.selected].item
+		in.ItemID = it.ID
+		for _, err := range in.Check(it) {
+			problems = append(problems, problem(err))
 		}
+	} else if d == data.DecideRefuse && in.Reason == "" {
+		problems = append(problems, lang.L("理由：不予受理须写明理由"))
 	}
 	if len(problems) > 0 {
 		return in, data.Errorf(data.EINVALID, "%s", strings.Join(problems, "\n"))
@@ -461,7 +448,7 @@ func savedMessage(app data.Application, r clock.Result) string {
 
 func (f *intakeScreen) showError(err error) {
 	f.result.Importance = widget.DangerImportance
-	f.result.SetText(data.ErrorMessage(err))
+	f.result.SetText(problem(err))
 }
 
 // offerPrint shows the button for the registered case's notice (Ctrl+P

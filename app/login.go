@@ -64,7 +64,7 @@ func (l *loginScreen) load() {
 		users, err := l.store.Users(context.Background())
 		fyne.Do(func() {
 			if err != nil {
-				l.msg.SetText(lang.L("读取用户失败：") + data.ErrorMessage(err))
+				l.msg.SetText(lang.L("读取用户失败：") + problem(err))
 				return
 			}
 			l.users = users
@@ -122,7 +122,7 @@ func (l *loginScreen) submit() {
 			l.button.Enable()
 			l.pin.SetText("")
 			if err != nil {
-				l.msg.SetText(data.ErrorMessage(err))
+				l.msg.SetText(problem(err))
 				return
 			}
 			l.prefs.SetString(prefLastLogin, u.Login)

@@ -75,7 +75,7 @@ func (p *paperDesk) issue(number string, kind data.DocKind, opt render.Options, 
 		}
 		fyne.Do(func() {
 			if err != nil {
-				show(data.ErrorMessage(err), widget.DangerImportance)
+				show(problem(err), widget.DangerImportance)
 				return
 			}
 			what := doc.Notice.Title + " " + doc.Number

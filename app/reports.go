@@ -218,7 +218,7 @@ func (rs *reportScreen) load() {
 	from, err1 := calendar.ParseDate(strings.TrimSpace(rs.from.Text))
 	to, err2 := calendar.ParseDate(strings.TrimSpace(rs.to.Text))
 	if err1 != nil || err2 != nil {
-		rs.say(lang.L("期间：日期应为“年-月-日”，如 2026-01-01"), true)
+		say(rs.msg, wrong, lang.L("期间：日期应为“年-月-日”，如 2026-01-01"))
 		return
 	}
 	spec := report.Spec{From: from, To: to, By: report.Bys[max(rs.by.SelectedIndex(), 0)], Today: calendar.DateOf(rs.now())}
@@ -245,21 +245,13 @@ func (rs *reportScreen) load() {
 			rs.busy.Hide()
 			rs.generate.Enable()
 			if err != nil {
-				rs.say(data.ErrorMessage(err), true)
+				say(rs.msg, wrong, problem(err))
 				return
 			}
 			rs.show(rep)
 			rs.showBoard(board, clocks, spec.Today)
 		})
 	})
-}
-
-func (rs *reportScreen) say(s string, bad bool) {
-	rs.msg.Importance = widget.MediumImportance
-	if bad {
-		rs.msg.Importance = widget.DangerImportance
-	}
-	rs.msg.SetText(s)
 }
 
 func (rs *reportScreen) show(rep *report.Report) {
@@ -273,8 +265,8 @@ func (rs *reportScreen) show(rep *report.Report) {
 	for _, b := range rs.exports {
 		b.Enable()
 	}
-	rs.say(fmt.Sprintf(lang.L("%s 至 %s，按%s：%d 组，收件 %d，办结 %d，承诺按期率 %s。点数字查看办件。"), rep.Spec.From, rep.Spec.To,
-		lang.L(rep.Spec.By.Label()), len(rep.Rows), rep.Total.Received, rep.Total.Completed, pct(rep.Total.OnTimeRate())), false)
+	say(rs.msg, plain, fmt.Sprintf(lang.L("%s 至 %s，按%s：%d 组，收件 %d，办结 %d，承诺按期率 %s。点数字查看办件。"), rep.Spec.From, rep.Spec.To,
+		lang.L(rep.Spec.By.Label()), len(rep.Rows), rep.Total.Received, rep.Total.Completed, pct(rep.Total.OnTimeRate())))
 	rs.widths[0] = sizeColumns(rs.table, rs.main)
 	rs.widths[1] = sizeColumns(rs.rankT, rs.rank)
 	rs.charts.Objects = []fyne.CanvasObject{barChart(rep), lineChart(rep)}
@@ -323,7 +315,7 @@ func (rs *reportScreen) drill(id widget.TableCellID) {
 		numbers, err := rs.store.ReportCases(context.Background(), spec, key, c.Metric)
 		fyne.Do(func() {
 			if err != nil {
-				rs.say(data.ErrorMessage(err), true)
+				say(rs.msg, wrong, problem(err))
 				return
 			}
 			rs.showCases(title, numbers)
@@ -467,16 +459,16 @@ func (rs *reportScreen) export(format render.Format) {
 		out := b.Bytes()
 		fyne.Do(func() {
 			if err != nil {
-				rs.say(data.ErrorMessage(err), true)
+				say(rs.msg, wrong, problem(err))
 				return
 			}
 			name := fmt.Sprintf("办件时效_%s_%s_%s.%s", rep.Spec.By, rep.Spec.From, rep.Spec.To, format)
 			saveFile(rs.win, name, out, func(path string, err error) {
 				if err != nil {
-					rs.say(lang.L("保存失败：")+err.Error(), true)
+					say(rs.msg, wrong, lang.L("保存失败：")+err.Error())
 					return
 				}
-				rs.say(lang.L("报表已保存到 ")+path, false)
+				say(rs.msg, plain, lang.L("报表已保存到 ")+path)
 			})
 		})
 	})

@@ -154,7 +154,7 @@ func (r *reviewScreen) load() {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				r.msg.SetText(data.ErrorMessage(err))
+				r.msg.SetText(problem(err))
 				return
 			}
 			r.queue, r.rects, r.selected = queue, rects, -1
@@ -182,7 +182,7 @@ func (r *reviewScreen) decide(approve bool) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				r.msg.SetText(data.ErrorMessage(err))
+				r.msg.SetText(problem(err))
 				return
 			}
 			verb := lang.L("已驳回")

@@ -148,7 +148,7 @@ func (st *settingsScreen) load() {
 		fyne.Do(func() {
 			for _, err := range []error{err1, err2, err3} {
 				if err != nil {
-					st.calNote.SetText(lang.L("读取设置失败：") + data.ErrorMessage(err))
+					st.calNote.SetText(lang.L("读取设置失败：") + problem(err))
 					return
 				}
 			}
@@ -189,7 +189,7 @@ func (st *settingsScreen) askPIN(u data.User) {
 			err := st.store.SetPIN(context.Background(), actor, u.Login, p)
 			fyne.Do(func() {
 				if err != nil {
-					dialog.ShowInformation(lang.L("未能设置 PIN"), data.ErrorMessage(err), st.win)
+					dialog.ShowInformation(lang.L("未能设置 PIN"), problem(err), st.win)
 					return
 				}
 				dialog.ShowInformation(lang.L("已设置"), u.Name+lang.L(" 的 PIN 已更新。"), st.win)
@@ -293,7 +293,7 @@ func (st *settingsScreen) importSchedule(b []byte) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				st.calNote.SetText(lang.L("导入失败：") + data.ErrorMessage(err))
+				st.calNote.SetText(lang.L("导入失败：") + problem(err))
 				return
 			}
 			st.cal = cal
@@ -329,7 +329,7 @@ func (st *settingsScreen) saveSite() {
 		fyne.Do(func() {
 			if err != nil {
 				st.siteMsg.Importance = widget.DangerImportance
-				st.siteMsg.SetText(data.ErrorMessage(err))
+				st.siteMsg.SetText(problem(err))
 				return
 			}
 			st.siteMsg.Importance = widget.SuccessImportance

@@ -18,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 
@@ -71,7 +70,7 @@ func (b *backupTab) runDaily() {
 		fyne.Do(func() {
 			if err != nil {
 				b.msg.Importance = widget.DangerImportance
-				b.msg.SetText(lang.L("今天的自动备份未完成：") + data.ErrorMessage(err))
+				b.msg.SetText(lang.L("今天的自动备份未完成：") + problem(err))
 			} else if made != "" {
 				b.msg.Importance = widget.SuccessImportance
 				b.msg.SetText(lang.L("已完成今天的自动备份：") + made)
@@ -127,7 +126,7 @@ func (b *backupTab) backup(path string) {
 			b.button.Enable()
 			if err != nil {
 				b.msg.Importance = widget.DangerImportance
-				b.msg.SetText(lang.L("备份未完成：") + data.ErrorMessage(err))
+				b.msg.SetText(lang.L("备份未完成：") + problem(err))
 				return
 			}
 			b.msg.Importance = widget.SuccessImportance

@@ -120,7 +120,7 @@ func (fs *feeSettings) load() {
 		days := fs.store.RectifyDays(ctx)
 		fyne.Do(func() {
 			if err := firstErr(err1, err2, err3, err4); err != nil {
-				fs.say(lang.L("读取设置失败：")+data.ErrorMessage(err), false)
+				say(fs.msg, wrong, lang.L("读取设置失败：")+problem(err))
 				return
 			}
 			fs.fees, fs.policies, fs.items, fs.links = fees, policies, items, links
@@ -140,14 +140,6 @@ func (fs *feeSettings) load() {
 			fs.days.SetText(strconv.Itoa(days))
 		})
 	})
-}
-
-func (fs *feeSettings) say(text string, ok bool) {
-	fs.msg.Importance = widget.DangerImportance
-	if ok {
-		fs.msg.Importance = widget.SuccessImportance
-	}
-	fs.msg.SetText(text)
 }
 
 // feeCodes lists every fee code once, as "code name" of its latest schedule.
@@ -188,7 +180,7 @@ func (fs *feeSettings) showItemFees() {
 func (fs *feeSettings) saveItemFees() {
 	i := fs.item.SelectedIndex()
 	if i < 0 || i >= len(fs.items) {
-		fs.say(lang.L("事项：请先选择事项"), false)
+		say(fs.msg, wrong, lang.L("事项：请先选择事项"))
 		return
 	}
 	it := fs.items[i]
@@ -202,10 +194,10 @@ func (fs *feeSettings) saveItemFees() {
 		err := fs.store.SetItemFees(context.Background(), actor, it.ID, codes)
 		fyne.Do(func() {
 			if err != nil {
-				fs.say(data.ErrorMessage(err), false)
+				say(fs.msg, wrong, problem(err))
 				return
 			}
-			fs.say(fmt.Sprintf(lang.L("已保存：%s 收取 %d 项费用，自此后受理的办件起适用。"), it.Name, len(codes)), true)
+			say(fs.msg, done, fmt.Sprintf(lang.L("已保存：%s 收取 %d 项费用，自此后受理的办件起适用。"), it.Name, len(codes)))
 			fs.load()
 		})
 	})
@@ -214,7 +206,7 @@ func (fs *feeSettings) saveItemFees() {
 func (fs *feeSettings) saveDays() {
 	n, err := strconv.Atoi(strings.TrimSpace(fs.days.Text))
 	if err != nil {
-		fs.say(lang.L("差评整改期限：应为整数个工作日"), false)
+		say(fs.msg, wrong, lang.L("差评整改期限：应为整数个工作日"))
 		return
 	}
 	actor := fs.session().ID
@@ -222,10 +214,10 @@ func (fs *feeSettings) saveDays() {
 		err := fs.store.SetRectifyDays(context.Background(), actor, n)
 		fyne.Do(func() {
 			if err != nil {
-				fs.say(data.ErrorMessage(err), false)
+				say(fs.msg, wrong, problem(err))
 				return
 			}
-			fs.say(fmt.Sprintf(lang.L("已保存：此后的差评须在 %d 个工作日内整改。"), n), true)
+			say(fs.msg, done, fmt.Sprintf(lang.L("已保存：此后的差评须在 %d 个工作日内整改。"), n))
 		})
 	})
 }
@@ -291,11 +283,11 @@ func (fs *feeSettings) editFee(f data.FeeItem) {
 func (fs *feeSettings) saveFee(f data.FeeItem, amount, from, to string) {
 	var err error
 	if f.AmountFen, err = parseYuan(amount); err != nil {
-		fs.say(lang.L("收费标准：应为不超过两位小数的元数，如 80 或 80.50"), false)
+		say(fs.msg, wrong, lang.L("收费标准：应为不超过两位小数的元数，如 80 或 80.50"))
 		return
 	}
 	if f.ValidFrom, f.ValidTo, err = parseValidity(from, to); err != nil {
-		fs.say(err.Error(), false)
+		say(fs.msg, wrong, err.Error())
 		return
 	}
 	actor := fs.session().ID
@@ -331,7 +323,7 @@ func (fs *feeSettings) editPolicy(p data.WaiverPolicy) {
 func (fs *feeSettings) savePolicy(p data.WaiverPolicy, from, to string) {
 	var err error
 	if p.ValidFrom, p.ValidTo, err = parseValidity(from, to); err != nil {
-		fs.say(err.Error(), false)
+		say(fs.msg, wrong, err.Error())
 		return
 	}
 	actor := fs.session().ID
@@ -345,10 +337,10 @@ func (fs *feeSettings) savePolicy(p data.WaiverPolicy, from, to string) {
 func (fs *feeSettings) saved(err error, what string) {
 	fyne.Do(func() {
 		if err != nil {
-			fs.say(data.ErrorMessage(err), false)
+			say(fs.msg, wrong, problem(err))
 			return
 		}
-		fs.say(lang.L("已保存。")+" "+what, true)
+		say(fs.msg, done, lang.L("已保存。")+" "+what)
 		fs.load()
 	})
 }

@@ -70,7 +70,7 @@ func (is *itemSettings) load() {
 		deps, err2 := is.store.Departments(ctx)
 		fyne.Do(func() {
 			if err := firstErr(err1, err2); err != nil {
-				is.msg.SetText(lang.L("读取设置失败：") + data.ErrorMessage(err))
+				is.msg.SetText(lang.L("读取设置失败：") + problem(err))
 				return
 			}
 			is.items, is.deps = items, deps
@@ -153,7 +153,7 @@ func (is *itemSettings) save(it data.ServiceItem) {
 		fyne.Do(func() {
 			if err != nil {
 				is.msg.Importance = widget.DangerImportance
-				is.msg.SetText(data.ErrorMessage(err))
+				is.msg.SetText(problem(err))
 				return
 			}
 			is.msg.Importance = widget.SuccessImportance

@@ -63,7 +63,7 @@ func (o *orgSettings) load() {
 		deps, err2 := o.store.Departments(ctx)
 		fyne.Do(func() {
 			if err1 != nil || err2 != nil {
-				o.msg.SetText(lang.L("读取设置失败：") + data.ErrorMessage(firstErr(err1, err2)))
+				o.msg.SetText(lang.L("读取设置失败：") + problem(firstErr(err1, err2)))
 				return
 			}
 			o.windows = wins
@@ -154,7 +154,7 @@ func (o *orgSettings) save(change func(ctx context.Context, actor int64) error) 
 		fyne.Do(func() {
 			if err != nil {
 				o.msg.Importance = widget.DangerImportance
-				o.msg.SetText(data.ErrorMessage(err))
+				o.msg.SetText(problem(err))
 				return
 			}
 			o.msg.Importance = widget.SuccessImportance

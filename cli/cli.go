@@ -224,6 +224,11 @@ func (e *env) exit(err error) int {
 	}
 	var app *data.Error
 	if errors.As(err, &app) {
+		if app.Cause != nil && app.Code == data.EINTERNAL {
+			// a full disk, a read-only or damaged file: the cause is for
+			// whoever mends it
+			log.New(e.stderr, "", log.LstdFlags).Printf("cause: %v", app.Cause)
+		}
 		fmt.Fprintln(e.stderr, "错误："+app.Message)
 		return ExitError
 	}

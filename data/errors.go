@@ -1,6 +1,7 @@
-// Package data is OneWindow's domain and its storage: the types a window
-// works with, their validation, the SQLite store and the services the GUI and
-// the command line both call. It never imports the UI toolkit.
+// Package data is OneWindow's domain: the types a window works with, their
+// validation, the rules of the counter and the coded errors every layer
+// returns. It holds no SQL and imports no UI: the stores (data/sqlite), the
+// bundle format (data/exchange) and the screens build on it.
 package data
 
 import (
@@ -22,9 +23,18 @@ type Error struct {
 	Code    string
 	Field   string // the field at fault, when there is one
 	Message string
+	Cause   error // what went wrong underneath, for the log (never shown)
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("%s: %s (%v)", e.Code, e.Message, e.Cause)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Unwrap is the cause, so that errors.Is and errors.As see through.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {

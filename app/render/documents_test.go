@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,8 +70,16 @@ func TestQRCodeVerifies(t *testing.T) {
 // the rights of appeal.
 func TestEveryKind(t *testing.T) {
 	w := newWorld(t)
-	sup := w.register(t, "SCJG-003", longCompany(), data.DecideSupplement, "",
-		"营业执照副本复印件（加盖公章）", "法定代表人身份证明，须与营业执照登记信息一致；如委托办理，另附授权委托书及受托人身份证件", "场所平面图")
+	// Long materials make the 补正 notice's numbered list wrap.
+	long := []string{"营业执照副本复印件（加盖公章）", "法定代表人身份证明，须与营业执照登记信息一致；如委托办理，另附授权委托书及受托人身份证件", "场所平面图"}
+	it := w.items["SCJG-003"]
+	it.Materials = append(slices.Clone(it.Materials), long...)
+	admin, _ := w.s.UserByLogin(ctx, "admin")
+	if _, err := w.s.SaveItem(ctx, admin.ID, it); err != nil {
+		t.Fatal(err)
+	}
+	w.items["SCJG-003"] = it
+	sup := w.register(t, "SCJG-003", longCompany(), data.DecideSupplement, "", long...)
 	ref := w.register(t, "SCJG-003", longCompany(), data.DecideRefuse, "申请事项依法不需要取得行政许可（《中华人民共和国行政许可法》第三十二条第一款第（一）项）")
 	done := w.register(t, "BDC-001", longCompany(), data.DecideAccept, "")
 	small, err := policyOf(w, "XWQY-BDC")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,8 +58,9 @@ func newWorld(tb testing.TB) *world {
 func (w *world) register(tb testing.TB, item string, a data.Applicant, d data.Decision, reason string, missing ...string) data.Application {
 	tb.Helper()
 	it := w.items[item]
+	handedIn := slices.DeleteFunc(slices.Clone(it.Materials), func(m string) bool { return slices.Contains(missing, m) })
 	app, err := w.s.Register(ctx, w.clerk.ID, data.Intake{ItemID: it.ID, Applicant: a, WindowID: w.window, Decision: d,
-		Materials: it.Materials, Reason: reason, Missing: missing})
+		Materials: handedIn, Reason: reason, Missing: missing})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func TestSaveItem(t *testing.T) {
 	// keeps the promise it was given (and printed on its receipt).
 	c.Set("2026-03-02 09:00")
 	in := f.intake("个体工商户登记", data.DecideAccept)
-	in.ItemID = it.ID
+	in.ItemID, in.Materials = it.ID, it.Materials
 	app, err := s.Register(ctx, f.clerk.ID, in)
 	if err != nil {
 		t.Fatal(err)

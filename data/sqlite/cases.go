@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/data"
@@ -24,12 +25,8 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in data.Intake) (da
 	if err := in.Applicant.Validate(now); err != nil {
 		return app, err
 	}
-	second, err := intakeEvent(in)
-	if err != nil {
-		return app, err
-	}
 	threshold := s.Threshold(ctx)
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		// Read under the write lock: a calendar import cannot slip in between.
 		cal, err := s.Calendar(ctx)
 		if err != nil {
@@ -41,6 +38,15 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in data.Intake) (da
 		}
 		login := clerk.Login
 		it, err := item(tx, in.ItemID)
+		if err != nil {
+			return err
+		}
+		// The counter's rules, whoever calls: the screen checks the same
+		// as the clerk types, the store has the last word.
+		if err := oneError(in.Check(it)); err != nil {
+			return err
+		}
+		second, err := intakeEvent(in)
 		if err != nil {
 			return err
 		}
@@ -65,6 +71,22 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in data.Intake) (da
 		return data.Application{}, err
 	}
 	return app, nil
+}
+
+// oneError makes one error of a check's problems: the first alone, or all
+// their messages, one per line, under the first one's field.
+func oneError(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = data.ErrorMessage(e)
+	}
+	return &data.Error{Code: data.EINVALID, Field: data.ErrorField(errs[0]), Message: strings.Join(msgs, "\n")}
 }
 
 // intakeEvent returns the event that follows "received" for the decision.

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,7 +104,7 @@ func TestFeeScheduleChange(t *testing.T) {
 	// Received on 3-04 but accepted (after a supplement) on 3-05: the new fee.
 	c.Set("2026-03-04 11:00")
 	in := f.intake("企业设立登记", data.DecideSupplement)
-	in.Missing = []string{"公司章程"}
+	in.Materials = slices.DeleteFunc(slices.Clone(in.Materials), func(m string) bool { return m == "公司章程" })
 	late, err := s.Register(ctx, f.clerk.ID, in)
 	if err != nil || len(late.Fees) != 0 {
 		t.Fatalf("fees before acceptance: %+v %v", late.Fees, err)

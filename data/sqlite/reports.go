@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -166,80 +167,116 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	if err := checkSpec(spec); err != nil {
 		return nil, err
 	}
-	args := specArgs(spec)
-	names, err := s.groupNames(ctx, spec.By)
-	if err != nil {
+	r := &reportRun{spec: spec, rows: map[string]*report.Row{}, perDay: map[calendar.Date]map[int]int{}, received: map[calendar.Date]int{}}
+	var err error
+	if r.names, err = s.groupNames(ctx, spec.By); err != nil {
 		return nil, err
 	}
-	rows := map[string]*report.Row{}
-	row := func(col string) *report.Row {
-		key, ok := names.key[col]
-		if !ok {
-			key = col
-		}
-		r := rows[key]
-		if r == nil {
-			r = &report.Row{Key: key, Name: names.name[key]}
-			if r.Name == "" {
-				r.Name = key
-			}
-			rows[key] = r
-		}
-		return r
+	if r.immediate, err = s.immediateItems(ctx); err != nil {
+		return nil, err
 	}
-	// Every query groups by the four possible keys at once; the rows are
-	// summed into the requested grouping here. All figures are counts and
-	// sums, so this is exact, and one set of daily totals serves every grouping.
-	const key = "a.item_id, a.window_id, a.clerk_id, a.site_code"
-	const dayGroup = "item_id, window_id, clerk_id, site_code"
-	var item, win, clerk, site string
-	keyPtrs := []any{&item, &win, &clerk, &site}
-	keyCol := func() string {
-		switch spec.By {
-		case report.ByWindow:
-			return win
-		case report.ByClerk:
-			return clerk
-		case report.BySite:
-			return site
-		}
-		return item
+	r.closedTotals()
+	r.periodTotals()
+	r.openColours()
+	r.completedPerDay()
+	r.money()
+	r.rectifications()
+	r.receivedPerDay()
+	if err := s.runReport(ctx, r.jobs, specArgs(spec)); err != nil {
+		return nil, err
 	}
+	return r.result(), nil
+}
 
-	// The queries run side by side, each on its own connection (WAL lets
-	// readers share the file); their rows are summed under one lock.
-	type job struct {
-		q  string
-		fn func(func(...any) error) error
+// reportRun is one report being computed: the queries that make it and
+// the groups they add up into. Every query groups by the four possible
+// keys at once (item, window, clerk, site); the rows are summed into the
+// requested grouping here. All figures are counts and sums, so this is
+// exact, and one set of daily totals serves every grouping.
+type reportRun struct {
+	spec      report.Spec
+	names     groupNames
+	immediate map[string]bool // items handled on the spot
+	jobs      []reportJob
+
+	// Written by the queries' callbacks, one at a time (reportJob's lock).
+	mu                     sync.Mutex
+	item, win, clerk, site string // the key columns of the row being read
+	rows                   map[string]*report.Row
+	waivers                []report.WaiverLine
+	perDay                 map[calendar.Date]map[int]int // completion day → working days used → cases
+	received               map[calendar.Date]int
+}
+
+// reportJob is one query of a report and what to do with each of its rows.
+type reportJob struct {
+	q  string
+	fn func(scan func(...any) error) error
+}
+
+// The key columns as the queries select them, and as the daily totals hold them.
+const (
+	reportKey = "a.item_id, a.window_id, a.clerk_id, a.site_code"
+	dayGroup  = "item_id, window_id, clerk_id, site_code"
+	inPeriod  = " WHERE day BETWEEN :from AND :to GROUP BY item_id, window_id, clerk_id, site_code"
+)
+
+func (r *reportRun) locked(q string, fn func(func(...any) error) error) reportJob {
+	return reportJob{q, func(sc func(...any) error) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return fn(sc)
+	}}
+}
+
+// add queues a query; first puts it at the head (the longest go first,
+// one on each core).
+func (r *reportRun) add(q string, fn func(func(...any) error) error) {
+	r.jobs = append(r.jobs, r.locked(q, fn))
+}
+func (r *reportRun) first(q string, fn func(func(...any) error) error) {
+	r.jobs = append([]reportJob{r.locked(q, fn)}, r.jobs...)
+}
+
+// keys are the scan targets of the key columns.
+func (r *reportRun) keys() []any { return []any{&r.item, &r.win, &r.clerk, &r.site} }
+
+// row is the group of the row just read.
+func (r *reportRun) row() *report.Row {
+	col := r.item
+	switch r.spec.By {
+	case report.ByWindow:
+		col = r.win
+	case report.ByClerk:
+		col = r.clerk
+	case report.BySite:
+		col = r.site
 	}
-	var jobs []job
-	var mu sync.Mutex
-	locked := func(q string, fn func(func(...any) error) error) job {
-		return job{q, func(sc func(...any) error) error {
-			mu.Lock()
-			defer mu.Unlock()
-			return fn(sc)
-		}}
+	key, ok := r.names.key[col]
+	if !ok {
+		key = col
 	}
-	add := func(q string, fn func(func(...any) error) error) { jobs = append(jobs, locked(q, fn)) }
-	// The two longest queries go first, one on each core.
-	first := func(q string, fn func(func(...any) error) error) { jobs = append([]job{locked(q, fn)}, jobs...) }
-	var q string
-	// 1. The daily totals (report_days.go): one row per group, day and —
-	// for closed cases — status and working days used, summed over the
-	// period's days. They group by the tables' leading columns, so SQLite
-	// streams without sorting; the status conditions are decided per group
-	// here.
-	immediate, err := s.immediateItems(ctx)
-	if err != nil {
-		return nil, err
+	x := r.rows[key]
+	if x == nil {
+		x = &report.Row{Key: key, Name: r.names.name[key]}
+		if x.Name == "" {
+			x.Name = key
+		}
+		r.rows[key] = x
 	}
-	const inPeriod = " WHERE day BETWEEN :from AND :to GROUP BY item_id, window_id, clerk_id, site_code"
-	first("SELECT "+dayGroup+", status, used_days, SUM(cases), SUM(ontime_promised), SUM(ontime_statutory), SUM(extended), SUM(paused),"+
+	return x
+}
+
+// closedTotals: the daily totals of closed cases (report_days.go), one row
+// per group, day, status and working days used, summed over the period's
+// days. They group by the tables' leading columns, so SQLite streams
+// without sorting; the status conditions are decided per group here.
+func (r *reportRun) closedTotals() {
+	r.first("SELECT "+dayGroup+", status, used_days, SUM(cases), SUM(ontime_promised), SUM(ontime_statutory), SUM(extended), SUM(paused),"+
 		" SUM(pause_days), SUM(same_day) FROM report_closed"+inPeriod+", status, used_days", func(sc func(...any) error) error {
 		var status data.Status
 		var used, n, onP, onS, extended, paused, pauseDays, same int
-		if err := sc(append(append([]any{}, keyPtrs...), &status, &used, &n, &onP, &onS, &extended, &paused, &pauseDays, &same)...); err != nil {
+		if err := sc(append(append([]any{}, r.keys()...), &status, &used, &n, &onP, &onS, &extended, &paused, &pauseDays, &same)...); err != nil {
 			return err
 		}
 		var x report.Row
@@ -247,7 +284,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		case data.StatusCompleted, data.StatusDelivered:
 			x.Completed, x.OnTimePromised, x.OnTimeStatutory = n, onP, onS
 			x.Extended, x.Paused, x.PauseDays = extended, paused, pauseDays
-			if immediate[item] {
+			if r.immediate[r.item] {
 				x.ImmediateDone, x.ImmediateSame = n, same
 			}
 		case data.StatusRefused:
@@ -255,54 +292,63 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		case data.StatusWithdrawn:
 			x.Withdrawn = n
 		}
-		r := row(keyCol())
+		g := r.row()
 		if x.Completed > 0 {
-			if r.Days == nil {
-				r.Days = map[int]int{}
+			if g.Days == nil {
+				g.Days = map[int]int{}
 			}
-			r.Days[used] += x.Completed
+			g.Days[used] += x.Completed
 		}
-		r.Add(&x) // several keys make one group: add, never assign
+		g.Add(&x) // several keys make one group: add, never assign
 		return nil
 	})
-	add("SELECT "+dayGroup+", SUM(cases), SUM(supplemented) FROM report_received"+inPeriod, func(sc func(...any) error) error {
+}
+
+// periodTotals: received, accepted and rated in the period.
+func (r *reportRun) periodTotals() {
+	r.add("SELECT "+dayGroup+", SUM(cases), SUM(supplemented) FROM report_received"+inPeriod, func(sc func(...any) error) error {
 		var x report.Row
-		if err := sc(append(append([]any{}, keyPtrs...), &x.Received, &x.Supplemented)...); err != nil {
+		if err := sc(append(append([]any{}, r.keys()...), &x.Received, &x.Supplemented)...); err != nil {
 			return err
 		}
-		row(keyCol()).Add(&x)
+		r.row().Add(&x)
 		return nil
 	})
-	add("SELECT "+dayGroup+", SUM(cases) FROM report_accepted"+inPeriod, func(sc func(...any) error) error {
+	r.add("SELECT "+dayGroup+", SUM(cases) FROM report_accepted"+inPeriod, func(sc func(...any) error) error {
 		var x report.Row
-		if err := sc(append(append([]any{}, keyPtrs...), &x.Accepted)...); err != nil {
+		if err := sc(append(append([]any{}, r.keys()...), &x.Accepted)...); err != nil {
 			return err
 		}
-		row(keyCol()).Add(&x)
+		r.row().Add(&x)
 		return nil
 	})
-	add("SELECT "+dayGroup+", SUM(cases), SUM(bad), SUM(level_sum) FROM report_rated"+inPeriod, func(sc func(...any) error) error {
+	r.add("SELECT "+dayGroup+", SUM(cases), SUM(bad), SUM(level_sum) FROM report_rated"+inPeriod, func(sc func(...any) error) error {
 		var x report.Row
-		if err := sc(append(append([]any{}, keyPtrs...), &x.Rated, &x.BadRated, &x.RatingSum)...); err != nil {
+		if err := sc(append(append([]any{}, r.keys()...), &x.Rated, &x.BadRated, &x.RatingSum)...); err != nil {
 			return err
 		}
-		row(keyCol()).Add(&x)
+		r.row().Add(&x)
 		return nil
 	})
-	// The open cases' colours now: few rows, by the status index.
-	q = "SELECT " + key + ", coalesce(SUM(" + metricCond[report.Yellow] + "), 0), coalesce(SUM(" + metricCond[report.Red] + "), 0)" +
+}
+
+// openColours: the open cases' colours now; few rows, by the status index.
+func (r *reportRun) openColours() {
+	q := "SELECT " + reportKey + ", coalesce(SUM(" + metricCond[report.Yellow] + "), 0), coalesce(SUM(" + metricCond[report.Red] + "), 0)" +
 		" FROM applications a WHERE " + condOpen + " GROUP BY 1, 2, 3, 4"
-	add(q, func(sc func(...any) error) error {
+	r.add(q, func(sc func(...any) error) error {
 		var yellow, red int
-		if err := sc(append(append([]any{}, keyPtrs...), &yellow, &red)...); err != nil {
+		if err := sc(append(append([]any{}, r.keys()...), &yellow, &red)...); err != nil {
 			return err
 		}
-		row(keyCol()).Add(&report.Row{Yellow: yellow, Red: red})
+		r.row().Add(&report.Row{Yellow: yellow, Red: red})
 		return nil
 	})
-	// 2. Working days used per completion day, for the weekly chart.
-	perDay := map[calendar.Date]map[int]int{}
-	add("SELECT day, used_days, cases FROM report_done WHERE day BETWEEN :from AND :to", func(sc func(...any) error) error {
+}
+
+// completedPerDay: working days used per completion day, for the weekly chart.
+func (r *reportRun) completedPerDay() {
+	r.add("SELECT day, used_days, cases FROM report_done WHERE day BETWEEN :from AND :to", func(sc func(...any) error) error {
 		var day string
 		var used, n int
 		if err := sc(&day, &used, &n); err != nil {
@@ -312,80 +358,118 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		if err != nil {
 			return err
 		}
-		if perDay[d] == nil {
-			perDay[d] = map[int]int{}
+		if r.perDay[d] == nil {
+			r.perDay[d] = map[int]int{}
 		}
-		perDay[d][used] += n
+		r.perDay[d][used] += n
 		return nil
 	})
-	// 3. Fees, waivers, ratings and rectifications: their own tables.
-	// Driven from the (few) fee lines to their cases by rowid: CROSS JOIN
-	// keeps SQLite from walking every accepted case instead.
-	first(`SELECT `+key+`, count(DISTINCT a.id), coalesce(SUM(max(0, f.amount_fen - coalesce(w.s, 0))), 0)
+}
+
+// money: fees due and waivers granted, from their own tables. Driven from
+// the (few) fee lines to their cases by rowid: CROSS JOIN keeps SQLite from
+// walking every accepted case instead.
+func (r *reportRun) money() {
+	r.first(`SELECT `+reportKey+`, count(DISTINCT a.id), coalesce(SUM(max(0, f.amount_fen - coalesce(w.s, 0))), 0)
 		FROM case_fees f CROSS JOIN applications a ON a.id = f.app_id
 		LEFT JOIN (SELECT fee_id, SUM(amount_fen) AS s FROM waivers WHERE status = 'approved' GROUP BY fee_id) w ON w.fee_id = f.id
 		WHERE `+condAccepted+` GROUP BY 1, 2, 3, 4`, func(sc func(...any) error) error {
 		var n int
 		var due int64
-		if err := sc(append(keyPtrs, &n, &due)...); err != nil {
+		if err := sc(append(r.keys(), &n, &due)...); err != nil {
 			return err
 		}
-		row(keyCol()).Add(&report.Row{FeeCases: n, FeesDueFen: due})
+		r.row().Add(&report.Row{FeeCases: n, FeesDueFen: due})
 		return nil
 	})
-	var waivers []report.WaiverLine
-	add(`SELECT `+key+`, p.name, p.basis, count(DISTINCT w.app_id), count(*), SUM(w.amount_fen) FROM waivers w
+	r.add(`SELECT `+reportKey+`, p.name, p.basis, count(DISTINCT w.app_id), count(*), SUM(w.amount_fen) FROM waivers w
 		CROSS JOIN applications a ON a.id = w.app_id JOIN waiver_policies p ON p.id = w.policy_id
 		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4, 5, 6`, func(sc func(...any) error) error {
 		var l report.WaiverLine
 		var cases int
-		if err := sc(append(keyPtrs, &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen)...); err != nil {
+		if err := sc(append(r.keys(), &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen)...); err != nil {
 			return err
 		}
-		r := row(keyCol())
-		r.WaiverFen += l.Fen
-		l.Group = r.Name
-		for i := range waivers { // several keys make one group
-			if w := &waivers[i]; w.Group == l.Group && w.Policy == l.Policy && w.Basis == l.Basis {
+		g := r.row()
+		g.WaiverFen += l.Fen
+		l.Group = g.Name
+		for i := range r.waivers { // several keys make one group
+			if w := &r.waivers[i]; w.Group == l.Group && w.Policy == l.Policy && w.Basis == l.Basis {
 				w.Count, w.Fen = w.Count+l.Count, w.Fen+l.Fen
 				return nil
 			}
 		}
-		waivers = append(waivers, l)
+		r.waivers = append(r.waivers, l)
 		return nil
 	})
-	add(`SELECT `+key+`, count(DISTINCT w.app_id) FROM waivers w CROSS JOIN applications a ON a.id = w.app_id
+	r.add(`SELECT `+reportKey+`, count(DISTINCT w.app_id) FROM waivers w CROSS JOIN applications a ON a.id = w.app_id
 		WHERE w.status = 'approved' AND w.decided_at >= :fromT AND w.decided_at < :toT GROUP BY 1, 2, 3, 4`, func(sc func(...any) error) error {
 		var n int
-		if err := sc(append(keyPtrs, &n)...); err != nil {
+		if err := sc(append(r.keys(), &n)...); err != nil {
 			return err
 		}
-		row(keyCol()).Waived += n
+		r.row().Waived += n
 		return nil
 	})
-	add(`SELECT `+key+`, count(*), SUM(`+rectOnTime+`) FROM rectifications x
+}
+
+// rectifications: 差评 due for rectification in the period, and on time.
+func (r *reportRun) rectifications() {
+	r.add(`SELECT `+reportKey+`, count(*), SUM(`+rectOnTime+`) FROM rectifications x
 		CROSS JOIN applications a ON a.id = x.app_id WHERE `+rectDue+` GROUP BY 1, 2, 3, 4`, func(sc func(...any) error) error {
 		var n, ok int
-		if err := sc(append(keyPtrs, &n, &ok)...); err != nil {
+		if err := sc(append(r.keys(), &n, &ok)...); err != nil {
 			return err
 		}
-		row(keyCol()).Add(&report.Row{RectDue: n, RectOnTime: ok})
+		r.row().Add(&report.Row{RectDue: n, RectOnTime: ok})
 		return nil
 	})
-	// 4. Received per day, for the weekly chart.
-	received := map[calendar.Date]int{}
-	add("SELECT day, SUM(cases) FROM report_received WHERE day BETWEEN :from AND :to GROUP BY day", func(sc func(...any) error) error {
+}
+
+// receivedPerDay: cases received per day, for the weekly chart.
+func (r *reportRun) receivedPerDay() {
+	r.add("SELECT day, SUM(cases) FROM report_received WHERE day BETWEEN :from AND :to GROUP BY day", func(sc func(...any) error) error {
 		var day string
 		var n int
 		if err := sc(&day, &n); err != nil {
 			return err
 		}
 		d, err := calendar.ParseDate(day)
-		received[d] = n
+		r.received[d] = n
 		return err
 	})
+}
 
-	// Two at a time (these PCs have two cores), longest first (first).
+// result puts the groups in order, adds the total, the weekly chart and,
+// for departments and windows, the ranking.
+func (r *reportRun) result() *report.Report {
+	rep := &report.Report{Spec: r.spec, Waivers: r.waivers}
+	for _, r := range r.rows {
+		rep.Rows = append(rep.Rows, *r)
+	}
+	sort.Slice(rep.Rows, func(i, j int) bool { return rep.Rows[i].Name < rep.Rows[j].Name })
+	rep.Total = report.Row{Name: "合计"}
+	for i := range rep.Rows {
+		rep.Total.Add(&rep.Rows[i])
+	}
+	sort.Slice(rep.Waivers, func(i, j int) bool {
+		a, b := rep.Waivers[i], rep.Waivers[j]
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Basis < b.Basis
+	})
+	rep.Weeks = weeks(r.spec, r.received, r.perDay)
+	if r.spec.By == report.ByDepartment || r.spec.By == report.ByWindow {
+		rep.Ranking = report.RankRows(rep.Rows)
+	}
+	return rep
+}
+
+// runReport runs a report's queries two at a time (these PCs have two
+// cores), each on its own connection (WAL lets readers share the file), in
+// the order queued.
+func (s *Store) runReport(ctx context.Context, jobs []reportJob, args []any) error {
 	errs := make([]error, len(jobs))
 	next := make(chan int, len(jobs))
 	for i := range jobs {
@@ -403,33 +487,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	rep := &report.Report{Spec: spec, Waivers: waivers}
-	for _, r := range rows {
-		rep.Rows = append(rep.Rows, *r)
-	}
-	sort.Slice(rep.Rows, func(i, j int) bool { return rep.Rows[i].Name < rep.Rows[j].Name })
-	rep.Total = report.Row{Name: "合计"}
-	for i := range rep.Rows {
-		rep.Total.Add(&rep.Rows[i])
-	}
-	sort.Slice(rep.Waivers, func(i, j int) bool {
-		a, b := rep.Waivers[i], rep.Waivers[j]
-		if a.Group != b.Group {
-			return a.Group < b.Group
-		}
-		return a.Basis < b.Basis
-	})
-	rep.Weeks = weeks(spec, received, perDay)
-	if spec.By == report.ByDepartment || spec.By == report.ByWindow {
-		rep.Ranking = report.RankRows(rep.Rows)
-	}
-	return rep, nil
+	return errors.Join(errs...)
 }
 
 // weeks folds the daily counts into Monday-to-Sunday weeks of the period.

@@ -271,7 +271,7 @@ func (s *Store) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, after 
 }
 
 // classify turns storage failures a clerk can act on into messages that say
-// what happened; the original error stays wrapped for the log.
+// what happened; the original error is kept as the Cause, for the log.
 func classify(err error) error {
 	if err == nil {
 		return nil
@@ -284,16 +284,16 @@ func classify(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrFull:
-			return &data.Error{Code: data.EINTERNAL, Message: "磁盘已满，本次操作未保存。请清理磁盘后重试。"}
+			return &data.Error{Code: data.EINTERNAL, Message: "磁盘已满，本次操作未保存。请清理磁盘后重试。", Cause: err}
 		case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
-			return &data.Error{Code: data.EINTERNAL, Message: "数据库文件不可写（只读或无权限），本次操作未保存。"}
+			return &data.Error{Code: data.EINTERNAL, Message: "数据库文件不可写（只读或无权限），本次操作未保存。", Cause: err}
 		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return &data.Error{Code: data.ECONFLICT, Message: "数据库正被其他程序占用，请稍后重试。"}
+			return &data.Error{Code: data.ECONFLICT, Message: "数据库正被其他程序占用，请稍后重试。", Cause: err}
 		case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
-			return &data.Error{Code: data.EINTERNAL, Message: "数据库文件已损坏，请从备份恢复。"}
+			return &data.Error{Code: data.EINTERNAL, Message: "数据库文件已损坏，请从备份恢复。", Cause: err}
 		case sqlite3.ErrConstraint:
 			if se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
-				return &data.Error{Code: data.ECONFLICT, Message: "记录已存在：" + uniqueField(se.Error())}
+				return &data.Error{Code: data.ECONFLICT, Message: "记录已存在：" + uniqueField(se.Error()), Cause: err}
 			}
 		}
 	}

@@ -207,10 +207,33 @@ func TestRegisterInvalid(t *testing.T) {
 	if data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "统一社会信用代码") {
 		t.Errorf("wrong check digit: %v", err)
 	}
+	// The counter's rules are the store's too, not only the screen's.
 	bad = f.intake("食品经营许可", data.DecideSupplement)
 	_, err = s.Register(ctx, f.clerk.ID, bad)
-	if data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "补正材料") {
-		t.Errorf("supplement without missing list: %v", err)
+	if data.ErrorField(err) != "materials" || !strings.Contains(data.ErrorMessage(err), "材料已齐全") {
+		t.Errorf("supplement with every material in: %v", err)
+	}
+	bad = f.intake("食品经营许可", data.DecideAccept)
+	bad.Materials = bad.Materials[1:]
+	_, err = s.Register(ctx, f.clerk.ID, bad)
+	if data.ErrorField(err) != "materials" || !strings.Contains(data.ErrorMessage(err), "缺少 "+f.items["食品经营许可"].Materials[0]) {
+		t.Errorf("受理 with a material missing: %v", err)
+	}
+	bad = f.intake("食品经营许可", data.DecideSupplement)
+	bad.Materials, bad.Missing = bad.Materials[2:], bad.Materials[:1]
+	_, err = s.Register(ctx, f.clerk.ID, bad)
+	if data.ErrorField(err) != "missing" || !strings.Contains(data.ErrorMessage(err), "一次性告知") {
+		t.Errorf("补正 naming one of two missing materials: %v", err)
+	}
+	bad = f.intake("食品经营许可", data.DecideAccept)
+	bad.Materials = append(bad.Materials, "户口簿")
+	_, err = s.Register(ctx, f.clerk.ID, bad)
+	if data.ErrorField(err) != "materials" || !strings.Contains(data.ErrorMessage(err), "户口簿") {
+		t.Errorf("a material of no item: %v", err)
+	}
+	bad = f.intake("食品经营许可", data.DecideRefuse)
+	if _, err = s.Register(ctx, f.clerk.ID, bad); data.ErrorField(err) != "reason" {
+		t.Errorf("不予受理 without a reason: %v", err)
 	}
 	bad = f.intake("食品经营许可", data.DecideAccept)
 	bad.Applicant.Name = strings.Repeat("名", 2000)
