@@ -189,7 +189,7 @@ func (l *caseListScreen) apply() {
 
 // applySoon applies the filters once typing pauses for 300 ms.
 func (l *caseListScreen) applySoon() {
-	if l.bg.sync {
+	if l.bg.wait {
 		// the test driver: no UI goroutine for a timer to hand back to
 		l.apply()
 		return

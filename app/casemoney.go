@@ -123,16 +123,12 @@ func (v *caseView) apply(call func(ctx context.Context) (data.Application, error
 	v.bg.run(func() {
 		ctx := context.Background()
 		app, err := call(ctx)
-		var r clock.Result
-		if err == nil {
-			r, err = v.store.Clock(ctx, &app, calendar.DateOf(v.now()))
-		}
 		fyne.Do(func() {
 			if err != nil {
 				v.msg.SetText(problem(err))
 				return
 			}
-			v.show(app, r)
+			v.show(app)
 			if v.onDone != nil {
 				v.onDone()
 			}

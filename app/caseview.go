@@ -79,16 +79,12 @@ func (v *caseView) open(number string) {
 	v.bg.run(func() {
 		ctx := context.Background()
 		app, err := v.store.Case(ctx, number)
-		var r clock.Result
-		if err == nil {
-			r, err = v.store.Clock(ctx, &app, calendar.DateOf(v.now()))
-		}
 		fyne.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("%s", problem(err)), v.win)
 				return
 			}
-			v.show(app, r)
+			v.show(app)
 			if v.dlg == nil {
 				v.dlg = dialog.NewCustom(lang.L("办件详情"), lang.L("关闭"), v.content(), v.win)
 				v.dlg.SetOnClosed(func() {
@@ -131,8 +127,9 @@ func (v *caseView) content() fyne.CanvasObject {
 	return container.NewBorder(top, bottom, nil, nil, v.events)
 }
 
-func (v *caseView) show(app data.Application, r clock.Result) {
-	v.app, v.clock = app, r
+// show puts the case on screen with the clock the store computed for it.
+func (v *caseView) show(app data.Application) {
+	v.app, v.clock = app, app.Clock
 	v.msg.SetText("")
 	a := app.Applicant
 	v.header.SetText(fmt.Sprintf(lang.L("%s　%s\n%s · %s · %s\n申请人：%s（%s）%s %s\n窗口 %s · 经办 %s"),
@@ -141,7 +138,7 @@ func (v *caseView) show(app data.Application, r clock.Result) {
 	if a.Address != "" {
 		v.header.SetText(v.header.Text + "\n" + lang.L("地址：") + a.Address)
 	}
-	v.timing.SetText(timingText(app, r))
+	v.timing.SetText(timingText(app, app.Clock))
 	v.money.SetText(moneyText(app, calendar.DateOf(v.now())))
 	v.events.Refresh()
 	v.actions.Objects = nil

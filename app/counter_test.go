@@ -34,7 +34,7 @@ func TestLoginRemembersLastUser(t *testing.T) {
 	}
 	// The next start, on the same PC (the same preferences).
 	next := New(fyne.CurrentApp(), s)
-	next.bg.sync = true
+	next.bg.wait = true
 	next.load()
 	waitFor(t, "the users", func() bool { return len(next.login.users) > 0 })
 	if i := next.login.user.SelectedIndex(); i < 0 || next.login.users[i].Login != "liuyang" {

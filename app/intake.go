@@ -391,10 +391,6 @@ func (f *intakeScreen) submit(d data.Decision) {
 	f.bg.run(func() {
 		ctx := context.Background()
 		app, err := f.store.Register(ctx, clerk, in)
-		var r clock.Result
-		if err == nil {
-			r, err = f.store.Clock(ctx, &app, calendar.DateOf(f.now()))
-		}
 		fyne.Do(func() {
 			f.setBusy(false)
 			if err != nil {
@@ -403,7 +399,7 @@ func (f *intakeScreen) submit(d data.Decision) {
 			}
 			f.clear()
 			f.result.Importance = widget.SuccessImportance
-			f.result.SetText(savedMessage(app, r))
+			f.result.SetText(savedMessage(app, app.Clock))
 			f.offerPrint(app)
 			if f.onSaved != nil {
 				f.onSaved(app)

@@ -131,7 +131,7 @@ func TestEnglishScreens(t *testing.T) {
 	a.Preferences().SetString(prefLanguage, "en")
 	ui := New(a, s)
 	defer setupLanguage(test.NewTempApp(t)) // back to Chinese for the other tests
-	ui.bg.sync = true
+	ui.bg.wait = true
 	ui.load()
 	if ui.login.button.Text != "Log in" {
 		t.Errorf("login button %q", ui.login.button.Text)

@@ -24,7 +24,7 @@ import (
 func loggedIn(t *testing.T, s *sqlite.Store, login string) *App {
 	t.Helper()
 	ui := New(test.NewTempApp(t), s)
-	ui.bg.sync = true // the test driver has no UI goroutine of its own
+	ui.bg.wait = true // the test driver has no UI goroutine of its own
 	ui.load()
 	waitFor(t, "the users", func() bool { return len(ui.login.users) > 0 })
 	for i, u := range ui.login.users {
@@ -41,7 +41,7 @@ func loggedIn(t *testing.T, s *sqlite.Store, login string) *App {
 func TestLoginScreen(t *testing.T) {
 	s := testkit.OpenTemp(t)
 	ui := New(test.NewTempApp(t), s)
-	ui.bg.sync = true // the test driver has no UI goroutine of its own
+	ui.bg.wait = true // the test driver has no UI goroutine of its own
 	ui.load()
 	waitFor(t, "the users", func() bool { return len(ui.login.users) > 0 })
 	test.Tap(ui.login.button)

@@ -69,7 +69,7 @@ func TestStart(t *testing.T) {
 			during += texts(w)
 		}
 		ui := New(a, s)
-		ui.bg.sync = true // the test driver has no UI goroutine of its own
+		ui.bg.wait = true // the test driver has no UI goroutine of its own
 		ui.load()
 		ui.win.Show()
 	}

@@ -340,6 +340,10 @@ type Application struct {
 	Fees       []FeeLine // fixed at acceptance
 	Waivers    []Waiver  // every request, decided or not, oldest first
 	Rating     *Rating   // the applicant's 好差评, once given
+	// Clock is the case's clock on the day the store read or changed it,
+	// computed once there (the list, the reports and the warning board
+	// ask the store for another day's).
+	Clock clock.Result
 }
 
 // Limits are the limits the case is measured against: those recorded when

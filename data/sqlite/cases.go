@@ -144,7 +144,8 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64
 		e.Seq = i + 1
 		sim.Events = append(sim.Events, e)
 	}
-	c := cachedClock(&sim, clock.Compute(sim.ClockEvents(), sim.Limits(), cal, day, threshold), day)
+	app.Clock = clock.Compute(sim.ClockEvents(), sim.Limits(), cal, day, threshold)
+	c := cachedClock(&sim, app.Clock, day)
 	app.ID, err = insertID(tx, `INSERT INTO applications (number, site_code, item_id, applicant_id, window_id, clerk_id, received_at, received_date, status, `+
 		cacheColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{app.Number, site, it.ID, a.ID, in.WindowID, clerkID, data.FormatTime(now), day.String(), sim.Status}, c[:]...)...)
@@ -254,7 +255,8 @@ func appendEvent(ctx context.Context, tx *sql.Tx, app *data.Application, e data.
 // resumed on the day of the event; readers recompute from the events.
 func cacheClock(tx *sql.Tx, cal *calendar.Calendar, app *data.Application, now time.Time, threshold float64) error {
 	today := calendar.DateOf(now)
-	c := cachedClock(app, clock.Compute(app.ClockEvents(), app.Limits(), cal, today, threshold), today)
+	app.Clock = clock.Compute(app.ClockEvents(), app.Limits(), cal, today, threshold)
+	c := cachedClock(app, app.Clock, today)
 	_, err := tx.Exec(`UPDATE applications SET status = ?, `+cacheSet+` WHERE id = ?`, append(append([]any{app.Status}, c[:]...), app.ID)...)
 	return err
 }
@@ -359,10 +361,12 @@ type caseTx struct {
 	app       data.Application
 	actor     data.User
 	now       time.Time
+	clocked   bool // app.Clock computed in this write
 }
 
 // onCase loads the case with number and the acting user inside one write
-// transaction and runs fn; the case as fn left it is returned.
+// transaction and runs fn; the case as fn left it is returned, with its
+// clock as of the write.
 func (s *Store) onCase(ctx context.Context, number string, actorID int64, fn func(c *caseTx) error) (data.Application, error) {
 	c := &caseTx{s: s, ctx: ctx, threshold: s.Threshold(ctx)}
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -393,7 +397,13 @@ func (s *Store) onCase(ctx context.Context, number string, actorID int64, fn fun
 		if last := c.app.Events[len(c.app.Events)-1].At; c.now.Before(last) {
 			c.now = last
 		}
-		return fn(c)
+		if err := fn(c); err != nil {
+			return err
+		}
+		if !c.clocked { // an annotation, a fee or a waiver: the clock as it stands
+			c.app.Clock = clock.Compute(c.app.ClockEvents(), c.app.Limits(), c.cal, calendar.DateOf(c.now), c.threshold)
+		}
+		return nil
 	})
 	if err != nil {
 		return data.Application{}, err
@@ -412,6 +422,7 @@ func (c *caseTx) record(e data.Event, action string) error {
 		if err := cacheClock(c.tx, c.cal, &c.app, e.At, c.threshold); err != nil {
 			return err
 		}
+		c.clocked = true
 	}
 	detail, _ := json.Marshal(e.Data)
 	return c.s.audit(c.tx, c.actor.Login, action, c.app.Number, string(detail))

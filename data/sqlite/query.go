@@ -206,9 +206,15 @@ func loadCase(ctx context.Context, q querier, number string) (data.Application, 
 	return apps[0], nil
 }
 
-// Case returns the case with the given number and its events.
+// Case returns the case with the given number, its events and its clock
+// as of today.
 func (s *Store) Case(ctx context.Context, number string) (data.Application, error) {
-	return loadCase(ctx, s.db, number)
+	app, err := loadCase(ctx, s.db, number)
+	if err != nil {
+		return app, err
+	}
+	app.Clock, err = s.Clock(ctx, &app, calendar.DateOf(s.now()))
+	return app, err
 }
 
 // Cases returns one page of cases matching f, with their events so that the

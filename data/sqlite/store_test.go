@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -114,7 +115,7 @@ func TestSampleCatalogue(t *testing.T) {
 }
 
 func TestRegister(t *testing.T) {
-	s, _ := testkit.Open(t)
+	s, c := testkit.Open(t)
 	f := load(t, s)
 	app, err := s.Register(ctx, f.clerk.ID, f.intake("食品经营许可", data.DecideAccept))
 	if err != nil {
@@ -141,6 +142,20 @@ func TestRegister(t *testing.T) {
 	if r.Promised.Due.String() != "2026-03-16" || r.Statutory.Due.String() != "2026-03-30" {
 		t.Errorf("due %s / %s", r.Promised.Due, r.Statutory.Due)
 	}
+	// The registration and the read return the clock they computed, the
+	// same the clock query gives: the screens ask for it no more.
+	if !reflect.DeepEqual(app.Clock, r) || !reflect.DeepEqual(got.Clock, r) {
+		t.Errorf("clock returned %+v, read %+v, want %+v", app.Clock, got.Clock, r)
+	}
+	c.Set("2026-03-03 10:00")
+	noted, err := s.RequestExtension(ctx, app.Number, f.clerk.ID, 5, "需要现场核查") // an annotation: the cache stays
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := s.Clock(ctx, &noted, calendar.NewDate(2026, 3, 3)); !reflect.DeepEqual(noted.Clock, want) || noted.Clock.Promised.Used != 1 {
+		t.Errorf("clock after a request %+v, want %+v", noted.Clock, want)
+	}
+	c.Set("2026-03-02 09:30")
 	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM applications WHERE due_promised = '2026-03-16' AND due_statutory = '2026-03-30' AND start_date = '2026-03-02'"); n != 1 {
 		t.Error("clock cache not written")
