@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/internal/gctune"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -355,6 +356,8 @@ func (x *exchangeScreen) importAll() {
 	x.inMsg.SetText(lang.L("正在导入…"))
 	actor := x.session().ID
 	x.bg.run(func() {
+		// The central office's PC does this one thing meanwhile.
+		restore := gctune.Bulk()
 		res, err := x.store.ImportDir(context.Background(), actor, dir, func(done, total int, r exchange.ImportResult) {
 			fyne.Do(func() {
 				x.log = append(x.log, r)
@@ -363,6 +366,7 @@ func (x *exchangeScreen) importAll() {
 				x.inBar.SetValue(float64(done) / float64(max(total, 1)))
 			})
 		})
+		restore()
 		fyne.Do(func() {
 			x.importB.Enable()
 			x.inBar.Hide()

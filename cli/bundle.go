@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/internal/gctune"
 )
 
 // runExport writes this site's changes since its last export into bundles
@@ -77,6 +78,7 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer gctune.Bulk()() // this process does nothing else meanwhile
 	res, err := s.ImportDir(e.ctx, admin.ID, dir, func(done, total int, r exchange.ImportResult) {
 		fmt.Fprintf(e.stdout, "[%d/%d] %s：%s。%s\n", done, total, filepath.Base(r.File), r.Outcome.Label(), r.Message)
 	})

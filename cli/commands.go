@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/internal/gctune"
 
 	"github.com/onewindow/onewindow/data/sqlite"
 
@@ -43,7 +44,7 @@ func runDemo(e *env, args []string) error {
 	}
 	// This process does nothing else meanwhile: the collector may trade
 	// memory for speed.
-	defer demo.TuneGC()()
+	defer gctune.Bulk()()
 	res, err := demo.Run(e.ctx, s, opt)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -41,20 +40,6 @@ type Result struct {
 }
 
 const defaultBatch = 50000
-
-// TuneGC sets the garbage collector for a large run in a process that does
-// nothing else (the demo command, the benchmark) and returns what puts it
-// back. A run's batches are short-lived garbage by the hundred megabytes:
-// collect less often, within a soft limit of 900 MB. Run itself leaves the
-// process's settings alone.
-func TuneGC() (restore func()) {
-	gc := debug.SetGCPercent(400)
-	limit := debug.SetMemoryLimit(900 << 20) // but stay under ~1 GB
-	return func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(gc)
-	}
-}
 
 // Run fills the store with opt.Cases generated cases. Every case goes
 // through the lifecycle (data.Next) and its clock cache is computed as for
@@ -322,7 +307,30 @@ func (g *gen) generate(i int) (data.Application, error) {
 }
 
 // lifecycle makes case i's events from receipt to where it stands today.
+// The parts draw from the generator's random numbers in a fixed order, so
+// the same seed gives the same cases.
 func (g *gen) lifecycle(i int) (data.Application, error) {
+	c, day, err := g.arrive(i)
+	if err != nil {
+		return data.Application{}, err
+	}
+	if acceptDay, accepted := c.intake(day); accepted {
+		c.work(day, acceptDay)
+	}
+	return c.app, nil
+}
+
+// demoCase is one case being generated: the case so far, its clerk and the
+// time of its last event.
+type demoCase struct {
+	g     *gen
+	app   data.Application
+	clerk demoClerk
+	t     time.Time
+}
+
+// arrive picks case i's item, clerk, day and arrival time and numbers it.
+func (g *gen) arrive(i int) (*demoCase, calendar.Date, error) {
 	r := g.rng.IntN(g.weightSum)
 	idx := 0
 	for r >= g.weights[idx] {
@@ -339,7 +347,7 @@ func (g *gen) lifecycle(i int) (data.Application, error) {
 	arrival := time.Date(y, m, dd, 8, 30, 0, 0, calendar.Shanghai).Add(time.Duration(frac * float64(9*time.Hour))).Truncate(time.Second)
 	g.seq[day]++
 	if g.seq[day] > data.MaxDailySequence {
-		return data.Application{}, data.Errorf(data.ECONFLICT, "%s 的办件编号已用完：演示办件太多", day)
+		return nil, 0, data.Errorf(data.ECONFLICT, "%s 的办件编号已用完：演示办件太多", day)
 	}
 	app := data.Application{
 		Number:   fmt.Sprintf("%s%s%04d", g.site, day.Time().Format("20060102"), g.seq[day]),
@@ -350,120 +358,132 @@ func (g *gen) lifecycle(i int) (data.Application, error) {
 	} else {
 		app.Applicant.ID = g.applicants[g.rng.IntN(g.nEnt)]
 	}
-	t := arrival.UTC()
-	app.ReceivedAt = t
-	add := func(k clock.Kind, d calendar.Date, ed data.EventData) bool {
-		if d > g.today {
-			return false
-		}
-		if k != clock.Received {
-			t = g.at(d, t)
-		}
-		next, err := data.Next(app.Status, k)
-		if k != clock.Received {
-			if err != nil {
-				panic(fmt.Sprintf("demo generator broke the lifecycle: %v", err)) // a bug here, not bad input
-			}
-			app.Status = next
-		}
-		app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: k, At: t, ActorID: clerk.id, Data: ed})
-		return true
-	}
+	c := &demoCase{g: g, app: app, clerk: clerk, t: arrival.UTC()}
+	c.app.ReceivedAt = c.t
 	lim := it.Limits()
-	add(clock.Received, day, data.EventData{Materials: it.Materials, Limits: &lim})
-	p := g.rng.Float64()
+	c.add(clock.Received, day, data.EventData{Materials: it.Materials, Limits: &lim})
+	return c, day, nil
+}
+
+// add appends an event on day d (no earlier than the last), unless d is
+// after today; it says whether it did.
+func (c *demoCase) add(k clock.Kind, d calendar.Date, ed data.EventData) bool {
+	if d > c.g.today {
+		return false
+	}
+	if k != clock.Received {
+		c.t = c.g.at(d, c.t)
+	}
+	next, err := data.Next(c.app.Status, k)
+	if k != clock.Received {
+		if err != nil {
+			panic(fmt.Sprintf("demo generator broke the lifecycle: %v", err)) // a bug here, not bad input
+		}
+		c.app.Status = next
+	}
+	c.app.Events = append(c.app.Events, data.Event{Seq: len(c.app.Events) + 1, Kind: k, At: c.t, ActorID: c.clerk.id, Data: ed})
+	return true
+}
+
+// intake: withdrawn, refused, or accepted — at once, after a few days'
+// examination, or after a 补正 — and on which day.
+func (c *demoCase) intake(day calendar.Date) (calendar.Date, bool) {
+	p := c.g.rng.Float64()
 	switch {
 	case p < 0.02:
-		add(clock.Withdrawn, g.cal.AddWorkdays(day, g.rng.IntN(2)), data.EventData{Reason: "申请人主动撤回申请"})
-		return app, nil
+		c.add(clock.Withdrawn, c.g.cal.AddWorkdays(day, c.g.rng.IntN(2)), data.EventData{Reason: "申请人主动撤回申请"})
+		return 0, false
 	case p < 0.05:
-		add(clock.Refused, day, data.EventData{Reason: "申请事项不属于本机关职权范围，已告知向有关行政机关申请"})
-		return app, nil
+		c.add(clock.Refused, day, data.EventData{Reason: "申请事项不属于本机关职权范围，已告知向有关行政机关申请"})
+		return 0, false
 	}
 	acceptDay := day
-	if it.Kind != data.KindImmediate && g.rng.Float64() < 0.06 {
+	if c.app.Item.Kind != data.KindImmediate && c.g.rng.Float64() < 0.06 {
 		// Materials examined for a few days before 受理 (within Art. 32's five).
-		acceptDay = g.cal.AddWorkdays(day, 1+g.rng.IntN(3))
-	} else if it.Kind != data.KindImmediate && g.rng.Float64() < 0.10 {
+		acceptDay = c.g.cal.AddWorkdays(day, 1+c.g.rng.IntN(3))
+	} else if c.app.Item.Kind != data.KindImmediate && c.g.rng.Float64() < 0.10 {
 		notice := day
-		if g.rng.Float64() < 0.1 {
-			notice = g.cal.AddWorkdays(day, 6+g.rng.IntN(3)) // late notice: the clock starts at receipt
+		if c.g.rng.Float64() < 0.1 {
+			notice = c.g.cal.AddWorkdays(day, 6+c.g.rng.IntN(3)) // late notice: the clock starts at receipt
 		}
-		missing := it.Materials[len(it.Materials)-1:]
-		if !add(clock.SupplementRequested, notice, data.EventData{Missing: missing}) {
-			return app, nil
+		missing := c.app.Item.Materials[len(c.app.Item.Materials)-1:]
+		if !c.add(clock.SupplementRequested, notice, data.EventData{Missing: missing}) {
+			return 0, false
 		}
-		acceptDay = g.cal.AddWorkdays(notice, 1+g.rng.IntN(5))
-		if !add(clock.SupplementCompleted, acceptDay, data.EventData{}) {
-			return app, nil
+		acceptDay = c.g.cal.AddWorkdays(notice, 1+c.g.rng.IntN(5))
+		if !c.add(clock.SupplementCompleted, acceptDay, data.EventData{}) {
+			return 0, false
 		}
-		acceptDay = g.cal.AddWorkdays(acceptDay, g.rng.IntN(4)) // reviewed within three working days
+		acceptDay = c.g.cal.AddWorkdays(acceptDay, c.g.rng.IntN(4)) // reviewed within three working days
 	}
-	if !add(clock.Accepted, acceptDay, data.EventData{}) {
-		return app, nil
-	}
-	g.feesAndWaivers(&app, acceptDay, &t, clerk)
+	return acceptDay, c.add(clock.Accepted, acceptDay, data.EventData{})
+}
+
+// work: fees and waivers, the department's working days (late for the
+// promise or the law in some cases), a pause or an extension, completion
+// and delivery — as far as today.
+func (c *demoCase) work(day, acceptDay calendar.Date) {
+	c.g.feesAndWaivers(&c.app, acceptDay, &c.t, c.clerk)
 	start := acceptDay
-	if len(app.Events) > 2 && g.cal.CountWorkdays(day, calendar.DateOf(app.Events[1].At)) > clock.LateNoticeDays {
+	if len(c.app.Events) > 2 && c.g.cal.CountWorkdays(day, calendar.DateOf(c.app.Events[1].At)) > clock.LateNoticeDays {
 		start = day
 	}
 	// How many working days the department takes.
-	limit := it.Promised
+	limit := c.app.Item.Promised
 	target := 0
-	switch q := g.rng.Float64(); {
-	case it.Kind == data.KindImmediate:
+	switch q := c.g.rng.Float64(); {
+	case c.app.Item.Kind == data.KindImmediate:
 		if q < 0.03 {
 			target = 1
 		}
 	case q < 0.88:
-		target = max(1, limit*3/10+g.rng.IntN(limit*7/10+1))
+		target = max(1, limit*3/10+c.g.rng.IntN(limit*7/10+1))
 	case q < 0.97:
-		target = limit + 1 + g.rng.IntN(max(1, limit/3)+1) // late for the promise
+		target = limit + 1 + c.g.rng.IntN(max(1, limit/3)+1) // late for the promise
 	default:
-		target = it.Statutory + 1 + g.rng.IntN(3) // late for the law
+		target = c.app.Item.Statutory + 1 + c.g.rng.IntN(3) // late for the law
 	}
 	// Optional pause (Art. 45) and extension.
 	pauseAt, pauseLen := 0, 0
-	if it.Kind != data.KindImmediate && target > 2 && g.rng.Float64() < 0.08 {
-		pauseAt = 1 + g.rng.IntN(target-1)
-		pauseLen = 3 + g.rng.IntN(15)
+	if c.app.Item.Kind != data.KindImmediate && target > 2 && c.g.rng.Float64() < 0.08 {
+		pauseAt = 1 + c.g.rng.IntN(target-1)
+		pauseLen = 3 + c.g.rng.IntN(15)
 	}
-	extend := it.Kind != data.KindImmediate && target > limit && g.rng.Float64() < 0.4
+	extend := c.app.Item.Kind != data.KindImmediate && target > limit && c.g.rng.Float64() < 0.4
 	var done calendar.Date
 	if pauseAt > 0 {
-		pDay := g.cal.AddWorkdays(start, pauseAt)
-		if !add(clock.Paused, pDay, data.EventData{Reason: data.PauseReasons[g.rng.IntN(len(data.PauseReasons))], Days: pauseLen}) {
-			return app, nil
+		pDay := c.g.cal.AddWorkdays(start, pauseAt)
+		if !c.add(clock.Paused, pDay, data.EventData{Reason: data.PauseReasons[c.g.rng.IntN(len(data.PauseReasons))], Days: pauseLen}) {
+			return
 		}
-		rDay := g.cal.AddWorkdays(pDay, pauseLen)
-		if !add(clock.Resumed, rDay, data.EventData{}) {
-			return app, nil
+		rDay := c.g.cal.AddWorkdays(pDay, pauseLen)
+		if !c.add(clock.Resumed, rDay, data.EventData{}) {
+			return
 		}
-		done = g.cal.AddWorkdays(rDay, target-pauseAt)
+		done = c.g.cal.AddWorkdays(rDay, target-pauseAt)
 	} else {
-		done = g.cal.AddWorkdays(start, target)
+		done = c.g.cal.AddWorkdays(start, target)
 	}
 	if extend {
-		eDay := g.cal.AddWorkdays(start, max(1, limit*2/3))
-		if eDay > calendar.DateOf(t) {
-			if !add(clock.Extended, eDay, data.EventData{Days: 10, Reason: "需要现场核查，情况复杂", Approver: g.super}) {
-				return app, nil
+		eDay := c.g.cal.AddWorkdays(start, max(1, limit*2/3))
+		if eDay > calendar.DateOf(c.t) {
+			if !c.add(clock.Extended, eDay, data.EventData{Days: 10, Reason: "需要现场核查，情况复杂", Approver: c.g.super}) {
+				return
 			}
 		}
 	}
 	result := data.ResultGranted
-	if g.rng.Float64() < 0.04 {
+	if c.g.rng.Float64() < 0.04 {
 		result = data.ResultDenied
 	}
-	if !add(clock.Completed, max(done, calendar.DateOf(t)), data.EventData{Result: result}) {
-		return app, nil
+	if !c.add(clock.Completed, max(done, calendar.DateOf(c.t)), data.EventData{Result: result}) {
+		return
 	}
-	if g.rng.Float64() < 0.85 {
+	if c.g.rng.Float64() < 0.85 {
 		method := data.MethodPickup
-		if g.rng.Float64() < 0.3 {
+		if c.g.rng.Float64() < 0.3 {
 			method = data.MethodPost
 		}
-		add(clock.Delivered, g.cal.AddWorkdays(calendar.DateOf(t), g.rng.IntN(3)), data.EventData{Method: method})
+		c.add(clock.Delivered, c.g.cal.AddWorkdays(calendar.DateOf(c.t), c.g.rng.IntN(3)), data.EventData{Method: method})
 	}
-	return app, nil
 }

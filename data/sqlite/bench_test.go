@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/gctune"
 	"github.com/onewindow/onewindow/internal/testkit"
 
 	"github.com/onewindow/onewindow/data/demo"
@@ -69,7 +70,7 @@ func BenchmarkDemo(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		restore := demo.TuneGC() // as the demo command does
+		restore := gctune.Bulk() // as the demo command does
 		_, err = demo.Run(ctx, s, demo.Options{Cases: n, Seed: 1})
 		restore()
 		if err != nil {
@@ -290,6 +291,7 @@ func BenchmarkImport(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
+		restore := gctune.Bulk() // as the import command does
 		rs, err := central.ImportDir(ctx, admin.ID, dir, nil)
 		imports += time.Since(t0)
 		if err != nil || len(rs) != len(res) {
@@ -303,6 +305,7 @@ func BenchmarkImport(b *testing.B) {
 		t0 = time.Now()
 		rs, err = central.ImportDir(ctx, admin.ID, dir, nil)
 		again += time.Since(t0)
+		restore()
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -100,98 +100,124 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *data.Site) error {
 		if _, err := tx.Exec("INSERT INTO site (id, code, name, kind, phone) VALUES (1, ?, ?, ?, ?)", c.Site.Code, c.Site.Name, c.Site.Kind, c.Site.Phone); err != nil {
 			return err
 		}
-		deps := map[string]int64{}
-		for _, d := range c.Departments {
-			dep := data.Department{Code: d.Code, Name: d.Name}
-			if err := dep.Validate(); err != nil {
-				return err
-			}
-			id, err := insertID(tx, "INSERT INTO departments (code, name) VALUES (?, ?)", d.Code, d.Name)
-			if err != nil {
-				return fmt.Errorf("department %s: %w", d.Code, err)
-			}
-			deps[d.Code] = id
+		deps, err := setupOrg(tx, &c)
+		if err != nil {
+			return err
 		}
-		wins := map[string]int64{}
-		for _, w := range c.Windows {
-			win := data.Window{Code: w.Code, Name: w.Name}
-			if err := win.Validate(); err != nil {
-				return err
-			}
-			id, err := insertID(tx, "INSERT INTO windows (code, name) VALUES (?, ?)", w.Code, w.Name)
-			if err != nil {
-				return fmt.Errorf("window %s: %w", w.Code, err)
-			}
-			wins[w.Code] = id
+		if err := setupMoney(tx, &c); err != nil {
+			return err
 		}
-		for _, u := range c.Users {
-			user := data.User{Login: u.Login, Name: u.Name, Role: u.Role}
-			if err := user.Validate(); err != nil {
-				return err
-			}
-			var win any
-			if u.Window != "" {
-				id, ok := wins[u.Window]
-				if !ok {
-					return data.FieldError("window", "窗口", "用户 %s 的窗口 %s 不存在", u.Login, u.Window)
-				}
-				win = id
-			}
-			if _, err := tx.Exec("INSERT INTO users (login, name, role, window_id, pin_hash) VALUES (?, ?, ?, ?, ?)", u.Login, u.Name, u.Role, win, u.PINHash); err != nil {
-				return fmt.Errorf("user %s: %w", u.Login, err)
-			}
-		}
-		for _, f := range c.Fees {
-			fee := data.FeeItem{Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis}
-			var err error
-			if fee.ValidFrom, fee.ValidTo, err = catalogueValidity(f.Code, f.ValidFrom, f.ValidTo); err != nil {
-				return err
-			}
-			if err := fee.Validate(); err != nil {
-				return fmt.Errorf("收费项目 %s：%w", f.Code, err)
-			}
-			if _, err := tx.Exec(`INSERT INTO fee_items (code, name, amount_fen, unit, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				fee.Code, fee.Name, fee.AmountFen, fee.Unit, fee.Basis, fee.ValidFrom.String(), dateOrNil(fee.ValidTo)); err != nil {
-				return fmt.Errorf("fee %s: %w", f.Code, err)
-			}
-		}
-		for _, p := range c.WaiverPolicies {
-			pol := data.WaiverPolicy{Code: p.Code, Name: p.Name, Basis: p.Basis}
-			var err error
-			if pol.ValidFrom, pol.ValidTo, err = catalogueValidity(p.Code, p.ValidFrom, p.ValidTo); err != nil {
-				return err
-			}
-			if err := pol.Validate(); err != nil {
-				return fmt.Errorf("减免政策 %s：%w", p.Code, err)
-			}
-			if _, err := tx.Exec("INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)",
-				pol.Code, pol.Name, pol.Basis, pol.ValidFrom.String(), dateOrNil(pol.ValidTo)); err != nil {
-				return fmt.Errorf("waiver policy %s: %w", p.Code, err)
-			}
-		}
-		for _, it := range c.Items {
-			item := data.ServiceItem{Code: it.Code, Name: it.Name, Kind: it.Kind, Statutory: it.Statutory, Promised: it.Promised, Materials: it.Materials}
-			if err := item.Validate(); err != nil {
-				return fmt.Errorf("事项 %s：%w", it.Code, err)
-			}
-			dep, ok := deps[it.Department]
-			if !ok {
-				return data.FieldError("department", "部门", "事项 %s 的部门 %s 不存在", it.Code, it.Department)
-			}
-			mats, _ := json.Marshal(nonNil(it.Materials))
-			id, err := insertID(tx, `INSERT INTO items (code, name, department_id, kind, statutory, promised, materials)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Code, it.Name, dep, it.Kind, it.Statutory, it.Promised, string(mats))
-			if err != nil {
-				return fmt.Errorf("item %s: %w", it.Code, err)
-			}
-			if err := setItemFees(tx, id, it.Code, it.Fees); err != nil {
-				return err
-			}
+		if err := setupItems(tx, &c, deps); err != nil {
+			return err
 		}
 		detail, _ := json.Marshal(map[string]int{"departments": len(c.Departments), "windows": len(c.Windows), "users": len(c.Users), "items": len(c.Items),
 			"fees": len(c.Fees), "waiver_policies": len(c.WaiverPolicies)})
 		return s.audit(tx, "system", "site.setup", c.Site.Code, string(detail))
 	})
+}
+
+// setupOrg writes the catalogue's departments, windows and users, and
+// returns the departments' ids by code.
+func setupOrg(tx *sql.Tx, c *Catalogue) (map[string]int64, error) {
+	deps := map[string]int64{}
+	for _, d := range c.Departments {
+		dep := data.Department{Code: d.Code, Name: d.Name}
+		if err := dep.Validate(); err != nil {
+			return nil, err
+		}
+		id, err := insertID(tx, "INSERT INTO departments (code, name) VALUES (?, ?)", d.Code, d.Name)
+		if err != nil {
+			return nil, fmt.Errorf("department %s: %w", d.Code, err)
+		}
+		deps[d.Code] = id
+	}
+	wins := map[string]int64{}
+	for _, w := range c.Windows {
+		win := data.Window{Code: w.Code, Name: w.Name}
+		if err := win.Validate(); err != nil {
+			return nil, err
+		}
+		id, err := insertID(tx, "INSERT INTO windows (code, name) VALUES (?, ?)", w.Code, w.Name)
+		if err != nil {
+			return nil, fmt.Errorf("window %s: %w", w.Code, err)
+		}
+		wins[w.Code] = id
+	}
+	for _, u := range c.Users {
+		user := data.User{Login: u.Login, Name: u.Name, Role: u.Role}
+		if err := user.Validate(); err != nil {
+			return nil, err
+		}
+		var win any
+		if u.Window != "" {
+			id, ok := wins[u.Window]
+			if !ok {
+				return nil, data.FieldError("window", "窗口", "用户 %s 的窗口 %s 不存在", u.Login, u.Window)
+			}
+			win = id
+		}
+		if _, err := tx.Exec("INSERT INTO users (login, name, role, window_id, pin_hash) VALUES (?, ?, ?, ?, ?)", u.Login, u.Name, u.Role, win, u.PINHash); err != nil {
+			return nil, fmt.Errorf("user %s: %w", u.Login, err)
+		}
+	}
+	return deps, nil
+}
+
+// setupMoney writes the fee schedules and the waiver policies.
+func setupMoney(tx *sql.Tx, c *Catalogue) error {
+	for _, f := range c.Fees {
+		fee := data.FeeItem{Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis}
+		var err error
+		if fee.ValidFrom, fee.ValidTo, err = catalogueValidity(f.Code, f.ValidFrom, f.ValidTo); err != nil {
+			return err
+		}
+		if err := fee.Validate(); err != nil {
+			return fmt.Errorf("收费项目 %s：%w", f.Code, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO fee_items (code, name, amount_fen, unit, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			fee.Code, fee.Name, fee.AmountFen, fee.Unit, fee.Basis, fee.ValidFrom.String(), dateOrNil(fee.ValidTo)); err != nil {
+			return fmt.Errorf("fee %s: %w", f.Code, err)
+		}
+	}
+	for _, p := range c.WaiverPolicies {
+		pol := data.WaiverPolicy{Code: p.Code, Name: p.Name, Basis: p.Basis}
+		var err error
+		if pol.ValidFrom, pol.ValidTo, err = catalogueValidity(p.Code, p.ValidFrom, p.ValidTo); err != nil {
+			return err
+		}
+		if err := pol.Validate(); err != nil {
+			return fmt.Errorf("减免政策 %s：%w", p.Code, err)
+		}
+		if _, err := tx.Exec("INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)",
+			pol.Code, pol.Name, pol.Basis, pol.ValidFrom.String(), dateOrNil(pol.ValidTo)); err != nil {
+			return fmt.Errorf("waiver policy %s: %w", p.Code, err)
+		}
+	}
+	return nil
+}
+
+// setupItems writes the service items with their fees.
+func setupItems(tx *sql.Tx, c *Catalogue, deps map[string]int64) error {
+	for _, it := range c.Items {
+		item := data.ServiceItem{Code: it.Code, Name: it.Name, Kind: it.Kind, Statutory: it.Statutory, Promised: it.Promised, Materials: it.Materials}
+		if err := item.Validate(); err != nil {
+			return fmt.Errorf("事项 %s：%w", it.Code, err)
+		}
+		dep, ok := deps[it.Department]
+		if !ok {
+			return data.FieldError("department", "部门", "事项 %s 的部门 %s 不存在", it.Code, it.Department)
+		}
+		mats, _ := json.Marshal(nonNil(it.Materials))
+		id, err := insertID(tx, `INSERT INTO items (code, name, department_id, kind, statutory, promised, materials)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Code, it.Name, dep, it.Kind, it.Statutory, it.Promised, string(mats))
+		if err != nil {
+			return fmt.Errorf("item %s: %w", it.Code, err)
+		}
+		if err := setItemFees(tx, id, it.Code, it.Fees); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nonNil(s []string) []string {

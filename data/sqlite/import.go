@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 
 	"github.com/onewindow/onewindow/data"
@@ -35,64 +34,20 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 		return nil, err
 	}
 	sort.Strings(paths)
-	report := func(r exchange.ImportResult) {
+	run := &importRun{s: s, ctx: ctx, actorID: actorID, reads: map[string]chan loadedBundle{}}
+	run.report = func(r exchange.ImportResult) {
 		out = append(out, r)
 		if progress != nil {
 			progress(len(out), len(paths), r)
 		}
 	}
-	type loaded struct {
-		b   *exchange.Bundle
-		err error
-	}
-	reads := map[string]chan loaded{}
-	prefetch := func(path string) chan loaded {
-		if ch, ok := reads[path]; ok {
-			return ch
-		}
-		ch := make(chan loaded, 1)
-		reads[path] = ch
-		go func() {
-			raw, err := readBundleFile(path)
-			if err != nil {
-				ch <- loaded{nil, err}
-				return
-			}
-			b, err := exchange.ReadBundle(raw)
-			ch <- loaded{b, err}
-		}()
-		return ch
-	}
-	bySite := map[string][]candidate{}
-	for _, p := range paths {
-		raw, err := readBundleFile(p)
-		var b *exchange.Bundle
-		if err == nil {
-			b, _, err = exchange.OpenBundle(raw) // the members are read when the bundle's turn comes
-		}
-		if err != nil {
-			report(exchange.ImportResult{File: p, Outcome: exchange.ImportRejected, Message: errorText(err)})
-			continue
-		}
-		bySite[b.Manifest.Site] = append(bySite[b.Manifest.Site], candidate{p, b.Manifest, b.SHA256})
-	}
-	own, err := s.Site(ctx)
-	if err != nil {
+	bySite := run.manifests(paths)
+	if run.own, err = s.Site(ctx); err != nil {
 		return out, err
 	}
-	keys := map[string]ed25519.PublicKey{}
-	sites, err := s.Sites(ctx)
-	if err != nil {
+	if run.keys, err = s.siteKeys(ctx); err != nil {
 		return out, err
 	}
-	for _, x := range sites {
-		k, _ := base64.StdEncoding.DecodeString(x.PublicKey)
-		keys[x.Code] = k
-	}
-	// Decoded bundles are short-lived garbage by the tens of megabytes:
-	// collect less often while importing, as the demo generator does.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(900 << 20))
 	if err := s.bulkImport(ctx, bySite); err != nil {
 		return out, err
 	}
@@ -107,58 +62,144 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 	}
 	sort.Strings(codes)
 	for _, code := range codes {
-		list := bySite[code]
-		sort.SliceStable(list, func(i, j int) bool { return list[i].m.Seq < list[j].m.Seq })
-		last, err := s.lastBundle(ctx, code)
-		if err != nil {
+		if err := run.site(code, bySite[code]); err != nil {
 			return out, err
-		}
-		for i, c := range list {
-			r := exchange.ImportResult{File: c.path, Site: code, Seq: c.m.Seq, Cases: c.m.Count("cases.jsonl"), Events: c.m.Count("events.jsonl")}
-			pub, known := keys[code]
-			switch {
-			case code == own.Code:
-				r.Outcome, r.Message = exchange.ImportRejected, fmt.Sprintf("数据包来自本站点 %s，不能导入自身", code)
-			case !known:
-				r.Outcome, r.Message = exchange.ImportRejected, fmt.Sprintf("站点 %s 尚未在本中心登记，请先登记其登记文件", code)
-			case c.m.Seq <= last:
-				r.Outcome, r.Message = s.alreadyApplied(ctx, code, c.m.Seq, c.sha)
-			case c.m.Seq > last+1:
-				r.Outcome, r.Message = exchange.ImportHeld, fmt.Sprintf("站点 %s 缺少第 %d 号数据包，第 %d 号暂不导入", code, last+1, c.m.Seq)
-			default:
-				// The next bundle is read and decoded on the other core
-				// while this one is written.
-				ch := prefetch(c.path)
-				if i+1 < len(list) {
-					prefetch(list[i+1].path)
-				}
-				got := <-ch
-				delete(reads, c.path)
-				if got.err == nil {
-					r.Changed, err = s.applyBundle(ctx, actorID, got.b, pub, c.m)
-				} else {
-					err = got.err
-				}
-				if err != nil {
-					// The storage failing (disk full, read-only) stops the
-					// import; anything else is this bundle's fault.
-					var e *data.Error
-					if errors.As(err, &e) && e.Code == data.EINTERNAL {
-						return out, err
-					}
-					r.Outcome, r.Message = exchange.ImportRejected, errorText(err)
-					if e == nil {
-						r.Message = "数据包的内容无法写入本数据库（" + err.Error() + "），未作改动"
-					}
-					break
-				}
-				r.Outcome, r.Message = exchange.ImportApplied, fmt.Sprintf("第 %d 号：%d 件办件、%d 条事件，%d 行新增或更新", c.m.Seq, r.Cases, r.Events, r.Changed)
-				last++
-			}
-			report(r)
 		}
 	}
 	return out, nil
+}
+
+// importRun is one ImportDir: the sites' keys, the results so far, and the
+// bundles being read ahead.
+type importRun struct {
+	s       *Store
+	ctx     context.Context
+	actorID int64
+	own     data.Site
+	keys    map[string]ed25519.PublicKey
+	report  func(exchange.ImportResult)
+	reads   map[string]chan loadedBundle
+}
+
+type loadedBundle struct {
+	b   *exchange.Bundle
+	err error
+}
+
+// manifests reads each file's manifest only (the members are read when
+// the bundle's turn comes) and groups the bundles by site; a file that is
+// no bundle is rejected here.
+func (run *importRun) manifests(paths []string) map[string][]candidate {
+	bySite := map[string][]candidate{}
+	for _, p := range paths {
+		raw, err := readBundleFile(p)
+		var b *exchange.Bundle
+		if err == nil {
+			b, _, err = exchange.OpenBundle(raw)
+		}
+		if err != nil {
+			run.report(exchange.ImportResult{File: p, Outcome: exchange.ImportRejected, Message: errorText(err)})
+			continue
+		}
+		bySite[b.Manifest.Site] = append(bySite[b.Manifest.Site], candidate{p, b.Manifest, b.SHA256})
+	}
+	return bySite
+}
+
+// siteKeys are the public keys of the registered sites.
+func (s *Store) siteKeys(ctx context.Context) (map[string]ed25519.PublicKey, error) {
+	sites, err := s.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]ed25519.PublicKey{}
+	for _, x := range sites {
+		k, _ := base64.StdEncoding.DecodeString(x.PublicKey)
+		keys[x.Code] = k
+	}
+	return keys, nil
+}
+
+// prefetch reads and decodes a bundle on another goroutine (the other
+// core) while the one before it is written.
+func (run *importRun) prefetch(path string) chan loadedBundle {
+	if ch, ok := run.reads[path]; ok {
+		return ch
+	}
+	ch := make(chan loadedBundle, 1)
+	run.reads[path] = ch
+	go func() {
+		raw, err := readBundleFile(path)
+		if err != nil {
+			ch <- loadedBundle{nil, err}
+			return
+		}
+		b, err := exchange.ReadBundle(raw)
+		ch <- loadedBundle{b, err}
+	}()
+	return ch
+}
+
+// site merges one site's bundles in sequence order. Only the storage
+// failing (disk full, read-only) ends the import with an error; anything
+// wrong with a bundle is that bundle's result.
+func (run *importRun) site(code string, list []candidate) error {
+	sort.SliceStable(list, func(i, j int) bool { return list[i].m.Seq < list[j].m.Seq })
+	last, err := run.s.lastBundle(run.ctx, code)
+	if err != nil {
+		return err
+	}
+	for i, c := range list {
+		r := exchange.ImportResult{File: c.path, Site: code, Seq: c.m.Seq, Cases: c.m.Count("cases.jsonl"), Events: c.m.Count("events.jsonl")}
+		pub, known := run.keys[code]
+		switch {
+		case code == run.own.Code:
+			r.Outcome, r.Message = exchange.ImportRejected, fmt.Sprintf("数据包来自本站点 %s，不能导入自身", code)
+		case !known:
+			r.Outcome, r.Message = exchange.ImportRejected, fmt.Sprintf("站点 %s 尚未在本中心登记，请先登记其登记文件", code)
+		case c.m.Seq <= last:
+			r.Outcome, r.Message = run.s.alreadyApplied(run.ctx, code, c.m.Seq, c.sha)
+		case c.m.Seq > last+1:
+			r.Outcome, r.Message = exchange.ImportHeld, fmt.Sprintf("站点 %s 缺少第 %d 号数据包，第 %d 号暂不导入", code, last+1, c.m.Seq)
+		default:
+			ch := run.prefetch(c.path)
+			if i+1 < len(list) {
+				run.prefetch(list[i+1].path)
+			}
+			got := <-ch
+			delete(run.reads, c.path)
+			if err := run.apply(&r, got, pub, c.m); err != nil {
+				return err
+			}
+			if r.Outcome == exchange.ImportApplied {
+				last++
+			}
+		}
+		run.report(r)
+	}
+	return nil
+}
+
+// apply merges one bundle that is next in its site's sequence and says how
+// it went in r; it returns an error only when the storage fails.
+func (run *importRun) apply(r *exchange.ImportResult, got loadedBundle, pub ed25519.PublicKey, m exchange.Manifest) error {
+	err := got.err
+	if err == nil {
+		r.Changed, err = run.s.applyBundle(run.ctx, run.actorID, got.b, pub, m)
+	}
+	if err != nil {
+		var e *data.Error
+		if errors.As(err, &e) && e.Code == data.EINTERNAL {
+			return err
+		}
+		r.Outcome, r.Message = exchange.ImportRejected, errorText(err)
+		if e == nil {
+			r.Message = "数据包的内容无法写入本数据库（" + err.Error() + "），未作改动"
+		}
+		return nil
+	}
+	r.Outcome, r.Message = exchange.ImportApplied, fmt.Sprintf("第 %d 号：%d 件办件、%d 条事件，%d 行新增或更新", m.Seq, r.Cases, r.Events, r.Changed)
+	return nil
 }
 
 // importBulkAt is the fewest incoming cases that make an import a bulk one.
