@@ -33,145 +33,193 @@ type NoticeInput struct {
 // BuildNotice writes the notice of in.kind for the case.
 func BuildNotice(in NoticeInput) Notice {
 	a := in.App
-	n := Notice{Kind: in.Kind, Title: in.Kind.Title(), Number: in.Number, Issued: ChineseDate(in.Issued),
+	w := &noticeWriter{in: in, a: a, lim: a.Limits(), received: ChineseDate(calendar.DateOf(a.ReceivedAt)), n: &Notice{Kind: in.Kind, Title: in.Kind.Title(), Number: in.Number, Issued: ChineseDate(in.Issued),
 		Site: in.Site.Name + "（" + in.Site.Code + "）", Window: in.Window, Case: a.Number,
 		Applicant: a.Applicant.Name, Item: a.Item.Name + "（" + a.Item.Code + "）", Department: a.Item.Department,
-		Clerk: in.Clerk, Phone: in.Site.Phone}
-	codeLabel := "统一社会信用代码"
-	if a.Applicant.Kind == ApplicantIndividual {
-		codeLabel = "公民身份号码"
-	}
-	n.ApplicantCode = codeLabel + "：" + a.Applicant.IDCode
-	n.Contact = strings.TrimSpace(a.Applicant.Contact + " " + a.Applicant.Phone)
-	n.Address = a.Applicant.Address
-	event := func(kind EventKind) *Event {
-		for i := len(a.Events) - 1; i >= 0; i-- {
-			if a.Events[i].Kind == kind {
-				return &a.Events[i]
-			}
-		}
-		return nil
-	}
-	day := func(e *Event) string { return ChineseDate(calendar.DateOf(e.At)) }
-	received := ChineseDate(calendar.DateOf(a.ReceivedAt))
-	for _, e := range a.Events {
-		n.Materials = append(n.Materials, e.Data.Materials...)
-	}
-	lim := a.Limits()
-	dueFacts := func() {
-		n.Note = notCounted
-		if !in.Clock.Started {
-			// Not accepted (yet): the limits run from the day of 受理.
-			if a.Item.Kind == KindImmediate || lim.Promised == 0 {
-				n.Facts = append(n.Facts, Fact{"办理时限", "即办件，受理后当场办结"})
-			} else {
-				n.Facts = append(n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，自受理之日起计算", lim.Promised)})
-			}
-			n.Facts = append(n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，自受理之日起计算", lim.Statutory)})
-			return
-		}
-		if a.Item.Kind == KindImmediate || lim.Promised == 0 {
-			n.Facts = append(n.Facts, Fact{"办理时限", "即办件，当场办结"})
-		} else {
-			n.Facts = append(n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，应于 %s 前办结", in.Clock.Promised.Limit, ChineseDate(in.Clock.Promised.Due))})
-		}
-		n.Facts = append(n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，最迟 %s", in.Clock.Statutory.Limit, ChineseDate(in.Clock.Statutory.Due))})
-		if in.Clock.ExtraDays > 0 {
-			n.Facts = append(n.Facts, Fact{"延长期限", fmt.Sprintf("经批准延长 %d 个工作日（已计入上述期限）", in.Clock.ExtraDays)})
-		}
-	}
-	n.Facts = append(n.Facts, Fact{"收件日期", received})
+		Clerk: in.Clerk, Phone: in.Site.Phone}}
+	w.head()
+	w.n.Facts = append(w.n.Facts, Fact{"收件日期", w.received})
 	switch in.Kind {
 	case DocAccept:
-		acc := event(clock.Accepted)
-		n.Facts = append(n.Facts, Fact{"受理日期", day(acc)})
-		n.Body = []string{
-			fmt.Sprintf("你（单位）于%s提交的%s申请，经审查，申请材料齐全、符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款第（五）项的规定，决定予以受理。", received, a.Item.Name),
-		}
-		dueFacts()
-		n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人（签字）"}, "受理专用章"
+		w.accept()
 	case DocSupplement:
-		sup := event(clock.SupplementRequested)
-		n.Facts = append(n.Facts, Fact{"告知日期", day(sup)})
-		n.Body = []string{
-			fmt.Sprintf("你（单位）于%s提交的%s申请材料，经审查，需要补正。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知需要补正的全部内容如下：", received, a.Item.Name),
-		}
-		n.List = sup.Data.Missing
-		n.After = []string{"请按上述要求一次补齐后提交。补正后申请材料齐全、符合法定形式的，本机关予以受理；本通知书所列以外的材料，不再要求补正。"}
-		dueFacts()
-		n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
+		w.supplement()
 	case DocRefuse:
-		ref := event(clock.Refused)
-		n.Facts = append(n.Facts, Fact{"决定日期", day(ref)})
-		n.Body = []string{
-			fmt.Sprintf("你（单位）于%s提交的%s申请，经审查，决定不予受理。理由如下：%s", received, a.Item.Name, ref.Data.Reason),
-			appealRights,
-		}
-		dueFacts()
-		n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
+		w.refuse()
 	case DocComplete:
-		acc, done := event(clock.Accepted), event(clock.Completed)
-		if acc != nil {
-			n.Facts = append(n.Facts, Fact{"受理日期", day(acc)})
-		}
-		n.Facts = append(n.Facts, Fact{"办结日期", day(done)})
-		result := "准予许可"
-		if done.Data.Result == ResultDenied {
-			result = "不予许可"
-		}
-		n.Facts = append(n.Facts, Fact{"办理结果", result})
-		used := fmt.Sprintf("%d 个工作日", in.Clock.Promised.Used)
-		if t := in.Clock.Promised.OnTime; t != nil && in.Clock.Promised.Limit > 0 {
-			if *t {
-				used += fmt.Sprintf("（承诺时限 %d 个工作日内办结）", in.Clock.Promised.Limit)
-			} else {
-				used += fmt.Sprintf("（超出承诺时限 %d 个工作日）", -in.Clock.Promised.Remaining)
-			}
-		}
-		n.Facts = append(n.Facts, Fact{"实际用时", used})
-		if del := event(clock.Delivered); del != nil {
-			how := "窗口领取"
-			if del.Data.Method == MethodPost {
-				how = "邮寄送达"
-			}
-			n.Facts = append(n.Facts, Fact{"送达方式", how + "，" + day(del)})
-		} else {
-			n.Facts = append(n.Facts, Fact{"送达方式", "待领取"})
-		}
-		dueFacts()
-		n.Body = []string{fmt.Sprintf("你（单位）申请的%s，已于%s办结，办理结果为：%s。请凭本通知书领取办理结果。", a.Item.Name, day(done), result)}
-		if done.Data.Result == ResultDenied {
-			n.Body = append(n.Body, appealRights)
-		}
-		n.Signatures, n.Seal = []string{"窗口经办人（签字）", "领取人（签字）"}, "办件专用章"
+		w.complete()
 	case DocWaiver:
-		n.Body = []string{fmt.Sprintf("申请人%s办理%s，申请减免下列行政事业性收费，审批情况如下：", a.Applicant.Name, a.Item.Name)}
-		for _, w := range a.Waivers {
-			line := fmt.Sprintf("%s：%s %s；政策依据：%s（%s）；理由：%s；经办人 %s，%s 申请；",
-				feeName(a, w.FeeCode), w.Kind.Label(), Yuan(w.AmountFen), w.Policy, w.Basis, w.Reason,
-				nameOf(in.Names, w.RequestedBy), ChineseDate(calendar.DateOf(w.RequestedAt)))
-			switch w.Status {
-			case ApprovalApproved, ApprovalRejected:
-				line += fmt.Sprintf("审批结果：%s（审批人 %s，%s）", w.Status.Label(), nameOf(in.Names, w.DecidedBy), ChineseDate(calendar.DateOf(w.DecidedAt)))
-				if w.Note != "" {
-					line += "，意见：" + w.Note
-				}
-			default:
-				line += "审批结果：" + w.Status.Label()
+		w.waiver()
+	}
+	w.fees()
+	return *w.n
+}
+
+// noticeWriter is one notice being written.
+type noticeWriter struct {
+	in       NoticeInput
+	a        *Application
+	lim      clock.Limits
+	received string // the day the case was received, in Chinese
+	n        *Notice
+}
+
+// head: the applicant's code, contact and address, and every material
+// handed in.
+func (w *noticeWriter) head() {
+	codeLabel := "统一社会信用代码"
+	if w.a.Applicant.Kind == ApplicantIndividual {
+		codeLabel = "公民身份号码"
+	}
+	w.n.ApplicantCode = codeLabel + "：" + w.a.Applicant.IDCode
+	w.n.Contact = strings.TrimSpace(w.a.Applicant.Contact + " " + w.a.Applicant.Phone)
+	w.n.Address = w.a.Applicant.Address
+	for _, e := range w.a.Events {
+		w.n.Materials = append(w.n.Materials, e.Data.Materials...)
+	}
+}
+
+// event is the case's last event of kind, or nil.
+func (w *noticeWriter) event(kind EventKind) *Event {
+	for i := len(w.a.Events) - 1; i >= 0; i-- {
+		if w.a.Events[i].Kind == kind {
+			return &w.a.Events[i]
+		}
+	}
+	return nil
+}
+
+func (w *noticeWriter) day(e *Event) string { return ChineseDate(calendar.DateOf(e.At)) }
+
+// dueFacts: the limits and, once the clock runs, the due dates.
+func (w *noticeWriter) dueFacts() {
+	w.n.Note = notCounted
+	if !w.in.Clock.Started {
+		// Not accepted (yet): the limits run from the day of 受理.
+		if w.a.Item.Kind == KindImmediate || w.lim.Promised == 0 {
+			w.n.Facts = append(w.n.Facts, Fact{"办理时限", "即办件，受理后当场办结"})
+		} else {
+			w.n.Facts = append(w.n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，自受理之日起计算", w.lim.Promised)})
+		}
+		w.n.Facts = append(w.n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，自受理之日起计算", w.lim.Statutory)})
+		return
+	}
+	if w.a.Item.Kind == KindImmediate || w.lim.Promised == 0 {
+		w.n.Facts = append(w.n.Facts, Fact{"办理时限", "即办件，当场办结"})
+	} else {
+		w.n.Facts = append(w.n.Facts, Fact{"承诺时限", fmt.Sprintf("%d 个工作日，应于 %s 前办结", w.in.Clock.Promised.Limit, ChineseDate(w.in.Clock.Promised.Due))})
+	}
+	w.n.Facts = append(w.n.Facts, Fact{"法定时限", fmt.Sprintf("%d 个工作日，最迟 %s", w.in.Clock.Statutory.Limit, ChineseDate(w.in.Clock.Statutory.Due))})
+	if w.in.Clock.ExtraDays > 0 {
+		w.n.Facts = append(w.n.Facts, Fact{"延长期限", fmt.Sprintf("经批准延长 %d 个工作日（已计入上述期限）", w.in.Clock.ExtraDays)})
+	}
+}
+
+// accept: 受理通知书.
+func (w *noticeWriter) accept() {
+	acc := w.event(clock.Accepted)
+	w.n.Facts = append(w.n.Facts, Fact{"受理日期", w.day(acc)})
+	w.n.Body = []string{
+		fmt.Sprintf("你（单位）于%s提交的%s申请，经审查，申请材料齐全、符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款第（五）项的规定，决定予以受理。", w.received, w.a.Item.Name),
+	}
+	w.dueFacts()
+	w.n.Signatures, w.n.Seal = []string{"窗口经办人（签字）", "申请人（签字）"}, "受理专用章"
+}
+
+// supplement: 补正材料通知书, every missing material at once.
+func (w *noticeWriter) supplement() {
+	sup := w.event(clock.SupplementRequested)
+	w.n.Facts = append(w.n.Facts, Fact{"告知日期", w.day(sup)})
+	w.n.Body = []string{
+		fmt.Sprintf("你（单位）于%s提交的%s申请材料，经审查，需要补正。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知需要补正的全部内容如下：", w.received, w.a.Item.Name),
+	}
+	w.n.List = sup.Data.Missing
+	w.n.After = []string{"请按上述要求一次补齐后提交。补正后申请材料齐全、符合法定形式的，本机关予以受理；本通知书所列以外的材料，不再要求补正。"}
+	w.dueFacts()
+	w.n.Signatures, w.n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
+}
+
+// refuse: 不予受理通知书, with the reason and the rights of appeal.
+func (w *noticeWriter) refuse() {
+	ref := w.event(clock.Refused)
+	w.n.Facts = append(w.n.Facts, Fact{"决定日期", w.day(ref)})
+	w.n.Body = []string{
+		fmt.Sprintf("你（单位）于%s提交的%s申请，经审查，决定不予受理。理由如下：%s", w.received, w.a.Item.Name, ref.Data.Reason),
+		appealRights,
+	}
+	w.dueFacts()
+	w.n.Signatures, w.n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
+}
+
+// complete: 办结通知书, the result, the days used and the delivery.
+func (w *noticeWriter) complete() {
+	acc, done := w.event(clock.Accepted), w.event(clock.Completed)
+	if acc != nil {
+		w.n.Facts = append(w.n.Facts, Fact{"受理日期", w.day(acc)})
+	}
+	w.n.Facts = append(w.n.Facts, Fact{"办结日期", w.day(done)})
+	result := "准予许可"
+	if done.Data.Result == ResultDenied {
+		result = "不予许可"
+	}
+	w.n.Facts = append(w.n.Facts, Fact{"办理结果", result})
+	used := fmt.Sprintf("%d 个工作日", w.in.Clock.Promised.Used)
+	if t := w.in.Clock.Promised.OnTime; t != nil && w.in.Clock.Promised.Limit > 0 {
+		if *t {
+			used += fmt.Sprintf("（承诺时限 %d 个工作日内办结）", w.in.Clock.Promised.Limit)
+		} else {
+			used += fmt.Sprintf("（超出承诺时限 %d 个工作日）", -w.in.Clock.Promised.Remaining)
+		}
+	}
+	w.n.Facts = append(w.n.Facts, Fact{"实际用时", used})
+	if del := w.event(clock.Delivered); del != nil {
+		how := "窗口领取"
+		if del.Data.Method == MethodPost {
+			how = "邮寄送达"
+		}
+		w.n.Facts = append(w.n.Facts, Fact{"送达方式", how + "，" + w.day(del)})
+	} else {
+		w.n.Facts = append(w.n.Facts, Fact{"送达方式", "待领取"})
+	}
+	w.dueFacts()
+	w.n.Body = []string{fmt.Sprintf("你（单位）申请的%s，已于%s办结，办理结果为：%s。请凭本通知书领取办理结果。", w.a.Item.Name, w.day(done), result)}
+	if done.Data.Result == ResultDenied {
+		w.n.Body = append(w.n.Body, appealRights)
+	}
+	w.n.Signatures, w.n.Seal = []string{"窗口经办人（签字）", "领取人（签字）"}, "办件专用章"
+}
+
+// waiver: 减免审批单, each request with its policy and decision.
+func (w *noticeWriter) waiver() {
+	w.n.Body = []string{fmt.Sprintf("申请人%s办理%s，申请减免下列行政事业性收费，审批情况如下：", w.a.Applicant.Name, w.a.Item.Name)}
+	for _, x := range w.a.Waivers {
+		line := fmt.Sprintf("%s：%s %s；政策依据：%s（%s）；理由：%s；经办人 %s，%s 申请；",
+			feeName(w.a, x.FeeCode), x.Kind.Label(), Yuan(x.AmountFen), x.Policy, x.Basis, x.Reason,
+			nameOf(w.in.Names, x.RequestedBy), ChineseDate(calendar.DateOf(x.RequestedAt)))
+		switch x.Status {
+		case ApprovalApproved, ApprovalRejected:
+			line += fmt.Sprintf("审批结果：%s（审批人 %s，%s）", x.Status.Label(), nameOf(w.in.Names, x.DecidedBy), ChineseDate(calendar.DateOf(x.DecidedAt)))
+			if x.Note != "" {
+				line += "，意见：" + x.Note
 			}
-			n.List = append(n.List, line)
+		default:
+			line += "审批结果：" + x.Status.Label()
 		}
-		dueFacts()
-		n.Signatures, n.Seal = []string{"经办人（签字）", "审批人（签字）"}, "单位印章"
+		w.n.List = append(w.n.List, line)
 	}
-	n.Fees, n.AmountDue = noticeFees(a)
-	if len(n.Fees) == 0 {
-		n.FeeNote = "本事项不收费。"
-		if event(clock.Accepted) == nil {
-			n.FeeNote = "受理前不收取费用。"
+	w.dueFacts()
+	w.n.Signatures, w.n.Seal = []string{"经办人（签字）", "审批人（签字）"}, "单位印章"
+}
+
+// fees: the fee lines and the amount due, or why there are none.
+func (w *noticeWriter) fees() {
+	w.n.Fees, w.n.AmountDue = noticeFees(w.a)
+	if len(w.n.Fees) == 0 {
+		w.n.FeeNote = "本事项不收费。"
+		if w.event(clock.Accepted) == nil {
+			w.n.FeeNote = "受理前不收取费用。"
 		}
 	}
-	return n
 }
 
 func nameOf(names map[string]string, login string) string {
