@@ -100,6 +100,8 @@ type renderer struct {
 	pen
 	doc      data.Document
 	rows     []row
+	st       styles      // the document's text styles (build)
+	facts    []data.Fact // labelled facts waiting to be laid out (pair, flush)
 	warnings map[rune]bool
 	qr       barcode.Barcode
 	qrErr    error
