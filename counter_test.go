@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // The most keys a returning clerk may press to log in, register one

@@ -9,11 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // A credit code with a right check digit, and what a scanner sends: 200

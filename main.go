@@ -6,12 +6,11 @@ import (
 	"context"
 	"os"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/onewindow/onewindow/app"
 	"github.com/onewindow/onewindow/cli"
+	"github.com/onewindow/onewindow/data/sqlite"
 	_ "github.com/onewindow/onewindow/internal/zhlocale" // before the toolkit reads the locale
 )
 

@@ -7,16 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // The login screen preselects the last user of this PC and puts the cursor

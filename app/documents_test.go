@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // From the case view the clerk prints a 受理通知书; printing it again is a

@@ -7,9 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/onewindow/onewindow/data/exchange"
-	"github.com/onewindow/onewindow/internal/gctune"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -18,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/internal/gctune"
 )
 
 // exchangeStore is what 数据交换 needs.

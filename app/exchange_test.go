@@ -8,16 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
-	"github.com/onewindow/onewindow/data/exchange"
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"fyne.io/fyne/v2/test"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // A clerk exports the site's changes to a folder and exports bundle 1

@@ -6,13 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/internal/testkit"
 	_ "github.com/onewindow/onewindow/internal/zhlocale"
 )
 

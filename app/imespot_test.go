@@ -3,13 +3,13 @@ package app
 import (
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // caretWindow is a window with a label and two entries under it, the

@@ -9,17 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/exchange"
-
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // Every text the interface passes through lang.L has an English and a

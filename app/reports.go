@@ -9,20 +9,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onewindow/onewindow/app/render"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // reportStore is what 统计报表 needs.

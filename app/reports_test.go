@@ -6,15 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // The report screen shows the store's figures; a figure opens exactly the

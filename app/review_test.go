@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // A clerk asks for a waiver and an extension from the case view; the queue

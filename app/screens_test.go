@@ -5,18 +5,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // loggedIn starts the program on a test app and logs in through the

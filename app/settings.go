@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // settingsStore is what the settings screen reads and changes.

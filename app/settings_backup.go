@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -19,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // backupStore is what 设置 → 备份 needs.

@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // monthTexts returns the day cells of month m (1–12) as drawn.

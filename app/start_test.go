@@ -6,13 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // texts are the labels' and buttons' texts in a window's content.

@@ -16,11 +16,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // Exit codes.

@@ -12,12 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/onewindow/onewindow/cli"
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {

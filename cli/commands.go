@@ -9,13 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onewindow/onewindow/data/demo"
-	"github.com/onewindow/onewindow/internal/gctune"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/gctune"
 )
 
 func runDemo(e *env, args []string) error {
@@ -98,97 +96,112 @@ func runCalendar(e *env, args []string) error {
 	}
 	switch args[0] {
 	case "show":
-		fs := flag.NewFlagSet("calendar show", flag.ContinueOnError)
-		db := dbFlag(fs)
-		year := fs.Int("year", e.now().In(calendar.Shanghai).Year(), "年份")
-		if err := parse(e, fs, args[1:], false); err != nil {
-			return err
-		}
-		s, err := e.open(*db)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		cal, err := s.Calendar(e.ctx)
-		if err != nil {
-			return err
-		}
-		known := "已发布"
-		if !cal.Knows(*year) {
-			known = "未导入国务院安排，按周一至周五计算"
-		}
-		fmt.Fprintf(e.stdout, "%d 年（%s）：工作日 %d 天\n", *year, known,
-			cal.CountWorkdays(calendar.NewDate(*year, 1, 1)-1, calendar.NewDate(*year, 12, 31)))
-		for d := calendar.NewDate(*year, 1, 1); d.Year() == *year; d++ {
-			weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
-			if w := cal.IsWorkday(d); w == weekend {
-				kind := "休"
-				if w {
-					kind = "班"
-				}
-				fmt.Fprintf(e.stdout, "%s %s %s %s\n", d, weekdayCN[d.Weekday()], kind, cal.Name(d))
-			}
-		}
-		return nil
+		return runCalendarShow(e, args[1:])
 	case "import":
-		fs := flag.NewFlagSet("calendar import", flag.ContinueOnError)
-		db := dbFlag(fs)
-		if err := parse(e, fs, args[1:], true); err != nil {
-			return err
-		}
-		if fs.NArg() != 1 {
-			return usageError{fmt.Errorf("用法：onewindow calendar import 文件.json [--db 路径]")}
-		}
-		b, err := os.ReadFile(fs.Arg(0))
-		if err != nil {
-			return data.Errorf(data.EINVALID, "读取节假日文件 %s：%v", fs.Arg(0), err)
-		}
-		sched, err := calendar.ParseJSON(b)
-		if err != nil {
-			return data.Errorf(data.EINVALID, "节假日文件 %s：%v", fs.Arg(0), err)
-		}
-		s, err := e.open(*db)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		ch, err := s.ImportCalendar(e.ctx, "admin", sched)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "已导入 %v 年节假日安排（%d 个日期），%d 件未办结办件的期限已重新计算\n", ch.Years, ch.Days, ch.CasesChanged)
-		return nil
+		return runCalendarImport(e, args[1:])
 	case "site-day":
-		fs := flag.NewFlagSet("calendar site-day", flag.ContinueOnError)
-		db := dbFlag(fs)
-		date := fs.String("date", "", "日期 YYYY-MM-DD")
-		working := fs.Bool("working", false, "本站点该日上班（如周六上午开窗）")
-		off := fs.Bool("off", false, "本站点该日不上班")
-		name := fs.String("name", "", "说明，如“周六上午窗口开放”")
-		remove := fs.Bool("remove", false, "取消本站点对该日的设置，恢复全国安排")
-		if err := parse(e, fs, args[1:], false); err != nil {
-			return err
-		}
-		d, err := calendar.ParseDate(*date)
-		if err != nil {
-			return usageError{fmt.Errorf("--date：%v", err)}
-		}
-		if !*remove && *working == *off {
-			return usageError{fmt.Errorf("请给出 --working 或 --off（或 --remove）之一")}
-		}
-		s, err := e.open(*db)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		ch, err := s.SetSiteDay(e.ctx, "admin", calendar.Day{Date: d, Working: *working, Name: *name}, *remove)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "已更新本站点 %s 的安排，%d 件未办结办件的期限已重新计算\n", d, ch.CasesChanged)
-		return nil
+		return runCalendarSiteDay(e, args[1:])
 	}
 	return usageError{fmt.Errorf("未知的 calendar 子命令 %q", args[0])}
+}
+
+// runCalendarShow lists a year's holidays and working weekends.
+func runCalendarShow(e *env, args []string) error {
+	fs := flag.NewFlagSet("calendar show", flag.ContinueOnError)
+	db := dbFlag(fs)
+	year := fs.Int("year", e.now().In(calendar.Shanghai).Year(), "年份")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	cal, err := s.Calendar(e.ctx)
+	if err != nil {
+		return err
+	}
+	known := "已发布"
+	if !cal.Knows(*year) {
+		known = "未导入国务院安排，按周一至周五计算"
+	}
+	fmt.Fprintf(e.stdout, "%d 年（%s）：工作日 %d 天\n", *year, known,
+		cal.CountWorkdays(calendar.NewDate(*year, 1, 1)-1, calendar.NewDate(*year, 12, 31)))
+	for d := calendar.NewDate(*year, 1, 1); d.Year() == *year; d++ {
+		weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
+		if w := cal.IsWorkday(d); w == weekend {
+			kind := "休"
+			if w {
+				kind = "班"
+			}
+			fmt.Fprintf(e.stdout, "%s %s %s %s\n", d, weekdayCN[d.Weekday()], kind, cal.Name(d))
+		}
+	}
+	return nil
+}
+
+// runCalendarImport imports the State Council's holiday schedule.
+func runCalendarImport(e *env, args []string) error {
+	fs := flag.NewFlagSet("calendar import", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := parse(e, fs, args, true); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{fmt.Errorf("用法：onewindow calendar import 文件.json [--db 路径]")}
+	}
+	b, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return data.Errorf(data.EINVALID, "读取节假日文件 %s：%v", fs.Arg(0), err)
+	}
+	sched, err := calendar.ParseJSON(b)
+	if err != nil {
+		return data.Errorf(data.EINVALID, "节假日文件 %s：%v", fs.Arg(0), err)
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ch, err := s.ImportCalendar(e.ctx, "admin", sched)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已导入 %v 年节假日安排（%d 个日期），%d 件未办结办件的期限已重新计算\n", ch.Years, ch.Days, ch.CasesChanged)
+	return nil
+}
+
+// runCalendarSiteDay sets or clears one day of this site's own calendar.
+func runCalendarSiteDay(e *env, args []string) error {
+	fs := flag.NewFlagSet("calendar site-day", flag.ContinueOnError)
+	db := dbFlag(fs)
+	date := fs.String("date", "", "日期 YYYY-MM-DD")
+	working := fs.Bool("working", false, "本站点该日上班（如周六上午开窗）")
+	off := fs.Bool("off", false, "本站点该日不上班")
+	name := fs.String("name", "", "说明，如“周六上午窗口开放”")
+	remove := fs.Bool("remove", false, "取消本站点对该日的设置，恢复全国安排")
+	if err := parse(e, fs, args, false); err != nil {
+		return err
+	}
+	d, err := calendar.ParseDate(*date)
+	if err != nil {
+		return usageError{fmt.Errorf("--date：%v", err)}
+	}
+	if !*remove && *working == *off {
+		return usageError{fmt.Errorf("请给出 --working 或 --off（或 --remove）之一")}
+	}
+	s, err := e.open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ch, err := s.SetSiteDay(e.ctx, "admin", calendar.Day{Date: d, Working: *working, Name: *name}, *remove)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已更新本站点 %s 的安排，%d 件未办结办件的期限已重新计算\n", d, ch.CasesChanged)
+	return nil
 }
 
 var weekdayCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

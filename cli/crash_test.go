@@ -15,9 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/cli"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // The crash drill. The child is this test binary re-executed into

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
-
-	"github.com/onewindow/onewindow/data"
 )
 
 // runSite: site init (a new site's database and key), site registration

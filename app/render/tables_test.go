@@ -10,11 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/internal/testkit"
-	"github.com/xuri/excelize/v2"
 )
 
 // The CSV and the XLSX read back give the numbers of the report's tables,

@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // The embedded schedule was written from the State Council notices; the

@@ -4,11 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // at returns 09:30 Shanghai time on the given date.

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 )
 

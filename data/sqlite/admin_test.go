@@ -4,10 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 func TestAdminSettings(t *testing.T) {

@@ -8,10 +8,9 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/onewindow/onewindow/data"
-
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 

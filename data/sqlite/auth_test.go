@@ -4,11 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 func TestLogin(t *testing.T) {

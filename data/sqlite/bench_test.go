@@ -9,17 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/gctune"
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
-	"github.com/onewindow/onewindow/data/exchange"
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/gctune"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // benchCases is the size of the database for the list benchmarks

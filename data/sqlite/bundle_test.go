@@ -13,16 +13,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
-	"github.com/onewindow/onewindow/data/exchange"
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // county is a simulated county: a central office and n sites, each its own

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 )
 

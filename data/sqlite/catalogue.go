@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 )
 

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 func TestDemo(t *testing.T) {

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/assets"
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 

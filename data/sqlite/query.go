@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 )

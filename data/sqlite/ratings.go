@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 )
 

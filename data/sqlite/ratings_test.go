@@ -3,12 +3,10 @@ package sqlite_test
 import (
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // completed registers an immediate case and completes it at when.

@@ -4,14 +4,11 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
 	"github.com/onewindow/onewindow/data/demo"
-
 	"github.com/onewindow/onewindow/data/exchange"
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 func mustVerify(t *testing.T, s *sqlite.Store, what string) sqlite.VerifyReport {

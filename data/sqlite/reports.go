@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
-
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/report"
 )

@@ -7,16 +7,13 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/demo"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/report"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // brute recomputes a report from every case's events through the clock,

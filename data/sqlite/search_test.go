@@ -5,13 +5,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onewindow/onewindow/assets"
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/sqlite"
-
-	"github.com/onewindow/onewindow/data"
-
-	"github.com/onewindow/onewindow/assets"
-	"github.com/onewindow/onewindow/data/calendar"
 )
 
 // A broad search's first pages walk the due-date index (broadSearch); they

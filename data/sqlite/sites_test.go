@@ -5,12 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
-
-	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // A site makes its registration file; the central office registers it

@@ -16,10 +16,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onewindow/onewindow/data"
-
 	"github.com/mattn/go-sqlite3"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 )

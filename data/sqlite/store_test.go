@@ -9,15 +9,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/onewindow/onewindow/internal/testkit"
-
-	"github.com/onewindow/onewindow/data/sqlite"
-
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 var ctx = context.Background()
