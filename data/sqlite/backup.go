@@ -14,6 +14,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/internal/private"
 )
 
 // Backups: a consistent copy made with VACUUM INTO (one read transaction,
@@ -45,6 +46,9 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	if err := syncFile(tmp); err != nil {
 		return classify(err)
+	}
+	if err := private.File(tmp); err != nil { // every record of the site
+		return data.FieldError("file", "备份文件", "无法限制 %s 的访问权限（%v）", path, err)
 	}
 	if key, err := os.ReadFile(s.KeyPath()); err == nil {
 		if err := writeFileAtomic(path+".key", key, 0o600); err != nil {
@@ -205,7 +209,7 @@ func (s *Store) BackupDir() string { return filepath.Join(filepath.Dir(s.path), 
 // the backup made, or "" when today's was already there.
 func (s *Store) DailyBackup(ctx context.Context, now time.Time) (string, error) {
 	dir := s.BackupDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := makePrivateDir(dir); err != nil {
 		return "", data.FieldError("file", "自动备份", "无法建立文件夹 %s（%v）", dir, err)
 	}
 	base := strings.TrimSuffix(filepath.Base(s.path), filepath.Ext(s.path))

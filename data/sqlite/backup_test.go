@@ -166,3 +166,36 @@ func TestDailyBackup(t *testing.T) {
 		t.Fatalf("oldest kept %s", files[0])
 	}
 }
+
+// Every file that holds the site's records or its key is its user's alone:
+// the folder the program makes 0700, the database, its journal, the key,
+// a backup and the daily backups' folder 0600 / 0700 (on Windows the same
+// through an ACL, internal/private).
+func TestFilesArePrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "新 文件夹", "onewindow.db")
+	s := testkit.OpenAt(t, path)
+	if _, err := s.Registration(ctx); err != nil { // makes the key pair
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	daily, err := s.DailyBackup(ctx, time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]os.FileMode{
+		filepath.Dir(path): 0o700, path: 0o600, path + "-wal": 0o600, s.KeyPath(): 0o600,
+		backup: 0o600, backup + ".key": 0o600, filepath.Dir(daily): 0o700, daily: 0o600,
+	} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(f), st.Mode().Perm(), want)
+		}
+	}
+}

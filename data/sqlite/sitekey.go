@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/internal/private"
 )
 
 // The site's signing key: an ed25519 pair made on first use. The private
@@ -97,7 +98,14 @@ func writeFileAtomic(path string, b []byte, perm os.FileMode) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	if err := f.Chmod(perm); err != nil {
+	// A secret (the key, a backup) is the user's alone before anything is
+	// written into it: mode 0600, and on Windows an ACL (internal/private).
+	if perm == 0o600 {
+		err = private.File(tmp)
+	} else {
+		err = f.Chmod(perm)
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/internal/private"
 )
 
 //go:embed migrations/*.sql
@@ -59,11 +60,11 @@ func init() {
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 func Open(path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create data directory: %w", err)
-		}
+	if err := makePrivateDir(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	_, statErr := os.Stat(path)
+	created := errors.Is(statErr, os.ErrNotExist)
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
@@ -86,7 +87,33 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if created {
+		// Every record of the site: the user's alone (0600; an ACL on
+		// Windows), and its journal files while they exist.
+		for _, f := range []string{path, path + "-wal", path + "-shm"} {
+			if _, err := os.Stat(f); err != nil {
+				continue
+			}
+			if err := private.File(f); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("restrict %s: %w", f, err)
+			}
+		}
+	}
 	return s, nil
+}
+
+// makePrivateDir makes dir, and a folder the program makes is its user's
+// alone (0700; on Windows an ACL that what is made in it inherits). A
+// folder that was there keeps what its owner gave it.
+func makePrivateDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil || dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return private.Dir(dir)
 }
 
 // Close closes the database.
