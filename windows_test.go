@@ -73,7 +73,12 @@ func TestWindowsUnderWine(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &c); err != nil || c.Number == "" {
 		t.Fatalf("cases --json: %v\n%s", err, out)
 	}
-	x.run("wine", exe, "receipt", c.Number, "--kind", "accept", "-o", `C:\数据 目录\受理 通知书.pdf`, "--db", db)
+	// Signed by the clerk, her PIN read from a file as a scheduled job would.
+	if err := os.WriteFile(filepath.Join(dir, "zhangli.pin"), []byte("1234\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x.run("wine", exe, "receipt", c.Number, "--kind", "accept", "-o", `C:\数据 目录\受理 通知书.pdf`, "--db", db,
+		"--user", "zhangli", "--pin-file", `C:\数据 目录\zhangli.pin`)
 	text, err := exec.Command("pdftotext", filepath.Join(dir, "受理 通知书.pdf"), "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)

@@ -27,9 +27,9 @@ type settingsStore interface {
 	Site(ctx context.Context) (data.Site, error)
 	SaveSite(ctx context.Context, actorID int64, site data.Site) error
 	Users(ctx context.Context) ([]data.User, error)
-	SetPIN(ctx context.Context, actor, login, pin string) error
+	SetPIN(ctx context.Context, actorID int64, login, pin string) error
 	Calendar(ctx context.Context) (*calendar.Calendar, error)
-	ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (sqlite.CalendarChange, error)
+	ImportCalendar(ctx context.Context, actorID int64, sched calendar.Schedule) (sqlite.CalendarChange, error)
 	orgStore
 	itemStore
 	feeStore
@@ -183,7 +183,7 @@ func (st *settingsScreen) askPIN(u data.User) {
 		if !ok {
 			return
 		}
-		actor, p := st.session().Login, pin.Text
+		actor, p := st.session().ID, pin.Text
 		st.bg.run(func() {
 			err := st.store.SetPIN(context.Background(), actor, u.Login, p)
 			fyne.Do(func() {
@@ -282,7 +282,7 @@ func (st *settingsScreen) importSchedule(b []byte) {
 		st.calNote.SetText(lang.L("节假日文件有误：") + err.Error())
 		return
 	}
-	actor := st.session().Login
+	actor := st.session().ID
 	st.bg.run(func() {
 		ctx := context.Background()
 		ch, err := st.store.ImportCalendar(ctx, actor, sched)

@@ -11,6 +11,7 @@ import (
 func runBackup(e *env, args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员")
 	file, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
@@ -23,6 +24,13 @@ func runBackup(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		return err
+	}
+	if err := requireAdmin(u, "备份（备份含站点私钥）"); err != nil {
+		return err
+	}
 	if err := s.Backup(e.ctx, file); err != nil {
 		return err
 	}

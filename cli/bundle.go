@@ -15,6 +15,7 @@ import (
 func runExport(e *env, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员")
 	to := fs.String("to", "", "导出到的文件夹（共享文件夹或 U 盘）")
 	seq := fs.Int64("seq", 0, "重新导出已生成的第 N 号数据包（内容与第一次完全相同）")
 	if err := parse(e, fs, args, false); err != nil {
@@ -28,6 +29,13 @@ func runExport(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		return err
+	}
+	if err := requireAdmin(u, "导出数据包"); err != nil {
+		return err
+	}
 	if *seq > 0 {
 		r, err := s.ExportAgain(e.ctx, *seq, *to)
 		if err != nil {
@@ -62,6 +70,7 @@ func (o importOutcome) Error() string { return o.msg }
 func runImport(e *env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员（计划任务用专门的导入账户和 --pin-file）")
 	dir, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
@@ -74,12 +83,12 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	admin, err := s.UserByLogin(e.ctx, "admin")
+	u, err := e.signIn(s, sg)
 	if err != nil {
 		return err
 	}
 	defer gctune.Bulk()() // this process does nothing else meanwhile
-	res, err := s.ImportDir(e.ctx, admin.ID, dir, func(done, total int, r exchange.ImportResult) {
+	res, err := s.ImportDir(e.ctx, u.ID, dir, func(done, total int, r exchange.ImportResult) {
 		fmt.Fprintf(e.stdout, "[%d/%d] %s：%s。%s\n", done, total, filepath.Base(r.File), r.Outcome.Label(), r.Message)
 	})
 	if err != nil {

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -45,6 +46,7 @@ type GUI func(open func() (*sqlite.Store, error)) error
 type env struct {
 	ctx    context.Context
 	stdin  io.Reader
+	in     *bufio.Reader // stdin read line by line (line)
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time

@@ -23,6 +23,13 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return runIn(t, "", args...)
 }
 
+// signed runs a command that changes data as the user login, whose PIN
+// (the sample's 1234) goes in on standard input.
+func signed(t *testing.T, login string, args ...string) (int, string, string) {
+	t.Helper()
+	return runIn(t, "1234\n", append(args, "--user", login)...)
+}
+
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -195,7 +202,7 @@ func TestCalendarImport(t *testing.T) {
 	db := filepath.Join(dir, "w.db")
 	file := filepath.Join(dir, "2027.json")
 	os.WriteFile(file, []byte(`{"year":2027,"papers":["国办发明电"],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},{"name":"春节","date":"2027-02-20","isOffDay":false}]}`), 0o644)
-	code, out, errs := run(t, "calendar", "import", "--db", db, file)
+	code, out, errs := signed(t, "admin", "calendar", "import", "--db", db, file)
 	if code != 0 || !strings.Contains(out, "2027") {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
@@ -204,7 +211,7 @@ func TestCalendarImport(t *testing.T) {
 		t.Errorf("show: %s", out)
 	}
 	os.WriteFile(file, []byte(`{"year":2027,"days":[{"date":"2031-01-01","isOffDay":true}]}`), 0o644)
-	if code, _, errs := run(t, "calendar", "import", "--db", db, file); code != cli.ExitError || !strings.Contains(errs, "2031-01-01") {
+	if code, _, errs := signed(t, "admin", "calendar", "import", "--db", db, file); code != cli.ExitError || !strings.Contains(errs, "2031-01-01") {
 		t.Errorf("wrong-year file: %d %s", code, errs)
 	}
 }
@@ -248,7 +255,7 @@ func TestGUIGetsTheStore(t *testing.T) {
 
 func TestSetPIN(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
-	if code, out, errs := runIn(t, "2468\n", "pin", "--db", db, "--user", "zhangli"); code != 0 || !strings.Contains(out, "zhangli") {
+	if code, out, errs := runIn(t, "1234\n2468\n", "pin", "--db", db, "--user", "admin", "--for", "zhangli"); code != 0 || !strings.Contains(out, "zhangli") {
 		t.Fatalf("pin: %d %s %s", code, out, errs)
 	}
 	s, err := sqlite.Open(db)
@@ -259,26 +266,26 @@ func TestSetPIN(t *testing.T) {
 	if _, err := s.Login(context.Background(), "zhangli", "2468"); err != nil {
 		t.Errorf("new PIN: %v", err)
 	}
-	if code, _, errs := runIn(t, "12\n", "pin", "--db", db, "--user", "zhangli"); code != cli.ExitError || !strings.Contains(errs, "4 到 8 位") {
+	if code, _, errs := runIn(t, "1234\n12\n", "pin", "--db", db, "--user", "admin", "--for", "zhangli"); code != cli.ExitError || !strings.Contains(errs, "4 到 8 位") {
 		t.Errorf("short PIN: %d %s", code, errs)
 	}
 }
 
 func TestSiteDay(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
-	if code, out, errs := run(t, "calendar", "site-day", "--db", db, "--date", "2026-03-07", "--working", "--name", "周六上午窗口开放"); code != 0 || !strings.Contains(out, "2026-03-07") {
+	if code, out, errs := signed(t, "admin", "calendar", "site-day", "--db", db, "--date", "2026-03-07", "--working", "--name", "周六上午窗口开放"); code != 0 || !strings.Contains(out, "2026-03-07") {
 		t.Fatalf("site-day: %d %s %s", code, out, errs)
 	}
 	if _, out, _ := run(t, "calendar", "show", "--db", db, "--year", "2026"); !strings.Contains(out, "2026-03-07 周六 班 周六上午窗口开放") {
 		t.Errorf("the site's Saturday is not a working day:\n%s", out)
 	}
-	if code, _, _ := run(t, "calendar", "site-day", "--db", db, "--date", "2026-03-07", "--remove"); code != 0 {
+	if code, _, _ := signed(t, "admin", "calendar", "site-day", "--db", db, "--date", "2026-03-07", "--remove"); code != 0 {
 		t.Fatal("remove failed")
 	}
 	if _, out, _ := run(t, "calendar", "show", "--db", db, "--year", "2026"); strings.Contains(out, "2026-03-07") {
 		t.Errorf("the override was not removed:\n%s", out)
 	}
-	if code, _, _ := run(t, "calendar", "site-day", "--db", db, "--date", "2026-03-07"); code != cli.ExitUsage {
+	if code, _, _ := signed(t, "admin", "calendar", "site-day", "--db", db, "--date", "2026-03-07"); code != cli.ExitUsage {
 		t.Errorf("neither --working nor --off: %d", code)
 	}
 }
@@ -313,7 +320,7 @@ func TestReceiptAndVerify(t *testing.T) {
 		}
 	}
 	pdfPath := filepath.Join(dir, "r.pdf")
-	code, out, errs := run(t, "receipt", accepted, "--kind", "accept", "--size", "A5", "-o", pdfPath, "--db", db)
+	code, out, errs := signed(t, "zhangli", "receipt", accepted, "--kind", "accept", "--size", "A5", "-o", pdfPath, "--db", db)
 	if code != 0 || !strings.Contains(out, "受理通知书") {
 		t.Fatalf("receipt: %d %q %q", code, out, errs)
 	}
@@ -321,15 +328,15 @@ func TestReceiptAndVerify(t *testing.T) {
 		t.Fatalf("no PDF: %v", err)
 	}
 	// The second print is a reprint of the same number.
-	code, out2, _ := run(t, "receipt", "--db", db, "-o", pdfPath, accepted)
+	code, out2, _ := signed(t, "zhangli", "receipt", "--db", db, "-o", pdfPath, accepted)
 	if code != 0 || !strings.Contains(out2, "SL000001（补打第 1 次）") || !strings.Contains(out, "SL000001，") {
 		t.Fatalf("reprint: %q after %q", out2, out)
 	}
 	// A case without the decision is refused with a message, exit 1.
-	if code, _, errs := run(t, "receipt", open, "--kind", "complete", "-o", pdfPath, "--db", db); code != cli.ExitError || !strings.Contains(errs, "尚未办结") {
+	if code, _, errs := signed(t, "zhangli", "receipt", open, "--kind", "complete", "-o", pdfPath, "--db", db); code != cli.ExitError || !strings.Contains(errs, "尚未办结") {
 		t.Errorf("complete notice of a received case: %d %q", code, errs)
 	}
-	if code, _, _ := run(t, "receipt", accepted, "--kind", "bill", "-o", pdfPath, "--db", db); code != cli.ExitUsage {
+	if code, _, _ := signed(t, "zhangli", "receipt", accepted, "--kind", "bill", "-o", pdfPath, "--db", db); code != cli.ExitUsage {
 		t.Errorf("unknown kind: %d", code)
 	}
 	// verify-receipt with the token the store signs for this document.
@@ -419,13 +426,13 @@ func TestSiteCommands(t *testing.T) {
 		t.Fatalf("demo on the new site: %s", errs)
 	}
 	regFile := filepath.Join(dir, "reg.json")
-	if code, out, errs := run(t, "site", "registration", "--db", village, "-o", regFile); code != 0 || !strings.Contains(out, "公钥指纹") {
+	if code, out, errs := signed(t, "admin", "site", "registration", "--db", village, "-o", regFile); code != 0 || !strings.Contains(out, "公钥指纹") {
 		t.Fatalf("registration: %d %q %q", code, out, errs)
 	}
-	if code, out, errs := run(t, "site", "register", regFile, "--db", central); code != 0 || !strings.Contains(out, "已登记站点 330102101") {
+	if code, out, errs := signed(t, "admin", "site", "register", regFile, "--db", central); code != 0 || !strings.Contains(out, "已登记站点 330102101") {
 		t.Fatalf("register: %d %q %q", code, out, errs)
 	}
-	if code, out, _ := run(t, "site", "register", "--db", central, regFile); code != 0 || !strings.Contains(out, "未作改动") {
+	if code, out, _ := signed(t, "admin", "site", "register", "--db", central, regFile); code != 0 || !strings.Contains(out, "未作改动") {
 		t.Fatalf("register again: %d %q", code, out)
 	}
 	if code, out, _ := run(t, "site", "list", "--db", central); code != 0 || !strings.Contains(out, "示例村民事服务站") {
@@ -434,25 +441,27 @@ func TestSiteCommands(t *testing.T) {
 	// Export at the site, import at the centre: exit codes for a scheduled job.
 	usb := filepath.Join(dir, "usb")
 	os.Mkdir(usb, 0o755)
-	if code, out, errs := run(t, "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 1 号数据包") {
+	if code, out, errs := signed(t, "admin", "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 1 号数据包") {
 		t.Fatalf("export: %d %q %q", code, out, errs)
 	}
-	if code, out, _ := run(t, "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "没有新的变动") {
-		t.Fatalf("export without changes: %d %q", code, out)
+	// Nothing new but the administrator's sign-in, which the centre sees
+	// in the audit it receives: a bundle of no cases.
+	if code, out, _ := signed(t, "admin", "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 2 号数据包") || !strings.Contains(out, "0 件办件") {
+		t.Fatalf("export without new cases: %d %q", code, out)
 	}
 	first, _ := os.ReadFile(filepath.Join(usb, "330102101-000001.owb"))
 	again := filepath.Join(dir, "again")
 	os.Mkdir(again, 0o755)
-	if code, _, errs := run(t, "export", "--db", village, "--to", again, "--seq", "1"); code != 0 {
+	if code, _, errs := signed(t, "admin", "export", "--db", village, "--to", again, "--seq", "1"); code != 0 {
 		t.Fatalf("export --seq: %q", errs)
 	}
 	if b, _ := os.ReadFile(filepath.Join(again, "330102101-000001.owb")); !bytes.Equal(b, first) || len(b) == 0 {
 		t.Fatal("bundle 1 exported again differs")
 	}
-	if code, out, errs := run(t, "import", usb, "--db", central); code != 0 || !strings.Contains(out, "导入 1，") {
+	if code, out, errs := signed(t, "admin", "import", usb, "--db", central); code != 0 || !strings.Contains(out, "导入 2，") {
 		t.Fatalf("import: %d %q %q", code, out, errs)
 	}
-	if code, out, _ := run(t, "import", "--db", central, usb); code != 0 || !strings.Contains(out, "已导入过 1") {
+	if code, out, _ := signed(t, "admin", "import", "--db", central, usb); code != 0 || !strings.Contains(out, "已导入过 2") {
 		t.Fatalf("import again: %d %q", code, out)
 	}
 	csv := filepath.Join(dir, "by-site.csv")
@@ -465,23 +474,23 @@ func TestSiteCommands(t *testing.T) {
 	run(t, "demo", "--db", village, "--cases", "20", "--quiet")
 	later := filepath.Join(dir, "later")
 	os.Mkdir(later, 0o755)
-	run(t, "export", "--db", village, "--to", later)
+	signed(t, "admin", "export", "--db", village, "--to", later)
 	run(t, "demo", "--db", village, "--cases", "20", "--quiet")
-	run(t, "export", "--db", village, "--to", later)
-	os.Remove(filepath.Join(later, "330102101-000002.owb"))
-	if code, _, errs := run(t, "import", "--db", central, later); code != cli.ExitHeld || !strings.Contains(errs, "暂缓 1") {
+	signed(t, "admin", "export", "--db", village, "--to", later)
+	os.Remove(filepath.Join(later, "330102101-000003.owb"))
+	if code, _, errs := signed(t, "admin", "import", "--db", central, later); code != cli.ExitHeld || !strings.Contains(errs, "暂缓 1") {
 		t.Fatalf("a gap: %d %q", code, errs)
 	}
 	os.WriteFile(filepath.Join(later, "junk.owb"), []byte("junk"), 0o644)
-	if code, out, errs := run(t, "import", "--db", central, later); code != cli.ExitRejected || !strings.Contains(out, "junk.owb：拒收") || !strings.Contains(out, "缺少第 2 号数据包") {
+	if code, out, errs := signed(t, "admin", "import", "--db", central, later); code != cli.ExitRejected || !strings.Contains(out, "junk.owb：拒收") || !strings.Contains(out, "缺少第 3 号数据包") {
 		t.Fatalf("a damaged file: %d %q %q", code, out, errs)
 	}
-	if code, _, _ := run(t, "import", "--db", central); code != cli.ExitUsage {
+	if code, _, _ := signed(t, "admin", "import", "--db", central); code != cli.ExitUsage {
 		t.Errorf("import without a folder: %d", code)
 	}
 
 	os.WriteFile(regFile, []byte("not json"), 0o644)
-	if code, _, errs := run(t, "site", "register", regFile, "--db", central); code != cli.ExitError || !strings.Contains(errs, "站点登记文件") {
+	if code, _, errs := signed(t, "admin", "site", "register", regFile, "--db", central); code != cli.ExitError || !strings.Contains(errs, "站点登记文件") {
 		t.Errorf("damaged file: %d %q", code, errs)
 	}
 	if code, _, _ := run(t, "site", "fly"); code != cli.ExitUsage {
@@ -495,7 +504,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if code, _, errs := run(t, "demo", "--db", db, "--cases", "30", "--quiet"); code != 0 {
 		t.Fatal(errs)
 	}
-	if code, out, errs := run(t, "backup", backup, "--db", db); code != 0 || !strings.Contains(out, "30 件办件") {
+	if code, out, errs := signed(t, "admin", "backup", backup, "--db", db); code != 0 || !strings.Contains(out, "30 件办件") {
 		t.Fatalf("backup: %d %q %q", code, out, errs)
 	}
 	run(t, "demo", "--db", db, "--cases", "10", "--quiet")
@@ -509,4 +518,83 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if code, out, _ := run(t, "cases", "--db", db, "--json"); code != 0 || strings.Count(out, "\n") != 30 {
 		t.Fatalf("after the restore: %d cases", strings.Count(out, "\n"))
 	}
+}
+
+// Commands that change data are signed: --user names the actor, whose PIN
+// comes on standard input (or from a file only its owner may read) and is
+// checked by the same login as the window; the store decides the role and
+// audits the real actor. Read-only commands need no PIN.
+func TestCommandsAreSigned(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	if code, _, errs := run(t, "demo", "--db", db, "--cases", "30", "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	day := []string{"calendar", "site-day", "--db", db, "--date", "2026-03-07", "--working", "--name", "周六上午窗口开放"}
+	if code, _, errs := run(t, day...); code != cli.ExitUsage || !strings.Contains(errs, "--user") {
+		t.Errorf("no --user: %d %q", code, errs)
+	}
+	if code, _, errs := runIn(t, "0000\n", append(day, "--user", "admin")...); code != cli.ExitError || !strings.Contains(errs, "PIN") {
+		t.Errorf("a wrong PIN: %d %q", code, errs)
+	}
+	if code, _, errs := signed(t, "zhangli", day...); code != cli.ExitError || !strings.Contains(errs, "管理员") {
+		t.Errorf("a clerk marking a day: %d %q", code, errs)
+	}
+	if code, _, errs := runIn(t, "1234\n975310\n", "pin", "--db", db, "--user", "zhangli", "--for", "wangjg"); code != cli.ExitError || !strings.Contains(errs, "管理员") {
+		t.Errorf("a clerk setting a supervisor's PIN: %d %q", code, errs)
+	}
+	// A scheduled job's PIN file: refused while others may read it.
+	pinFile := filepath.Join(dir, "admin.pin")
+	os.WriteFile(pinFile, []byte("1234\n"), 0o644)
+	if code, _, errs := run(t, append(day, "--user", "admin", "--pin-file", pinFile)...); code != cli.ExitError || !strings.Contains(errs, "chmod 600") {
+		t.Errorf("a PIN file others can read: %d %q", code, errs)
+	}
+	os.Chmod(pinFile, 0o600)
+	if code, out, errs := run(t, append(day, "--user", "admin", "--pin-file", pinFile)...); code != 0 || !strings.Contains(out, "2026-03-07") {
+		t.Fatalf("with the PIN file: %d %q", code, errs)
+	}
+	// A user changes their own PIN with the old one.
+	if code, _, errs := runIn(t, "1234\n864209\n", "pin", "--db", db, "--user", "zhangli"); code != 0 {
+		t.Fatalf("own PIN: %q", errs)
+	}
+	if code, _, errs := runIn(t, "1234\n", "receipt", "--db", db, "-o", filepath.Join(dir, "r.pdf"), "--user", "zhangli", firstAccepted(t, db)); code != cli.ExitError || !strings.Contains(errs, "PIN") {
+		t.Errorf("the old PIN after the change: %d %q", code, errs)
+	}
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var actor string
+	raw.QueryRow("SELECT actor FROM audit WHERE action = 'calendar.site_day'").Scan(&actor)
+	if actor != "admin" {
+		t.Errorf("the site day was audited as %q", actor)
+	}
+	var failed int
+	raw.QueryRow("SELECT count(*) FROM audit WHERE action = 'user.login_failed'").Scan(&failed)
+	if failed < 2 {
+		t.Errorf("%d failed sign-ins audited", failed)
+	}
+	// Reading needs no PIN.
+	if code, _, errs := run(t, "cases", "--db", db); code != 0 {
+		t.Errorf("cases: %q", errs)
+	}
+	if code, _, errs := run(t, "verify", "--db", db); code != 0 {
+		t.Errorf("verify: %q", errs)
+	}
+}
+
+// firstAccepted is the number of a case of db that was accepted.
+func firstAccepted(t *testing.T, db string) string {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n string
+	if err := raw.QueryRow("SELECT a.number FROM applications a JOIN events e ON e.app_id = a.id AND e.kind = 'accepted' ORDER BY a.id LIMIT 1").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

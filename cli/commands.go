@@ -145,26 +145,32 @@ func runCalendarShow(e *env, args []string) error {
 func runCalendarImport(e *env, args []string) error {
 	fs := flag.NewFlagSet("calendar import", flag.ContinueOnError)
 	db := dbFlag(fs)
-	if err := parse(e, fs, args, true); err != nil {
+	sg := userFlags(fs, "系统管理员")
+	file, err := parseOne(e, fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError{fmt.Errorf("用法：onewindow calendar import 文件.json [--db 路径]")}
+	if file == "" {
+		return usageError{fmt.Errorf("用法：onewindow calendar import 文件.json --user 管理员登录名 [--db 路径]")}
 	}
-	b, err := os.ReadFile(fs.Arg(0))
+	b, err := os.ReadFile(file)
 	if err != nil {
-		return data.Errorf(data.EINVALID, "读取节假日文件 %s：%v", fs.Arg(0), err)
+		return data.Errorf(data.EINVALID, "读取节假日文件 %s：%v", file, err)
 	}
 	sched, err := calendar.ParseJSON(b)
 	if err != nil {
-		return data.Errorf(data.EINVALID, "节假日文件 %s：%v", fs.Arg(0), err)
+		return data.Errorf(data.EINVALID, "节假日文件 %s：%v", file, err)
 	}
 	s, err := e.open(*db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ch, err := s.ImportCalendar(e.ctx, "admin", sched)
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		return err
+	}
+	ch, err := s.ImportCalendar(e.ctx, u.ID, sched)
 	if err != nil {
 		return err
 	}
@@ -176,6 +182,7 @@ func runCalendarImport(e *env, args []string) error {
 func runCalendarSiteDay(e *env, args []string) error {
 	fs := flag.NewFlagSet("calendar site-day", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员")
 	date := fs.String("date", "", "日期 YYYY-MM-DD")
 	working := fs.Bool("working", false, "本站点该日上班（如周六上午开窗）")
 	off := fs.Bool("off", false, "本站点该日不上班")
@@ -196,7 +203,11 @@ func runCalendarSiteDay(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	ch, err := s.SetSiteDay(e.ctx, "admin", calendar.Day{Date: d, Working: *working, Name: *name}, *remove)
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		return err
+	}
+	ch, err := s.SetSiteDay(e.ctx, u.ID, calendar.Day{Date: d, Working: *working, Name: *name}, *remove)
 	if err != nil {
 		return err
 	}
@@ -293,28 +304,55 @@ func validStatus(s data.Status) bool {
 	return false
 }
 
+// runPIN sets a PIN. An administrator sets another user's (their own PIN,
+// then the new one, on standard input); a user changes their own with the
+// old one (the old PIN, then the new one).
 func runPIN(e *env, args []string) error {
 	fs := flag.NewFlagSet("pin", flag.ContinueOnError)
 	db := dbFlag(fs)
-	login := fs.String("user", "", "用户的登录名")
+	sg := userFlags(fs, "执行人（管理员，或改自己 PIN 的用户）")
+	target := fs.String("for", "", "要设置 PIN 的用户（默认为 --user 本人）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
-	if *login == "" {
-		return usageError{fmt.Errorf("--user 不能为空")}
+	if *sg.login == "" {
+		return usageError{fmt.Errorf("用法：onewindow pin --user 登录名 [--for 登录名]，标准输入第一行为执行人的 PIN，第二行为新 PIN")}
 	}
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return data.Errorf(data.EINVALID, "PIN：请从标准输入提供新的 PIN")
+	who := *target
+	if who == "" {
+		who = *sg.login
 	}
 	s, err := e.open(*db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.SetPIN(e.ctx, "admin", *login, strings.TrimSpace(line)); err != nil {
+	if who == *sg.login {
+		old, err := e.pin(sg)
+		if err != nil {
+			return err
+		}
+		pin, err := e.line("新 PIN")
+		if err != nil {
+			return err
+		}
+		if err := s.ChangePIN(e.ctx, who, old, strings.TrimSpace(pin)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s 的 PIN 已更改\n", who)
+		return nil
+	}
+	u, err := e.signIn(s, sg)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "已为 %s 设置新的 PIN\n", *login)
+	pin, err := e.line("新 PIN")
+	if err != nil {
+		return err
+	}
+	if err := s.SetPIN(e.ctx, u.ID, who, strings.TrimSpace(pin)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已为 %s 设置新的 PIN\n", who)
 	return nil
 }

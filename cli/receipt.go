@@ -10,29 +10,27 @@ import (
 	"github.com/onewindow/onewindow/data"
 )
 
-// splitPositional lets a command take its one positional argument before or
-// after the flags: "receipt NUMBER -o f.pdf" and "receipt -o f.pdf NUMBER".
-func splitPositional(args []string) (string, []string) {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return args[0], args[1:]
-	}
-	return "", args
-}
-
-// parseOne parses fs from args holding one positional argument, before or
-// after the flags, and returns it ("" when there is none).
+// parseOne parses fs from args holding one positional argument anywhere
+// among the flags ("receipt NUMBER -o f.pdf", "receipt -o f.pdf NUMBER
+// --user zhangli") and returns it ("" when there is none).
 func parseOne(e *env, fs *flag.FlagSet, args []string) (string, error) {
-	arg, rest := splitPositional(args)
-	if err := parse(e, fs, rest, true); err != nil {
-		return "", err
+	var pos []string
+	for rest := args; ; {
+		if err := parse(e, fs, rest, true); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	if arg == "" && fs.NArg() == 1 {
-		return fs.Arg(0), nil
+	if len(pos) > 1 {
+		return "", usageError{fmt.Errorf("多余的参数：%s", strings.Join(pos[1:], " "))}
 	}
-	if fs.NArg() > 0 {
-		return "", usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))}
+	if len(pos) == 0 {
+		return "", nil
 	}
-	return arg, nil
+	return pos[0], nil
 }
 
 // runReceipt issues (or reprints) a document of a case and writes its PDF.
@@ -43,7 +41,7 @@ func runReceipt(e *env, args []string) error {
 	out := fs.String("o", "", "输出的 PDF 文件")
 	size := fs.String("size", "A4", "纸张：A4 或 A5")
 	two := fs.Bool("two-part", false, "一张 A4 横向纸上印两联（申请人联和存档联）")
-	user := fs.String("user", "", "出具人的登录名（默认为办件的经办人）")
+	sg := userFlags(fs, "出具人")
 	number, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
@@ -63,19 +61,11 @@ func runReceipt(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	app, err := s.Case(e.ctx, number)
+	u, err := e.signIn(s, sg)
 	if err != nil {
 		return err
 	}
-	actor := app.ClerkID
-	if *user != "" {
-		u, err := s.UserByLogin(e.ctx, *user)
-		if err != nil {
-			return err
-		}
-		actor = u.ID
-	}
-	doc, err := s.IssueDocument(e.ctx, number, k, actor)
+	doc, err := s.IssueDocument(e.ctx, number, k, u.ID)
 	if err != nil {
 		return err
 	}

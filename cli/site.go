@@ -60,6 +60,7 @@ func runSiteInit(e *env, args []string) error {
 func runSiteRegistration(e *env, args []string) error {
 	fs := flag.NewFlagSet("site registration", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员")
 	out := fs.String("o", "", "登记文件（带到中心登记）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
@@ -72,6 +73,13 @@ func runSiteRegistration(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		return err
+	}
+	if err := requireAdmin(u, "生成本站点的登记文件"); err != nil {
+		return err
+	}
 	reg, err := s.Registration(e.ctx)
 	if err != nil {
 		return err
@@ -86,6 +94,7 @@ func runSiteRegistration(e *env, args []string) error {
 func runSiteRegister(e *env, args []string) error {
 	fs := flag.NewFlagSet("site register", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员")
 	file, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
@@ -106,11 +115,11 @@ func runSiteRegister(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	admin, err := s.UserByLogin(e.ctx, "admin")
+	u, err := e.signIn(s, sg)
 	if err != nil {
 		return err
 	}
-	changed, err := s.RegisterSite(e.ctx, admin.ID, reg)
+	changed, err := s.RegisterSite(e.ctx, u.ID, reg)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,30 @@ const (
 	MaxBundleAudit = 50000 // audit entries per bundle
 	MaxBundleBytes = 1 << 30
 	maxMemberBytes = 512 << 20
+	// MaxBundleUncompressed bounds what all members of a bundle may
+	// decompress to, read from the zip's directory before anything is
+	// decompressed. A full bundle (10,000 cases with their events and
+	// 50,000 audit entries) is about 40 MB.
+	MaxBundleUncompressed = 160 << 20
 )
+
+// maxLines bounds each member's record count before a slice is made for
+// it: cases and what is one per case by MaxBundleCases, events and fee
+// lines by a generous multiple, the audit by MaxBundleAudit, the
+// catalogue by what a centre's catalogue holds.
+func maxLines(member string) int {
+	switch member {
+	case "cases.jsonl", "applicants.jsonl", "ratings.jsonl", "rectifications.jsonl":
+		return MaxBundleCases
+	case "events.jsonl":
+		return 64 * MaxBundleCases
+	case "fees.jsonl", "waivers.jsonl", "extensions.jsonl", "documents.jsonl":
+		return 16 * MaxBundleCases
+	case "audit.jsonl":
+		return MaxBundleAudit
+	}
+	return 100000
+}
 
 // BundleName is the file name of a site's bundle number seq.
 func BundleName(site string, seq int64) string {
@@ -233,7 +256,33 @@ func ReadBundle(raw []byte) (*Bundle, error) {
 	return b, nil
 }
 
-// OpenBundle reads the zip directory and the manifest only.
+// ReadVerified decodes a bundle whose manifest verifies with the site's
+// public key, and only then: the signature is checked on the manifest
+// alone, before any member is decompressed, and the members' declared sizes
+// and record counts are held to the limits before anything is allocated,
+// so a forged or oversized file costs the importer next to nothing.
+// keyOf returns a site's registered key (false when the site is not
+// registered).
+func ReadVerified(raw []byte, keyOf func(site string) (ed25519.PublicKey, bool)) (*Bundle, error) {
+	b, files, err := OpenBundle(raw)
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := keyOf(b.Manifest.Site)
+	if !ok {
+		return nil, BundleError("站点 %s 尚未在本中心登记，请先登记其登记文件", b.Manifest.Site)
+	}
+	if err := b.Verify(pub); err != nil {
+		return nil, err
+	}
+	if err := b.readMembers(files); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// OpenBundle reads the zip directory and the manifest only, and holds the
+// members' declared sizes and record counts to the limits.
 func OpenBundle(raw []byte) (*Bundle, map[string]*zip.File, error) {
 	if len(raw) > MaxBundleBytes {
 		return nil, nil, BundleError("文件过大（%d 字节）", len(raw))
@@ -290,9 +339,19 @@ func OpenBundle(raw []byte) (*Bundle, map[string]*zip.File, error) {
 		}
 		listed[x.Name] = x
 	}
-	for name := range files {
+	var total uint64
+	for name, f := range files {
 		if _, ok := listed[name]; !ok && name != "manifest.json" && name != "manifest.sig" {
 			return nil, nil, BundleError("成员 %s 不在清单中", name)
+		}
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > maxMemberBytes || total > MaxBundleUncompressed {
+			return nil, nil, BundleError("解压后过大（超过 %d MB），不是正常的数据包", MaxBundleUncompressed>>20)
+		}
+	}
+	for _, x := range m.Members {
+		if x.Lines > maxLines(x.Name) {
+			return nil, nil, BundleError("成员 %s 声称有 %d 条记录，超过一个数据包的上限 %d", x.Name, x.Lines, maxLines(x.Name))
 		}
 	}
 	return b, files, nil
@@ -309,19 +368,43 @@ func (b *Bundle) readMembers(files map[string]*zip.File) error {
 		if !ok {
 			return BundleError("清单缺少成员 %s", mem.name)
 		}
+		// The member's hash (which the signed manifest names) is checked
+		// as it streams, before it is held in memory: a member swapped
+		// under a genuine manifest costs no more than reading it.
+		if err := hashMember(files, mem.name, x.SHA256); err != nil {
+			return err
+		}
 		body, err := readMember(files, mem.name, maxMemberBytes)
 		if err != nil {
 			return err
-		}
-		got := sha256.Sum256(body)
-		if hex.EncodeToString(got[:]) != x.SHA256 {
-			return BundleError("成员 %s 的校验和不符，文件已损坏或被改动", mem.name)
 		}
 		if err := decodeLines(body, mem.list, x.Lines, mem.name); err != nil {
 			return err
 		}
 	}
 	return b.check()
+}
+
+// hashMember decompresses a member without keeping it and compares its
+// SHA-256 with want.
+func hashMember(files map[string]*zip.File, name, want string) error {
+	f, ok := files[name]
+	if !ok {
+		return BundleError("缺少成员 %s", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return BundleError("成员 %s 无法读取，文件已损坏", name)
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(rc, maxMemberBytes+1)); err != nil {
+		return BundleError("成员 %s 已损坏（解压失败或校验不符），文件不完整或被改动", name)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != want {
+		return BundleError("成员 %s 的校验和不符，文件已损坏或被改动", name)
+	}
+	return nil
 }
 
 func readMember(files map[string]*zip.File, name string, limit int64) ([]byte, error) {
@@ -337,7 +420,11 @@ func readMember(files map[string]*zip.File, name string, limit int64) ([]byte, e
 		return nil, BundleError("成员 %s 无法读取，文件已损坏", name)
 	}
 	defer rc.Close()
-	body, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	// Read into a buffer of the declared size (bounded above): no
+	// doubling as it grows.
+	buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, uint64(limit))+1))
+	_, err = buf.ReadFrom(io.LimitReader(rc, limit+1))
+	body := buf.Bytes()
 	if err != nil {
 		return nil, BundleError("成员 %s 已损坏（解压失败或校验不符），文件不完整或被改动", name)
 	}

@@ -48,6 +48,10 @@ type ImportResult struct {
 	Cases   int // cases in the bundle
 	Events  int
 	Changed int // rows added or changed in this database
+	// Kept: a rejected file left in the folder, because it may be applied
+	// later (its site is not registered yet); other rejected files are
+	// moved to rejected/.
+	Kept bool
 }
 
 // SiteStatus is a registered site with the last bundle received from it.

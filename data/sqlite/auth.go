@@ -79,22 +79,52 @@ func (s *Store) Login(ctx context.Context, login, pin string) (data.User, error)
 	return u, nil
 }
 
-// SetPIN gives a user a new PIN (4 to 8 digits) and clears any lock.
-func (s *Store) SetPIN(ctx context.Context, actor, login, pin string) error {
+// SetPIN gives a user a new PIN and clears any lock; administrators only
+// (a user changes their own with ChangePIN, which asks for the old one).
+func (s *Store) SetPIN(ctx context.Context, actorID int64, login, pin string) error {
 	hash, err := hashPIN(pin)
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec("UPDATE users SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE login = ? AND active", hash, login)
+		actor, err := requireAdmin(tx, actorID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return &data.Error{Code: data.ENOTFOUND, Field: "login", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
+		if err := setPINHash(tx, login, hash); err != nil {
+			return err
 		}
 		return s.audit(tx, actor, "user.set_pin", login, "{}")
 	})
+}
+
+// ChangePIN changes a user's own PIN. The old PIN is checked as at the
+// login screen, so wrong guesses count towards the lock.
+func (s *Store) ChangePIN(ctx context.Context, login, oldPIN, newPIN string) error {
+	hash, err := hashPIN(newPIN)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Login(ctx, login, oldPIN); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := setPINHash(tx, login, hash); err != nil {
+			return err
+		}
+		return s.audit(tx, login, "user.change_pin", login, "{}")
+	})
+}
+
+func setPINHash(tx *sql.Tx, login, hash string) error {
+	res, err := tx.Exec("UPDATE users SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE login = ? AND active", hash, login)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &data.Error{Code: data.ENOTFOUND, Field: "login", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
+	}
+	return nil
 }
 
 // hashPIN checks a PIN's form and returns its bcrypt hash.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
@@ -37,10 +38,10 @@ func TestLogin(t *testing.T) {
 	if _, err := s.Login(ctx, "zhangli", "1234"); err != nil {
 		t.Errorf("after the lock: %v", err)
 	}
-	if err := s.SetPIN(ctx, "admin", "zhangli", "12ab"); data.ErrorCode(err) != data.EINVALID {
+	if err := s.SetPIN(ctx, adminID(t, s), "zhangli", "12ab"); data.ErrorCode(err) != data.EINVALID {
 		t.Errorf("letters in a PIN: %v", err)
 	}
-	if err := s.SetPIN(ctx, "admin", "zhangli", "246810"); err != nil {
+	if err := s.SetPIN(ctx, adminID(t, s), "zhangli", "246810"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Login(ctx, "zhangli", "1234"); err == nil {
@@ -59,5 +60,60 @@ func TestLogin(t *testing.T) {
 	}
 	if r, _ := s.Verify(ctx); !r.OK() {
 		t.Errorf("verify: %+v", r)
+	}
+}
+
+// Who may change users, PINs, the calendar and the numbering is decided in
+// the store: a clerk (or a supervisor) who calls it directly is refused,
+// and nothing changes. A clerk who could set a supervisor's PIN could log
+// in as him and approve their own waiver.
+func TestRolesInTheStore(t *testing.T) {
+	s, _ := testkit.Open(t)
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	super, _ := s.UserByLogin(ctx, "wangjg")
+	before := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit")
+	for _, actor := range []data.User{clerk, super} {
+		if err := s.SetPIN(ctx, actor.ID, "wangjg", "975310"); data.ErrorCode(err) != data.EFORBIDDEN {
+			t.Errorf("%s set a PIN: %v", actor.Login, err)
+		}
+		sched := testkit.Schedule(t)
+		if _, err := s.ImportCalendar(ctx, actor.ID, sched); data.ErrorCode(err) != data.EFORBIDDEN {
+			t.Errorf("%s imported a calendar: %v", actor.Login, err)
+		}
+		if _, err := s.SetSiteDay(ctx, actor.ID, calendar.Day{Date: calendar.NewDate(2026, 3, 4), Name: "停电"}, false); data.ErrorCode(err) != data.EFORBIDDEN {
+			t.Errorf("%s marked a day off: %v", actor.Login, err)
+		}
+		if err := s.SeedSequence(ctx, actor.ID, calendar.NewDate(2026, 3, 4), 500); data.ErrorCode(err) != data.EFORBIDDEN {
+			t.Errorf("%s seeded the numbering: %v", actor.Login, err)
+		}
+	}
+	if _, err := s.Login(ctx, "wangjg", "1234"); err != nil {
+		t.Errorf("the supervisor's PIN changed: %v", err)
+	}
+	if after := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action NOT LIKE 'user.login%'"); after != before {
+		t.Errorf("refused changes left %d audit entries", after-before)
+	}
+}
+
+// A user changes their own PIN with the old one; a wrong old PIN counts
+// towards the lock like a wrong login.
+func TestChangePIN(t *testing.T) {
+	s, _ := testkit.Open(t)
+	if err := s.ChangePIN(ctx, "zhangli", "0000", "864209"); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Fatalf("wrong old PIN: %v", err)
+	}
+	var failed int
+	testkit.RawDB(t, s.Path()).QueryRow("SELECT failed_pins FROM users WHERE login = 'zhangli'").Scan(&failed)
+	if failed != 1 {
+		t.Errorf("the wrong old PIN counted %d times", failed)
+	}
+	if err := s.ChangePIN(ctx, "zhangli", "1234", "864209"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(ctx, "zhangli", "864209"); err != nil {
+		t.Errorf("new PIN: %v", err)
+	}
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action = 'user.change_pin' AND actor = 'zhangli'"); n != 1 {
+		t.Errorf("%d audit entries for the change", n)
 	}
 }

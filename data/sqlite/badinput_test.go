@@ -81,7 +81,7 @@ func TestBadInputTable(t *testing.T) {
 			return s.SaveSite(ctx, admin.ID, data.Site{Code: "33010200", Name: "示例", Kind: data.SiteCentre})
 		}, "站点编码"},
 		{"site day before 1949-10-01", func() error {
-			_, err := s.SetSiteDay(ctx, "admin", calendar.Day{Date: calendar.NewDate(1900, 1, 6), Working: true, Name: "测试"}, false)
+			_, err := s.SetSiteDay(ctx, adminID(t, s), calendar.Day{Date: calendar.NewDate(1900, 1, 6), Working: true, Name: "测试"}, false)
 			return err
 		}, "日期"},
 	}

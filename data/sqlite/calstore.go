@@ -108,17 +108,28 @@ func (s *Store) EnsureNational(ctx context.Context, sched calendar.Schedule) (Ca
 			missing.Days = append(missing.Days, d)
 		}
 	}
-	return s.ImportCalendar(ctx, "system", missing)
+	return s.importCalendar(ctx, func(*sql.Tx) (string, error) { return "system", nil }, missing)
 }
 
 // ImportCalendar replaces the national schedule of the schedule's years and
-// re-reads the clock of every open case, all in one transaction.
-func (s *Store) ImportCalendar(ctx context.Context, actor string, sched calendar.Schedule) (CalendarChange, error) {
+// re-reads the clock of every open case, all in one transaction;
+// administrators only.
+func (s *Store) ImportCalendar(ctx context.Context, actorID int64, sched calendar.Schedule) (CalendarChange, error) {
+	return s.importCalendar(ctx, func(tx *sql.Tx) (string, error) { return requireAdmin(tx, actorID) }, sched)
+}
+
+// importCalendar is ImportCalendar for the actor who returns their login
+// (the program itself, "system", when it adds a year it ships).
+func (s *Store) importCalendar(ctx context.Context, who func(*sql.Tx) (string, error), sched calendar.Schedule) (CalendarChange, error) {
 	ch := CalendarChange{Years: sched.Years}
 	if len(sched.Years) == 0 {
 		return ch, data.Errorf(data.EINVALID, "节假日安排没有年份")
 	}
 	err := s.writeThen(ctx, func(tx *sql.Tx) error {
+		actor, err := who(tx)
+		if err != nil {
+			return err
+		}
 		for _, y := range sched.Years {
 			ys := strconv.Itoa(y)
 			if _, err := tx.Exec("DELETE FROM calendar_days WHERE layer = 'national' AND date BETWEEN ? AND ?", ys+"-01-01", ys+"-12-31"); err != nil {
@@ -156,8 +167,9 @@ func (s *Store) ImportCalendar(ctx context.Context, actor string, sched calendar
 }
 
 // SetSiteDay sets (or with remove, clears) the site's own override of one
-// date, such as a window open on Saturday morning, and re-reads open cases.
-func (s *Store) SetSiteDay(ctx context.Context, actor string, day calendar.Day, remove bool) (CalendarChange, error) {
+// date, such as a window open on Saturday morning, and re-reads open cases;
+// administrators only.
+func (s *Store) SetSiteDay(ctx context.Context, actorID int64, day calendar.Day, remove bool) (CalendarChange, error) {
 	var ch CalendarChange
 	if err := data.CheckText("name", "说明", day.Name, 0, 60); err != nil {
 		return ch, err
@@ -166,7 +178,10 @@ func (s *Store) SetSiteDay(ctx context.Context, actor string, day calendar.Day, 
 		return ch, err
 	}
 	err := s.writeThen(ctx, func(tx *sql.Tx) error {
-		var err error
+		actor, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
 		if remove {
 			_, err = tx.Exec("DELETE FROM calendar_days WHERE layer = 'site' AND date = ?", day.Date.String())
 		} else {

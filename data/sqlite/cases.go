@@ -201,15 +201,19 @@ func nextNumber(tx *sql.Tx, day calendar.Date) (int, error) {
 
 // SeedSequence makes the first number handed out on day be first (a site
 // moving from another system continues its sequence). It refuses to go
-// back below a number already used.
-func (s *Store) SeedSequence(ctx context.Context, actor string, day calendar.Date, first int) error {
+// back below a number already used. Administrators only.
+func (s *Store) SeedSequence(ctx context.Context, actorID int64, day calendar.Date, first int) error {
 	if first < 1 || first > data.MaxDailySequence {
 		return data.FieldError("first", "起始序号", "应在 1 到 %d 之间", data.MaxDailySequence)
 	}
 	key := day.Time().Format("20060102")
 	return s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
 		var last int
-		err := tx.QueryRow("SELECT last FROM number_seq WHERE day = ?", key).Scan(&last)
+		err = tx.QueryRow("SELECT last FROM number_seq WHERE day = ?", key).Scan(&last)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}

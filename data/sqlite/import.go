@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
@@ -36,6 +37,9 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 	sort.Strings(paths)
 	run := &importRun{s: s, ctx: ctx, actorID: actorID, reads: map[string]chan loadedBundle{}}
 	run.report = func(r exchange.ImportResult) {
+		if r.Outcome == exchange.ImportRejected && !r.Kept {
+			r.Message += setAside(r.File, r.Message)
+		}
 		out = append(out, r)
 		if progress != nil {
 			progress(len(out), len(paths), r)
@@ -134,7 +138,12 @@ func (run *importRun) prefetch(path string) chan loadedBundle {
 			ch <- loadedBundle{nil, err}
 			return
 		}
-		b, err := exchange.ReadBundle(raw)
+		// The signature first: a forged file is refused before any of
+		// its members is decompressed.
+		b, err := exchange.ReadVerified(raw, func(site string) (ed25519.PublicKey, bool) {
+			k, ok := run.keys[site]
+			return k, ok
+		})
 		ch <- loadedBundle{b, err}
 	}()
 	return ch
@@ -156,7 +165,8 @@ func (run *importRun) site(code string, list []candidate) error {
 		case code == run.own.Code:
 			r.Outcome, r.Message = exchange.ImportRejected, fmt.Sprintf("数据包来自本站点 %s，不能导入自身", code)
 		case !known:
-			r.Outcome, r.Message = exchange.ImportRejected, fmt.Sprintf("站点 %s 尚未在本中心登记，请先登记其登记文件", code)
+			// Kept in the folder: it is applied once the site is registered.
+			r.Outcome, r.Message, r.Kept = exchange.ImportRejected, fmt.Sprintf("站点 %s 尚未在本中心登记，请先登记其登记文件", code), true
 		case c.m.Seq <= last:
 			r.Outcome, r.Message = run.s.alreadyApplied(run.ctx, code, c.m.Seq, c.sha)
 		case c.m.Seq > last+1:
@@ -200,6 +210,25 @@ func (run *importRun) apply(r *exchange.ImportResult, got loadedBundle, pub ed25
 	}
 	r.Outcome, r.Message = exchange.ImportApplied, fmt.Sprintf("第 %d 号：%d 件办件、%d 条事件，%d 行新增或更新", m.Seq, r.Cases, r.Events, r.Changed)
 	return nil
+}
+
+// setAside moves a rejected bundle into rejected/ beside it, with a note of
+// why, so that the next scheduled run does not read it again, and says so
+// for the result's message ("" when it could not be moved).
+func setAside(path, why string) string {
+	dir := filepath.Join(filepath.Dir(path), "rejected")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return ""
+	}
+	dest := filepath.Join(dir, filepath.Base(path))
+	if _, err := os.Stat(dest); err == nil {
+		dest = filepath.Join(dir, time.Now().UTC().Format("20060102T150405Z")+"-"+filepath.Base(path))
+	}
+	if err := os.Rename(path, dest); err != nil {
+		return ""
+	}
+	os.WriteFile(dest+".txt", []byte("拒收原因："+why+"\n"), 0o644)
+	return "；文件已移至 rejected 文件夹"
 }
 
 // importBulkAt is the fewest incoming cases that make an import a bulk one.

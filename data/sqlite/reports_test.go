@@ -186,7 +186,7 @@ func TestReportMatchesBruteForce(t *testing.T) {
 	// A past working day becomes a day off for this site (a power cut):
 	// the closed cases that counted it are refreshed, and the report still
 	// equals the recomputation with the new calendar.
-	ch, err := s.SetSiteDay(ctx, "admin", calendar.Day{Date: date("2026-06-10"), Working: false, Name: "停电闭厅"}, false)
+	ch, err := s.SetSiteDay(ctx, adminID(t, s), calendar.Day{Date: date("2026-06-10"), Working: false, Name: "停电闭厅"}, false)
 	if err != nil || ch.CasesChanged == 0 {
 		t.Fatalf("site day: %+v %v", ch, err)
 	}

@@ -89,14 +89,18 @@ func Open(path string) (*Store, error) {
 	}
 	if created {
 		// Every record of the site: the user's alone (0600; an ACL on
-		// Windows), and its journal files while they exist.
-		for _, f := range []string{path, path + "-wal", path + "-shm"} {
-			if _, err := os.Stat(f); err != nil {
-				continue
-			}
-			if err := private.File(f); err != nil {
-				db.Close()
-				return nil, fmt.Errorf("restrict %s: %w", f, err)
+		// Windows).
+		if err := private.File(path); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("restrict %s: %w", path, err)
+		}
+		// Its journal files too while they exist, as far as the system
+		// lets a file SQLite holds open be changed (SQLite gives them the
+		// database's mode on Linux; on Windows those made later inherit
+		// the folder's ACL).
+		for _, f := range []string{path + "-wal", path + "-shm"} {
+			if _, err := os.Stat(f); err == nil {
+				_ = private.File(f) // best effort, see above
 			}
 		}
 	}

@@ -20,6 +20,16 @@ import (
 
 var ctx = context.Background()
 
+// adminID is the sample administrator's id.
+func adminID(tb testing.TB, s *sqlite.Store) int64 {
+	tb.Helper()
+	u, err := s.UserByLogin(ctx, "admin")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u.ID
+}
+
 func count(tb testing.TB, db *sql.DB, q string) int {
 	tb.Helper()
 	var n int
@@ -309,7 +319,7 @@ func TestSeedSequence(t *testing.T) {
 	s, c := testkit.Open(t)
 	f := load(t, s)
 	day := calendar.NewDate(2026, 3, 3)
-	if err := s.SeedSequence(ctx, "admin", day, 500); err != nil {
+	if err := s.SeedSequence(ctx, adminID(t, s), day, 500); err != nil {
 		t.Fatal(err)
 	}
 	c.Set("2026-03-03 08:00")
@@ -317,13 +327,13 @@ func TestSeedSequence(t *testing.T) {
 	if err != nil || app.Number != "330102001202603030500" {
 		t.Errorf("seeded number %s %v", app.Number, err)
 	}
-	if err := s.SeedSequence(ctx, "admin", day, 200); data.ErrorCode(err) != data.EINVALID {
+	if err := s.SeedSequence(ctx, adminID(t, s), day, 200); data.ErrorCode(err) != data.EINVALID {
 		t.Errorf("seeding below a used number: %v", err)
 	}
-	if err := s.SeedSequence(ctx, "admin", day, 10000); data.ErrorCode(err) != data.EINVALID {
+	if err := s.SeedSequence(ctx, adminID(t, s), day, 10000); data.ErrorCode(err) != data.EINVALID {
 		t.Errorf("seeding beyond 9999: %v", err)
 	}
-	if err := s.SeedSequence(ctx, "admin", calendar.NewDate(2026, 3, 4), 9999); err != nil {
+	if err := s.SeedSequence(ctx, adminID(t, s), calendar.NewDate(2026, 3, 4), 9999); err != nil {
 		t.Fatal(err)
 	}
 	c.Set("2026-03-04 08:00")
@@ -528,7 +538,7 @@ func TestCalendarImportMovesOpenCases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := s.ImportCalendar(ctx, "admin", sched)
+	ch, err := s.ImportCalendar(ctx, adminID(t, s), sched)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,7 +561,7 @@ func TestCalendarImportMovesOpenCases(t *testing.T) {
 		t.Errorf("verify after import: %+v", rep)
 	}
 	// A site override (window open on Saturday 2027-01-02) pulls the date back.
-	ch, err = s.SetSiteDay(ctx, "admin", calendar.Day{Date: calendar.NewDate(2027, 1, 2), Working: true, Name: "周六窗口开放"}, false)
+	ch, err = s.SetSiteDay(ctx, adminID(t, s), calendar.Day{Date: calendar.NewDate(2027, 1, 2), Working: true, Name: "周六窗口开放"}, false)
 	if err != nil || ch.CasesChanged != 1 {
 		t.Fatalf("site day: %+v %v", ch, err)
 	}

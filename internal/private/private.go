@@ -7,22 +7,10 @@
 // current user alone full control.
 package private
 
-import "os"
-
 // File makes an existing file readable and writable by the current user only.
-func File(path string) error {
-	if err := os.Chmod(path, 0o600); err != nil {
-		return err
-	}
-	return restrict(path, false)
-}
+func File(path string) error { return restrict(path, false) }
 
 // Dir makes an existing folder usable by the current user only, and what is
 // created in it afterwards inherits that (on Windows; on Linux a new file's
 // mode is its creator's choice, and the program creates them 0600).
-func Dir(path string) error {
-	if err := os.Chmod(path, 0o700); err != nil {
-		return err
-	}
-	return restrict(path, true)
-}
+func Dir(path string) error { return restrict(path, true) }

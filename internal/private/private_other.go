@@ -2,5 +2,12 @@
 
 package private
 
-// restrict has nothing to add to the mode on Unix.
-func restrict(string, bool) error { return nil }
+import "os"
+
+// restrict sets the mode: 0700 for a folder, 0600 for a file.
+func restrict(path string, folder bool) error {
+	if folder {
+		return os.Chmod(path, 0o700)
+	}
+	return os.Chmod(path, 0o600)
+}

@@ -13,7 +13,9 @@ const fileAllAccess = windows.STANDARD_RIGHTS_REQUIRED | windows.SYNCHRONIZE | 0
 
 // restrict replaces the object's ACL with one entry, full control for the
 // current user, and stops it inheriting its parent's entries. A folder's
-// entry is inherited by the files and folders made in it.
+// entry is inherited by the files and folders made in it. The mode is left
+// alone: on Windows it is only the read-only attribute, and setting it
+// fails on a file SQLite holds open.
 func restrict(path string, folder bool) error {
 	user, err := currentUser()
 	if err != nil {
