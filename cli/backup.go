@@ -51,14 +51,23 @@ func runBackup(e *env, args []string) error {
 func runRestore(e *env, args []string) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	db := dbFlag(fs)
+	sg := userFlags(fs, "系统管理员（在备份中核对其 PIN）")
+	force := fs.Bool("force", false, "备份属于另一个站点时仍然恢复")
 	file, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if file == "" {
-		return usageError{fmt.Errorf("用法：onewindow restore 备份文件（请先关闭正在运行的一窗通）")}
+		return usageError{fmt.Errorf("用法：onewindow restore 备份文件 --user 管理员登录名 [--force]（请先关闭正在运行的一窗通）")}
 	}
-	info, aside, err := sqlite.Restore(e.ctx, file, *db, e.now())
+	if *sg.login == "" {
+		return usageError{fmt.Errorf("--user：恢复须写明执行的管理员，PIN 从标准输入读取")}
+	}
+	pin, err := e.pin(sg)
+	if err != nil {
+		return err
+	}
+	info, aside, err := sqlite.Restore(e.ctx, file, *db, e.now(), sqlite.RestoreOptions{Login: *sg.login, PIN: pin, Force: *force})
 	if err != nil {
 		return err
 	}

@@ -508,10 +508,10 @@ func TestBackupRestoreCommands(t *testing.T) {
 		t.Fatalf("backup: %d %q %q", code, out, errs)
 	}
 	run(t, "demo", "--db", db, "--cases", "10", "--quiet")
-	if code, _, errs := run(t, "restore", filepath.Join(dir, "missing.db"), "--db", db); code != cli.ExitError || !strings.Contains(errs, "备份文件") {
+	if code, _, errs := signed(t, "admin", "restore", filepath.Join(dir, "missing.db"), "--db", db); code != cli.ExitError || !strings.Contains(errs, "备份文件") {
 		t.Fatalf("restore from a missing file: %d %q", code, errs)
 	}
-	code, out, errs := run(t, "restore", backup, "--db", db)
+	code, out, errs := signed(t, "admin", "restore", backup, "--db", db)
 	if code != 0 || !strings.Contains(out, "30 件办件") || !strings.Contains(out, "原数据库已保留为") {
 		t.Fatalf("restore: %d %q %q", code, out, errs)
 	}

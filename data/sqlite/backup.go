@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,6 +82,8 @@ type BackupInfo struct {
 	Audit    int64  // entries, chain verified
 	LastSave string // the last audit entry's time (UTC)
 	HasKey   bool   // the site's private key is beside it
+	Code     string // the site's code
+	Key      string // the site's public key (base64), "" before it had one
 }
 
 // CheckBackup checks a backup without changing it: a SQLite database
@@ -101,7 +104,7 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	if err != nil || string(head) != "SQLite format 3\x00" {
 		return info, bad("%s 不是本程序的数据库备份", path)
 	}
-	db, err := sql.Open(driverName, "file:"+path+"?mode=ro&_query_only=1")
+	db, err := sql.Open(driverName, fileURI(path, "mode=ro&_query_only=1"))
 	if err != nil {
 		return info, err
 	}
@@ -130,7 +133,8 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	if err := db.QueryRowContext(ctx, "SELECT code, name FROM site WHERE id = 1").Scan(&code, &name); err != nil {
 		return info, bad("没有站点信息，不是完整的数据库")
 	}
-	info.Site = code + " " + name
+	info.Site, info.Code = code+" "+name, code
+	db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'site_public_key'").Scan(&info.Key)
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM applications").Scan(&info.Cases); err != nil {
 		return info, bad("无法读取办件（%v）", err)
 	}
@@ -140,19 +144,51 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	return info, nil
 }
 
-// Restore replaces the database at dbPath with the backup at path, after
-// CheckBackup passes. The replaced database (with its WAL and key) is kept
-// aside as dbPath+".replaced-<time>" and that name returned. The program
-// must not have dbPath open.
-func Restore(ctx context.Context, path, dbPath string, now time.Time) (BackupInfo, string, error) {
-	info, err := CheckBackup(ctx, path)
-	if err != nil {
-		return info, "", err
-	}
+// RestoreOptions say who restores and whether a backup of another site
+// may replace this one.
+type RestoreOptions struct {
+	// Login and PIN of an administrator, checked in the backup itself
+	// (the database being replaced may be what is broken); the restore is
+	// audited under that login in the restored database.
+	Login, PIN string
+	// Force installs a backup of another site (another code or key).
+	Force bool
+}
+
+// Restore replaces the database at dbPath with the backup at path. The
+// backup is first copied beside the database, and that copy — not the
+// file named, which could change meanwhile — is checked (CheckBackup), the
+// administrator's PIN checked in it, the restore audited in it, and then
+// put in place. The replaced database (with its WAL and key) is kept aside
+// as dbPath+".replaced-<time>" and that name returned. The program must
+// not have dbPath open.
+func Restore(ctx context.Context, path, dbPath string, now time.Time, opt RestoreOptions) (BackupInfo, string, error) {
+	var info BackupInfo
 	if abs(path) == abs(dbPath) {
 		return info, "", data.FieldError("file", "备份文件", "不能用数据库自身恢复")
 	}
+	if err := makePrivateDir(filepath.Dir(dbPath)); err != nil {
+		return info, "", data.FieldError("file", "恢复", "无法建立文件夹 %s（%v）", filepath.Dir(dbPath), err)
+	}
+	tmp := filepath.Join(filepath.Dir(dbPath), "."+filepath.Base(dbPath)+".restore.part")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+		defer os.Remove(tmp + suffix)
+	}
+	if err := copyFileAtomic(path, tmp, 0o600); err != nil {
+		return info, "", data.FieldError("file", "备份文件", "无法读取 %s（%v）", path, err)
+	}
+	info, err := CheckBackup(ctx, tmp)
+	if err != nil {
+		return info, "", err
+	}
+	if err := sameSite(ctx, dbPath, info, opt.Force); err != nil {
+		return info, "", err
+	}
 	aside := fmt.Sprintf("%s.replaced-%s", dbPath, now.In(calendar.Shanghai).Format("20060102-150405"))
+	if err := auditRestore(ctx, tmp, path, aside, info, opt); err != nil {
+		return info, "", err
+	}
 	if _, err := os.Stat(dbPath); err == nil {
 		for _, suffix := range []string{"", "-wal", "-shm", ".key"} {
 			if _, err := os.Stat(dbPath + suffix); err != nil {
@@ -162,7 +198,7 @@ func Restore(ctx context.Context, path, dbPath string, now time.Time) (BackupInf
 				// A backup made before the site had its key: the key
 				// stays in place, and a copy goes aside for the record.
 				if b, err := os.ReadFile(dbPath + suffix); err == nil {
-					os.WriteFile(aside+suffix, b, 0o600)
+					writeFileAtomic(aside+suffix, b, 0o600)
 				}
 				continue
 			}
@@ -173,7 +209,7 @@ func Restore(ctx context.Context, path, dbPath string, now time.Time) (BackupInf
 	} else {
 		aside = ""
 	}
-	if err := copyFileAtomic(path, dbPath, 0o600); err != nil {
+	if err := os.Rename(tmp, dbPath); err != nil {
 		return info, aside, data.FieldError("file", "恢复", "写入 %s 失败（%v）；原数据库保存在 %s", dbPath, err, aside)
 	}
 	if info.HasKey {
@@ -182,6 +218,52 @@ func Restore(ctx context.Context, path, dbPath string, now time.Time) (BackupInf
 		}
 	}
 	return info, aside, nil
+}
+
+// sameSite refuses, unless forced, a backup of another site than the
+// database it would replace (another code, or another key for it). A
+// database that cannot be read is not asked: replacing it is what a
+// restore is for.
+func sameSite(ctx context.Context, dbPath string, info BackupInfo, force bool) error {
+	if _, err := os.Stat(dbPath); err != nil || force {
+		return nil
+	}
+	db, err := sql.Open(driverName, fileURI(dbPath, "mode=ro&_query_only=1"))
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	var code, key string
+	if db.QueryRowContext(ctx, "SELECT code FROM site WHERE id = 1").Scan(&code) != nil {
+		return nil
+	}
+	db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'site_public_key'").Scan(&key)
+	if code != info.Code || (key != "" && info.Key != "" && key != info.Key) {
+		return data.FieldError("file", "备份文件", "属于站点 %s，不是本数据库的站点 %s（或其密钥不同）；确需用它替换，请加 --force", info.Site, code)
+	}
+	return nil
+}
+
+// auditRestore checks the administrator's PIN in the copy about to be
+// installed and records the restore there, so the restored database says
+// who put it back and from where.
+func auditRestore(ctx context.Context, tmp, from, aside string, info BackupInfo, opt RestoreOptions) error {
+	s, err := Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := s.Login(ctx, opt.Login, opt.PIN)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := requireAdmin(tx, u.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"from": from, "replaced": aside, "site": info.Site, "force": opt.Force})
+		return s.audit(tx, u.Login, "backup.restore", info.Code, string(detail))
+	})
 }
 
 func abs(p string) string {

@@ -113,17 +113,40 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	// The file SQLite would have read up to the '#': backup.db#.db is a
+	// name of its own, and junk.
+	hash := filepath.Join(dir, "good.db#.db")
+	os.WriteFile(hash, []byte("这不是数据库"), 0o644)
+	// A backup of another site.
+	other, _ := testkit.Open(t)
+	if err := other.SaveSite(ctx, adminID(t, other), data.Site{Code: "330106001", Name: "西湖区行政服务中心", Kind: data.SiteCentre}); err != nil {
+		t.Fatal(err)
+	}
+	otherSite := filepath.Join(dir, "other.db")
+	if err := other.Backup(ctx, otherSite); err != nil {
+		t.Fatal(err)
+	}
+	asAdmin := sqlite.RestoreOptions{Login: "admin", PIN: "1234"}
 	before, _ := os.ReadFile(dbPath)
-	for file, want := range map[string]string{truncated: "备份文件", notDB: "不是本程序的数据库备份", edited: "审计链不完整", filepath.Join(dir, "missing.db"): "无法读取"} {
-		if _, _, err := sqlite.Restore(ctx, file, dbPath, c.Now()); err == nil || !strings.Contains(data.ErrorMessage(err), want) {
+	for file, want := range map[string]string{truncated: "备份文件", notDB: "不是本程序的数据库备份", edited: "审计链不完整", filepath.Join(dir, "missing.db"): "无法读取",
+		hash: "不是本程序的数据库备份", otherSite: "--force"} {
+		if _, _, err := sqlite.Restore(ctx, file, dbPath, c.Now(), asAdmin); err == nil || !strings.Contains(data.ErrorMessage(err), want) {
 			t.Errorf("restore from %s: %v, want %q", filepath.Base(file), err, want)
+		}
+	}
+	for _, o := range []sqlite.RestoreOptions{{Login: "admin", PIN: "0000"}, {Login: "zhangli", PIN: "1234"}} {
+		if _, _, err := sqlite.Restore(ctx, good, dbPath, c.Now(), o); err == nil {
+			t.Errorf("restore by %s with PIN %s", o.Login, o.PIN)
 		}
 	}
 	if after, _ := os.ReadFile(dbPath); string(after) != string(before) {
 		t.Fatal("a refused restore changed the database")
 	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(dbPath), ".*.part*")); len(left) > 0 {
+		t.Errorf("refused restores left %v", left)
+	}
 
-	info, aside, err := sqlite.Restore(ctx, good, dbPath, c.Now())
+	info, aside, err := sqlite.Restore(ctx, good, dbPath, c.Now(), asAdmin)
 	if err != nil || info.Cases != 1 || aside == "" {
 		t.Fatalf("restore: %+v %q %v", info, aside, err)
 	}
@@ -134,6 +157,12 @@ func TestRestore(t *testing.T) {
 	defer r.Close()
 	if n := count(t, testkit.RawDB(t, r.Path()), "SELECT count(*) FROM applications"); n != 1 {
 		t.Fatalf("restored database holds %d cases", n)
+	}
+	if n := count(t, testkit.RawDB(t, r.Path()), "SELECT count(*) FROM audit WHERE action = 'backup.restore' AND actor = 'admin'"); n != 1 {
+		t.Errorf("%d audit entries for the restore", n)
+	}
+	if rep, err := r.Verify(ctx); err != nil || !rep.OK() {
+		t.Errorf("the restored database does not verify: %+v %v", rep, err)
 	}
 	old, err := sqlite.Open(aside)
 	if err != nil {

@@ -73,7 +73,7 @@ func Open(path string) (*Store, error) {
 	q.Set("_txlock", "immediate")   // writers take the lock up front: no deadlock on upgrade
 	q.Set("_stmt_cache_size", "64") // re-use prepared statements across calls
 	q.Set("_cache_size", "-65536")  // 64 MiB of page cache: a million-case file stays fast
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := fileURI(path, q.Encode())
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -105,6 +105,17 @@ func Open(path string) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// fileURI is the SQLite URI of the file at path with the query: the
+// characters that end or escape a URI path (%, ? and #) are escaped, so
+// "backup.db#.db" names that file, not "backup.db".
+func fileURI(path, query string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	if query == "" {
+		return "file:" + esc
+	}
+	return "file:" + esc + "?" + query
 }
 
 // makePrivateDir makes dir, and a folder the program makes is its user's
