@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/onewindow/onewindow/data"
 )
@@ -467,6 +468,12 @@ func decodeLines(body []byte, list any, want int, name string) error {
 // site's cases and documents.
 func (b *Bundle) check() error {
 	site := b.Manifest.Site
+	if err := b.checkTimes(); err != nil {
+		return err
+	}
+	if err := b.checkApplicants(); err != nil {
+		return err
+	}
 	cases := make(map[string]bool, len(b.Cases))
 	for _, c := range b.Cases {
 		if !reCaseNumber.MatchString(c.Number) || !strings.HasPrefix(c.Number, site) {
@@ -520,6 +527,71 @@ func (b *Bundle) check() error {
 		}
 	} else if b.Manifest.AuditFrom != 0 {
 		return BundleError("清单写有审计记录 %d–%d，但数据包中没有", b.Manifest.AuditFrom, b.Manifest.AuditTo)
+	}
+	return nil
+}
+
+// MaxClockSkew is how far a record's time may lie after its bundle was
+// made (a PC clock a little ahead); anything later is not a time the site
+// could have recorded.
+const MaxClockSkew = 24 * time.Hour
+
+// checkTimes refuses record times after the bundle was made: the centre
+// keeps the newest version of a shared applicant, so a time in the year
+// 9999 would overwrite it for good.
+func (b *Bundle) checkTimes() error {
+	created, err := data.ParseTime(b.Manifest.CreatedAt)
+	if err != nil {
+		return BundleError("生成时间 %q 不正确", b.Manifest.CreatedAt)
+	}
+	latest := created.Add(MaxClockSkew)
+	at := func(what, v string) error {
+		t, err := data.ParseTime(v)
+		if err != nil {
+			return BundleError("%s的时间 %q 不正确", what, v)
+		}
+		if t.After(latest) {
+			return BundleError("%s的时间 %s 晚于数据包的生成时间 %s", what, v, b.Manifest.CreatedAt)
+		}
+		return nil
+	}
+	for _, a := range b.Applicants {
+		if err := at("申请人 "+a.IDCode+" ", a.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	for _, c := range b.Cases {
+		if err := at("办件 "+c.Number+" 收件", c.ReceivedAt); err != nil {
+			return err
+		}
+	}
+	for _, e := range b.Events {
+		if err := at(fmt.Sprintf("办件 %s 事件 %d ", e.Case, e.Seq), e.At); err != nil {
+			return err
+		}
+	}
+	for _, r := range b.Rectifications {
+		if err := at("办件 "+r.Case+" 整改", r.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	for _, e := range b.Audit {
+		if err := at(fmt.Sprintf("审计记录 %d ", e.Seq), e.At); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkApplicants holds the shared applicants to what the intake form
+// accepts (name, code, contact, phone, address and their lengths).
+func (b *Bundle) checkApplicants() error {
+	created, _ := data.ParseTime(b.Manifest.CreatedAt)
+	for _, r := range b.Applicants {
+		a := data.Applicant{Kind: data.ApplicantKind(r.Kind), Name: r.Name, IDCode: r.IDCode, Contact: r.Contact, Phone: r.Phone, Address: r.Address}
+		if errs := a.Problems(created); len(errs) > 0 {
+			return BundleError("申请人 %q：%s", r.IDCode, data.ErrorMessage(errs[0]))
+		}
 	}
 	return nil
 }

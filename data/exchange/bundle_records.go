@@ -60,7 +60,7 @@ type Applicant struct {
 	UpdatedAt string `json:"updated_at"`
 }
 
-// bCase is a case's row: who and what, its status, and the clock cache as
+// Case is a case's row: who and what, its status, and the clock cache as
 // its site computed it on its own calendar.
 type Case struct {
 	Number          string  `json:"number"`

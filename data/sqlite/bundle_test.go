@@ -763,3 +763,38 @@ func TestForgedBundleCostsNothing(t *testing.T) {
 		}
 	}
 }
+
+// A site cannot overwrite a shared applicant at the centre for good: a time
+// after the bundle was made (the year 9999 wins every "newest" comparison)
+// and a field longer than the intake form allows are refused, with nothing
+// changed.
+func TestImportRefusesFutureAndOverlong(t *testing.T) {
+	for _, c := range []struct{ name, edit, want string }{
+		{"year 9999", "UPDATE applicants SET updated_at = '9999-12-31T00:00:00Z'", "晚于数据包的生成时间"},
+		{"a long name", "UPDATE applicants SET name = name || '" + strings.Repeat("名", 300) + "'", "申请人名称"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cty := newCounty(t, 1)
+			work(t, cty.sites[0], 5, 1)
+			db := testkit.RawDB(t, cty.sites[0].Path())
+			if _, err := db.Exec(c.edit); err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			if _, err := cty.sites[0].Export(ctx, out, "test", nil); err != nil {
+				t.Fatal(err)
+			}
+			before := digest(t, cty.central)
+			rs, err := cty.central.ImportDir(ctx, cty.admin.ID, out, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 || rs[0].Outcome != exchange.ImportRejected || !strings.Contains(rs[0].Message, c.want) {
+				t.Fatalf("%+v", rs)
+			}
+			if digest(t, cty.central) != before {
+				t.Error("the refused bundle changed the centre")
+			}
+		})
+	}
+}
