@@ -28,6 +28,8 @@ type Store interface {
 	settingsStore
 	reportStore
 	exchangeStore
+	// SampleData says the database holds demo data (the title says so).
+	SampleData(ctx context.Context) (bool, error)
 }
 
 // App is the running desktop program.
@@ -38,6 +40,8 @@ type App struct {
 	site  data.Site
 	user  data.User
 	wins  []data.Window
+	// sample: the database holds demo data (样例数据，不作凭证 in the title)
+	sample bool
 
 	login  *loginScreen
 	intake *intakeScreen
@@ -125,8 +129,12 @@ func (ui *App) load() {
 		if err != nil {
 			log.Printf("read windows: %v", err)
 		}
+		sample, err := ui.store.SampleData(ctx)
+		if err != nil {
+			log.Printf("read the sample mark: %v", err)
+		}
 		fyne.Do(func() {
-			ui.site, ui.wins = site, wins
+			ui.site, ui.wins, ui.sample = site, wins, sample
 			ui.setTitle()
 		})
 	})
@@ -134,6 +142,9 @@ func (ui *App) load() {
 
 func (ui *App) setTitle() {
 	title := lang.L("一窗通 OneWindow — ") + ui.site.Name + lang.L("（") + ui.site.Code + lang.L("）")
+	if ui.sample {
+		title += " · " + lang.L(data.SampleMark)
+	}
 	if ui.user.ID != 0 {
 		title += " · " + ui.windowLabel() + " · " + ui.user.Name
 	}

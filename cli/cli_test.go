@@ -421,6 +421,10 @@ func TestSiteCommands(t *testing.T) {
 	if code, _, errs := run(t, "site", "init", "--db", village, "--code", "330102101", "--name", "again", "--kind", "village"); code != cli.ExitError || !strings.Contains(errs, "已属于一个站点") {
 		t.Errorf("init twice: %d %q", code, errs)
 	}
+	// The centre for this trial: made for trials, so it takes the demo bundles.
+	if code, _, errs := run(t, "site", "init", "--db", central, "--code", "330100000", "--name", "示例县行政服务中心", "--kind", "centre", "--demo"); code != 0 {
+		t.Fatalf("site init --demo: %s", errs)
+	}
 	// A site made this way takes demo data.
 	if code, _, errs := run(t, "demo", "--db", village, "--cases", "50", "--quiet"); code != 0 {
 		t.Fatalf("demo on the new site: %s", errs)

@@ -36,6 +36,7 @@ func runSiteInit(e *env, args []string) error {
 	code := fs.String("code", "", "站点编码：6 位行政区划代码加 3 位站点编号")
 	name := fs.String("name", "", "站点名称")
 	kind := fs.String("kind", string(data.SiteVillage), "站点类型：centre、township 或 village")
+	trial := fs.Bool("demo", false, "试用：本数据库只存演示数据（中心接收演示数据包；文书和窗口标明“样例数据，不作凭证”）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
@@ -48,6 +49,11 @@ func runSiteInit(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if *trial {
+		if err := s.MarkSample(e.ctx); err != nil {
+			return err
+		}
+	}
 	reg, err := s.Registration(e.ctx) // makes the key pair
 	if err != nil {
 		return err

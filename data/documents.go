@@ -146,7 +146,13 @@ type Notice struct {
 	Phone         string      `json:"phone"`
 	Signatures    []string    `json:"signatures"` // places to sign
 	Seal          string      `json:"seal"`       // the seal's place
+	// Sample marks a notice of a database holding demo data: it is
+	// printed on the paper (样例数据，不作凭证) and verified with it.
+	Sample bool `json:"sample,omitempty"`
 }
+
+// SampleMark is what a notice, a window and a bundle of demo data say.
+const SampleMark = "样例数据，不作凭证"
 
 // Fact is one labelled line of a notice.
 type Fact struct {
@@ -204,6 +210,9 @@ func (d Document) Summary() string {
 	n := d.Notice
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", n.Title)
+	if n.Sample {
+		fmt.Fprintf(&b, "%s\n", SampleMark)
+	}
 	line := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(&b, "%s：%s\n", label, value)

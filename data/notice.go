@@ -28,6 +28,7 @@ type NoticeInput struct {
 	Clerk  string // the issuing user's name
 	Names  map[string]string
 	Clock  clock.Result
+	Sample bool // the database holds demo data
 }
 
 // BuildNotice writes the notice of in.kind for the case.
@@ -36,7 +37,7 @@ func BuildNotice(in NoticeInput) Notice {
 	w := &noticeWriter{in: in, a: a, lim: a.Limits(), received: ChineseDate(calendar.DateOf(a.ReceivedAt)), n: &Notice{Kind: in.Kind, Title: in.Kind.Title(), Number: in.Number, Issued: ChineseDate(in.Issued),
 		Site: in.Site.Name + "（" + in.Site.Code + "）", Window: in.Window, Case: a.Number,
 		Applicant: a.Applicant.Name, Item: a.Item.Name + "（" + a.Item.Code + "）", Department: a.Item.Department,
-		Clerk: in.Clerk, Phone: in.Site.Phone}}
+		Clerk: in.Clerk, Phone: in.Site.Phone, Sample: in.Sample}}
 	w.head()
 	w.n.Facts = append(w.n.Facts, Fact{"收件日期", w.received})
 	switch in.Kind {

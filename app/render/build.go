@@ -69,6 +69,10 @@ func (r *renderer) letter() {
 		{text: "文书编号：" + n.Number}, {text: "办件编号：" + n.Case}, {text: "出具日期：" + n.Issued},
 	}})
 	r.rows = append(r.rows, row{kind: rowRule})
+	if n.Sample { // demo data: never a paper anyone may rely on
+		r.one(data.SampleMark, style{size: r.g.body + 4, align: 'C', colour: red})
+		r.gap(1)
+	}
 	if n.Kind != data.DocWaiver { // the waiver form is the office's, not a letter
 		r.one(n.Applicant+"：", r.st.head)
 		r.gap(1)

@@ -170,3 +170,23 @@ func TestUnprintableCharacters(t *testing.T) {
 		t.Errorf("the name is not printed with replacements: %q", got)
 	}
 }
+
+// A document of demo data says so on the paper, where nobody can miss it.
+func TestSampleMarkPrinted(t *testing.T) {
+	w := newWorld(t)
+	app := w.register(t, "BDC-001", longCompany(), data.DecideAccept, "")
+	doc, err := w.s.IssueDocument(ctx, app.Number, data.DocAccept, w.clerk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sample := range []bool{false, true} {
+		doc.Notice.Sample = sample
+		res, err := Render(doc, Options{Size: A4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(squash(pdfText(t, res.PDF)), data.SampleMark); got != sample {
+			t.Errorf("sample %v: the mark printed %v", sample, got)
+		}
+	}
+}

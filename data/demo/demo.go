@@ -55,7 +55,7 @@ func Run(ctx context.Context, s *sqlite.Store, opt Options) (res Result, err err
 		return res, err
 	}
 	g.total = opt.Cases
-	bulk, err := s.BeginBulk(ctx, sqlite.BulkOptions{Large: opt.Cases >= bulkAt, Action: "demo"})
+	bulk, err := s.BeginBulk(ctx, sqlite.BulkOptions{Large: opt.Cases >= bulkAt, Action: "demo", Sample: true})
 	if err != nil {
 		return res, err
 	}

@@ -98,6 +98,9 @@ type Manifest struct {
 	AuditFrom int64          `json:"audit_from"` // first audit entry carried (0 = none)
 	AuditTo   int64          `json:"audit_to"`   // last audit entry carried
 	Members   []BundleMember `json:"members"`
+	// Sample marks a bundle of a database holding demo data; only a
+	// centre made for trials takes it.
+	Sample bool `json:"sample,omitempty"`
 }
 
 // BundleMember is one member file of a bundle.

@@ -283,6 +283,9 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		admin, _ := central.UserByLogin(ctx, "admin")
+		if err := central.MarkSample(ctx); err != nil { // a trial centre: the bundles are the demo's
+			b.Fatal(err)
+		}
 		if _, err := central.RegisterSite(ctx, admin.ID, reg); err != nil {
 			b.Fatal(err)
 		}

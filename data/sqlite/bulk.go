@@ -89,6 +89,9 @@ type BulkOptions struct {
 	// Action names the load in the audit log ("demo" → demo.applicants,
 	// demo.cases).
 	Action string
+	// Sample marks the database as holding demo data (MarkSample), which
+	// a database with real cases refuses.
+	Sample bool
 }
 
 // Bulk is a bulk load in progress: Applicants, then any number of
@@ -110,6 +113,11 @@ func (s *Store) BeginBulk(ctx context.Context, opt BulkOptions) (*Bulk, error) {
 		opt.Action = "bulk"
 	}
 	b := &Bulk{s: s, opt: opt, threshold: s.Threshold(ctx), users: map[string]int64{}}
+	if opt.Sample {
+		if err := s.MarkSample(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var err error
 	if b.cal, err = s.Calendar(ctx); err != nil {
 		return nil, err
@@ -143,6 +151,41 @@ func (s *Store) BeginBulk(ctx context.Context, opt BulkOptions) (*Bulk, error) {
 		b.totals = newDayTotals()
 	}
 	return b, nil
+}
+
+// SampleData reports whether the database holds demo data (or, at a
+// centre, was made for trials and takes demo bundles).
+func (s *Store) SampleData(ctx context.Context) (bool, error) {
+	v, err := s.setting(ctx, "sample_data", "")
+	return v == "1", err
+}
+
+// MarkSample marks the database as holding demo data: its window title,
+// every document it prints and every bundle it exports say so, and a
+// centre not made for trials refuses its bundles. A database that holds
+// real cases refuses: demo cases would mix with them and travel to the
+// centre as real ones.
+func (s *Store) MarkSample(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var mark string
+		if err := tx.QueryRow("SELECT coalesce((SELECT value FROM settings WHERE key = 'sample_data'), '')").Scan(&mark); err != nil {
+			return err
+		}
+		if mark == "1" {
+			return nil
+		}
+		var real int
+		if err := tx.QueryRow("SELECT count(*) FROM applications").Scan(&real); err != nil {
+			return err
+		}
+		if real > 0 {
+			return data.Errorf(data.ECONFLICT, "数据库已有 %d 件真实办件，不能加入演示数据；演示请用新的数据库（--db 另一个文件）", real)
+		}
+		if _, err := tx.Exec("INSERT OR REPLACE INTO settings (key, value) VALUES ('sample_data', '1')"); err != nil {
+			return err
+		}
+		return s.audit(tx, "system", "site.sample_data", "sample_data", "{}")
+	})
 }
 
 // Finish ends a bulk load: a large one writes the daily totals and puts the

@@ -22,6 +22,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/report"
@@ -48,6 +49,10 @@ func newCounty(t testing.TB, n int) *county {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.central.Close() })
+	// A centre made for trials: the sites' demo bundles are welcome.
+	if err := c.central.MarkSample(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if c.admin, err = c.central.UserByLogin(ctx, "admin"); err != nil {
 		t.Fatal(err)
 	}
@@ -797,4 +802,82 @@ func TestImportRefusesFutureAndOverlong(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Demo data never passes for real: the demo refuses a database with real
+// cases; a database holding demo data marks every document it prints and
+// every bundle it exports; a centre not made for trials refuses those.
+func TestSampleData(t *testing.T) {
+	real, _ := testkit.Open(t)
+	testkit.Register(t, real, "zhangli", "BDC-001", data.DecideAccept)
+	if _, err := demo.Run(ctx, real, demo.Options{Cases: 10, Seed: 1}); data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorMessage(err), "真实办件") {
+		t.Fatalf("demo on a database with a real case: %v", err)
+	}
+	if sample, _ := real.SampleData(ctx); sample {
+		t.Fatal("the real database was marked as sample data")
+	}
+	doc, err := real.IssueDocument(ctx, firstNumber(t, real), data.DocAccept, f0(t, real))
+	if err != nil || doc.Notice.Sample || strings.Contains(doc.Summary(), data.SampleMark) {
+		t.Fatalf("a real document: %+v %v", doc.Notice.Sample, err)
+	}
+
+	c := newCounty(t, 1)
+	work(t, c.sites[0], 5, 1)
+	trial := c.sites[0]
+	if sample, _ := trial.SampleData(ctx); !sample {
+		t.Fatal("a database with demo cases is not marked")
+	}
+	doc, err = trial.IssueDocument(ctx, firstNumber(t, trial), data.DocAccept, f0(t, trial))
+	if err != nil || !doc.Notice.Sample || !strings.Contains(doc.Summary(), data.SampleMark) {
+		t.Fatalf("a demo document is not marked: %v %v", doc.Notice.Sample, err)
+	}
+	out := t.TempDir()
+	if _, err := trial.Export(ctx, out, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	// A centre not made for trials.
+	central, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "real-centre.db"), data.Site{Code: "330100000", Name: "县中心", Kind: data.SiteCentre}, testkit.Defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer central.Close()
+	admin := adminID(t, central)
+	reg, _ := trial.Registration(ctx)
+	if _, err := central.RegisterSite(ctx, admin, reg); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := central.ImportDir(ctx, admin, out, nil)
+	if err != nil || len(rs) != 1 || rs[0].Outcome != exchange.ImportRejected || !strings.Contains(rs[0].Message, data.SampleMark) {
+		t.Fatalf("a demo bundle at a real centre: %+v %v", rs, err)
+	}
+	if n := count(t, testkit.RawDB(t, central.Path()), "SELECT count(*) FROM applications"); n != 0 {
+		t.Errorf("%d demo cases reached a real centre", n)
+	}
+}
+
+func firstNumber(t *testing.T, s *sqlite.Store) string {
+	t.Helper()
+	apps, err := s.Cases(ctx, data.CaseFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apps {
+		for _, e := range a.Events {
+			if e.Kind == clock.Accepted {
+				return a.Number
+			}
+		}
+	}
+	t.Fatal("no accepted case")
+	return ""
+}
+
+// f0 is the sample clerk's id.
+func f0(t *testing.T, s *sqlite.Store) int64 {
+	t.Helper()
+	u, err := s.UserByLogin(ctx, "zhangli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }

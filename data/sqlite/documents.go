@@ -35,6 +35,9 @@ func (s *Store) IssueDocument(ctx context.Context, number string, kind data.DocK
 			return err
 		}
 		in := data.NoticeInput{App: &c.app, Kind: kind, Clerk: c.actor.Name}
+		if err := c.tx.QueryRow("SELECT coalesce((SELECT value FROM settings WHERE key = 'sample_data'), '') = '1'").Scan(&in.Sample); err != nil {
+			return err
+		}
 		var err error
 		if in.Site, err = siteOf(ctx, c.tx); err != nil {
 			return err

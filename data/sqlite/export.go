@@ -102,6 +102,9 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 	b := &exchange.Bundle{Manifest: exchange.Manifest{Format: exchange.BundleFormat, Site: site.Code, SiteName: site.Name, Program: program,
 		Schema: SchemaVersion(), CreatedAt: data.FormatTime(s.now())}}
 	m := &b.Manifest
+	if err := tx.QueryRow("SELECT coalesce((SELECT value FROM settings WHERE key = 'sample_data'), '') = '1'").Scan(&m.Sample); err != nil {
+		return nil, err
+	}
 	var auditTo int64
 	err := tx.QueryRow("SELECT seq, period_to, audit_to FROM exports ORDER BY seq DESC LIMIT 1").Scan(&m.Seq, &m.From, &auditTo)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

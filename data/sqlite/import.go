@@ -52,6 +52,9 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 	if run.keys, err = s.siteKeys(ctx); err != nil {
 		return out, err
 	}
+	if run.sample, err = s.SampleData(ctx); err != nil {
+		return out, err
+	}
 	if err := s.bulkImport(ctx, bySite); err != nil {
 		return out, err
 	}
@@ -80,6 +83,7 @@ type importRun struct {
 	ctx     context.Context
 	actorID int64
 	own     data.Site
+	sample  bool // a centre made for trials: demo bundles are welcome
 	keys    map[string]ed25519.PublicKey
 	report  func(exchange.ImportResult)
 	reads   map[string]chan loadedBundle
@@ -167,6 +171,8 @@ func (run *importRun) site(code string, list []candidate) error {
 		case !known:
 			// Kept in the folder: it is applied once the site is registered.
 			r.Outcome, r.Message, r.Kept = exchange.ImportRejected, fmt.Sprintf("站点 %s 尚未在本中心登记，请先登记其登记文件", code), true
+		case c.m.Sample && !run.sample:
+			r.Outcome, r.Message = exchange.ImportRejected, "演示数据的数据包（"+data.SampleMark+"）：本中心不接收；试用中心请用 site init --kind centre --demo 另建"
 		case c.m.Seq <= last:
 			r.Outcome, r.Message = run.s.alreadyApplied(run.ctx, code, c.m.Seq, c.sha)
 		case c.m.Seq > last+1:
