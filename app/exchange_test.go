@@ -98,7 +98,7 @@ func TestBackupTab(t *testing.T) {
 	ui := loggedIn(t, s, "admin")
 	b := ui.sets.backup
 	waitFor(t, "the daily backup", func() bool { return strings.Contains(b.daily.Text, "现有 1 份") })
-	files, _ := filepath.Glob(filepath.Join(s.BackupDir(), "*.db"))
+	files, _ := filepath.Glob(filepath.Join(s.BackupDir(), "*.db.gz"))
 	if len(files) != 1 {
 		t.Fatalf("daily backups %v", files)
 	}

@@ -25,6 +25,7 @@ type backupStore interface {
 	Backup(ctx context.Context, path string) error
 	BackupDir() string
 	DailyBackup(ctx context.Context, now time.Time) (string, error)
+	BackupSpace() (n int, bytes int64)
 }
 
 // backupTab is 设置 → 备份: a backup now, to a file the user chooses (a USB
@@ -81,14 +82,19 @@ func (b *backupTab) runDaily() {
 
 func (b *backupTab) showDaily() {
 	dir := b.store.BackupDir()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.db"))
+	var files []string
+	for _, pat := range []string{"*.db", "*.db.gz"} {
+		f, _ := filepath.Glob(filepath.Join(dir, pat))
+		files = append(files, f...)
+	}
 	sort.Strings(files)
 	last := lang.L("尚无")
 	if len(files) > 0 {
 		last = filepath.Base(files[len(files)-1])
 	}
-	b.daily.SetText(fmt.Sprintf(lang.L("自动备份：每天第一次打开程序时进行，保留最近 %d 份，位于 %s。现有 %d 份，最新：%s"),
-		sqlite.KeepDailyBackups, dir, len(files), last))
+	n, size := b.store.BackupSpace()
+	b.daily.SetText(fmt.Sprintf(lang.L("自动备份：每天第一次打开程序时进行（压缩），保留最近 %d 天、%d 周和 %d 个月的各一份，位于 %s。现有 %d 份，共占 %.1f MB，最新：%s"),
+		sqlite.KeepDaily, sqlite.KeepWeekly, sqlite.KeepMonthly, dir, n, float64(size)/(1<<20), last))
 }
 
 func (b *backupTab) choose() {

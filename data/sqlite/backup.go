@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -24,8 +25,14 @@ import (
 // private key beside it; a check of a copy before anything is replaced; and
 // a restore that keeps the replaced database aside.
 
-// KeepDailyBackups is how many daily backups are kept.
-const KeepDailyBackups = 30
+// The automatic backups kept: the last KeepDaily days, the newest of each
+// of the last KeepWeekly weeks and of the last KeepMonthly months (a
+// backup may count for all three).
+const (
+	KeepDaily   = 7
+	KeepWeekly  = 4
+	KeepMonthly = 12
+)
 
 // Backup writes a consistent copy of the database to path, and the site's
 // private key to path+".key" when the site has one (a restored database
@@ -42,7 +49,16 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	tmp := filepath.Join(dir, "."+filepath.Base(path)+".part")
 	os.Remove(tmp)
 	defer os.Remove(tmp)
-	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	// On a connection of its own, whose page cache is given back when the
+	// copy is done (a million-case file left ~140 MB held after it).
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", tmp)
+	conn.ExecContext(ctx, "PRAGMA shrink_memory")
+	conn.Close()
+	if err != nil {
 		return classify(fmt.Errorf("backup: %w", err))
 	}
 	if err := syncFile(tmp); err != nil {
@@ -94,6 +110,19 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	bad := func(format string, args ...any) error {
 		return data.FieldError("file", "备份文件", format, args...)
 	}
+	plain, done, err := gunzipIfNeeded(path, os.TempDir())
+	if err != nil {
+		return info, bad("无法读取 %s（%v）", path, err)
+	}
+	defer done()
+	info, err = checkPlain(ctx, plain, bad)
+	_, kerr := os.Stat(path + ".key")
+	info.HasKey = kerr == nil
+	return info, err
+}
+
+func checkPlain(ctx context.Context, path string, bad func(string, ...any) error) (BackupInfo, error) {
+	var info BackupInfo
 	f, err := os.Open(path)
 	if err != nil {
 		return info, bad("无法读取 %s（%v）", path, err)
@@ -139,8 +168,6 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 		return info, bad("无法读取办件（%v）", err)
 	}
 	db.QueryRowContext(ctx, "SELECT at FROM audit ORDER BY seq DESC LIMIT 1").Scan(&info.LastSave)
-	_, err = os.Stat(path + ".key")
-	info.HasKey = err == nil
 	return info, nil
 }
 
@@ -175,13 +202,20 @@ func Restore(ctx context.Context, path, dbPath string, now time.Time, opt Restor
 		os.Remove(tmp + suffix)
 		defer os.Remove(tmp + suffix)
 	}
-	if err := copyFileAtomic(path, tmp, 0o600); err != nil {
+	plain, done, err := gunzipIfNeeded(path, filepath.Dir(dbPath)) // an automatic backup is compressed
+	if err != nil {
 		return info, "", data.FieldError("file", "备份文件", "无法读取 %s（%v）", path, err)
 	}
-	info, err := CheckBackup(ctx, tmp)
+	defer done()
+	if err := copyFileAtomic(plain, tmp, 0o600); err != nil {
+		return info, "", data.FieldError("file", "备份文件", "无法读取 %s（%v）", path, err)
+	}
+	info, err = CheckBackup(ctx, tmp)
 	if err != nil {
 		return info, "", err
 	}
+	_, kerr := os.Stat(path + ".key")
+	info.HasKey = kerr == nil
 	if err := sameSite(ctx, dbPath, info, opt.Force); err != nil {
 		return info, "", err
 	}
@@ -287,28 +321,180 @@ func copyFileAtomic(from, to string, perm os.FileMode) error {
 func (s *Store) BackupDir() string { return filepath.Join(filepath.Dir(s.path), "backups") }
 
 // DailyBackup makes today's automatic backup (Shanghai date) unless it
-// exists, and keeps only the last KeepDailyBackups. It returns the path of
-// the backup made, or "" when today's was already there.
+// exists: the consistent copy Backup makes, compressed (gzip) as
+// <name>-YYYYMMDD.db.gz with the site key beside it. It first removes what
+// an interrupted backup left, and keeps the backups Keep* say. It returns
+// the path of the backup made, or "" when today's was already there.
 func (s *Store) DailyBackup(ctx context.Context, now time.Time) (string, error) {
 	dir := s.BackupDir()
 	if err := makePrivateDir(dir); err != nil {
 		return "", data.FieldError("file", "自动备份", "无法建立文件夹 %s（%v）", dir, err)
 	}
+	// A start killed during yesterday's backup left its partial files.
+	stale, _ := filepath.Glob(filepath.Join(dir, ".*.part*"))
+	for _, f := range stale {
+		os.Remove(f)
+	}
 	base := strings.TrimSuffix(filepath.Base(s.path), filepath.Ext(s.path))
-	path := filepath.Join(dir, base+"-"+now.In(calendar.Shanghai).Format("20060102")+".db")
+	path := filepath.Join(dir, base+"-"+now.In(calendar.Shanghai).Format("20060102")+".db.gz")
 	made := ""
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if err := s.Backup(ctx, path); err != nil {
+		if err := s.compressedBackup(ctx, path); err != nil {
 			return "", err
 		}
 		made = path
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, base+"-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].db"))
-	sort.Strings(old)
-	for len(old) > KeepDailyBackups {
-		os.Remove(old[0])
-		os.Remove(old[0] + ".key")
-		old = old[1:]
+	for _, f := range dailyToDrop(dir, base) {
+		os.Remove(f)
+		os.Remove(f + ".key")
 	}
 	return made, nil
+}
+
+// compressedBackup writes Backup's copy as gzip to path (and the key to
+// path+".key"), through a partial file; the plain copy goes once
+// compressed.
+func (s *Store) compressedBackup(ctx context.Context, path string) error {
+	plain := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part.db")
+	os.Remove(plain)
+	defer os.Remove(plain)
+	if err := s.Backup(ctx, plain); err != nil {
+		return err
+	}
+	defer os.Remove(plain + ".key")
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part")
+	defer os.Remove(tmp)
+	if err := gzipFile(plain, tmp); err != nil {
+		return data.FieldError("file", "自动备份", "压缩失败（%v）", err)
+	}
+	if key, err := os.ReadFile(plain + ".key"); err == nil {
+		if err := writeFileAtomic(path+".key", key, 0o600); err != nil {
+			return data.FieldError("file", "自动备份", "写入站点私钥失败（%v）", err)
+		}
+	}
+	return os.Rename(tmp, path)
+}
+
+// gzipFile compresses from into a new private file to, synced to disk.
+func gzipFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := private.File(to); err != nil {
+		out.Close()
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(out, gzip.BestSpeed)
+	if _, err := io.Copy(zw, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// gunzipIfNeeded returns path itself, or — for a compressed backup — a
+// private temporary file next to dir with its content and a function that
+// removes it.
+func gunzipIfNeeded(path, dir string) (string, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	magic := make([]byte, 2)
+	if _, err := io.ReadFull(f, magic); err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
+		return path, func() {}, nil
+	}
+	f.Seek(0, io.SeekStart)
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return "", nil, err
+	}
+	out, err := os.CreateTemp(dir, ".gunzip-*.part")
+	if err != nil {
+		return "", nil, err
+	}
+	done := func() { os.Remove(out.Name()) }
+	private.File(out.Name())
+	if _, err := io.Copy(out, zr); err != nil {
+		out.Close()
+		done()
+		return "", nil, err
+	}
+	if err := out.Close(); err != nil {
+		done()
+		return "", nil, err
+	}
+	return out.Name(), done, nil
+}
+
+// dailyToDrop lists the automatic backups in dir beyond what is kept: the
+// newest KeepDaily days, and the newest backup of each of the newest
+// KeepWeekly ISO weeks and KeepMonthly months.
+func dailyToDrop(dir, base string) []string {
+	var files []string
+	for _, pat := range []string{".db", ".db.gz"} {
+		f, _ := filepath.Glob(filepath.Join(dir, base+"-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]"+pat))
+		files = append(files, f...)
+	}
+	day := func(f string) string { return strings.TrimPrefix(filepath.Base(f), base+"-")[:8] }
+	sort.Slice(files, func(i, j int) bool { return day(files[i]) > day(files[j]) }) // newest first
+	keep := map[string]bool{}
+	days, weeks, months := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, f := range files {
+		t, err := time.Parse("20060102", day(f))
+		if err != nil {
+			keep[f] = true // not ours to judge
+			continue
+		}
+		y, w := t.ISOWeek()
+		week, month := fmt.Sprintf("%d-%02d", y, w), t.Format("200601")
+		if !days[day(f)] && len(days) < KeepDaily {
+			days[day(f)], keep[f] = true, true
+		}
+		if !weeks[week] && len(weeks) < KeepWeekly {
+			weeks[week], keep[f] = true, true
+		}
+		if !months[month] && len(months) < KeepMonthly {
+			months[month], keep[f] = true, true
+		}
+	}
+	var drop []string
+	for _, f := range files {
+		if !keep[f] {
+			drop = append(drop, f)
+		}
+	}
+	return drop
+}
+
+// BackupSpace is how many automatic backups there are and the bytes they
+// (and their key files) take.
+func (s *Store) BackupSpace() (n int, bytes int64) {
+	files, _ := filepath.Glob(filepath.Join(s.BackupDir(), "*"))
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil || st.IsDir() || strings.HasPrefix(filepath.Base(f), ".") {
+			continue
+		}
+		if strings.HasSuffix(f, ".db") || strings.HasSuffix(f, ".db.gz") {
+			n++
+		}
+		bytes += st.Size()
+	}
+	return n, bytes
 }

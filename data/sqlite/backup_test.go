@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
@@ -174,25 +175,75 @@ func TestRestore(t *testing.T) {
 	}
 }
 
-// Daily backups: one a day, the last 30 kept.
+// Automatic backups: one a day, compressed; the last 7 days, the newest of
+// each of the last 4 weeks and of the last 12 months kept (instead of 30
+// full copies); what an interrupted backup left is removed; the compressed
+// backup checks and restores like a plain one.
 func TestDailyBackup(t *testing.T) {
 	s, c := testkit.Open(t)
-	day := c.Now()
-	for i := range 35 {
-		made, err := s.DailyBackup(ctx, day.AddDate(0, 0, i))
-		if err != nil || made == "" {
-			t.Fatalf("day %d: %q %v", i, made, err)
-		}
+	dir := s.BackupDir()
+	first, err := s.DailyBackup(ctx, c.Now())
+	if err != nil || !strings.HasSuffix(first, ".db.gz") {
+		t.Fatalf("the first backup: %q %v", first, err)
 	}
-	if made, err := s.DailyBackup(ctx, day.AddDate(0, 0, 34).Add(time.Hour)); err != nil || made != "" {
+	if made, err := s.DailyBackup(ctx, c.Now().Add(time.Hour)); err != nil || made != "" {
 		t.Fatalf("the same day again: %q %v", made, err)
 	}
-	files, _ := filepath.Glob(filepath.Join(s.BackupDir(), "*.db"))
-	if len(files) != sqlite.KeepDailyBackups {
-		t.Fatalf("%d daily backups kept", len(files))
+	// 400 earlier days of backups (their content does not matter here) and
+	// what a start killed during a backup leaves.
+	base := strings.TrimSuffix(filepath.Base(s.Path()), ".db")
+	today := calendar.DateOf(c.Now())
+	for i := 1; i <= 400; i++ {
+		os.WriteFile(filepath.Join(dir, base+"-"+(today-calendar.Date(i)).Time().Format("20060102")+".db.gz"), []byte("x"), 0o600)
 	}
-	if !strings.HasSuffix(files[0], day.AddDate(0, 0, 5).Format("20060102")+".db") {
-		t.Fatalf("oldest kept %s", files[0])
+	os.WriteFile(filepath.Join(dir, "."+base+"-20260301.db.gz.part.db"), make([]byte, 1<<20), 0o600)
+	next := c.Now().AddDate(0, 0, 1)
+	if _, err := s.DailyBackup(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	if stale, _ := filepath.Glob(filepath.Join(dir, ".*")); len(stale) > 0 {
+		t.Errorf("partial files left: %v", stale)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.db.gz"))
+	kept := map[calendar.Date]bool{}
+	for _, f := range files {
+		day, err := time.Parse("20060102", strings.TrimPrefix(filepath.Base(f), base+"-")[:8])
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept[calendar.NewDate(day.Date())] = true
+	}
+	newest := calendar.DateOf(next)
+	for i := 0; i < sqlite.KeepDaily; i++ {
+		if !kept[newest-calendar.Date(i)] {
+			t.Errorf("day %s not kept", newest-calendar.Date(i))
+		}
+	}
+	if len(kept) > sqlite.KeepDaily+sqlite.KeepWeekly+sqlite.KeepMonthly {
+		t.Errorf("%d backups kept", len(kept))
+	}
+	months := map[string]bool{}
+	oldest := newest
+	for d := range kept {
+		months[d.Time().Format("200601")] = true
+		oldest = min(oldest, d)
+	}
+	if len(months) != sqlite.KeepMonthly || newest-oldest > 366 {
+		t.Errorf("%d months kept, the oldest %s", len(months), oldest)
+	}
+	// The compressed backup is a backup.
+	info, err := sqlite.CheckBackup(ctx, first)
+	if err != nil || info.Code != "330102001" {
+		t.Fatalf("the compressed backup: %+v %v", info, err)
+	}
+	n, size := s.BackupSpace()
+	if n != len(files) || size <= 0 {
+		t.Errorf("space: %d backups, %d bytes (%d files)", n, size, len(files))
+	}
+	dbPath := s.Path()
+	s.Close()
+	if _, _, err := sqlite.Restore(ctx, first, dbPath, c.Now(), sqlite.RestoreOptions{Login: "admin", PIN: "1234"}); err != nil {
+		t.Fatalf("restore from the compressed backup: %v", err)
 	}
 }
 
