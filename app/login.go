@@ -16,6 +16,7 @@ import (
 type loginStore interface {
 	Users(ctx context.Context) ([]data.User, error)
 	Login(ctx context.Context, login, pin string) (data.User, error)
+	ChangePIN(ctx context.Context, login, oldPIN, newPIN string) error
 }
 
 // loginScreen lets a clerk pick their name and enter their PIN.
@@ -31,6 +32,14 @@ type loginScreen struct {
 	pin    *widget.Entry
 	button *widget.Button
 	msg    *widget.Label
+	form   *widget.Form
+
+	// A user still holding the sample PIN on a real site chooses their
+	// own before the working screens open.
+	pending       *data.User
+	oldPIN        string
+	newPIN, again *widget.Entry
+	changeForm    *widget.Form
 }
 
 // prefLastLogin is the login of the last user who logged in on this PC.
@@ -43,7 +52,20 @@ func newLoginScreen(s loginStore, prefs fyne.Preferences, onLogin func(data.User
 	l.pin = widget.NewPasswordEntry()
 	l.pin.SetPlaceHolder("PIN")
 	l.pin.OnSubmitted = func(string) { l.submit() }
-	l.button = widget.NewButton(lang.L("登录"), l.submit)
+	l.button = widget.NewButton(lang.L("登录"), func() {
+		if l.pending != nil {
+			l.choose()
+		} else {
+			l.submit()
+		}
+	})
+	l.newPIN, l.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	l.newPIN.OnSubmitted = func(string) {
+		if l.focus != nil {
+			l.focus(l.again)
+		}
+	}
+	l.again.OnSubmitted = func(string) { l.choose() }
 	l.button.Importance = widget.HighImportance
 	l.msg = widget.NewLabel("")
 	l.msg.Importance = widget.DangerImportance
@@ -53,8 +75,10 @@ func newLoginScreen(s loginStore, prefs fyne.Preferences, onLogin func(data.User
 
 func (l *loginScreen) content() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(lang.L("一窗通 · 窗口登录"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	form := widget.NewForm(widget.NewFormItem(lang.L("经办人"), l.user), widget.NewFormItem("PIN", l.pin))
-	box := container.NewVBox(title, form, l.button, l.msg)
+	l.form = widget.NewForm(widget.NewFormItem(lang.L("经办人"), l.user), widget.NewFormItem("PIN", l.pin))
+	l.changeForm = widget.NewForm(widget.NewFormItem(lang.L("新 PIN（6–8 位数字）"), l.newPIN), widget.NewFormItem(lang.L("再输一次"), l.again))
+	l.changeForm.Hide()
+	box := container.NewVBox(title, l.form, l.changeForm, l.button, l.msg)
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 260), box))
 }
 
@@ -126,6 +150,51 @@ func (l *loginScreen) submit() {
 				return
 			}
 			l.prefs.SetString(prefLastLogin, u.Login)
+			if u.MustChange {
+				l.askNewPIN(u, pin)
+				return
+			}
+			l.onLogin(u)
+		})
+	})
+}
+
+// askNewPIN turns the login into the first login's PIN choice.
+func (l *loginScreen) askNewPIN(u data.User, old string) {
+	l.pending, l.oldPIN = &u, old
+	l.form.Hide()
+	l.changeForm.Show()
+	l.button.SetText(lang.L("设置 PIN 并登录"))
+	l.msg.SetText(lang.L("首次登录：请设置自己的 PIN（6–8 位数字），初始 PIN 不能再用。"))
+	if l.focus != nil {
+		l.focus(l.newPIN)
+	}
+}
+
+// choose sets the chosen PIN and opens the working screens.
+func (l *loginScreen) choose() {
+	u, old, pin := *l.pending, l.oldPIN, l.newPIN.Text
+	if pin != l.again.Text {
+		l.msg.SetText(lang.L("两次输入的 PIN 不一致"))
+		return
+	}
+	l.button.Disable()
+	l.bg.run(func() {
+		err := l.store.ChangePIN(context.Background(), u.Login, old, pin)
+		fyne.Do(func() {
+			l.button.Enable()
+			if err != nil {
+				l.msg.SetText(problem(err))
+				return
+			}
+			l.pending, l.oldPIN = nil, ""
+			l.newPIN.SetText("")
+			l.again.SetText("")
+			l.changeForm.Hide()
+			l.form.Show()
+			l.button.SetText(lang.L("登录"))
+			l.msg.SetText("")
+			u.MustChange = false
 			l.onLogin(u)
 		})
 	})

@@ -233,3 +233,50 @@ func TestIntakeEscapeClears(t *testing.T) {
 		t.Error("after Esc the cursor should be in the item search")
 	}
 }
+
+// On a real site a user still holding the sample PIN chooses their own at
+// the first login, before any working screen opens.
+func TestFirstLoginChoosesPIN(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	if err := s.ClaimSite(context.Background(), "135790"); err != nil {
+		t.Fatal(err)
+	}
+	ui := New(test.NewTempApp(t), s)
+	ui.bg.wait = true
+	ui.load()
+	waitFor(t, "the users", func() bool { return len(ui.login.users) > 0 })
+	for i, u := range ui.login.users {
+		if u.Login == "zhangli" {
+			ui.login.user.SetSelectedIndex(i)
+		}
+	}
+	test.Type(ui.login.pin, "1234")
+	test.Tap(ui.login.button)
+	if !ui.login.changeForm.Visible() || ui.tabs != nil || !strings.Contains(ui.login.msg.Text, "首次登录") {
+		t.Fatalf("no PIN choice after the sample PIN: %q", ui.login.msg.Text)
+	}
+	test.Type(ui.login.newPIN, "12345")
+	test.Type(ui.login.again, "12345")
+	test.Tap(ui.login.button)
+	if !strings.Contains(ui.login.msg.Text, "6 到 8 位") || ui.tabs != nil {
+		t.Fatalf("a 5-digit PIN: %q", ui.login.msg.Text)
+	}
+	ui.login.newPIN.SetText("")
+	ui.login.again.SetText("")
+	test.Type(ui.login.newPIN, "864209")
+	test.Type(ui.login.again, "864200")
+	test.Tap(ui.login.button)
+	if !strings.Contains(ui.login.msg.Text, "不一致") || ui.tabs != nil {
+		t.Fatalf("two different PINs: %q", ui.login.msg.Text)
+	}
+	ui.login.again.SetText("")
+	test.Type(ui.login.again, "864209")
+	test.Tap(ui.login.button)
+	waitFor(t, "the working screens", func() bool { return ui.tabs != nil })
+	if _, err := s.Login(context.Background(), "zhangli", "864209"); err != nil {
+		t.Errorf("the chosen PIN: %v", err)
+	}
+	if u, err := s.Login(context.Background(), "zhangli", "864209"); err != nil || u.MustChange {
+		t.Errorf("still asked to change: %+v %v", u, err)
+	}
+}

@@ -179,7 +179,7 @@ func (st *settingsScreen) drawUsers() {
 
 func (st *settingsScreen) askPIN(u data.User) {
 	pin := widget.NewPasswordEntry()
-	dialog.ShowForm(lang.L("设置 ")+u.Name+lang.L(" 的 PIN"), lang.L("确定"), lang.L("取消"), []*widget.FormItem{widget.NewFormItem(lang.L("新 PIN（4–8 位数字）"), pin)}, func(ok bool) {
+	dialog.ShowForm(lang.L("设置 ")+u.Name+lang.L(" 的 PIN"), lang.L("确定"), lang.L("取消"), []*widget.FormItem{widget.NewFormItem(lang.L("新 PIN（6–8 位数字）"), pin)}, func(ok bool) {
 		if !ok {
 			return
 		}

@@ -129,7 +129,7 @@ func (o *orgSettings) askUser() {
 	dialog.ShowForm(lang.L("新增用户"), lang.L("确定"), lang.L("取消"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("登录名"), login), widget.NewFormItem(lang.L("姓名"), name),
 		widget.NewFormItem(lang.L("角色"), roleSel), widget.NewFormItem(lang.L("窗口"), winSel),
-		widget.NewFormItem(lang.L("PIN（4–8 位数字）"), pin),
+		widget.NewFormItem(lang.L("PIN（6–8 位数字）"), pin),
 	}, func(ok bool) {
 		if !ok {
 			return

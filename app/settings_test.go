@@ -100,10 +100,10 @@ func TestSettingsAddWindowAndUser(t *testing.T) {
 		t.Errorf("a window without a code: %q", o.msg.Text)
 	}
 	o.save(func(ctx context.Context, actor int64) error {
-		_, err := s.AddUser(ctx, actor, data.User{Login: "sunli", Name: "孙丽", Role: data.RoleClerk}, "5678")
+		_, err := s.AddUser(ctx, actor, data.User{Login: "sunli", Name: "孙丽", Role: data.RoleClerk}, "567890")
 		return err
 	})
-	if _, err := s.Login(context.Background(), "sunli", "5678"); err != nil {
+	if _, err := s.Login(context.Background(), "sunli", "567890"); err != nil {
 		t.Errorf("the new user cannot log in: %v", err)
 	}
 	// A clerk's attempt is refused by the store, whatever the screen shows.

@@ -53,7 +53,11 @@ func (e *env) signIn(s *sqlite.Store, sg signer) (data.User, error) {
 	if err != nil {
 		return data.User{}, err
 	}
-	return s.Login(e.ctx, *sg.login, pin)
+	u, err := s.Login(e.ctx, *sg.login, pin)
+	if err == nil && u.MustChange {
+		return u, data.Errorf(data.EFORBIDDEN, "%s 的 PIN 仍是初始 PIN，请先更改：onewindow pin --user %s（标准输入：旧 PIN、新 PIN）", u.Login, u.Login)
+	}
+	return u, err
 }
 
 func (e *env) pin(sg signer) (string, error) {

@@ -30,6 +30,12 @@ func signed(t *testing.T, login string, args ...string) (int, string, string) {
 	return runIn(t, "1234\n", append(args, "--user", login)...)
 }
 
+// signedPIN is signed with a PIN of the user's own.
+func signedPIN(t *testing.T, login, pin string, args ...string) (int, string, string) {
+	t.Helper()
+	return runIn(t, pin+"\n", append(args, "--user", login)...)
+}
+
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -255,7 +261,7 @@ func TestGUIGetsTheStore(t *testing.T) {
 
 func TestSetPIN(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
-	if code, out, errs := runIn(t, "1234\n2468\n", "pin", "--db", db, "--user", "admin", "--for", "zhangli"); code != 0 || !strings.Contains(out, "zhangli") {
+	if code, out, errs := runIn(t, "1234\n246810\n", "pin", "--db", db, "--user", "admin", "--for", "zhangli"); code != 0 || !strings.Contains(out, "zhangli") {
 		t.Fatalf("pin: %d %s %s", code, out, errs)
 	}
 	s, err := sqlite.Open(db)
@@ -263,10 +269,10 @@ func TestSetPIN(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Login(context.Background(), "zhangli", "2468"); err != nil {
+	if _, err := s.Login(context.Background(), "zhangli", "246810"); err != nil {
 		t.Errorf("new PIN: %v", err)
 	}
-	if code, _, errs := runIn(t, "1234\n12\n", "pin", "--db", db, "--user", "admin", "--for", "zhangli"); code != cli.ExitError || !strings.Contains(errs, "4 到 8 位") {
+	if code, _, errs := runIn(t, "1234\n12\n", "pin", "--db", db, "--user", "admin", "--for", "zhangli"); code != cli.ExitError || !strings.Contains(errs, "6 到 8 位") {
 		t.Errorf("short PIN: %d %s", code, errs)
 	}
 }
@@ -411,14 +417,18 @@ func TestReportCommand(t *testing.T) {
 func TestSiteCommands(t *testing.T) {
 	dir := t.TempDir()
 	village, central := filepath.Join(dir, "village.db"), filepath.Join(dir, "central.db")
-	code, out, errs := run(t, "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
+	code, out, errs := runIn(t, "13579\n", "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
+	if _, err := os.Stat(village); code != cli.ExitError || !strings.Contains(errs, "6 到 8 位") || err == nil {
+		t.Fatalf("site init with a 5-digit PIN: %d %q (database made: %v)", code, errs, err == nil)
+	}
+	code, out, errs = runIn(t, "135790\n", "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
 	if code != 0 || !strings.Contains(out, "330102101") {
 		t.Fatalf("init: %d %q %q", code, out, errs)
 	}
 	if st, err := os.Stat(village + ".key"); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v", err)
 	}
-	if code, _, errs := run(t, "site", "init", "--db", village, "--code", "330102101", "--name", "again", "--kind", "village"); code != cli.ExitError || !strings.Contains(errs, "已属于一个站点") {
+	if code, _, errs := runIn(t, "246801\n", "site", "init", "--db", village, "--code", "330102101", "--name", "again", "--kind", "village"); code != cli.ExitError || !strings.Contains(errs, "已属于一个站点") {
 		t.Errorf("init twice: %d %q", code, errs)
 	}
 	// The centre for this trial: made for trials, so it takes the demo bundles.
@@ -429,8 +439,19 @@ func TestSiteCommands(t *testing.T) {
 	if code, _, errs := run(t, "demo", "--db", village, "--cases", "50", "--quiet"); code != 0 {
 		t.Fatalf("demo on the new site: %s", errs)
 	}
+	// On a real site a sample user signs nothing before choosing a PIN.
+	pdf := filepath.Join(dir, "r.pdf")
+	if code, _, errs := signed(t, "zhangli", "receipt", firstAccepted(t, village), "-o", pdf, "--db", village); code != cli.ExitError || !strings.Contains(errs, "初始 PIN") {
+		t.Errorf("a sample PIN on a real site: %d %q", code, errs)
+	}
+	if code, _, errs := runIn(t, "1234\n864209\n", "pin", "--db", village, "--user", "zhangli"); code != 0 {
+		t.Fatalf("choosing a PIN: %q", errs)
+	}
+	if code, _, errs := signedPIN(t, "zhangli", "864209", "receipt", firstAccepted(t, village), "-o", pdf, "--db", village); code != 0 {
+		t.Errorf("signed with the chosen PIN: %q", errs)
+	}
 	regFile := filepath.Join(dir, "reg.json")
-	if code, out, errs := signed(t, "admin", "site", "registration", "--db", village, "-o", regFile); code != 0 || !strings.Contains(out, "公钥指纹") {
+	if code, out, errs := signedPIN(t, "admin", "135790", "site", "registration", "--db", village, "-o", regFile); code != 0 || !strings.Contains(out, "公钥指纹") {
 		t.Fatalf("registration: %d %q %q", code, out, errs)
 	}
 	if code, out, errs := signed(t, "admin", "site", "register", regFile, "--db", central); code != 0 || !strings.Contains(out, "已登记站点 330102101") {
@@ -445,18 +466,18 @@ func TestSiteCommands(t *testing.T) {
 	// Export at the site, import at the centre: exit codes for a scheduled job.
 	usb := filepath.Join(dir, "usb")
 	os.Mkdir(usb, 0o755)
-	if code, out, errs := signed(t, "admin", "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 1 号数据包") {
+	if code, out, errs := signedPIN(t, "admin", "135790", "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 1 号数据包") {
 		t.Fatalf("export: %d %q %q", code, out, errs)
 	}
 	// Nothing new but the administrator's sign-in, which the centre sees
 	// in the audit it receives: a bundle of no cases.
-	if code, out, _ := signed(t, "admin", "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 2 号数据包") || !strings.Contains(out, "0 件办件") {
+	if code, out, _ := signedPIN(t, "admin", "135790", "export", "--db", village, "--to", usb); code != 0 || !strings.Contains(out, "第 2 号数据包") || !strings.Contains(out, "0 件办件") {
 		t.Fatalf("export without new cases: %d %q", code, out)
 	}
 	first, _ := os.ReadFile(filepath.Join(usb, "330102101-000001.owb"))
 	again := filepath.Join(dir, "again")
 	os.Mkdir(again, 0o755)
-	if code, _, errs := signed(t, "admin", "export", "--db", village, "--to", again, "--seq", "1"); code != 0 {
+	if code, _, errs := signedPIN(t, "admin", "135790", "export", "--db", village, "--to", again, "--seq", "1"); code != 0 {
 		t.Fatalf("export --seq: %q", errs)
 	}
 	if b, _ := os.ReadFile(filepath.Join(again, "330102101-000001.owb")); !bytes.Equal(b, first) || len(b) == 0 {
@@ -478,9 +499,9 @@ func TestSiteCommands(t *testing.T) {
 	run(t, "demo", "--db", village, "--cases", "20", "--quiet")
 	later := filepath.Join(dir, "later")
 	os.Mkdir(later, 0o755)
-	signed(t, "admin", "export", "--db", village, "--to", later)
+	signedPIN(t, "admin", "135790", "export", "--db", village, "--to", later)
 	run(t, "demo", "--db", village, "--cases", "20", "--quiet")
-	signed(t, "admin", "export", "--db", village, "--to", later)
+	signedPIN(t, "admin", "135790", "export", "--db", village, "--to", later)
 	os.Remove(filepath.Join(later, "330102101-000003.owb"))
 	if code, _, errs := signed(t, "admin", "import", "--db", central, later); code != cli.ExitHeld || !strings.Contains(errs, "暂缓 1") {
 		t.Fatalf("a gap: %d %q", code, errs)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
@@ -40,6 +41,19 @@ func runSiteInit(e *env, args []string) error {
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
+	var adminPIN string
+	if !*trial {
+		// A real site: the administrator's own PIN, from standard input,
+		// checked before anything is made; the other sample users choose
+		// theirs at their first login.
+		line, err := e.line("管理员的新 PIN（6 到 8 位数字）")
+		if err != nil {
+			return err
+		}
+		if adminPIN = strings.TrimSpace(line); sqlite.CheckPIN(adminPIN) != nil {
+			return sqlite.CheckPIN(adminPIN)
+		}
+	}
 	d, err := defaults()
 	if err != nil {
 		return err
@@ -53,6 +67,8 @@ func runSiteInit(e *env, args []string) error {
 		if err := s.MarkSample(e.ctx); err != nil {
 			return err
 		}
+	} else if err := s.ClaimSite(e.ctx, adminPIN); err != nil {
+		return err
 	}
 	reg, err := s.Registration(e.ctx) // makes the key pair
 	if err != nil {

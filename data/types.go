@@ -111,6 +111,9 @@ type User struct {
 	Name     string
 	Role     Role
 	WindowID int64 // the clerk's usual window; 0 for none
+	// MustChange: the PIN is still the one the sample catalogue ships, on a
+	// real site; the user chooses their own before anything else.
+	MustChange bool
 }
 
 // Validate checks the user.

@@ -45,17 +45,17 @@ func TestAdminSettings(t *testing.T) {
 	if err != nil || d.ID == 0 {
 		t.Fatalf("add department: %v", err)
 	}
-	u, err := s.AddUser(ctx, admin.ID, data.User{Login: "sunli", Name: "孙丽", Role: data.RoleClerk, WindowID: w.ID}, "5678")
+	u, err := s.AddUser(ctx, admin.ID, data.User{Login: "sunli", Name: "孙丽", Role: data.RoleClerk, WindowID: w.ID}, "567890")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Login(ctx, "sunli", "5678"); err != nil || got.ID != u.ID || got.WindowID != w.ID {
+	if got, err := s.Login(ctx, "sunli", "567890"); err != nil || got.ID != u.ID || got.WindowID != w.ID {
 		t.Errorf("new user's login: %+v %v", got, err)
 	}
 	if _, err := s.AddUser(ctx, admin.ID, data.User{Login: "x", Name: "某", Role: data.RoleClerk}, "12"); !strings.Contains(data.ErrorMessage(err), "PIN") {
 		t.Errorf("short PIN: %v", err)
 	}
-	if _, err := s.AddUser(ctx, f.super.ID, data.User{Login: "y", Name: "某", Role: data.RoleAdmin}, "1234"); data.ErrorCode(err) != data.EFORBIDDEN {
+	if _, err := s.AddUser(ctx, f.super.ID, data.User{Login: "y", Name: "某", Role: data.RoleAdmin}, "123456"); data.ErrorCode(err) != data.EFORBIDDEN {
 		t.Errorf("a supervisor adding an admin: %v", err)
 	}
 	if r, _ := s.Verify(ctx); !r.OK() || count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action IN ('window.save','department.save','user.add')") != 4 {

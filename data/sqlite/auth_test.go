@@ -117,3 +117,35 @@ func TestChangePIN(t *testing.T) {
 		t.Errorf("%d audit entries for the change", n)
 	}
 }
+
+// A real site starts with the administrator's own PIN; every other sample
+// user logs in with 1234 once, told to choose their own, and new PINs have
+// at least 6 digits.
+func TestClaimSite(t *testing.T) {
+	s, _ := testkit.Open(t)
+	if err := s.ClaimSite(ctx, "1234"); data.ErrorField(err) != "pin" {
+		t.Fatalf("a 4-digit administrator PIN: %v", err)
+	}
+	if err := s.ClaimSite(ctx, "135790"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(ctx, "admin", "1234"); err == nil {
+		t.Error("the sample administrator PIN still works")
+	}
+	if u, err := s.Login(ctx, "admin", "135790"); err != nil || u.MustChange {
+		t.Errorf("the administrator: %+v %v", u, err)
+	}
+	u, err := s.Login(ctx, "zhangli", "1234")
+	if err != nil || !u.MustChange {
+		t.Fatalf("a sample clerk: %+v %v", u, err)
+	}
+	if err := s.ChangePIN(ctx, "zhangli", "1234", "12345"); data.ErrorField(err) != "pin" {
+		t.Errorf("a 5-digit PIN: %v", err)
+	}
+	if err := s.ChangePIN(ctx, "zhangli", "1234", "864209"); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.Login(ctx, "zhangli", "864209"); err != nil || u.MustChange {
+		t.Errorf("after choosing: %+v %v", u, err)
+	}
+}
