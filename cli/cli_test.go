@@ -623,3 +623,24 @@ func firstAccepted(t *testing.T, db string) string {
 	}
 	return n
 }
+
+// verify exits 3 naming a case whose row was edited behind the program's back.
+func TestVerifyEditedRecord(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, _, errs := run(t, "demo", "--db", db, "--cases", "60", "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var number string
+	raw.QueryRow("SELECT number FROM applications WHERE status IN ('completed', 'delivered') ORDER BY id LIMIT 1").Scan(&number)
+	if _, err := raw.Exec("UPDATE applications SET status = 'withdrawn' WHERE number = ?", number); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if code, _, errs := run(t, "verify", "--db", db); code != cli.ExitVerify || !strings.Contains(errs, number) || !strings.Contains(errs, "与其事件不符") {
+		t.Errorf("verify after an edit: %d %q", code, errs)
+	}
+}

@@ -77,6 +77,9 @@ func runVerify(e *env, args []string) error {
 	if r.BadSeq != 0 {
 		return verifyError{fmt.Sprintf("审计链校验失败：%s（已检查 %d 条）", r.Problem, r.Entries)}
 	}
+	if len(r.Records) > 0 {
+		return verifyError{"记录与其事件不符（数据库被改动？）：\n" + strings.Join(r.Records, "\n")}
+	}
 	if r.Totals != "" {
 		if !*repair {
 			return verifyError{fmt.Sprintf("统计报表的每日汇总（%s）与办件不一致；办件记录本身无误，可用 verify --repair 从办件重建汇总", r.Totals)}
@@ -86,7 +89,7 @@ func runVerify(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "已从办件重建统计报表的每日汇总（%s）\n", r.Totals)
 	}
-	fmt.Fprintf(e.stdout, "数据库完整（integrity_check: ok），审计链完好：%d 条记录，统计汇总与办件一致\n", r.Entries)
+	fmt.Fprintf(e.stdout, "数据库完整（integrity_check: ok），审计链完好：%d 条记录，办件和减免记录与其事件一致，统计汇总与办件一致\n", r.Entries)
 	return nil
 }
 

@@ -38,11 +38,16 @@ type VerifyReport struct {
 	// Totals names the report's daily-totals tables that differ from the
 	// cases they add up ("" when all agree); RebuildDayTotals mends them.
 	Totals string
+	// Records names cases and waivers whose rows disagree with the events
+	// that made them (the first few; checkRecords).
+	Records []string
 }
 
-// OK reports whether the file, the audit chain and the report's totals are
-// sound.
-func (r VerifyReport) OK() bool { return r.Integrity == "ok" && r.BadSeq == 0 && r.Totals == "" }
+// OK reports whether the file, the audit chain, the records and the
+// report's totals are sound.
+func (r VerifyReport) OK() bool {
+	return r.Integrity == "ok" && r.BadSeq == 0 && r.Totals == "" && len(r.Records) == 0
+}
 
 // Verify runs SQLite's integrity check, walks the audit chain, naming the
 // first entry whose hash, link or number does not match, and checks that
@@ -50,6 +55,21 @@ func (r VerifyReport) OK() bool { return r.Integrity == "ok" && r.BadSeq == 0 &&
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	r, err := verifyDB(ctx, s.db)
 	if err != nil || !r.OK() {
+		return r, err
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return r, err
+	}
+	items, err := s.Items(ctx)
+	if err != nil {
+		return r, err
+	}
+	byID := make(map[int64]data.ServiceItem, len(items))
+	for _, it := range items {
+		byID[it.ID] = it
+	}
+	if r.Records, err = checkRecords(ctx, s.db, byID, cal, s.Threshold(ctx)); err != nil {
 		return r, err
 	}
 	r.Totals, err = checkDayTotals(ctx, s.db)

@@ -1,0 +1,52 @@
+package sqlite_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/internal/testkit"
+)
+
+// verify replays every case's events: a status, a closed case's clock or a
+// waiver's state edited behind the program's back is named, though the
+// audit chain itself is untouched. (Before, verify said OK, and the store
+// then signed a 减免审批单 for a forged approval.)
+func TestVerifyNamesEditedRecords(t *testing.T) {
+	s, c := testkit.Open(t)
+	c.Set("2026-11-20 18:00")
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 400, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, s, "the demo")
+	db := testkit.RawDB(t, s.Path())
+	var open, closed, waived string
+	db.QueryRow("SELECT number FROM applications WHERE status = 'accepted' ORDER BY id LIMIT 1").Scan(&open)
+	db.QueryRow("SELECT number FROM applications WHERE status = 'completed' AND used_days > 2 ORDER BY id LIMIT 1").Scan(&closed)
+	db.QueryRow("SELECT a.number FROM waivers w JOIN applications a ON a.id = w.app_id WHERE w.status = 'rejected' ORDER BY w.id LIMIT 1").Scan(&waived)
+	if open == "" || closed == "" || waived == "" {
+		t.Fatalf("the demo lacks a case to edit: %q %q %q", open, closed, waived)
+	}
+	for _, q := range []string{
+		"UPDATE applications SET status = 'withdrawn' WHERE number = '" + open + "'",
+		"UPDATE applications SET used_days = 1 WHERE number = '" + closed + "'",
+		"UPDATE waivers SET status = 'approved' WHERE status = 'rejected' AND app_id = (SELECT id FROM applications WHERE number = '" + waived + "')",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || len(r.Records) != 3 {
+		t.Fatalf("verify after three edits: %+v", r)
+	}
+	all := strings.Join(r.Records, "\n")
+	for _, want := range []string{open + "：状态为“已撤回”", closed + "：计时记录", waived + " 收费"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("%q not named in:\n%s", want, all)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// maxRecordProblems is how many disagreeing records Verify names.
+const maxRecordProblems = 20
+
+// checkRecords replays every case's events and compares what they make
+// with what the rows say: the case's status; for a closed case the close
+// date, the working days used and the on-time flags of its clock cache;
+// and each waiver's state and amount against its request and decision
+// events. A row edited behind the program's back (a case marked withdrawn,
+// a waiver marked approved) disagrees with the events that should have
+// made it, and is named. It returns the first maxRecordProblems.
+func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceItem, cal *calendar.Calendar, threshold float64) ([]string, error) {
+	var problems []string
+	add := func(format string, args ...any) bool {
+		problems = append(problems, fmt.Sprintf(format, args...))
+		return len(problems) < maxRecordProblems
+	}
+	var own string
+	if err := db.QueryRowContext(ctx, "SELECT code FROM site WHERE id = 1").Scan(&own); err != nil {
+		return nil, classify(err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT a.id, a.number, a.site_code, a.item_id, a.status, coalesce(a.closed_date, ''), coalesce(a.used_days, -1),
+		coalesce(a.ontime_promised, -1), coalesce(a.ontime_statutory, -1), e.seq, e.kind, e.at, e.data
+		FROM applications a JOIN events e ON e.app_id = a.id ORDER BY a.id, e.seq`)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	type stored struct {
+		number, site, status, closed string
+		used, onP, onS               int64
+	}
+	var cur stored
+	var app data.Application
+	var curID int64
+	waivers := map[int64][]waiverFact{} // case id → requests and decisions, in order
+	flush := func() bool {
+		if curID == 0 {
+			return true
+		}
+		ok := true
+		status, err := replayStatus(app.Events)
+		if err != nil {
+			return add("办件 %s：事件不合流程（%v）", cur.number, err)
+		}
+		if string(status) != cur.status {
+			return add("办件 %s：状态为“%s”，其事件得出的是“%s”（记录被改动？）", cur.number, data.Status(cur.status).Label(), status.Label())
+		}
+		// The clock cache of a case of this site (another site's was
+		// computed on that site's calendar, with its own days off).
+		if !status.Open() && cur.site == own {
+			app.Status = status
+			last := calendar.DateOf(app.Events[len(app.Events)-1].At)
+			c := cachedClock(&app, clock.Compute(app.ClockEvents(), app.Limits(), cal, last, threshold), last)
+			got := fmt.Sprint(cur.closed, cur.used, cur.onP, cur.onS)
+			want := fmt.Sprint(orEmpty(c[3]), orInt(c[7]), orInt(c[8]), orInt(c[9]))
+			if got != want {
+				ok = add("办件 %s：计时记录（办结日、用时、按期）为 %s，其事件得出 %s", cur.number, got, want)
+			}
+		}
+		return ok
+	}
+	for rows.Next() {
+		var id, itemID, seq int64
+		var s stored
+		var kind, at, raw string
+		if err := rows.Scan(&id, &s.number, &s.site, &itemID, &s.status, &s.closed, &s.used, &s.onP, &s.onS, &seq, &kind, &at, &raw); err != nil {
+			return nil, err
+		}
+		if id != curID {
+			if !flush() {
+				return problems, nil
+			}
+			curID, cur = id, s
+			app = data.Application{ID: id, Number: s.number, Item: items[itemID]}
+		}
+		e := data.Event{Seq: int(seq), Kind: data.EventKind(kind)}
+		if e.At, err = data.ParseTime(at); err != nil {
+			if !add("办件 %s：事件 %d 的时间 %q 不正确", s.number, seq, at) {
+				return problems, nil
+			}
+			continue
+		}
+		if err := json.Unmarshal([]byte(raw), &e.Data); err != nil {
+			if !add("办件 %s：事件 %d 的内容不正确", s.number, seq) {
+				return problems, nil
+			}
+			continue
+		}
+		app.Events = append(app.Events, e)
+		switch e.Kind {
+		case data.WaiverRequested, data.WaiverApproved, data.WaiverRejected:
+			waivers[id] = append(waivers[id], waiverFact{kind: e.Kind, fee: e.Data.FeeCode, amount: e.Data.AmountFen, number: s.number})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !flush() {
+		return problems, nil
+	}
+	more, err := checkWaivers(ctx, db, waivers, maxRecordProblems-len(problems))
+	return append(problems, more...), err
+}
+
+// waiverFact is a waiver event of a case: its kind, fee and amount.
+type waiverFact struct {
+	kind   data.EventKind
+	fee    string
+	amount int64
+	number string
+}
+
+// checkWaivers compares each fee line's waiver rows, oldest first, with its
+// requests and their decisions in event order: the n-th request of a fee
+// line is its n-th waiver, pending until a decision of that fee follows.
+func checkWaivers(ctx context.Context, db *sql.DB, facts map[int64][]waiverFact, room int) ([]string, error) {
+	if room <= 0 {
+		return nil, nil
+	}
+	type key struct {
+		app int64
+		fee string
+	}
+	want := map[key][]string{} // "status amount" per request
+	numbers := map[int64]string{}
+	for app, list := range facts {
+		for _, f := range list {
+			k := key{app, f.fee}
+			numbers[app] = f.number
+			switch f.kind {
+			case data.WaiverRequested:
+				want[k] = append(want[k], fmt.Sprintf("%s %d", data.ApprovalPending, f.amount))
+			case data.WaiverApproved, data.WaiverRejected:
+				if n := len(want[k]); n > 0 {
+					status := data.ApprovalApproved
+					if f.kind == data.WaiverRejected {
+						status = data.ApprovalRejected
+					}
+					amount := want[k][n-1][len(data.ApprovalPending)+1:]
+					want[k][n-1] = fmt.Sprintf("%s %s", status, amount)
+				}
+			}
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT w.app_id, a.number, f.fee_code, w.status, w.amount_fen FROM waivers w
+		JOIN case_fees f ON f.id = w.fee_id JOIN applications a ON a.id = w.app_id ORDER BY w.app_id, f.fee_code, w.id`)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	got := map[key][]string{}
+	for rows.Next() {
+		var app, amount int64
+		var number, fee, status string
+		if err := rows.Scan(&app, &number, &fee, &status, &amount); err != nil {
+			return nil, err
+		}
+		numbers[app] = number
+		k := key{app, fee}
+		got[k] = append(got[k], fmt.Sprintf("%s %d", status, amount))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var problems []string
+	check := func(k key) {
+		if len(problems) >= room || fmt.Sprint(got[k]) == fmt.Sprint(want[k]) {
+			return
+		}
+		problems = append(problems, fmt.Sprintf("办件 %s 收费 %s 的减免记录为 %v，其申请和审批事件得出 %v（记录被改动？）", numbers[k.app], k.fee, got[k], want[k]))
+	}
+	for k := range want {
+		check(k)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			check(k)
+		}
+	}
+	return problems, nil
+}
+
+// replayStatus is the status a case's events lead to.
+func replayStatus(events []data.Event) (data.Status, error) {
+	status := data.StatusReceived
+	for _, e := range events[1:] {
+		if data.Annotation(e.Kind) {
+			continue
+		}
+		next, err := data.Next(status, e.Kind)
+		if err != nil {
+			return status, fmt.Errorf("第 %d 个事件 %s：%v", e.Seq, e.Kind, data.ErrorMessage(err))
+		}
+		status = next
+	}
+	return status, nil
+}
+
+func orEmpty(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return ""
+}
+
+func orInt(v any) int64 {
+	if n, ok := v.(int); ok {
+		return int64(n)
+	}
+	return -1
+}
