@@ -417,11 +417,11 @@ func TestReportCommand(t *testing.T) {
 func TestSiteCommands(t *testing.T) {
 	dir := t.TempDir()
 	village, central := filepath.Join(dir, "village.db"), filepath.Join(dir, "central.db")
-	code, out, errs := runIn(t, "13579\n", "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
+	code, _, errs := runIn(t, "13579\n", "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
 	if _, err := os.Stat(village); code != cli.ExitError || !strings.Contains(errs, "6 到 8 位") || err == nil {
 		t.Fatalf("site init with a 5-digit PIN: %d %q (database made: %v)", code, errs, err == nil)
 	}
-	code, out, errs = runIn(t, "135790\n", "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
+	code, out, errs := runIn(t, "135790\n", "site", "init", "--db", village, "--code", "330102101", "--name", "示例村民事服务站", "--kind", "village")
 	if code != 0 || !strings.Contains(out, "330102101") {
 		t.Fatalf("init: %d %q %q", code, out, errs)
 	}
