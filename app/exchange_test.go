@@ -102,12 +102,17 @@ func TestBackupTab(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("daily backups %v", files)
 	}
-	path := filepath.Join(t.TempDir(), "copy")
-	b.backup(path)
-	waitFor(t, "the backup", func() bool { return strings.Contains(b.msg.Text, "已备份到") })
-	if _, err := sqlite.CheckBackup(context.Background(), path+".db"); err != nil {
+	if _, err := s.Registration(context.Background()); err != nil { // the site's key pair
 		t.Fatal(err)
 	}
-	b.backup(path)
+	path := filepath.Join(t.TempDir(), "copy")
+	b.backup(path, "钥匙口令 2026")
+	waitFor(t, "the backup", func() bool {
+		return strings.Contains(b.msg.Text, "已备份到") && strings.Contains(b.msg.Text, "加密")
+	})
+	if info, err := sqlite.CheckBackup(context.Background(), path+".db"); err != nil || !info.KeySealed {
+		t.Fatalf("%+v %v", info, err)
+	}
+	b.backup(path, "")
 	waitFor(t, "the refusal", func() bool { return strings.Contains(b.msg.Text, "已存在") })
 }

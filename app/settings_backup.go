@@ -22,7 +22,7 @@ import (
 
 // backupStore is what 设置 → 备份 needs.
 type backupStore interface {
-	Backup(ctx context.Context, path string) error
+	Backup(ctx context.Context, path, passphrase string) error
 	BackupDir() string
 	DailyBackup(ctx context.Context, now time.Time) (string, error)
 	BackupSpace() (n int, bytes int64)
@@ -54,7 +54,7 @@ func newBackupTab(s backupStore, win fyne.Window) *backupTab {
 
 func (b *backupTab) content() fyne.CanvasObject {
 	return container.NewVBox(
-		wrapped(lang.L("备份是数据库的一致副本，程序运行、窗口办件时也可进行；站点私钥写在备份文件旁（.key），请一同妥善保管。")),
+		wrapped(lang.L("备份是数据库的一致副本，程序运行、窗口办件时也可进行；站点私钥只在设定口令时加密写在备份文件旁（.key.enc）。")),
 		container.NewHBox(b.button), b.msg,
 		widget.NewSeparator(),
 		b.daily,
@@ -106,7 +106,7 @@ func (b *backupTab) choose() {
 		path := w.URI().Path()
 		w.Close()
 		os.Remove(path) // the dialog made an empty file; the backup writes it whole
-		b.backup(path)
+		b.askPassphrase(path)
 	}, b.win)
 	d.SetFileName(name)
 	if home, err := os.UserHomeDir(); err == nil {
@@ -118,7 +118,26 @@ func (b *backupTab) choose() {
 	d.Show()
 }
 
-func (b *backupTab) backup(path string) {
+// askPassphrase asks for the passphrase that encrypts the site key going
+// with the backup; left empty, the backup goes without the key.
+func (b *backupTab) askPassphrase(path string) {
+	pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	note := wrapped(lang.L("备份将带走站点私钥，须用口令加密（至少 8 个字符，恢复时输入）。留空则备份不含私钥。"))
+	items := []*widget.FormItem{widget.NewFormItem("", note), widget.NewFormItem(lang.L("私钥口令"), pass), widget.NewFormItem(lang.L("再输一次"), again)}
+	dialog.ShowForm(lang.L("备份"), lang.L("备份"), lang.L("取消"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if pass.Text != again.Text {
+			b.msg.Importance = widget.DangerImportance
+			b.msg.SetText(lang.L("两次输入的口令不一致，未备份"))
+			return
+		}
+		b.backup(path, pass.Text)
+	}, b.win)
+}
+
+func (b *backupTab) backup(path, passphrase string) {
 	if !strings.HasSuffix(path, ".db") {
 		path += ".db"
 	}
@@ -126,7 +145,7 @@ func (b *backupTab) backup(path string) {
 	b.msg.Importance = widget.MediumImportance
 	b.msg.SetText(lang.L("正在备份…"))
 	b.bg.run(func() {
-		err := b.store.Backup(context.Background(), path)
+		err := b.store.Backup(context.Background(), path, passphrase)
 		fyne.Do(func() {
 			b.button.Enable()
 			if err != nil {
@@ -135,7 +154,11 @@ func (b *backupTab) backup(path string) {
 				return
 			}
 			b.msg.Importance = widget.SuccessImportance
-			b.msg.SetText(lang.L("已备份到 ") + path)
+			if passphrase == "" {
+				b.msg.SetText(lang.L("已备份到 ") + path + lang.L("（不含站点私钥）"))
+			} else {
+				b.msg.SetText(lang.L("已备份到 ") + path + lang.L("，站点私钥已用口令加密一同保存"))
+			}
 		})
 	})
 }

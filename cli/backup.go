@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/onewindow/onewindow/data/sqlite"
 )
@@ -12,6 +13,7 @@ func runBackup(e *env, args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	db := dbFlag(fs)
 	sg := userFlags(fs, "系统管理员")
+	withKey := fs.Bool("with-key", false, "带上站点私钥，用口令加密（口令为标准输入 PIN 之后的一行，至少 8 个字符）")
 	file, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
@@ -31,16 +33,22 @@ func runBackup(e *env, args []string) error {
 	if err := requireAdmin(u, "备份（备份含站点私钥）"); err != nil {
 		return err
 	}
-	if err := s.Backup(e.ctx, file); err != nil {
+	passphrase := ""
+	if *withKey {
+		if passphrase, err = e.line("私钥口令"); err != nil {
+			return err
+		}
+	}
+	if err := s.Backup(e.ctx, file, passphrase); err != nil {
 		return err
 	}
 	info, err := sqlite.CheckBackup(e.ctx, file)
 	if err != nil {
 		return err
 	}
-	key := "（本站点尚无私钥）"
-	if info.HasKey {
-		key = "，站点私钥在 " + file + ".key（请一同妥善保管）"
+	key := "；未含站点私钥（恢复到另一台电脑时需另行拷贝 " + s.KeyPath() + "，或用 --with-key 加密带上）"
+	if info.KeySealed {
+		key = "，站点私钥已加密写在 " + file + ".key.enc（恢复时需要口令）"
 	}
 	fmt.Fprintf(e.stdout, "已备份到 %s：站点 %s，%d 件办件，审计记录 %d 条已核验%s\n", file, info.Site, info.Cases, info.Audit, key)
 	return nil
@@ -67,7 +75,13 @@ func runRestore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	info, aside, err := sqlite.Restore(e.ctx, file, *db, e.now(), sqlite.RestoreOptions{Login: *sg.login, PIN: pin, Force: *force})
+	opt := sqlite.RestoreOptions{Login: *sg.login, PIN: pin, Force: *force}
+	if _, err := os.Stat(file + ".key.enc"); err == nil {
+		if opt.KeyPassphrase, err = e.line("私钥口令"); err != nil {
+			return err
+		}
+	}
+	info, aside, err := sqlite.Restore(e.ctx, file, *db, e.now(), opt)
 	if err != nil {
 		return err
 	}

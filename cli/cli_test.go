@@ -529,14 +529,22 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if code, _, errs := run(t, "demo", "--db", db, "--cases", "30", "--quiet"); code != 0 {
 		t.Fatal(errs)
 	}
-	if code, out, errs := signed(t, "admin", "backup", backup, "--db", db); code != 0 || !strings.Contains(out, "30 件办件") {
+	// The site's key pair, then a backup that takes the key along
+	// encrypted: the passphrase follows the PIN.
+	if code, _, errs := signed(t, "admin", "site", "registration", "--db", db, "-o", filepath.Join(dir, "reg.json")); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, out, errs := runIn(t, "1234\n钥匙口令 2026\n", "backup", backup, "--db", db, "--user", "admin", "--with-key"); code != 0 || !strings.Contains(out, "30 件办件") || !strings.Contains(out, ".key.enc") {
 		t.Fatalf("backup: %d %q %q", code, out, errs)
+	}
+	if _, err := os.Stat(backup + ".key"); err == nil {
+		t.Error("the site key lies in the clear beside the backup")
 	}
 	run(t, "demo", "--db", db, "--cases", "10", "--quiet")
 	if code, _, errs := signed(t, "admin", "restore", filepath.Join(dir, "missing.db"), "--db", db); code != cli.ExitError || !strings.Contains(errs, "备份文件") {
 		t.Fatalf("restore from a missing file: %d %q", code, errs)
 	}
-	code, out, errs := signed(t, "admin", "restore", backup, "--db", db)
+	code, out, errs := runIn(t, "1234\n钥匙口令 2026\n", "restore", backup, "--db", db, "--user", "admin")
 	if code != 0 || !strings.Contains(out, "30 件办件") || !strings.Contains(out, "原数据库已保留为") {
 		t.Fatalf("restore: %d %q %q", code, out, errs)
 	}

@@ -34,11 +34,29 @@ const (
 	KeepMonthly = 12
 )
 
-// Backup writes a consistent copy of the database to path, and the site's
-// private key to path+".key" when the site has one (a restored database
-// without its key could not sign documents or bundles). path must not
-// exist yet.
-func (s *Store) Backup(ctx context.Context, path string) error {
+// Backup writes a consistent copy of the database to path for the user to
+// keep elsewhere (a USB stick, a shared folder). The site's private key goes
+// with it only encrypted: with a passphrase the user types, as
+// path+".key.enc"; without one, not at all — a restored site then needs its
+// key file from this PC. path must not exist yet.
+func (s *Store) Backup(ctx context.Context, path, passphrase string) error {
+	if passphrase != "" {
+		if err := CheckPassphrase(passphrase); err != nil {
+			return err
+		}
+	}
+	return s.backup(ctx, path, func(key []byte) (string, []byte, error) {
+		if passphrase == "" {
+			return "", nil, nil
+		}
+		sealed, err := sealKey(key, passphrase)
+		return ".key.enc", sealed, err
+	})
+}
+
+// backup writes the copy; keyCopy says what goes beside it of the site's
+// key: the file's suffix and content ("" for none).
+func (s *Store) backup(ctx context.Context, path string, keyCopy func(key []byte) (string, []byte, error)) error {
 	if _, err := os.Stat(path); err == nil {
 		return data.FieldError("file", "备份文件", "%s 已存在，请换一个文件名", path)
 	}
@@ -68,8 +86,14 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return data.FieldError("file", "备份文件", "无法限制 %s 的访问权限（%v）", path, err)
 	}
 	if key, err := os.ReadFile(s.KeyPath()); err == nil {
-		if err := writeFileAtomic(path+".key", key, 0o600); err != nil {
-			return data.FieldError("file", "备份文件", "写入站点私钥 %s.key 失败（%v）", path, err)
+		suffix, content, err := keyCopy(key)
+		if err != nil {
+			return err
+		}
+		if suffix != "" {
+			if err := writeFileAtomic(path+suffix, content, 0o600); err != nil {
+				return data.FieldError("file", "备份文件", "写入站点私钥 %s%s 失败（%v）", path, suffix, err)
+			}
 		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -98,8 +122,11 @@ type BackupInfo struct {
 	Audit    int64  // entries, chain verified
 	LastSave string // the last audit entry's time (UTC)
 	HasKey   bool   // the site's private key is beside it
-	Code     string // the site's code
-	Key      string // the site's public key (base64), "" before it had one
+	// KeySealed: the key beside it is encrypted with a passphrase
+	// (path+".key.enc"), as a backup the user chose to make carries it.
+	KeySealed bool
+	Code      string // the site's code
+	Key       string // the site's public key (base64), "" before it had one
 }
 
 // CheckBackup checks a backup without changing it: a SQLite database
@@ -116,8 +143,7 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	}
 	defer done()
 	info, err = checkPlain(ctx, plain, bad)
-	_, kerr := os.Stat(path + ".key")
-	info.HasKey = kerr == nil
+	info.HasKey, info.KeySealed = keyBeside(path)
 	return info, err
 }
 
@@ -180,6 +206,9 @@ type RestoreOptions struct {
 	Login, PIN string
 	// Force installs a backup of another site (another code or key).
 	Force bool
+	// KeyPassphrase opens the site key of a backup that carries it
+	// encrypted (path+".key.enc").
+	KeyPassphrase string
 }
 
 // Restore replaces the database at dbPath with the backup at path. The
@@ -214,9 +243,12 @@ func Restore(ctx context.Context, path, dbPath string, now time.Time, opt Restor
 	if err != nil {
 		return info, "", err
 	}
-	_, kerr := os.Stat(path + ".key")
-	info.HasKey = kerr == nil
+	info.HasKey, info.KeySealed = keyBeside(path)
 	if err := sameSite(ctx, dbPath, info, opt.Force); err != nil {
+		return info, "", err
+	}
+	key, err := backupKey(path, info, opt.KeyPassphrase)
+	if err != nil {
 		return info, "", err
 	}
 	aside := fmt.Sprintf("%s.replaced-%s", dbPath, now.In(calendar.Shanghai).Format("20060102-150405"))
@@ -246,12 +278,43 @@ func Restore(ctx context.Context, path, dbPath string, now time.Time, opt Restor
 	if err := os.Rename(tmp, dbPath); err != nil {
 		return info, aside, data.FieldError("file", "恢复", "写入 %s 失败（%v）；原数据库保存在 %s", dbPath, err, aside)
 	}
-	if info.HasKey {
-		if err := copyFileAtomic(path+".key", dbPath+".key", 0o600); err != nil {
+	if key != nil {
+		if err := writeFileAtomic(dbPath+".key", key, 0o600); err != nil {
 			return info, aside, data.FieldError("file", "恢复", "写入站点私钥失败（%v）", err)
 		}
 	}
 	return info, aside, nil
+}
+
+// keyBeside says whether a backup has the site key beside it, and whether
+// that copy is encrypted.
+func keyBeside(path string) (has, sealed bool) {
+	if _, err := os.Stat(path + ".key"); err == nil {
+		return true, false
+	}
+	if _, err := os.Stat(path + ".key.enc"); err == nil {
+		return true, true
+	}
+	return false, false
+}
+
+// backupKey reads the key beside a backup, opening an encrypted one with
+// the passphrase; nil when there is none.
+func backupKey(path string, info BackupInfo, passphrase string) ([]byte, error) {
+	switch {
+	case !info.HasKey:
+		return nil, nil
+	case !info.KeySealed:
+		return os.ReadFile(path + ".key")
+	}
+	if passphrase == "" {
+		return nil, data.FieldError("passphrase", "私钥口令", "备份旁的站点私钥已加密，请提供备份时设定的口令")
+	}
+	file, err := os.ReadFile(path + ".key.enc")
+	if err != nil {
+		return nil, err
+	}
+	return openKey(file, passphrase)
 }
 
 // sameSite refuses, unless forced, a backup of another site than the
@@ -358,7 +421,8 @@ func (s *Store) compressedBackup(ctx context.Context, path string) error {
 	plain := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part.db")
 	os.Remove(plain)
 	defer os.Remove(plain)
-	if err := s.Backup(ctx, plain); err != nil {
+	// On this PC, beside the database: the key as it is.
+	if err := s.backup(ctx, plain, func(key []byte) (string, []byte, error) { return ".key", key, nil }); err != nil {
 		return err
 	}
 	defer os.Remove(plain + ".key")

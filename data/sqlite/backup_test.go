@@ -43,7 +43,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 	before := written.Load()
 	path := filepath.Join(t.TempDir(), "backup.db")
-	if err := s.Backup(ctx, path); err != nil {
+	if err := s.Backup(ctx, path, "钥匙口令 2026"); err != nil {
 		t.Fatal(err)
 	}
 	after := written.Load()
@@ -56,7 +56,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	if int64(info.Cases) < before || int64(info.Cases) > after+2 || !info.HasKey || !strings.HasPrefix(info.Site, "330102001") {
 		t.Fatalf("backup %+v; cases written before %d, after %d", info, before, after)
 	}
-	if err := s.Backup(ctx, path); data.ErrorField(err) != "file" {
+	if err := s.Backup(ctx, path, ""); data.ErrorField(err) != "file" {
 		t.Fatalf("a backup over an existing file: %v", err)
 	}
 	b, err := sqlite.Open(path)
@@ -67,8 +67,10 @@ func TestBackupWhileWriting(t *testing.T) {
 	if r, err := b.Verify(ctx); err != nil || !r.OK() {
 		t.Fatalf("the backup opened: %+v %v", r, err)
 	}
-	if _, err := b.IssueDocument(ctx, mustRegister(t, b, f).Number, data.DocAccept, f.clerk.ID); err != nil {
-		t.Fatalf("the backup's key: %v", err)
+	// Its key travels encrypted: the copy opened as it is cannot sign
+	// (restore opens the key with the passphrase, TestBackupKeyEncrypted).
+	if _, err := b.IssueDocument(ctx, mustRegister(t, b, f).Number, data.DocAccept, f.clerk.ID); !strings.Contains(data.ErrorMessage(err), "私钥") {
+		t.Fatalf("the backup signed without its key: %v", err)
 	}
 }
 
@@ -91,7 +93,7 @@ func TestRestore(t *testing.T) {
 	mustRegister(t, s, f)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
-	if err := s.Backup(ctx, good); err != nil {
+	if err := s.Backup(ctx, good, ""); err != nil {
 		t.Fatal(err)
 	}
 	mustRegister(t, s, f)
@@ -124,7 +126,7 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherSite := filepath.Join(dir, "other.db")
-	if err := other.Backup(ctx, otherSite); err != nil {
+	if err := other.Backup(ctx, otherSite, ""); err != nil {
 		t.Fatal(err)
 	}
 	asAdmin := sqlite.RestoreOptions{Login: "admin", PIN: "1234"}
@@ -258,7 +260,7 @@ func TestFilesArePrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(t.TempDir(), "copy.db")
-	if err := s.Backup(ctx, backup); err != nil {
+	if err := s.Backup(ctx, backup, "钥匙口令 2026"); err != nil {
 		t.Fatal(err)
 	}
 	daily, err := s.DailyBackup(ctx, time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC))
@@ -267,7 +269,7 @@ func TestFilesArePrivate(t *testing.T) {
 	}
 	for f, want := range map[string]os.FileMode{
 		filepath.Dir(path): 0o700, path: 0o600, path + "-wal": 0o600, s.KeyPath(): 0o600,
-		backup: 0o600, backup + ".key": 0o600, filepath.Dir(daily): 0o700, daily: 0o600,
+		backup: 0o600, backup + ".key.enc": 0o600, filepath.Dir(daily): 0o700, daily: 0o600,
 	} {
 		st, err := os.Stat(f)
 		if err != nil {
@@ -277,5 +279,67 @@ func TestFilesArePrivate(t *testing.T) {
 		if st.Mode().Perm() != want {
 			t.Errorf("%s: mode %v, want %v", filepath.Base(f), st.Mode().Perm(), want)
 		}
+	}
+}
+
+// A backup the user takes away carries the site key only encrypted with a
+// passphrase they type (or not at all); restoring it needs the passphrase,
+// and a wrong one changes nothing.
+func TestBackupKeyEncrypted(t *testing.T) {
+	s, c := testkit.Open(t)
+	if _, err := s.Registration(ctx); err != nil { // makes the key pair
+		t.Fatal(err)
+	}
+	seed, _ := os.ReadFile(s.KeyPath())
+	dir := t.TempDir()
+	if err := s.Backup(ctx, filepath.Join(dir, "short.db"), "1234567"); data.ErrorField(err) != "passphrase" {
+		t.Fatalf("a 7-character passphrase: %v", err)
+	}
+	bare, sealed := filepath.Join(dir, "bare.db"), filepath.Join(dir, "sealed.db")
+	if err := s.Backup(ctx, bare, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, sealed, "钥匙口令 2026"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(bare + ".key"); err == nil {
+		t.Error("the site key lies in the clear beside a backup")
+	}
+	enc, err := os.ReadFile(sealed + ".key.enc")
+	if err != nil || strings.Contains(string(enc), strings.TrimSpace(string(seed))) {
+		t.Fatalf("the encrypted key: %v", err)
+	}
+	if info, err := sqlite.CheckBackup(ctx, sealed); err != nil || !info.HasKey || !info.KeySealed {
+		t.Fatalf("check: %+v %v", info, err)
+	}
+	dbPath := s.Path()
+	s.Close()
+	os.Remove(dbPath + ".key") // a new PC: only the backup's copy remains
+	admin := sqlite.RestoreOptions{Login: "admin", PIN: "1234"}
+	before, _ := os.ReadFile(dbPath)
+	for _, pass := range []string{"", "错误的口令 2026"} {
+		o := admin
+		o.KeyPassphrase = pass
+		if _, _, err := sqlite.Restore(ctx, sealed, dbPath, c.Now(), o); data.ErrorField(err) != "passphrase" {
+			t.Errorf("passphrase %q: %v", pass, err)
+		}
+	}
+	if after, _ := os.ReadFile(dbPath); string(after) != string(before) {
+		t.Fatal("a refused restore changed the database")
+	}
+	admin.KeyPassphrase = "钥匙口令 2026"
+	if _, _, err := sqlite.Restore(ctx, sealed, dbPath, c.Now(), admin); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dbPath + ".key"); string(got) != string(seed) {
+		t.Error("the restored key differs")
+	}
+	r, err := sqlite.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Registration(ctx); err != nil {
+		t.Errorf("the restored site cannot use its key: %v", err)
 	}
 }

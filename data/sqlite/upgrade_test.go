@@ -92,7 +92,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	s, _ := testkit.Open(t)
 	path := s.Path()
 	backup := filepath.Join(t.TempDir(), "b.db")
-	if err := s.Backup(ctx, backup); err != nil {
+	if err := s.Backup(ctx, backup, ""); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
