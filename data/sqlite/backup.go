@@ -76,6 +76,7 @@ func (s *Store) backup(ctx context.Context, path string, keyCopy func(key []byte
 	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", tmp)
 	conn.ExecContext(ctx, "PRAGMA shrink_memory")
 	conn.Close()
+	trimCHeap()
 	if err != nil {
 		return classify(fmt.Errorf("backup: %w", err))
 	}
