@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data"
+
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
@@ -48,5 +50,29 @@ func TestVerifyNamesEditedRecords(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("%q not named in:\n%s", want, all)
 		}
+	}
+}
+
+// Every event of a case this site registered has its audit entry: an event
+// inserted behind the program's back is named, and so is a case with no
+// registration in the audit chain.
+func TestVerifyEventsHaveAudit(t *testing.T) {
+	s, _ := testkit.Open(t)
+	app := testkit.Register(t, s, "zhangli", "BDC-001", data.DecideAccept)
+	if _, err := s.RequestExtension(ctx, app.Number, app.ClerkID, 5, "需要现场核查"); err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, s, "a registered case with a request")
+	db := testkit.RawDB(t, s.Path())
+	if _, err := db.Exec(`INSERT INTO events (app_id, seq, kind, at, actor_id, data)
+		SELECT id, 4, 'rated', '2026-03-02T02:00:00Z', clerk_id, '{"level":5}' FROM applications WHERE number = ?`, app.Number); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || len(r.Records) != 1 || !strings.Contains(r.Records[0], app.Number+"：有 4 个事件，审计记录说明的是 3 个") {
+		t.Fatalf("an inserted event: %+v", r.Records)
 	}
 }

@@ -31,6 +31,10 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 	if err := db.QueryRowContext(ctx, "SELECT code FROM site WHERE id = 1").Scan(&own); err != nil {
 		return nil, classify(err)
 	}
+	audited, err := loadCaseAudit(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, `SELECT a.id, a.number, a.site_code, a.item_id, a.status, coalesce(a.closed_date, ''), coalesce(a.used_days, -1),
 		coalesce(a.ontime_promised, -1), coalesce(a.ontime_statutory, -1), e.seq, e.kind, e.at, e.data
 		FROM applications a JOIN events e ON e.app_id = a.id ORDER BY a.id, e.seq`)
@@ -57,6 +61,11 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		}
 		if string(status) != cur.status {
 			return add("办件 %s：状态为“%s”，其事件得出的是“%s”（记录被改动？）", cur.number, data.Status(cur.status).Label(), status.Label())
+		}
+		if cur.site == own {
+			if msg := audited.check(cur.number, len(app.Events)); msg != "" && !add("办件 %s：%s", cur.number, msg) {
+				return false
+			}
 		}
 		// The clock cache of a case of this site (another site's was
 		// computed on that site's calendar, with its own days off).
@@ -221,4 +230,66 @@ func orInt(v any) int64 {
 		return int64(n)
 	}
 	return -1
+}
+
+// caseAudit is what the audit chain says was done to each case: the
+// registration (and how many events it made: the receipt, and the decision
+// taken at the counter if any), the entries of every later event, and the
+// numbers the demo generator wrote in batches (one entry per batch).
+type caseAudit struct {
+	registered map[string]int // case number → events the registration made
+	later      map[string]int // case number → entries of later events
+	demo       [][2]string    // first and last number of each demo batch
+}
+
+func loadCaseAudit(ctx context.Context, db *sql.DB) (*caseAudit, error) {
+	a := &caseAudit{registered: map[string]int{}, later: map[string]int{}}
+	rows, err := db.QueryContext(ctx, `SELECT action, entity, detail FROM audit
+		WHERE action = 'case.register' OR action = 'demo.cases' OR action LIKE 'case.%' OR action LIKE 'waiver.%'
+			OR action LIKE 'extension.%' OR action LIKE 'rating.%' OR action LIKE 'rectification.%'`)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var action, entity, detail string
+		if err := rows.Scan(&action, &entity, &detail); err != nil {
+			return nil, err
+		}
+		switch action {
+		case "case.register":
+			var d struct{ Decision string }
+			json.Unmarshal([]byte(detail), &d)
+			a.registered[entity] = 1
+			if d.Decision != "" {
+				a.registered[entity] = 2
+			}
+		case "demo.cases":
+			var d struct{ First, Last string }
+			if json.Unmarshal([]byte(detail), &d) == nil && d.First != "" {
+				a.demo = append(a.demo, [2]string{d.First, d.Last})
+			}
+		default:
+			a.later[entity]++
+		}
+	}
+	return a, rows.Err()
+}
+
+// check says what is wrong with a case of this site that has events
+// events ("" when its audit entries account for them all).
+func (a *caseAudit) check(number string, events int) string {
+	for _, r := range a.demo {
+		if number >= r[0] && number <= r[1] {
+			return "" // written by the demo generator, audited per batch
+		}
+	}
+	reg, ok := a.registered[number]
+	if !ok {
+		return "审计记录中没有它的登记（记录被插入？）"
+	}
+	if want, got := events-reg, a.later[number]; got != want {
+		return fmt.Sprintf("有 %d 个事件，审计记录说明的是 %d 个（记录被插入或删除？）", events, got+reg)
+	}
+	return ""
 }
