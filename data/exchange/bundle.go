@@ -101,6 +101,29 @@ type Manifest struct {
 	// Sample marks a bundle of a database holding demo data; only a
 	// centre made for trials takes it.
 	Sample bool `json:"sample,omitempty"`
+	// Checkpoints are the site's signed checkpoints of its audit chain
+	// whose entries this bundle carries.
+	Checkpoints []Checkpoint `json:"checkpoints,omitempty"`
+}
+
+// Checkpoint is a site's signature of its audit chain's head: entry Seq
+// had hash Hash at At. A history rewritten after it no longer matches.
+type Checkpoint struct {
+	Seq       int64  `json:"seq"`
+	Hash      string `json:"hash"`
+	At        string `json:"at"`
+	Signature string `json:"signature"` // base64 ed25519 over CheckpointMessage
+}
+
+// CheckpointMessage is what a site signs for a checkpoint.
+func CheckpointMessage(site string, seq int64, hash, at string) []byte {
+	return fmt.Appendf(nil, "onewindow-checkpoint/1\n%s\n%d\n%s\n%s\n", site, seq, hash, at)
+}
+
+// Verify says whether the checkpoint is signed by the site's key.
+func (c Checkpoint) Verify(site string, pub ed25519.PublicKey) bool {
+	sig, err := base64.StdEncoding.DecodeString(c.Signature)
+	return err == nil && len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, CheckpointMessage(site, c.Seq, c.Hash, c.At), sig)
 }
 
 // BundleMember is one member file of a bundle.
@@ -530,6 +553,12 @@ func (b *Bundle) check() error {
 		}
 	} else if b.Manifest.AuditFrom != 0 {
 		return BundleError("清单写有审计记录 %d–%d，但数据包中没有", b.Manifest.AuditFrom, b.Manifest.AuditTo)
+	}
+	for _, c := range b.Manifest.Checkpoints {
+		i := c.Seq - b.Manifest.AuditFrom
+		if b.Manifest.AuditFrom == 0 || i < 0 || i >= int64(len(b.Audit)) || b.Audit[i].Hash != c.Hash {
+			return BundleError("检查点（审计记录第 %d 条）与数据包中的审计记录不符", c.Seq)
+		}
 	}
 	return nil
 }

@@ -72,6 +72,11 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	if r.Records, err = checkRecords(ctx, s.db, byID, cal, s.Threshold(ctx)); err != nil {
 		return r, err
 	}
+	cps, err := s.checkCheckpoints(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Records = append(r.Records, cps...)
 	r.Totals, err = checkDayTotals(ctx, s.db)
 	return r, err
 }

@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
+
+	"github.com/onewindow/onewindow/data/exchange"
 
 	"github.com/onewindow/onewindow/data"
 
@@ -74,5 +77,88 @@ func TestVerifyEventsHaveAudit(t *testing.T) {
 	}
 	if r.OK() || len(r.Records) != 1 || !strings.Contains(r.Records[0], app.Number+"：有 4 个事件，审计记录说明的是 3 个") {
 		t.Fatalf("an inserted event: %+v", r.Records)
+	}
+}
+
+// rewrite changes the detail of audit entry seq in table (audit, or a
+// centre's site_audit of site) and hashes it and every later entry again:
+// a consistent rewrite, as an insider with the file could make it.
+func rewrite(t *testing.T, db *sql.DB, table, site string, seq int64) {
+	t.Helper()
+	where := ""
+	args := []any{}
+	if site != "" {
+		where, args = " WHERE site_code = ?", []any{site}
+	}
+	db.Exec("DROP TRIGGER IF EXISTS audit_no_update")
+	db.Exec("DROP TRIGGER IF EXISTS site_audit_no_update")
+	rows, err := db.Query("SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM "+table+where+" ORDER BY seq", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []data.AuditEntry
+	for rows.Next() {
+		var e data.AuditEntry
+		rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.Detail, &e.PrevHash, &e.Hash)
+		all = append(all, e)
+	}
+	rows.Close()
+	prev := ""
+	for i := range all {
+		e := &all[i]
+		if i > 0 {
+			e.PrevHash = prev
+		}
+		if e.Seq == seq {
+			e.Detail = `{"rewritten":true}`
+		}
+		if e.Seq >= seq {
+			e.Hash = e.ComputeHash()
+			if _, err := db.Exec("UPDATE "+table+" SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?"+strings.ReplaceAll(where, "WHERE", "AND"),
+				append([]any{e.Detail, e.PrevHash, e.Hash, e.Seq}, args...)...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prev = e.Hash
+	}
+}
+
+// A history rewritten after a signed checkpoint — at the site, or in the
+// centre's copy of a site's chain — verifies as a chain but not against the
+// checkpoint, and verify names it.
+func TestCheckpoints(t *testing.T) {
+	c := newCounty(t, 1)
+	site := c.sites[0]
+	work(t, site, 5, 1)
+	out := t.TempDir()
+	if _, err := site.Export(ctx, out, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := c.central.ImportDir(ctx, c.admin.ID, out, nil); err != nil || rs[0].Outcome != exchange.ImportApplied {
+		t.Fatalf("%+v %v", rs, err)
+	}
+	mustVerify(t, site, "the site after the export")
+	mustVerify(t, c.central, "the centre after the import")
+	if n := count(t, testkit.RawDB(t, c.central.Path()), "SELECT count(*) FROM site_checkpoints"); n != 1 {
+		t.Fatalf("%d checkpoints at the centre", n)
+	}
+	// The site rewrites its second audit entry, consistently.
+	rewrite(t, testkit.RawDB(t, site.Path()), "audit", "", 2)
+	r, err := site.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.BadSeq != 0 || r.OK() || !strings.Contains(strings.Join(r.Records, "\n"), "与其签名检查点不符") {
+		t.Fatalf("a rewritten history at the site: %+v", r)
+	}
+	// Someone at the centre rewrites the site's chain there.
+	code, _ := site.Site(ctx)
+	rewrite(t, testkit.RawDB(t, c.central.Path()), "site_audit", code.Code, 2)
+	r, err = c.central.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || !strings.Contains(strings.Join(r.Records, "\n"), "站点 "+code.Code+" 的审计记录") {
+		t.Fatalf("a rewritten copy at the centre: %+v", r)
 	}
 }

@@ -37,6 +37,10 @@ func (s *Store) Export(ctx context.Context, dir, program string, progress func(d
 	if err != nil {
 		return nil, err
 	}
+	// Every export signs the chain's head; the checkpoint travels with it.
+	if err := s.Checkpoint(ctx); err != nil {
+		return nil, err
+	}
 	total, err := s.PendingExport(ctx)
 	if err != nil {
 		return nil, err
@@ -130,13 +134,16 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 	// reason for a new bundle (they travel with the next one).
 	news := false
 	for _, e := range b.Audit {
-		news = news || e.Action != "bundle.export"
+		news = news || (e.Action != "bundle.export" && e.Action != "audit.checkpoint")
 	}
 	if n == 0 && !news {
 		return nil, exchange.ErrNoChanges
 	}
 	if len(b.Audit) > 0 {
 		m.AuditFrom, m.AuditTo = b.Audit[0].Seq, b.Audit[len(b.Audit)-1].Seq
+		if err := scanAll(tx, &m.Checkpoints, "SELECT seq, hash, at, signature FROM checkpoints WHERE seq BETWEEN ? AND ? ORDER BY seq", m.AuditFrom, m.AuditTo); err != nil {
+			return nil, err
+		}
 	}
 	const ids = "temp.export_ids x JOIN applications a ON a.id = x.app_id"
 	for _, q := range []struct {

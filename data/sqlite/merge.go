@@ -27,7 +27,7 @@ func (s *Store) applyBundle(ctx context.Context, actorID int64, b *exchange.Bund
 	if b.Manifest.Site != want.Site || b.Manifest.Seq != want.Seq {
 		return 0, exchange.BundleError("第 %d 号数据包文件在导入过程中被替换", want.Seq)
 	}
-	im := &importer{b: b}
+	im := &importer{b: b, pub: pub}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		actor, err := requireAdmin(tx, actorID)
 		if err != nil {
@@ -59,6 +59,7 @@ func (s *Store) applyBundle(ctx context.Context, actorID int64, b *exchange.Bund
 
 // importer merges one bundle inside a transaction.
 type importer struct {
+	pub     ed25519.PublicKey // the site's registered key, for its checkpoints
 	tx      *sql.Tx
 	b       *exchange.Bundle
 	changed int
@@ -583,5 +584,16 @@ func (im *importer) applyAudit() error {
 	}
 	last := im.b.Audit[len(im.b.Audit)-1]
 	im.auditTo, im.auditHash = last.Seq, last.Hash
+	// The site's signed checkpoints of what it carried: kept, so the
+	// centre's copy of the chain can be held to them (Verify).
+	for _, c := range im.b.Manifest.Checkpoints {
+		if !c.Verify(site, im.pub) {
+			return exchange.BundleError("站点 %s 的审计检查点（第 %d 条）签名无效", site, c.Seq)
+		}
+		if _, err := im.tx.Exec("INSERT OR IGNORE INTO site_checkpoints (site_code, seq, hash, at, signature) VALUES (?, ?, ?, ?, ?)",
+			site, c.Seq, c.Hash, c.At, c.Signature); err != nil {
+			return err
+		}
+	}
 	return nil
 }
