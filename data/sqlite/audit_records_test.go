@@ -162,3 +162,24 @@ func TestCheckpoints(t *testing.T) {
 		t.Fatalf("a rewritten copy at the centre: %+v", r)
 	}
 }
+
+// An extension request marked approved behind the program's back (no
+// supervisor's decision among the events) is named.
+func TestVerifyNamesEditedExtension(t *testing.T) {
+	s, _ := testkit.Open(t)
+	app := testkit.Register(t, s, "zhangli", "BDC-001", data.DecideAccept)
+	if _, err := s.RequestExtension(ctx, app.Number, app.ClerkID, 5, "需要现场核查"); err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, s, "a pending request")
+	if _, err := testkit.RawDB(t, s.Path()).Exec("UPDATE extension_requests SET status = 'approved'"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || len(r.Records) != 1 || !strings.Contains(r.Records[0], app.Number+" 的延期申请") {
+		t.Fatalf("an approval nobody made: %+v", r.Records)
+	}
+}

@@ -50,6 +50,7 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 	var app data.Application
 	var curID int64
 	waivers := map[int64][]waiverFact{} // case id → requests and decisions, in order
+	extensions := map[int64]string{}    // request id → "number status days" its events make
 	flush := func() bool {
 		if curID == 0 {
 			return true
@@ -112,6 +113,12 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		switch e.Kind {
 		case data.WaiverRequested, data.WaiverApproved, data.WaiverRejected:
 			waivers[id] = append(waivers[id], waiverFact{kind: e.Kind, fee: e.Data.FeeCode, amount: e.Data.AmountFen, number: s.number})
+		case data.ExtensionRequested, data.ExtensionRejected, clock.Extended:
+			// Requests are this site's rows (a centre's copies have its
+			// own ids): only its own cases are held to them.
+			if s.site == own && e.Data.Ref > 0 {
+				extensions[e.Data.Ref] = extensionState(extensions[e.Data.Ref], e, s.number)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -121,7 +128,56 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		return problems, nil
 	}
 	more, err := checkWaivers(ctx, db, waivers, maxRecordProblems-len(problems))
+	if err != nil {
+		return nil, err
+	}
+	problems = append(problems, more...)
+	more, err = checkExtensions(ctx, db, own, extensions, maxRecordProblems-len(problems))
 	return append(problems, more...), err
+}
+
+// extensionState is what an extension request's events make of it.
+func extensionState(was string, e data.Event, number string) string {
+	switch e.Kind {
+	case data.ExtensionRequested:
+		return fmt.Sprintf("%s %s %d", number, data.ApprovalPending, e.Data.Days)
+	case data.ExtensionRejected:
+		return fmt.Sprintf("%s %s %d", number, data.ApprovalRejected, e.Data.Days)
+	}
+	return fmt.Sprintf("%s %s %d", number, data.ApprovalApproved, e.Data.Days)
+}
+
+// checkExtensions compares this site's extension requests with what their
+// events make of them.
+func checkExtensions(ctx context.Context, db *sql.DB, own string, want map[int64]string, room int) ([]string, error) {
+	if room <= 0 {
+		return nil, nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT x.id, a.number, x.status, x.days FROM extension_requests x
+		JOIN applications a ON a.id = x.app_id WHERE a.site_code = ? ORDER BY x.id`, own)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var problems []string
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var id, days int64
+		var number, status string
+		if err := rows.Scan(&id, &number, &status, &days); err != nil {
+			return nil, err
+		}
+		seen[id] = true
+		if got := fmt.Sprintf("%s %s %d", number, status, days); got != want[id] && len(problems) < room {
+			problems = append(problems, fmt.Sprintf("办件 %s 的延期申请（%d）记录为 %q，其事件得出 %q（记录被改动？）", number, id, got, want[id]))
+		}
+	}
+	for id, w := range want {
+		if !seen[id] && len(problems) < room {
+			problems = append(problems, fmt.Sprintf("延期申请 %d（%s）有事件而没有记录", id, w))
+		}
+	}
+	return problems, rows.Err()
 }
 
 // waiverFact is a waiver event of a case: its kind, fee and amount.
