@@ -30,6 +30,15 @@ type EventData struct {
 	// Limits (received) are the item's limits when the application arrived:
 	// the case keeps them even if the catalogue changes later.
 	Limits *clock.Limits `json:"limits,omitempty"`
+	// Fees (accepted) are the fee lines fixed at 受理, as the schedules in
+	// force that day made them: verify holds the case's fee lines to them.
+	Fees []EventFee `json:"fees,omitempty"`
+}
+
+// EventFee is one fee line as the 受理 event records it.
+type EventFee struct {
+	Code      string `json:"code"`
+	AmountFen int64  `json:"amount_fen"`
 }
 
 // Event is one entry in an application's append-only log.

@@ -13,12 +13,14 @@ import (
 // feesAndWaivers fixes the fee lines of a case accepted on day and, for
 // some, a waiver request: approved, rejected, or still pending when recent.
 func (g *gen) feesAndWaivers(app *data.Application, day calendar.Date, t *time.Time, clerk demoClerk) {
+	accepted := &app.Events[len(app.Events)-1] // the 受理 just made records the lines
 	for _, f := range g.fees[app.Item.ID] {
 		if !f.AppliesOn(day) {
 			continue
 		}
 		g.feeSeq++
 		app.Fees = append(app.Fees, data.FeeLine{ID: g.feeSeq, Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis})
+		accepted.Data.Fees = append(accepted.Data.Fees, data.EventFee{Code: f.Code, AmountFen: f.AmountFen})
 	}
 	for _, fee := range app.Fees {
 		if fee.AmountFen == 0 || g.rng.Float64() >= 0.15 {

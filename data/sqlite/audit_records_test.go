@@ -183,3 +183,24 @@ func TestVerifyNamesEditedExtension(t *testing.T) {
 		t.Fatalf("an approval nobody made: %+v", r.Records)
 	}
 }
+
+// A fee line changed behind the program's back no longer matches what the
+// 受理 event recorded, and is named.
+func TestVerifyNamesEditedFee(t *testing.T) {
+	s, _ := testkit.Open(t)
+	app := testkit.Register(t, s, "zhangli", "BDC-001", data.DecideAccept)
+	if len(app.Fees) == 0 {
+		t.Fatal("BDC-001 charges no fee")
+	}
+	mustVerify(t, s, "an accepted case with fees")
+	if _, err := testkit.RawDB(t, s.Path()).Exec("UPDATE case_fees SET amount_fen = 100 WHERE fee_code = ?", app.Fees[0].Code); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || len(r.Records) != 1 || !strings.Contains(r.Records[0], app.Number+" 的收费为") || !strings.Contains(r.Records[0], app.Fees[0].Code+" 100") {
+		t.Fatalf("an edited fee: %+v", r.Records)
+	}
+}

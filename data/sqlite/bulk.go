@@ -418,7 +418,7 @@ func (b *Bulk) Write(ctx context.Context, p *PreparedBatch) error {
 // eventJSON encodes event data; the common empty case needs no encoder.
 func eventJSON(d data.EventData) string {
 	if d.Materials == nil && d.Missing == nil && d.Reason == "" && d.Days == 0 && d.Approver == "" && d.Result == "" && d.Method == "" && d.Note == "" && d.Limits == nil &&
-		d.Ref == 0 && d.FeeCode == "" && d.AmountFen == 0 && d.Policy == "" && d.Level == 0 && d.Status == "" {
+		d.Ref == 0 && d.FeeCode == "" && d.AmountFen == 0 && d.Policy == "" && d.Level == 0 && d.Status == "" && d.Fees == nil {
 		return "{}"
 	}
 	b, _ := json.Marshal(d)

@@ -238,6 +238,19 @@ func appendEvent(ctx context.Context, tx *sql.Tx, app *data.Application, e data.
 		app.Status = next
 	}
 	e.Seq = len(app.Events) + 1
+	// 受理 fixes the fee lines from the schedules in force that day; the
+	// event records them, so verify can hold the lines to it.
+	var fees []data.FeeItem
+	if e.Kind == clock.Accepted {
+		var err error
+		if fees, err = feesOn(ctx, tx, app.Item.ID, calendar.DateOf(e.At)); err != nil {
+			return err
+		}
+		e.Data.Fees = nil
+		for _, f := range fees {
+			e.Data.Fees = append(e.Data.Fees, data.EventFee{Code: f.Code, AmountFen: f.AmountFen})
+		}
+	}
 	raw, err := json.Marshal(e.Data)
 	if err != nil {
 		return err
@@ -248,7 +261,7 @@ func appendEvent(ctx context.Context, tx *sql.Tx, app *data.Application, e data.
 	}
 	app.Events = append(app.Events, e)
 	if e.Kind == clock.Accepted {
-		return addFeeLines(ctx, tx, app, calendar.DateOf(e.At))
+		return addFeeLines(tx, app, fees)
 	}
 	return nil
 }

@@ -78,11 +78,7 @@ func (s *Store) ItemFees(ctx context.Context) (map[int64][]string, error) {
 
 // addFeeLines fixes the case's fee lines from the schedules in force on the
 // acceptance date. It runs in the transaction that records 受理.
-func addFeeLines(ctx context.Context, tx *sql.Tx, app *data.Application, day calendar.Date) error {
-	fees, err := feesOn(ctx, tx, app.Item.ID, day)
-	if err != nil {
-		return err
-	}
+func addFeeLines(tx *sql.Tx, app *data.Application, fees []data.FeeItem) error {
 	for _, f := range fees {
 		id, err := insertID(tx, `INSERT INTO case_fees (app_id, fee_code, name, amount_fen, unit, basis) VALUES (?, ?, ?, ?, ?, ?)`,
 			app.ID, f.Code, f.Name, f.AmountFen, f.Unit, f.Basis)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -51,6 +53,7 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 	var curID int64
 	waivers := map[int64][]waiverFact{} // case id → requests and decisions, in order
 	extensions := map[int64]string{}    // request id → "number status days" its events make
+	fees := map[int64]string{}          // case id → the fee lines its 受理 event recorded
 	flush := func() bool {
 		if curID == 0 {
 			return true
@@ -113,6 +116,12 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		switch e.Kind {
 		case data.WaiverRequested, data.WaiverApproved, data.WaiverRejected:
 			waivers[id] = append(waivers[id], waiverFact{kind: e.Kind, fee: e.Data.FeeCode, amount: e.Data.AmountFen, number: s.number})
+		case clock.Accepted:
+			if s.site == own && e.Data.Fees != nil {
+				if _, done := fees[id]; !done {
+					fees[id] = feeLines(s.number, e.Data.Fees)
+				}
+			}
 		case data.ExtensionRequested, data.ExtensionRejected, clock.Extended:
 			// Requests are this site's rows (a centre's copies have its
 			// own ids): only its own cases are held to them.
@@ -133,7 +142,63 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 	}
 	problems = append(problems, more...)
 	more, err = checkExtensions(ctx, db, own, extensions, maxRecordProblems-len(problems))
+	if err != nil {
+		return nil, err
+	}
+	problems = append(problems, more...)
+	more, err = checkFeeLines(ctx, db, own, fees, maxRecordProblems-len(problems))
 	return append(problems, more...), err
+}
+
+// feeLines writes a case's fee lines as one comparable text.
+func feeLines(number string, lines []data.EventFee) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprintf("%s %d", l.Code, l.AmountFen)
+	}
+	sort.Strings(parts)
+	return number + ": " + strings.Join(parts, ", ")
+}
+
+// checkFeeLines compares this site's cases' fee lines with what their 受理
+// event recorded (cases accepted before events recorded them are not
+// checked).
+func checkFeeLines(ctx context.Context, db *sql.DB, own string, want map[int64]string, room int) ([]string, error) {
+	if room <= 0 || len(want) == 0 {
+		return nil, nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT f.app_id, a.number, f.fee_code, f.amount_fen FROM case_fees f
+		JOIN applications a ON a.id = f.app_id WHERE a.site_code = ? ORDER BY f.app_id`, own)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	got := map[int64][]data.EventFee{}
+	for rows.Next() {
+		var id, amount int64
+		var number, code string
+		if err := rows.Scan(&id, &number, &code, &amount); err != nil {
+			return nil, err
+		}
+		got[id] = append(got[id], data.EventFee{Code: code, AmountFen: amount})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var problems []string
+	ids := make([]int64, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		number, _, _ := strings.Cut(want[id], ":")
+		if have := feeLines(number, got[id]); have != want[id] && len(problems) < room {
+			problems = append(problems, fmt.Sprintf("办件 %s 的收费为 %s，其受理事件记录的是 %s（记录被改动？）",
+				number, strings.TrimPrefix(have, number+": "), strings.TrimPrefix(want[id], number+": ")))
+		}
+	}
+	return problems, nil
 }
 
 // extensionState is what an extension request's events make of it.
