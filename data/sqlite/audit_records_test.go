@@ -25,15 +25,17 @@ func TestVerifyNamesEditedRecords(t *testing.T) {
 	}
 	mustVerify(t, s, "the demo")
 	db := testkit.RawDB(t, s.Path())
-	var open, closed, waived string
+	var open, openDue, closed, waived string
 	db.QueryRow("SELECT number FROM applications WHERE status = 'accepted' ORDER BY id LIMIT 1").Scan(&open)
+	db.QueryRow("SELECT number FROM applications WHERE status = 'accepted' ORDER BY id DESC LIMIT 1").Scan(&openDue)
 	db.QueryRow("SELECT number FROM applications WHERE status = 'completed' AND used_days > 2 ORDER BY id LIMIT 1").Scan(&closed)
 	db.QueryRow("SELECT a.number FROM waivers w JOIN applications a ON a.id = w.app_id WHERE w.status = 'rejected' ORDER BY w.id LIMIT 1").Scan(&waived)
-	if open == "" || closed == "" || waived == "" {
+	if open == "" || openDue == "" || openDue == open || closed == "" || waived == "" {
 		t.Fatalf("the demo lacks a case to edit: %q %q %q", open, closed, waived)
 	}
 	for _, q := range []string{
 		"UPDATE applications SET status = 'withdrawn' WHERE number = '" + open + "'",
+		"UPDATE applications SET due_statutory = '2027-12-31' WHERE number = '" + openDue + "'",
 		"UPDATE applications SET used_days = 1 WHERE number = '" + closed + "'",
 		"UPDATE waivers SET status = 'approved' WHERE status = 'rejected' AND app_id = (SELECT id FROM applications WHERE number = '" + waived + "')",
 	} {
@@ -45,11 +47,11 @@ func TestVerifyNamesEditedRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.OK() || len(r.Records) != 3 {
-		t.Fatalf("verify after three edits: %+v", r)
+	if r.OK() || len(r.Records) != 4 {
+		t.Fatalf("verify after four edits: %+v", r)
 	}
 	all := strings.Join(r.Records, "\n")
-	for _, want := range []string{open + "：状态为“已撤回”", closed + "：计时记录", waived + " 收费"} {
+	for _, want := range []string{open + "：状态为“已撤回”", openDue + "：计时记录（起算日", closed + "：计时记录（办结日", waived + " 收费"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("%q not named in:\n%s", want, all)
 		}

@@ -38,7 +38,8 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		return nil, err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT a.id, a.number, a.site_code, a.item_id, a.status, coalesce(a.closed_date, ''), coalesce(a.used_days, -1),
-		coalesce(a.ontime_promised, -1), coalesce(a.ontime_statutory, -1), e.seq, e.kind, e.at, e.data
+		coalesce(a.ontime_promised, -1), coalesce(a.ontime_statutory, -1),
+		coalesce(a.start_date, ''), coalesce(a.due_promised, ''), coalesce(a.due_statutory, ''), e.seq, e.kind, e.at, e.data
 		FROM applications a JOIN events e ON e.app_id = a.id ORDER BY a.id, e.seq`)
 	if err != nil {
 		return nil, classify(err)
@@ -47,6 +48,7 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 	type stored struct {
 		number, site, status, closed string
 		used, onP, onS               int64
+		start, dueP, dueS            string
 	}
 	var cur stored
 	var app data.Application
@@ -73,14 +75,26 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		}
 		// The clock cache of a case of this site (another site's was
 		// computed on that site's calendar, with its own days off).
-		if !status.Open() && cur.site == own {
+		if cur.site == own {
 			app.Status = status
 			last := calendar.DateOf(app.Events[len(app.Events)-1].At)
-			c := cachedClock(&app, clock.Compute(app.ClockEvents(), app.Limits(), cal, last, threshold), last)
-			got := fmt.Sprint(cur.closed, cur.used, cur.onP, cur.onS)
-			want := fmt.Sprint(orEmpty(c[3]), orInt(c[7]), orInt(c[8]), orInt(c[9]))
-			if got != want {
-				ok = add("办件 %s：计时记录（办结日、用时、按期）为 %s，其事件得出 %s", cur.number, got, want)
+			r := clock.Compute(app.ClockEvents(), app.Limits(), cal, last, threshold)
+			c := cachedClock(&app, r, last)
+			switch {
+			case !status.Open():
+				got := fmt.Sprint(cur.closed, cur.used, cur.onP, cur.onS)
+				want := fmt.Sprint(orEmpty(c[3]), orInt(c[7]), orInt(c[8]), orInt(c[9]))
+				if got != want {
+					ok = add("办件 %s：计时记录（办结日、用时、按期）为 %s，其事件得出 %s", cur.number, got, want)
+				}
+			case !r.Paused:
+				// An open case's start and due dates follow from its
+				// events (a paused one's move with the day they are read).
+				got := fmt.Sprint(cur.start, " ", cur.dueP, " ", cur.dueS)
+				want := fmt.Sprint(orEmpty(c[0]), " ", orEmpty(c[1]), " ", orEmpty(c[2]))
+				if got != want {
+					ok = add("办件 %s：计时记录（起算日、承诺和法定期限）为 %s，其事件得出 %s", cur.number, got, want)
+				}
 			}
 		}
 		return ok
@@ -89,7 +103,7 @@ func checkRecords(ctx context.Context, db *sql.DB, items map[int64]data.ServiceI
 		var id, itemID, seq int64
 		var s stored
 		var kind, at, raw string
-		if err := rows.Scan(&id, &s.number, &s.site, &itemID, &s.status, &s.closed, &s.used, &s.onP, &s.onS, &seq, &kind, &at, &raw); err != nil {
+		if err := rows.Scan(&id, &s.number, &s.site, &itemID, &s.status, &s.closed, &s.used, &s.onP, &s.onS, &s.start, &s.dueP, &s.dueS, &seq, &kind, &at, &raw); err != nil {
 			return nil, err
 		}
 		if id != curID {
