@@ -77,6 +77,11 @@ func TestIntakePrintsNotice(t *testing.T) {
 	if f.printBtn.Visible() {
 		t.Fatal("a print button before anything was registered")
 	}
+	// Ctrl+P before anything was registered says why nothing prints.
+	f.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierControl})
+	if !strings.Contains(f.printMsg.Text, "请先登记办件") || len(printed) != 0 {
+		t.Fatalf("Ctrl+P before a case: %q, printed %v", f.printMsg.Text, printed)
+	}
 	registerFood(t, ui)
 	if !f.printBtn.Visible() || f.printBtn.Text != "打印受理通知书（Ctrl+P）" {
 		t.Fatalf("after 受理 the print button is %v %q", f.printBtn.Visible(), f.printBtn.Text)

@@ -466,8 +466,15 @@ func (f *intakeScreen) offerPrint(app data.Application) {
 
 // printLast prints the notice of the case registered last, on A4.
 func (f *intakeScreen) printLast() {
+	if f.desk == nil {
+		return
+	}
 	kind, ok := noticeFor(f.last.Status)
-	if !ok || f.desk == nil {
+	if !ok {
+		// Ctrl+P before anything was registered (or after a case that
+		// has no notice at the counter): say so rather than nothing.
+		f.printMsg.Importance = widget.MediumImportance
+		f.printMsg.SetText(lang.L("本窗口还没有可打印的通知书：请先登记办件"))
 		return
 	}
 	f.desk.issue(f.last.Number, kind, render.Options{Size: render.A4}, false, func(text string, imp widget.Importance) {
