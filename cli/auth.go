@@ -44,6 +44,21 @@ func (e *env) line(what string) (string, error) {
 	return strings.TrimRight(l, "\r\n"), nil
 }
 
+// openSigned opens the database and signs the user in; the store is
+// closed again when the sign-in fails.
+func (e *env) openSigned(db string, sg signer) (*sqlite.Store, data.User, error) {
+	s, err := e.open(db)
+	if err != nil {
+		return nil, data.User{}, err
+	}
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		s.Close()
+		return nil, data.User{}, err
+	}
+	return s, u, nil
+}
+
 // signIn checks the user's PIN and returns the user.
 func (e *env) signIn(s *sqlite.Store, sg signer) (data.User, error) {
 	if *sg.login == "" {

@@ -21,15 +21,11 @@ func runBackup(e *env, args []string) error {
 	if file == "" {
 		return usageError{fmt.Errorf("用法：onewindow backup 备份文件")}
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	if err := requireAdmin(u, "备份（备份含站点私钥）"); err != nil {
 		return err
 	}

@@ -24,15 +24,11 @@ func runExport(e *env, args []string) error {
 	if *to == "" {
 		return usageError{fmt.Errorf("用法：onewindow export --to 文件夹 [--seq 序号]")}
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	if err := requireAdmin(u, "导出数据包"); err != nil {
 		return err
 	}
@@ -78,15 +74,11 @@ func runImport(e *env, args []string) error {
 	if dir == "" {
 		return usageError{fmt.Errorf("用法：onewindow import 文件夹")}
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	defer gctune.Bulk()() // this process does nothing else meanwhile
 	res, err := s.ImportDir(e.ctx, u.ID, dir, func(done, total int, r exchange.ImportResult) {
 		fmt.Fprintf(e.stdout, "[%d/%d] %s：%s。%s\n", done, total, filepath.Base(r.File), r.Outcome.Label(), r.Message)

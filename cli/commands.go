@@ -164,15 +164,11 @@ func runCalendarImport(e *env, args []string) error {
 	if err != nil {
 		return data.Errorf(data.EINVALID, "节假日文件 %s：%v", file, err)
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	ch, err := s.ImportCalendar(e.ctx, u.ID, sched)
 	if err != nil {
 		return err
@@ -201,15 +197,11 @@ func runCalendarSiteDay(e *env, args []string) error {
 	if !*remove && *working == *off {
 		return usageError{fmt.Errorf("请给出 --working 或 --off（或 --remove）之一")}
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	ch, err := s.SetSiteDay(e.ctx, u.ID, calendar.Day{Date: d, Working: *working, Name: *name}, *remove)
 	if err != nil {
 		return err

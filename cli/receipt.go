@@ -56,15 +56,11 @@ func runReceipt(e *env, args []string) error {
 	if *size != "A4" && *size != "A5" {
 		return usageError{fmt.Errorf("--size 应为 A4 或 A5")}
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	doc, err := s.IssueDocument(e.ctx, number, k, u.ID)
 	if err != nil {
 		return err

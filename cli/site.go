@@ -90,15 +90,11 @@ func runSiteRegistration(e *env, args []string) error {
 	if *out == "" {
 		return usageError{fmt.Errorf("用法：onewindow site registration -o 文件")}
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	if err := requireAdmin(u, "生成本站点的登记文件"); err != nil {
 		return err
 	}
@@ -132,15 +128,11 @@ func runSiteRegister(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := e.open(*db)
+	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := e.signIn(s, sg)
-	if err != nil {
-		return err
-	}
 	changed, err := s.RegisterSite(e.ctx, u.ID, reg)
 	if err != nil {
 		return err

@@ -139,6 +139,15 @@ func (s *Store) ClaimSite(ctx context.Context, adminPIN string) error {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
+		// Only a new database: afterwards this would reset the
+		// administrator's PIN without asking who calls.
+		var claimed, cases int
+		if err := tx.QueryRow("SELECT (SELECT count(*) FROM audit WHERE action = 'site.claim'), (SELECT count(*) FROM applications)").Scan(&claimed, &cases); err != nil {
+			return err
+		}
+		if claimed > 0 || cases > 0 {
+			return data.Errorf(data.ECONFLICT, "站点已在使用，不能再次设置初始管理员 PIN")
+		}
 		if err := setPINHash(tx, "admin", hash); err != nil {
 			return err
 		}

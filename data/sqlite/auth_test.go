@@ -129,6 +129,9 @@ func TestClaimSite(t *testing.T) {
 	if err := s.ClaimSite(ctx, "135790"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.ClaimSite(ctx, "246802"); data.ErrorCode(err) != data.ECONFLICT {
+		t.Fatalf("claiming a site twice resets the administrator's PIN: %v", err)
+	}
 	if _, err := s.Login(ctx, "admin", "1234"); err == nil {
 		t.Error("the sample administrator PIN still works")
 	}
