@@ -8,8 +8,10 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev patch
 # and pdftoppm to read the documents back, zbarimg to read their QR codes;
 # for the input-method test fcitx5 pinyin and ibus libpinyin, a session bus,
 # xdotool to type, xclip to read a field back, xprop to see that the input
-# method's XIM server is up.
-TEST_PACKAGES := xvfb x11-utils poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin wine wine64 desktop-file-utils
+# method's XIM server is up; LibreOffice Calc (no GUI) to open the catalogue
+# template as a real spreadsheet program does.
+TEST_PACKAGES := xvfb x11-utils poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin wine wine64 desktop-file-utils \
+	libreoffice-calc-nogui
 # The Windows build: Debian's mingw-w64 cross compiler.
 WIN_PACKAGES := gcc-mingw-w64-x86-64
 RELEASE_FLAGS := -trimpath -ldflags '-s -w'

@@ -8,6 +8,8 @@ package testkit
 import (
 	"context"
 	"database/sql"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -139,4 +141,18 @@ func Register(tb testing.TB, s *sqlite.Store, login, itemCode string, decision d
 	}
 	tb.Fatalf("no item %s in the catalogue", itemCode)
 	return data.Application{}
+}
+
+// NeedTools skips the test when a program it runs is missing, except in
+// CI, where make test-deps installs them and a skip would hide a failure.
+func NeedTools(tb testing.TB, names ...string) {
+	tb.Helper()
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			if os.Getenv("CI") != "" {
+				tb.Fatalf("%s is not installed (make test-deps installs it)", n)
+			}
+			tb.Skipf("%s is not installed (make test-deps installs it)", n)
+		}
+	}
 }
