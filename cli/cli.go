@@ -72,6 +72,7 @@ func commands() []command {
 		{"import", "中心导入文件夹中各站点的数据包：import 文件夹", runImport},
 		{"backup", "在程序运行时也可进行的一致备份：backup 备份文件（站点私钥写在 备份文件.key）", runBackup},
 		{"restore", "先检查备份（完整性、审计链、结构版本）再恢复，原数据库保留在旁：restore 备份文件", runRestore},
+		{"catalogue", "事项目录的电子表格：catalogue template -o 模板.xlsx；catalogue import 文件.xlsx|文件.csv… [--dry-run] [--slips 密码条.pdf]；catalogue export -o 文件.xlsx", runCatalogue},
 		{"pin", "设置用户的 PIN（从标准输入读取）：pin --user 登录名", runPIN},
 		{"stress", "", runStress},
 		{"version", "显示版本", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "onewindow", Version); return nil }},

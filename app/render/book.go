@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +43,18 @@ var (
 
 func bookErr(format string, args ...any) error {
 	return &data.Error{Code: data.EINVALID, Field: "file", Message: fmt.Sprintf(format, args...)}
+}
+
+// ReadBookFile reads a spreadsheet file from r (at most MaxBookBytes) and
+// names it by its SHA-256 for the audit entry.
+func ReadBookFile(name string, r io.Reader) (catalogue.Book, catalogue.File, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxBookBytes+1))
+	if err != nil {
+		return catalogue.Book{}, catalogue.File{}, bookErr("%s 无法读取（%v）", filepath.Base(name), err)
+	}
+	book, err := ReadBook(name, b)
+	sum := sha256.Sum256(b)
+	return book, catalogue.File{Name: filepath.Base(name), SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(b))}, err
 }
 
 // ReadBook reads an XLSX workbook or a CSV file (UTF-8 with or without a

@@ -26,6 +26,13 @@ type Sheet struct {
 	Rows [][]string
 }
 
+// File names a file an import read, for the audit entry.
+type File struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+}
+
 // Limits on what a file may hold; a real county's catalogue is far below.
 const (
 	MaxRows  = 20000 // data rows per sheet

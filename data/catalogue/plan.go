@@ -68,6 +68,7 @@ func (c *Catalogue) duplicates(table string, r *sheetReader) {
 // importing administrator stopping or demoting themself. Columns a sheet
 // lacks keep the store's values.
 func Plan(c, cur *Catalogue, actor string) []Problem {
+	c.resetOps()
 	var problems []Problem
 	add := func(table string, row int, col, format string, args ...any) {
 		p := Problem{Sheet: c.Sheets[table], Row: row, Column: col, Message: fmt.Sprintf(format, args...)}
@@ -320,6 +321,28 @@ func (c *Catalogue) planItems(cur *Catalogue, depts, fees map[string]bool, add f
 		if len(changed) > 0 {
 			it.Op, it.Changed = OpChange, changed
 		}
+	}
+}
+
+// resetOps forgets an earlier plan (a dry run before the import).
+func (c *Catalogue) resetOps() {
+	for i := range c.Departments {
+		c.Departments[i].Op, c.Departments[i].Changed = OpSame, nil
+	}
+	for i := range c.Windows {
+		c.Windows[i].Op, c.Windows[i].Changed = OpSame, nil
+	}
+	for i := range c.Users {
+		c.Users[i].Op, c.Users[i].Changed = OpSame, nil
+	}
+	for i := range c.Fees {
+		c.Fees[i].Op, c.Fees[i].Changed = OpSame, nil
+	}
+	for i := range c.Policies {
+		c.Policies[i].Op, c.Policies[i].Changed = OpSame, nil
+	}
+	for i := range c.Items {
+		c.Items[i].Op, c.Items[i].Changed = OpSame, nil
 	}
 }
 

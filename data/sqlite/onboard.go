@@ -18,17 +18,15 @@ import (
 // checks them): read whole, compared, and written as one transaction with
 // one audit entry naming the files' SHA-256.
 
-// CatalogueFile names a file an import read, for the audit entry.
-type CatalogueFile struct {
-	Name   string `json:"name"`
-	SHA256 string `json:"sha256"`
-	Bytes  int64  `json:"bytes"`
-}
-
 // CatalogueImport says how to import.
 type CatalogueImport struct {
-	Files  []CatalogueFile
-	DryRun bool // check and compare only; nothing is written or audited
+	Files  []catalogue.File // named in the audit entry
+	DryRun bool             // check and compare only; nothing is written or audited
+	// Deliver, when set, receives the new users with their one-time PINs
+	// inside the transaction, before it commits: the slips are written
+	// (or printed) first, and when that fails nothing is imported, so no
+	// user exists whose PIN nobody has.
+	Deliver func([]NewUser) error
 }
 
 // NewUser is a user an import added, with the one-time PIN to hand over.
@@ -183,6 +181,11 @@ func (s *Store) ImportCatalogue(ctx context.Context, actorID int64, c *catalogue
 		for _, u := range c.NewUsers() {
 			res.NewUsers = append(res.NewUsers, NewUser{Login: u.Login, Name: u.Name, Role: u.Role, Window: u.Window, PIN: pins[u.Login].pin})
 		}
+		if o.Deliver != nil && len(res.NewUsers) > 0 {
+			if err := o.Deliver(res.NewUsers); err != nil {
+				return err
+			}
+		}
 		detail, _ := json.Marshal(map[string]any{"files": o.Files, "counts": res.Counts, "changes": res.Changes, "new_users": len(res.NewUsers)})
 		return s.audit(tx, login, "catalogue.import", catalogueEntity(o.Files), string(detail))
 	})
@@ -194,7 +197,7 @@ func (s *Store) ImportCatalogue(ctx context.Context, actorID int64, c *catalogue
 	return res, nil
 }
 
-func catalogueEntity(files []CatalogueFile) string {
+func catalogueEntity(files []catalogue.File) string {
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.SHA256

@@ -63,7 +63,7 @@ func TestImportCatalogueRoundTrip(t *testing.T) {
 	s, _ := testkit.Open(t)
 	admin := adminID(t, s)
 	gen := demo.Catalogue(7, 1200)
-	files := []sqlite.CatalogueFile{{Name: "事项清单.xlsx", SHA256: strings.Repeat("ab", 32), Bytes: 1}}
+	files := []catalogue.File{{Name: "事项清单.xlsx", SHA256: strings.Repeat("ab", 32), Bytes: 1}}
 
 	// A dry run reports and writes nothing.
 	before := catalogueDigest(t, s)
