@@ -94,6 +94,7 @@ func New(a fyne.App, s Store) *App {
 	ui.verify = newVerifyScreen(s)
 	ui.report = newReportScreen(s, w, func(n string) { ui.view.open(n) })
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
+	ui.sets.items.onChanged = ui.intake.load
 	ui.xchg = newExchangeScreen(s, ui.session, w, a.Preferences())
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
 	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg, ui.report.bg, ui.xchg.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg

@@ -14,6 +14,7 @@ import (
 
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/catalogue"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/report"
@@ -74,6 +75,9 @@ func TestTranslationsComplete(t *testing.T) {
 		keys[s.Label()] = true
 	}
 	keys[data.WaiverFull.Label()], keys[data.WaiverPartial.Label()] = true, true
+	for _, tb := range catalogue.Tables {
+		keys[tb.Name] = true
+	}
 	for _, b := range report.Bys {
 		keys[b.Label()] = true
 	}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/pinyin"
 )
 
 // itemStore is what the catalogue editor needs.
@@ -20,6 +21,7 @@ type itemStore interface {
 	Items(ctx context.Context) ([]data.ServiceItem, error)
 	Departments(ctx context.Context) ([]data.Department, error)
 	SaveItem(ctx context.Context, actorID int64, it data.ServiceItem) (data.ServiceItem, error)
+	catalogueStore
 }
 
 var itemKinds = []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint}
@@ -32,49 +34,88 @@ type itemSettings struct {
 	win     fyne.Window
 	bg      *worker
 
-	items []data.ServiceItem
-	deps  []data.Department
-	list  *widget.List
-	msg   *widget.Label
+	items  []itemEntry // with their pinyin initials, for the filter
+	shown  []int       // the items the filter lets through
+	filter *widget.Entry
+	deps   []data.Department
+	list   *widget.List
+	msg    *widget.Label
+	io     *catalogueIO
+	// onChanged tells the counter that the catalogue changed, so that its
+	// item search offers what was saved or imported.
+	onChanged func()
 }
 
 func newItemSettings(s itemStore, session func() data.User, win fyne.Window) *itemSettings {
 	is := &itemSettings{store: s, session: session, win: win}
 	is.list = widget.NewList(
-		func() int { return len(is.items) },
+		func() int { return len(is.shown) },
 		func() fyne.CanvasObject { return truncatedLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			it := is.items[id]
+			it := is.items[is.shown[id]].item
 			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s　%s · %s · %s · 承诺 %d / 法定 %d 日"), it.Code, it.Name, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory))
 		})
 	is.list.OnSelected = func(id widget.ListItemID) {
 		is.list.UnselectAll()
-		if id < len(is.items) {
-			is.edit(is.items[id])
+		if id < len(is.shown) {
+			is.edit(is.items[is.shown[id]].item)
 		}
 	}
 	is.msg = widget.NewLabel(lang.L("点击事项进行修改；修改后的时限只用于此后收件的办件。"))
 	is.msg.Wrapping = fyne.TextWrapWord
+	is.filter = widget.NewEntry()
+	is.filter.SetPlaceHolder(lang.L("筛选：事项名称、编码或拼音首字母"))
+	is.filter.OnChanged = func(string) { is.applyFilter() }
+	is.io = newCatalogueIO(s, session, win, is.msg)
+	is.io.onImported = is.changed
 	return is
+}
+
+func (is *itemSettings) changed() {
+	is.load()
+	if is.onChanged != nil {
+		is.onChanged()
+	}
+}
+
+func (is *itemSettings) applyFilter() {
+	is.shown = matchItems(is.items, is.filter.Text)
+	is.list.UnselectAll()
+	is.list.Refresh()
 }
 
 func (is *itemSettings) content() fyne.CanvasObject {
 	add := widget.NewButton(lang.L("新增事项……"), func() { is.edit(data.ServiceItem{Kind: data.KindPromised}) })
-	return container.NewBorder(container.NewVBox(container.NewHBox(add), is.msg), nil, nil, nil, is.list)
+	imp := widget.NewButton(lang.L("从电子表格导入……"), is.io.chooseImport)
+	exp := widget.NewButton(lang.L("导出到电子表格……"), func() { is.io.export(false) })
+	tpl := widget.NewButton(lang.L("下载空白模板……"), func() { is.io.export(true) })
+	if is.session().Role != data.RoleAdmin {
+		// The store refuses them too; the buttons say so before a click.
+		add.Disable()
+		imp.Disable()
+		exp.Disable()
+	}
+	bar := container.NewBorder(nil, nil, container.NewHBox(add, imp, exp, tpl), nil, is.filter)
+	return container.NewBorder(container.NewVBox(bar, is.msg), nil, nil, nil, is.list)
 }
 
 func (is *itemSettings) load() {
+	is.io.bg = is.bg
 	is.bg.run(func() {
 		ctx := context.Background()
 		items, err1 := is.store.Items(ctx)
+		entries := make([]itemEntry, len(items))
+		for i, it := range items {
+			entries[i] = itemEntry{item: it, initials: pinyin.Initials(it.Name)}
+		}
 		deps, err2 := is.store.Departments(ctx)
 		fyne.Do(func() {
 			if err := firstErr(err1, err2); err != nil {
 				is.msg.SetText(lang.L("读取设置失败：") + problem(err))
 				return
 			}
-			is.items, is.deps = items, deps
-			is.list.Refresh()
+			is.items, is.deps = entries, deps
+			is.applyFilter()
 		})
 	})
 }
@@ -158,7 +199,7 @@ func (is *itemSettings) save(it data.ServiceItem) {
 			}
 			is.msg.Importance = widget.SuccessImportance
 			is.msg.SetText(lang.L("已保存。") + " " + it.Name)
-			is.load()
+			is.changed()
 		})
 	})
 }

@@ -1,7 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -121,7 +126,7 @@ func TestSettingsItems(t *testing.T) {
 	if len(is.items) < 30 || len(is.deps) == 0 {
 		t.Fatalf("%d items, %d departments", len(is.items), len(is.deps))
 	}
-	it := is.items[0]
+	it := is.items[0].item
 	it.Promised = 1
 	is.save(it)
 	if !strings.Contains(is.msg.Text, "已保存") {
@@ -238,5 +243,98 @@ func TestSettingsFees(t *testing.T) {
 	clerk.saveDays()
 	if !strings.Contains(clerk.msg.Text, "只有管理员") || s.RectifyDays(ctx) != 7 {
 		t.Errorf("a clerk setting the deadline: %q", clerk.msg.Text)
+	}
+}
+
+type bufCloser struct{ *bytes.Buffer }
+
+func (bufCloser) Close() error { return nil }
+
+// 设置 → 服务事项 → 从电子表格导入: a file with problems shows each with its
+// sheet, row and column and changes nothing; a clean one shows what will
+// change, imports on 导入 with the new user's PIN slip, and the counter's
+// item search offers the new item.
+func TestSettingsCatalogueImport(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "admin")
+	ui.win.Resize(fyne.NewSize(1100, 720))
+	ci := ui.sets.items.io
+	const head = "事项编码,事项名称,部门编码,办件类型,法定时限（工作日）,承诺时限（工作日）,申请材料\n"
+	ci.check("事项.csv", io.NopCloser(strings.NewReader(head+"SLJ-9,取水许可,SLJ,加急件,20,5,申请书\nSLJ-10,河道审批,SLJ,承诺件,10,12,申请书\nSLJ-11,取水许可,,承诺件,20,5,\n")))
+	waitFor(t, "the check", func() bool { return ci.dlg != nil })
+	if ci.pending != nil || !strings.Contains(ci.title, "3 处问题") || ci.msg.Importance != widget.DangerImportance {
+		t.Fatalf("a bad file: %q pending %v", ci.title, ci.pending != nil)
+	}
+	for _, want := range []string{"工作表“事项”第 2 行 D 列（办件类型）：不认识的办件类型“加急件”", "工作表“事项”第 3 行 F 列（承诺时限）：不能超过法定时限（10 个工作日）", "工作表“事项”第 4 行 C 列（部门编码）：不能为空"} {
+		found := false
+		for _, l := range ci.lines {
+			found = found || strings.Contains(l, want)
+		}
+		if !found {
+			t.Errorf("the dialog lacks %q: %q", want, ci.lines)
+		}
+	}
+	snap(t, ui.win, "catalogue-import-problems")
+	ci.dlg.Hide()
+	items, _ := s.Items(context.Background())
+
+	good := "部门编码,部门名称\nSLJ,水利局\n"
+	ci.check("部门.csv", io.NopCloser(strings.NewReader(good)))
+	waitFor(t, "the second check", func() bool { return ci.pending != nil })
+	if !strings.Contains(ci.title, "部门：新增 1、修改 0、不变 0") {
+		t.Errorf("summary %q", ci.title)
+	}
+	ci.dlg.Hide()
+	users := "登录名,姓名,角色,窗口编号\nwangwu,王五,窗口人员,A01\n"
+	ci.check("人员.csv", io.NopCloser(strings.NewReader(users)))
+	waitFor(t, "the third check", func() bool { return ci.pending != nil && ci.newUser == 1 })
+	snap(t, ui.win, "catalogue-import-check")
+	ci.dlg.Hide()
+	var pdf bytes.Buffer
+	ci.apply(ci.pending, ci.files, bufCloser{&pdf})
+	waitFor(t, "the import", func() bool { return strings.HasPrefix(ci.msg.Text, "已导入") })
+	if !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF")) || !strings.Contains(ci.msg.Text, "1 名新用户") {
+		t.Errorf("slips %d bytes, message %q", pdf.Len(), ci.msg.Text)
+	}
+	if u, err := s.UserByLogin(context.Background(), "wangwu"); err != nil || u.Name != "王五" {
+		t.Errorf("new user: %+v %v", u, err)
+	}
+	// An item added from a sheet reaches the counter's search.
+	ci.check("事项.csv", io.NopCloser(strings.NewReader(head+"ZJJ-900,城镇污水排入排水管网许可,ZJJ,承诺件,20,5,申请书\n")))
+	waitFor(t, "the item check", func() bool { return ci.pending != nil })
+	ci.dlg.Hide()
+	ci.apply(ci.pending, ci.files, nil)
+	waitFor(t, "the item import", func() bool { return strings.HasPrefix(ci.msg.Text, "已导入 1 项") })
+	waitFor(t, "the counter's catalogue", func() bool { return len(ui.intake.items) == len(items)+1 })
+	if m := matchItems(ui.intake.items, "czws"); len(m) != 1 || ui.intake.items[m[0]].item.Code != "ZJJ-900" {
+		t.Errorf("the counter finds %v for czws", m)
+	}
+	// The settings list filters as the counter does.
+	is := ui.sets.items
+	waitFor(t, "the settings list", func() bool { return len(is.items) == len(items)+1 })
+	is.filter.SetText("czws")
+	if len(is.shown) != 1 || is.items[is.shown[0]].item.Code != "ZJJ-900" {
+		t.Errorf("filter shows %v", is.shown)
+	}
+	is.filter.SetText("")
+	if len(is.shown) != len(is.items) {
+		t.Errorf("an empty filter shows %d of %d", len(is.shown), len(is.items))
+	}
+}
+
+// snap saves the window as a PNG into ONEWINDOW_SCREENSHOTS when it is
+// set, to be looked at.
+func snap(t *testing.T, w fyne.Window, name string) {
+	dir := os.Getenv("ONEWINDOW_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

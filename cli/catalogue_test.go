@@ -84,7 +84,7 @@ func TestCatalogueCommands(t *testing.T) {
 	csv := filepath.Join(dir, "事项.csv")
 	os.WriteFile(csv, gbk, 0o644)
 	code, out, errOut = signed(t, "admin", "catalogue", "import", csv, "--db", db)
-	if code != 0 || !strings.Contains(out, "事项 新增 0、修改 3") || !strings.Contains(out, "NYJ-0001：修改 申请材料、状态") {
+	if code != 0 || !strings.Contains(out, "事项 新增 0、修改 3") || !strings.Contains(out, "NYJ-0001（农药经营许可（新办））：修改 申请材料、状态") {
 		t.Fatalf("GBK CSV: %d %s %s", code, out, errOut)
 	}
 	bad := filepath.Join(dir, "坏.csv")

@@ -362,7 +362,7 @@ func (c *Catalogue) Counts() []Count {
 			continue
 		}
 		n := Count{Table: t.Name}
-		c.each(t.Name, func(_ string, op Op, _ []string, _ int) {
+		c.each(t.Name, func(_, _ string, op Op, _ []string) {
 			switch op {
 			case OpAdd:
 				n.Added++
@@ -382,12 +382,12 @@ func (c *Catalogue) Counts() []Count {
 func (c *Catalogue) Changes() []string {
 	var out []string
 	for _, t := range Tables {
-		c.each(t.Name, func(k string, op Op, changed []string, _ int) {
+		c.each(t.Name, func(k, name string, op Op, changed []string) {
 			switch op {
 			case OpAdd:
-				out = append(out, t.Name+" "+k+"：新增")
+				out = append(out, t.Name+" "+k+"（"+name+"）：新增")
 			case OpChange:
-				out = append(out, t.Name+" "+k+"：修改 "+strings.Join(changed, "、"))
+				out = append(out, t.Name+" "+k+"（"+name+"）：修改 "+strings.Join(changed, "、"))
 			}
 		})
 	}
@@ -404,33 +404,33 @@ func (c *Catalogue) Empty() bool {
 	return true
 }
 
-// each calls fn with every record of a table: its key, op, changed columns
-// and row.
-func (c *Catalogue) each(table string, fn func(key string, op Op, changed []string, row int)) {
+// each calls fn with every record of a table: its key, name, op and
+// changed columns.
+func (c *Catalogue) each(table string, fn func(key, name string, op Op, changed []string)) {
 	switch table {
 	case SheetDepartments:
 		for _, d := range c.Departments {
-			fn(d.Code, d.Op, d.Changed, d.Row)
+			fn(d.Code, d.Name, d.Op, d.Changed)
 		}
 	case SheetWindows:
 		for _, w := range c.Windows {
-			fn(w.Code, w.Op, w.Changed, w.Row)
+			fn(w.Code, w.Name, w.Op, w.Changed)
 		}
 	case SheetUsers:
 		for _, u := range c.Users {
-			fn(u.Login, u.Op, u.Changed, u.Row)
+			fn(u.Login, u.Name, u.Op, u.Changed)
 		}
 	case SheetFees:
 		for _, f := range c.Fees {
-			fn(f.Code+" 自 "+f.ValidFrom.String(), f.Op, f.Changed, f.Row)
+			fn(f.Code+" 自 "+f.ValidFrom.String(), f.Name, f.Op, f.Changed)
 		}
 	case SheetPolicies:
 		for _, p := range c.Policies {
-			fn(p.Code, p.Op, p.Changed, p.Row)
+			fn(p.Code, p.Name, p.Op, p.Changed)
 		}
 	case SheetItems:
 		for _, it := range c.Items {
-			fn(it.Code, it.Op, it.Changed, it.Row)
+			fn(it.Code, it.Name, it.Op, it.Changed)
 		}
 	}
 }
