@@ -19,6 +19,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/pinyin"
 	"github.com/onewindow/onewindow/data/sqlite"
 )
 
@@ -53,6 +54,7 @@ type settingsScreen struct {
 	siteMsg   *widget.Label
 	users     []data.User
 	userBox   *fyne.Container
+	userFind  *widget.Entry // filters the users by login, name or its pinyin initials
 	year      *widget.Select
 	months    *fyne.Container
 	calNote   *widget.Label
@@ -72,6 +74,9 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.siteMsg = widget.NewLabel("")
 	st.siteMsg.Wrapping = fyne.TextWrapWord
 	st.userBox = container.NewVBox()
+	st.userFind = widget.NewEntry()
+	st.userFind.SetPlaceHolder(lang.L("筛选：登录名、姓名或拼音首字母"))
+	st.userFind.OnChanged = func(string) { st.drawUsers() }
 	this := time.Now().In(calendar.Shanghai).Year()
 	var years []string
 	for y := this - 2; y <= this+1; y++ {
@@ -120,7 +125,7 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 	autoPrint.Checked = st.prefs.Bool(prefAutoPrint)
 	siteTab := container.NewVBox(siteForm, container.NewHBox(saveSite), st.siteMsg,
 		container.NewHBox(widget.NewLabel(lang.L("界面语言 Language")), langSel), langNote, autoPrint)
-	usersTab := container.NewVScroll(st.userBox)
+	usersTab := container.NewBorder(st.userFind, nil, nil, nil, container.NewVScroll(st.userBox))
 	return container.NewAppTabs(
 		container.NewTabItem(lang.L("工作日历"), calTab),
 		container.NewTabItem(lang.L("用户与 PIN"), usersTab),
@@ -163,8 +168,12 @@ func (st *settingsScreen) load() {
 func (st *settingsScreen) drawUsers() {
 	admin := st.session().Role == data.RoleAdmin
 	st.userBox.Objects = nil
+	q := strings.ToLower(strings.TrimSpace(st.userFind.Text))
 	for _, u := range st.users {
 		u := u
+		if q != "" && !strings.Contains(strings.ToLower(u.Login), q) && !strings.Contains(u.Name, q) && !strings.Contains(pinyin.Initials(u.Name), q) {
+			continue
+		}
 		b := widget.NewButton(lang.L("设置 PIN"), func() { st.askPIN(u) })
 		if !admin {
 			b.Disable()

@@ -338,3 +338,25 @@ func snap(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 }
+
+func TestSettingsUsersFilter(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "admin")
+	st := ui.sets
+	rows := func() int {
+		n := 0
+		for _, o := range st.userBox.Objects {
+			if _, ok := o.(*fyne.Container); ok {
+				n++
+			}
+		}
+		return n
+	}
+	all := rows()
+	for q, want := range map[string]int{"zl": 1, "张丽": 1, "zhang": 1, "chen": 2, "": all, "nobody": 0} {
+		st.userFind.SetText(q)
+		if got := rows(); got != want {
+			t.Errorf("filter %q shows %d users, want %d", q, got, want)
+		}
+	}
+}

@@ -240,3 +240,12 @@ func FuzzReadBook(f *testing.F) {
 		catalogue.Parse(book)
 	})
 }
+
+// BenchmarkReadBook1200 reads a 1,200-item catalogue workbook and checks it.
+func BenchmarkReadBook1200(b *testing.B) {
+	x := writeBook(b, demo.Catalogue(3, 1200).Book())
+	b.SetBytes(int64(len(x)))
+	for i := 0; i < b.N; i++ {
+		parseFile(b, "x.xlsx", x)
+	}
+}

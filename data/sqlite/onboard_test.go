@@ -225,3 +225,32 @@ func TestImportCatalogueRefusals(t *testing.T) {
 		t.Error("a refused file changed the catalogue")
 	}
 }
+
+// BenchmarkImportCatalogue1200 is a centre's first import: 1,200 items,
+// 60 staff (their one-time PINs hashed), 40 fee schedules, into the sample
+// database; then the same file again, which changes nothing.
+func BenchmarkImportCatalogue1200(b *testing.B) {
+	gen := demo.Catalogue(7, 1200).Book()
+	for _, again := range []bool{false, true} {
+		name := "first"
+		if again {
+			name = "again"
+		}
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				s, _ := testkit.Open(b)
+				admin := adminID(b, s)
+				if again {
+					if _, err := s.ImportCatalogue(ctx, admin, parseBook(b, gen), sqlite.CatalogueImport{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				if _, err := s.ImportCatalogue(ctx, admin, parseBook(b, gen), sqlite.CatalogueImport{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
