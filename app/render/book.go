@@ -252,6 +252,13 @@ func writeHelp(f *excelize.File, head, wrap int) error {
 			}
 		}
 	}
+	for r, row := range catalogue.Help() {
+		// Spreadsheet programs do not always grow a row for wrapped text
+		// they did not lay out themselves; the long notes get their height.
+		if err := fitRow(f, name, r+1, row, []float64{12, 22, 6, 90}); err != nil {
+			return err
+		}
+	}
 	last, _ := excelize.CoordinatesToCellName(4, len(catalogue.Help()))
 	if err := f.SetCellStyle(name, "A2", last, wrap); err != nil {
 		return err
@@ -264,7 +271,47 @@ func writeHelp(f *excelize.File, head, wrap int) error {
 			return err
 		}
 	}
+	if err := fitWidth(f, name); err != nil {
+		return err
+	}
 	return f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+// fitRow sets the height of a row whose cells need more than one line at
+// their column's width (a CJK character is about 1.8 units of width).
+func fitRow(f *excelize.File, sheet string, row int, cells []string, widths []float64) error {
+	lines := 1
+	for c, v := range cells {
+		if c >= len(widths) || v == "" {
+			continue
+		}
+		n := 0
+		for _, para := range strings.Split(v, "\n") {
+			units := 0.0
+			for _, r := range para {
+				if r > 0x2E80 {
+					units += 1.8
+				} else {
+					units++
+				}
+			}
+			n += max(1, int(units/(widths[c]-2))+1)
+		}
+		lines = max(lines, n)
+	}
+	if lines == 1 {
+		return nil
+	}
+	return f.SetRowHeight(sheet, row, float64(lines)*15)
+}
+
+// fitWidth prints a sheet landscape, every column on one page's width.
+func fitWidth(f *excelize.File, sheet string) error {
+	fit, landscape, one, any := true, "landscape", 1, 0
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &one, FitToHeight: &any})
 }
 
 func writeTable(f *excelize.File, t catalogue.Table, s catalogue.Sheet, st sheetStyles) error {
@@ -296,6 +343,10 @@ func writeTable(f *excelize.File, t catalogue.Table, s catalogue.Sheet, st sheet
 			}
 		}
 	}
+	widths := make([]float64, len(t.Columns))
+	for i, c := range t.Columns {
+		widths[i] = c.Width
+	}
 	for r, row := range s.Rows {
 		for c, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
@@ -303,9 +354,15 @@ func writeTable(f *excelize.File, t catalogue.Table, s catalogue.Sheet, st sheet
 				return err
 			}
 		}
+		if err := fitRow(f, s.Name, r+1, row, widths); err != nil {
+			return err
+		}
 	}
 	lastCol := catalogue.ColumnLetter(len(t.Columns) - 1)
 	if err := f.SetCellStyle(s.Name, "A1", lastCol+"1", st.head); err != nil {
+		return err
+	}
+	if err := fitWidth(f, s.Name); err != nil {
 		return err
 	}
 	return f.SetPanes(s.Name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})

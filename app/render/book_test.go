@@ -213,6 +213,9 @@ func TestPINSlips(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := squash(pdfText(t, b))
+	if strings.ContainsRune(text, Replacement) {
+		t.Errorf("slips print %c for a character:\n%s", Replacement, text)
+	}
 	for _, want := range []string{"示例县行政服务中心", "新用户登录密码条", "姓名：王伟", "角色：窗口人员", "窗口：A01", "登录名：cka", "12345670", "登录名：ckk", "角色：督查人员",
 		"首次登录时须改为自己的6–8位数字PIN", "打印于2026-12-0214:05", "第2页/共2页"} {
 		if !strings.Contains(text, want) {

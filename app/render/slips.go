@@ -40,7 +40,7 @@ func PINSlips(site string, slips []Slip, printed time.Time) ([]byte, error) {
 	when := printed.In(calendar.Shanghai).Format("2006-01-02 15:04")
 	const title, note1, note2 = "一窗通 · 新用户登录密码条", "首次登录时须改为自己的 6–8 位数字 PIN。", "请当面交本人，阅后销毁；不得转交他人。"
 	var all strings.Builder
-	all.WriteString(title + note1 + note2 + site + when + "0123456789姓名登录名角色窗口一次性：打印于第页共/·")
+	all.WriteString(title + note1 + note2 + site + when + "0123456789姓名登录名角色窗口一次性：打印于第页共/·　 ")
 	for _, s := range slips {
 		all.WriteString(s.Login + s.Name + s.Window + s.PIN + roleNames[s.Role])
 	}
