@@ -137,7 +137,7 @@ func (ci *catalogueIO) showCheck() {
 		func() fyne.CanvasObject { l := widget.NewLabel(""); l.Wrapping = fyne.TextWrapWord; return l },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(ci.lines[i]) })
 	copyBtn := widget.NewButton(lang.L("复制清单"), func() {
-		ci.win.Clipboard().SetContent(ci.title + "\n" + strings.Join(ci.lines, "\n"))
+		fyne.CurrentApp().Clipboard().SetContent(ci.title + "\n" + strings.Join(ci.lines, "\n"))
 	})
 	note := ""
 	if ci.newUser > 0 {
