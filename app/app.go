@@ -207,7 +207,9 @@ func (ui *App) logout() {
 	ui.intake.reset()
 	ui.setTitle()
 	ui.win.SetContent(ui.login.content())
-	ui.login.ready()
+	// The users again: one added in 设置 (or from a spreadsheet) logs in
+	// next, without a restart.
+	ui.login.load()
 }
 
 // shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+P print, Ctrl+1

@@ -90,6 +90,14 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.org = newOrgSettings(s, session, win)
 	st.org.onSaved = st.load
 	st.items = newItemSettings(s, session, win)
+	// An import may have changed every tab: windows, departments, users,
+	// fees and items.
+	st.items.io.onImported = func() {
+		st.load()
+		if st.items.onChanged != nil {
+			st.items.onChanged()
+		}
+	}
 	st.fees = newFeeSettings(s, session, win)
 	st.backup = newBackupTab(s, win)
 	return st

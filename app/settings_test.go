@@ -320,6 +320,25 @@ func TestSettingsCatalogueImport(t *testing.T) {
 	if len(is.shown) != len(is.items) {
 		t.Errorf("an empty filter shows %d of %d", len(is.shown), len(is.items))
 	}
+	// The other tabs show what the import added, and the user it added
+	// can log in after a logout, without a restart.
+	waitFor(t, "the users tab", func() bool {
+		for _, u := range ui.sets.users {
+			if u.Login == "wangwu" {
+				return true
+			}
+		}
+		return false
+	})
+	ui.logout()
+	waitFor(t, "the login list", func() bool {
+		for _, u := range ui.login.users {
+			if u.Login == "wangwu" {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // snap saves the window as a PNG into ONEWINDOW_SCREENSHOTS when it is
