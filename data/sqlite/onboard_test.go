@@ -63,6 +63,9 @@ func TestImportCatalogueRoundTrip(t *testing.T) {
 	s, _ := testkit.Open(t)
 	admin := adminID(t, s)
 	gen := demo.Catalogue(7, 1200)
+	// Twelve of its sixty staff: each new user's PIN is a bcrypt hash,
+	// slow under the race detector; the command line's test takes all.
+	gen.Users = gen.Users[:12]
 	files := []catalogue.File{{Name: "事项清单.xlsx", SHA256: strings.Repeat("ab", 32), Bytes: 1}}
 
 	// A dry run reports and writes nothing.
@@ -82,7 +85,7 @@ func TestImportCatalogueRoundTrip(t *testing.T) {
 	}
 	want := map[string]catalogue.Count{
 		catalogue.SheetItems:       {Table: catalogue.SheetItems, Added: 1200},
-		catalogue.SheetUsers:       {Table: catalogue.SheetUsers, Added: 60},
+		catalogue.SheetUsers:       {Table: catalogue.SheetUsers, Added: 12},
 		catalogue.SheetDepartments: {Table: catalogue.SheetDepartments, Added: 4, Same: 14}, // the sample has 14 of the 18
 	}
 	for _, n := range res.Counts {
@@ -90,13 +93,13 @@ func TestImportCatalogueRoundTrip(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", n.Table, n, w)
 		}
 	}
-	if len(res.NewUsers) != 60 {
+	if len(res.NewUsers) != 12 {
 		t.Fatalf("new users %d", len(res.NewUsers))
 	}
 	pin := regexp.MustCompile(`^[0-9]{8}$`)
 	seen := map[string]bool{}
 	for _, u := range res.NewUsers {
-		if !pin.MatchString(u.PIN) || seen[u.PIN] && len(seen) > 50 {
+		if !pin.MatchString(u.PIN) || seen[u.PIN] {
 			t.Errorf("one-time PIN %q", u.PIN)
 		}
 		seen[u.PIN] = true
