@@ -95,7 +95,7 @@ func TestCatalogueCommands(t *testing.T) {
 	}
 	os.WriteFile(bad, []byte("事项编码,事项名称,部门编码,办件类型,法定时限,承诺时限\nX-1,新事项,NOPE,承诺件,20,5\n"), 0o644)
 	code, _, errOut = signed(t, "admin", "catalogue", "import", bad, "--db", db)
-	if code != 1 || !strings.Contains(errOut, "第 2 行（部门编码）：部门编码“NOPE”在“部门”表和系统中都没有") {
+	if code != 1 || !strings.Contains(errOut, "第 2 行 C 列（部门编码）：部门编码“NOPE”在“部门”表和系统中都没有") {
 		t.Fatalf("bad reference: %d %s", code, errOut)
 	}
 	if code, _, errOut := signed(t, "admin", "catalogue", "import", slips, "--db", db); code != 1 || !strings.Contains(errOut, "不是电子表格") {

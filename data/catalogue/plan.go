@@ -72,6 +72,9 @@ func Plan(c, cur *Catalogue, actor string) []Problem {
 	var problems []Problem
 	add := func(table string, row int, col, format string, args ...any) {
 		p := Problem{Sheet: c.Sheets[table], Row: row, Column: col, Message: fmt.Sprintf(format, args...)}
+		if i, ok := c.cols[table][col]; ok {
+			p.Col = ColumnLetter(i)
+		}
 		problems = append(problems, p)
 	}
 	depts := map[string]bool{}
