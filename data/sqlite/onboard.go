@@ -163,6 +163,10 @@ func (s *Store) ImportCatalogue(ctx context.Context, actorID int64, c *catalogue
 	}
 	// The PINs are hashed before the writer's lock is taken: a bcrypt hash
 	// takes tens of milliseconds, and a centre adds dozens of staff at once.
+	// Only for an administrator (checked again in the transaction).
+	if err := s.readTx(ctx, func(tx *sql.Tx) error { _, err := requireAdmin(tx, actorID); return err }); err != nil {
+		return res, err
+	}
 	pins, err := s.newPINs(ctx, c)
 	if err != nil {
 		return res, err
