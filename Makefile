@@ -9,9 +9,11 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev patch
 # for the input-method test fcitx5 pinyin and ibus libpinyin, a session bus,
 # xdotool to type, xclip to read a field back, xprop to see that the input
 # method's XIM server is up; LibreOffice Calc (no GUI) to open the catalogue
-# template as a real spreadsheet program does.
+# template as a real spreadsheet program does; the PostgreSQL server, of
+# which the central store's tests start a private cluster (internal/pgtest:
+# initdb in a temporary folder as the postgres user, a free local port).
 TEST_PACKAGES := xvfb x11-utils poppler-utils zbar-tools xdotool xclip dbus fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin wine wine64 desktop-file-utils \
-	libreoffice-calc-nogui
+	libreoffice-calc-nogui postgresql
 # The Windows build: Debian's mingw-w64 cross compiler.
 WIN_PACKAGES := gcc-mingw-w64-x86-64
 RELEASE_FLAGS := -trimpath -ldflags '-s -w'

@@ -26,6 +26,7 @@ func TestArrows(t *testing.T) {
 		{"/data/...", []string{"fyne.io/", "github.com/xuri/excelize", "codeberg.org/go-pdf/fpdf", mod + "/app", mod + "/cli"}, false},
 		{"/data", []string{"database/sql", mod + "/data/sqlite", mod + "/data/exchange", mod + "/data/demo"}, false},
 		{"/data/exchange", []string{"database/sql", mod + "/data/sqlite"}, false},
+		{"/data/postgres", []string{"database/sql", mod + "/data/sqlite"}, true}, // pgx itself implements database/sql/driver
 		{"/data/catalogue", []string{"database/sql", mod + "/data/sqlite", mod + "/data/exchange", mod + "/data/demo"}, false},
 		{"/app/render", []string{"fyne.io/"}, false},
 		{"/app", []string{"database/sql"}, true},

@@ -1,0 +1,430 @@
+package postgres
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/exchange"
+)
+
+// RegisterSite records a site's registration file: the key its bundles
+// must be signed with. The same file again changes nothing; another key
+// for a registered code is refused. Administrators only.
+func (s *Store) RegisterSite(ctx context.Context, actorID int64, r exchange.Registration) (changed bool, err error) {
+	if r, err = exchange.ParseRegistration(exchange.MarshalRegistration(r)); err != nil {
+		return false, err
+	}
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		actor, err := requireAdmin(ctx, tx, actorID)
+		if err != nil {
+			return err
+		}
+		var old string
+		err = tx.QueryRow(ctx, "SELECT public_key FROM sites WHERE code = $1 FOR UPDATE", r.Code).Scan(&old)
+		switch {
+		case err == nil && old == r.PublicKey:
+			return nil
+		case err == nil:
+			return &data.Error{Code: data.ECONFLICT, Field: "public_key", Message: fmt.Sprintf("站点 %s 已登记了另一把公钥；如确需更换，请先核实并注销原登记", r.Code)}
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO sites (code, name, kind, public_key, registered_at) VALUES ($1, $2, $3, $4, $5)",
+			r.Code, r.Name, r.Kind, r.PublicKey, data.FormatTime(s.now())); err != nil {
+			return err
+		}
+		changed = true
+		detail, _ := json.Marshal(map[string]string{"name": r.Name, "kind": string(r.Kind), "fingerprint": r.Fingerprint()})
+		return s.audit(ctx, tx, actor, "site.register", r.Code, string(detail))
+	})
+	return changed, err
+}
+
+// Sites lists the registered sites by code.
+func (s *Store) Sites(ctx context.Context) ([]exchange.RegisteredSite, error) {
+	rows, err := s.pool.Query(ctx, "SELECT code, name, kind, public_key, registered_at FROM sites ORDER BY code")
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []exchange.RegisteredSite
+	for rows.Next() {
+		var r exchange.RegisteredSite
+		r.Format = exchange.RegistrationFormat
+		if err := rows.Scan(&r.Code, &r.Name, &r.Kind, &r.PublicKey, &r.RegisteredAt); err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, r)
+	}
+	return out, classify(rows.Err())
+}
+
+// ImportDir merges every bundle in dir (exchange.ImportDir decides the
+// order and the outcomes); administrators only.
+func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error) {
+	if err := s.write(ctx, func(tx pgx.Tx) error { _, err := requireAdmin(ctx, tx, actorID); return err }); err != nil {
+		return nil, err
+	}
+	own, err := s.Site(ctx)
+	if err != nil {
+		return nil, err
+	}
+	run := exchange.Run{Own: own.Code, Progress: progress, Keys: map[string]ed25519.PublicKey{}}
+	sites, err := s.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sites {
+		k, _ := base64.StdEncoding.DecodeString(x.PublicKey)
+		run.Keys[x.Code] = k
+	}
+	if run.Sample, err = s.SampleData(ctx); err != nil {
+		return nil, err
+	}
+	return exchange.ImportDir(ctx, target{s, actorID}, dir, run)
+}
+
+// target is the store as exchange.ImportDir's target, merging as actorID.
+type target struct {
+	s       *Store
+	actorID int64
+}
+
+func (t target) LastBundle(ctx context.Context, site string) (int64, error) {
+	var last int64
+	err := t.s.pool.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM bundles WHERE site_code = $1", site).Scan(&last)
+	return last, classify(err)
+}
+
+func (t target) AppliedBundle(ctx context.Context, site string, seq int64) (string, string, error) {
+	var sha, at string
+	err := t.s.pool.QueryRow(ctx, "SELECT sha256, imported_at FROM bundles WHERE site_code = $1 AND seq = $2", site, seq).Scan(&sha, &at)
+	return sha, at, err
+}
+
+// ApplyBundle merges one verified bundle in one transaction. A per-site
+// advisory lock, taken first, serialises importers of one site (a second
+// scheduled job finds the bundle merged and leaves it); importers of
+// different sites run side by side and take row locks on shared rows (the
+// applicants) in one order, so they do not deadlock.
+func (t target) ApplyBundle(ctx context.Context, b *exchange.Bundle, pub ed25519.PublicKey, want exchange.Manifest) (int, error) {
+	if err := b.Verify(pub); err != nil {
+		return 0, err
+	}
+	if b.Manifest.Site != want.Site || b.Manifest.Seq != want.Seq {
+		return 0, exchange.BundleError("第 %d 号数据包文件在导入过程中被替换", want.Seq)
+	}
+	s := t.s
+	m := &merger{b: b, pub: pub, ctx: ctx}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		actor, err := requireAdmin(ctx, tx, t.actorID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('onewindow-site:' || $1))", want.Site); err != nil {
+			return err
+		}
+		var last int64
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM bundles WHERE site_code = $1", want.Site).Scan(&last); err != nil {
+			return err
+		}
+		if last != want.Seq-1 {
+			return data.Errorf(data.ECONFLICT, "站点 %s 第 %d 号数据包已由另一次导入处理", want.Site, want.Seq)
+		}
+		m.tx = tx
+		if err := m.run(); err != nil {
+			return err
+		}
+		mf := b.Manifest
+		if _, err := tx.Exec(ctx, `INSERT INTO bundles (site_code, seq, sha256, created_at, imported_at, cases, events, audit_to, audit_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, mf.Site, mf.Seq, b.SHA256, mf.CreatedAt, data.FormatTime(s.now()), len(b.Cases), len(b.Events), m.auditTo, m.auditHash); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "bundle.import", exchange.BundleName(mf.Site, mf.Seq),
+			fmt.Sprintf(`{"sha256":%q,"cases":%d,"events":%d,"changed":%d}`, b.SHA256, len(b.Cases), len(b.Events), m.changed))
+	})
+	return m.changed, err
+}
+
+// merger writes one bundle's records inside a transaction.
+type merger struct {
+	ctx       context.Context
+	tx        pgx.Tx
+	b         *exchange.Bundle
+	pub       ed25519.PublicKey
+	changed   int
+	auditTo   int64
+	auditHash string
+}
+
+func (m *merger) run() error {
+	site := m.b.Manifest.Site
+	b := m.b
+	steps := []func() error{
+		func() error {
+			return m.upsert("departments", []string{"site_code", "code", "name"}, 2, len(b.Departments), func(i int) []any {
+				return append([]any{site}, exchange.Values(&b.Departments[i])...)
+			})
+		},
+		func() error {
+			return m.upsert("windows", []string{"site_code", "code", "name"}, 2, len(b.Windows), func(i int) []any {
+				return append([]any{site}, exchange.Values(&b.Windows[i])...)
+			})
+		},
+		func() error {
+			return m.upsert("items", []string{"site_code", "code", "name", "department", "kind", "statutory", "promised", "materials", "active"}, 2, len(b.Items), func(i int) []any {
+				return append([]any{site}, exchange.Values(&b.Items[i])...)
+			})
+		},
+		func() error {
+			return m.upsert("site_users", []string{"site_code", "login", "name", "role", "window_code", "active"}, 2, len(b.Users), func(i int) []any {
+				return append([]any{site}, exchange.Values(&b.Users[i])...)
+			})
+		},
+		m.applicants,
+		m.cases,
+		m.events,
+		m.siteAudit,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stage copies rows into a temporary table shaped like table (dropped at
+// commit) with COPY.
+func (m *merger) stage(table string, cols []string, n int, row func(i int) []any) (string, error) {
+	tmp := "stage_" + table
+	if _, err := m.tx.Exec(m.ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s) ON COMMIT DROP", tmp, table)); err != nil {
+		return "", err
+	}
+	if _, err := m.tx.Exec(m.ctx, "TRUNCATE "+tmp); err != nil {
+		return "", err
+	}
+	_, err := m.tx.CopyFrom(m.ctx, pgx.Identifier{tmp}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
+	return tmp, err
+}
+
+// upsert loads rows keyed by their first keyN columns: new ones are added,
+// changed ones updated, the same left alone; the count of rows added or
+// changed is kept.
+func (m *merger) upsert(table string, cols []string, keyN, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	tmp, err := m.stage(table, cols, n, row)
+	if err != nil {
+		return err
+	}
+	return m.insertFrom(tmp, table, cols, keyN, "")
+}
+
+func (m *merger) insertFrom(tmp, table string, cols []string, keyN int, where string) error {
+	list := strings.Join(cols, ", ")
+	var set, old, neu []string
+	for _, c := range cols[keyN:] {
+		set = append(set, c+" = excluded."+c)
+		old = append(old, table+"."+c)
+		neu = append(neu, "excluded."+c)
+	}
+	cond := fmt.Sprintf("(%s) IS DISTINCT FROM (%s)", strings.Join(old, ", "), strings.Join(neu, ", "))
+	if len(cols[keyN:]) == 1 {
+		cond = fmt.Sprintf("%s IS DISTINCT FROM %s", old[0], neu[0])
+	}
+	if where != "" {
+		cond += " AND " + where
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s WHERE %s",
+		table, list, list, tmp, strings.Join(cols[:keyN], ", "), strings.Join(cols[:keyN], ", "), strings.Join(set, ", "), cond)
+	tag, err := m.tx.Exec(m.ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	m.changed += int(tag.RowsAffected())
+	return nil
+}
+
+// applicants are shared by the sites: the newest version wins. Rows are
+// written in the order of their key, as every importer does.
+func (m *merger) applicants() error {
+	b := m.b
+	if len(b.Applicants) == 0 {
+		return nil
+	}
+	cols := []string{"id_code", "kind", "name", "contact", "phone", "address", "updated_at"}
+	tmp, err := m.stage("applicants", cols, len(b.Applicants), func(i int) []any {
+		a := b.Applicants[i]
+		return []any{a.IDCode, a.Kind, a.Name, a.Contact, a.Phone, a.Address, a.UpdatedAt}
+	})
+	if err != nil {
+		return err
+	}
+	return m.insertFrom(tmp, "applicants", cols, 1, "excluded.updated_at > applicants.updated_at")
+}
+
+var caseCols = []string{"received_date", "number", "site_code", "item", "applicant", "window_code", "clerk", "received_at", "status",
+	"start_date", "due_promised", "due_statutory", "closed_date", "yellow_promised", "yellow_statutory", "accepted_date", "used_days",
+	"ontime_promised", "ontime_statutory", "pause_days", "extra_days", "supplemented", "red_promised", "red_statutory", "rated_date", "rating_level"}
+
+// cases upserts the bundle's cases, making the year partitions they need.
+func (m *merger) cases() error {
+	b := m.b
+	if len(b.Cases) == 0 {
+		return nil
+	}
+	years := map[string]bool{}
+	for _, c := range b.Cases {
+		if !strings.HasPrefix(c.Number, b.Manifest.Site) {
+			return exchange.BundleError("办件 %s 不属于站点 %s", c.Number, b.Manifest.Site)
+		}
+		if len(c.ReceivedDate) < 4 {
+			return exchange.BundleError("办件 %s 的收件日期不正确", c.Number)
+		}
+		years[c.ReceivedDate[:4]] = true
+	}
+	for _, c := range b.Cases {
+		if _, err := calendar.ParseDate(c.ReceivedDate); err != nil {
+			return exchange.BundleError("办件 %s 的收件日期 %q 不正确", c.Number, c.ReceivedDate)
+		}
+	}
+	for y := range years {
+		if err := ensureYear(m.ctx, m.tx, y); err != nil {
+			return err
+		}
+	}
+	tmp, err := m.stage("applications", caseCols, len(b.Cases), func(i int) []any {
+		c := b.Cases[i]
+		return []any{day(c.ReceivedDate), c.Number, b.Manifest.Site, c.Item, c.Applicant, c.Window, c.Clerk, c.ReceivedAt, c.Status,
+			optDay(c.StartDate), optDay(c.DuePromised), optDay(c.DueStatutory), optDay(c.ClosedDate), optDay(c.YellowPromised), optDay(c.YellowStatutory),
+			optDay(c.AcceptedDate), c.UsedDays, c.OntimePromised, c.OntimeStatutory, c.PauseDays, c.ExtraDays, c.Supplemented,
+			optDay(c.RedPromised), optDay(c.RedStatutory), optDay(c.RatedDate), c.RatingLevel}
+	})
+	if err != nil {
+		return err
+	}
+	return m.insertFrom(tmp, "applications", caseCols, 2, "")
+}
+
+// events are appended: a case's events never change once recorded.
+func (m *merger) events() error {
+	b := m.b
+	if len(b.Events) == 0 {
+		return nil
+	}
+	received := make(map[string]string, len(b.Cases))
+	for _, c := range b.Cases {
+		received[c.Number] = c.ReceivedDate
+	}
+	cols := []string{"received_date", "number", "seq", "kind", "at", "actor", "data"}
+	tmp, err := m.stage("events", cols, len(b.Events), func(i int) []any {
+		e := b.Events[i]
+		return []any{day(received[e.Case]), e.Case, e.Seq, e.Kind, e.At, e.Actor, e.Data}
+	})
+	if err != nil {
+		return err
+	}
+	tag, err := m.tx.Exec(m.ctx, fmt.Sprintf("INSERT INTO events (%[1]s) SELECT %[1]s FROM %[2]s ORDER BY received_date, number, seq ON CONFLICT DO NOTHING",
+		strings.Join(cols, ", "), tmp))
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	m.changed += int(tag.RowsAffected())
+	return nil
+}
+
+// siteAudit appends the site's audit entries, which must continue its chain
+// from where the last bundle left it.
+func (m *merger) siteAudit() error {
+	site := m.b.Manifest.Site
+	m.auditHash = data.AuditGenesis
+	err := m.tx.QueryRow(m.ctx, "SELECT audit_to, audit_hash FROM bundles WHERE site_code = $1 ORDER BY seq DESC LIMIT 1", site).Scan(&m.auditTo, &m.auditHash)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	a := m.b.Audit
+	if len(a) == 0 {
+		return nil
+	}
+	if a[0].Seq != m.auditTo+1 || a[0].PrevHash != m.auditHash {
+		return exchange.BundleError("站点 %s 的审计记录不连续（应从第 %d 条接续，数据包从第 %d 条开始）", site, m.auditTo+1, a[0].Seq)
+	}
+	if _, err := m.tx.CopyFrom(m.ctx, pgx.Identifier{"site_audit"}, []string{"site_code", "seq", "at", "actor", "action", "entity", "detail", "prev_hash", "hash"},
+		pgx.CopyFromSlice(len(a), func(i int) ([]any, error) {
+			e := a[i]
+			return []any{site, e.Seq, e.At, e.Actor, e.Action, e.Entity, e.Detail, e.PrevHash, e.Hash}, nil
+		})); err != nil {
+		return err
+	}
+	m.changed += len(a)
+	last := a[len(a)-1]
+	m.auditTo, m.auditHash = last.Seq, last.Hash
+	return nil
+}
+
+// day is a date of a bundle (checked by exchange.ReadBundle, or above) as
+// the driver writes a date column.
+func day(s string) any {
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return nil
+	}
+	return d.Time()
+}
+
+func optDay(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return day(*s)
+}
+
+// ensureYear makes the partitions of cases and events for a year.
+func ensureYear(ctx context.Context, tx pgx.Tx, year string) error {
+	y := 0
+	if _, err := fmt.Sscanf(year, "%4d", &y); err != nil || y < 1949 || y > 2099 {
+		return exchange.BundleError("收件年份 %q 不正确", year)
+	}
+	for _, t := range []string{"applications", "events"} {
+		q := fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s_%d PARTITION OF %s FOR VALUES FROM ('%d-01-01') TO ('%d-01-01')", t, y, t, y, y+1)
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("partition %s %d: %w", t, y, err)
+		}
+	}
+	return nil
+}
+
+// Years lists the years that have partitions, for archiving.
+func (s *Store) Years(ctx context.Context) ([]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'applications'`)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, classify(err)
+		}
+		var y int
+		if _, err := fmt.Sscanf(strings.TrimPrefix(name, "applications_"), "%d", &y); err == nil {
+			out = append(out, y)
+		}
+	}
+	sort.Ints(out)
+	return out, classify(rows.Err())
+}

@@ -1,0 +1,300 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/postgres"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/pgtest"
+	"github.com/onewindow/onewindow/internal/testkit"
+)
+
+var ctx = context.Background()
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// openCentre makes a PostgreSQL centre for trials with its administrator
+// (PIN 123456) signed in.
+func openCentre(t testing.TB) (*postgres.Store, data.User, string) {
+	t.Helper()
+	url := pgtest.URL(t)
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if err := s.Init(ctx, data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}, "123456", true); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := s.Login(ctx, "admin", "123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, admin, url
+}
+
+// sites makes n village sites with demo work and exports their bundles
+// into one folder.
+func sites(t testing.TB, n, cases int) (dir string, regs []exchange.Registration) {
+	t.Helper()
+	d := testkit.Defaults(t)
+	dir = t.TempDir()
+	for i := range n {
+		s, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "site.db"),
+			data.Site{Code: fmt.Sprintf("33010210%d", i+1), Name: fmt.Sprintf("示例第%d民事服务站", i+1), Kind: data.SiteVillage}, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := demo.Run(ctx, s, demo.Options{Cases: cases, Seed: uint64(i + 1)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Export(ctx, dir, "test", nil); err != nil {
+			t.Fatal(err)
+		}
+		reg, err := s.Registration(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs = append(regs, reg)
+	}
+	return dir, regs
+}
+
+// pgRows lists a query's rows as text, one line each.
+func pgRows(t testing.TB, url, q string) []string {
+	t.Helper()
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	rows, err := c.Query(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		v, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, line(v))
+	}
+	return out
+}
+
+func sqliteRows(t testing.TB, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		v := make([]any, len(cols))
+		p := make([]any, len(cols))
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := rows.Scan(p...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, line(v))
+	}
+	return out
+}
+
+// line writes values alike whichever driver read them.
+func line(v []any) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		switch y := x.(type) {
+		case nil:
+			parts[i] = "∅"
+		case []byte:
+			parts[i] = string(y)
+		case interface{ Format(string) string }:
+			parts[i] = y.Format("2006-01-02")
+		default:
+			parts[i] = fmt.Sprint(y)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+func digest(lines []string) string {
+	h := sha256.New()
+	for _, l := range lines {
+		fmt.Fprintln(h, l)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+const pgCases = `SELECT number, status, received_date, start_date, due_promised, due_statutory, closed_date, accepted_date, used_days,
+	ontime_promised, ontime_statutory, pause_days, extra_days, red_promised, red_statutory FROM applications ORDER BY number`
+const sqliteCases = `SELECT number, status, received_date, start_date, due_promised, due_statutory, closed_date, accepted_date, used_days,
+	ontime_promised, ontime_statutory, pause_days, extra_days, red_promised, red_statutory FROM applications ORDER BY number`
+const pgEvents = `SELECT number, seq, kind, at, actor, data FROM events ORDER BY number, seq`
+const sqliteEvents = `SELECT a.number, e.seq, e.kind, e.at, substr(u.login, instr(u.login, '/') + 1), e.data
+	FROM events e JOIN applications a ON a.id = e.app_id JOIN users u ON u.id = e.actor_id ORDER BY a.number, e.seq`
+
+// The same bundles make the same cases and events (with their clocks as
+// the sites computed them) in a SQLite centre and a PostgreSQL centre;
+// importing them again changes nothing; a forged bundle is refused with
+// nothing changed.
+func TestParityWithSQLiteCentre(t *testing.T) {
+	dir, regs := sites(t, 2, 400)
+	pg, admin, url := openCentre(t)
+	lite, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}, testkit.Defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	if err := lite.MarkSample(ctx); err != nil {
+		t.Fatal(err)
+	}
+	liteAdmin, _ := lite.UserByLogin(ctx, "admin")
+	for _, r := range regs {
+		if _, err := pg.RegisterSite(ctx, admin.ID, r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lite.RegisterSite(ctx, liteAdmin.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pgRes, err := pg.ImportDir(ctx, admin.ID, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	liteRes, err := lite.ImportDir(ctx, liteAdmin.ID, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pgRes) != len(liteRes) || len(pgRes) < 2 {
+		t.Fatalf("results: %d on PostgreSQL, %d on SQLite", len(pgRes), len(liteRes))
+	}
+	for i := range pgRes {
+		if pgRes[i].Outcome != exchange.ImportApplied || liteRes[i].Outcome != pgRes[i].Outcome {
+			t.Errorf("%s: %s %s / SQLite %s", filepath.Base(pgRes[i].File), pgRes[i].Outcome, pgRes[i].Message, liteRes[i].Outcome)
+		}
+	}
+	db := testkit.RawDB(t, lite.Path())
+	pc, lc := pgRows(t, url, pgCases), sqliteRows(t, db, sqliteCases)
+	if len(pc) != 800 || digest(pc) != digest(lc) {
+		t.Errorf("cases differ: %d on PostgreSQL, %d on SQLite\n%s\n%s", len(pc), len(lc), first(pc), first(lc))
+	}
+	pe, le := pgRows(t, url, pgEvents), sqliteRows(t, db, sqliteEvents)
+	if len(pe) < 800 || digest(pe) != digest(le) {
+		t.Errorf("events differ: %d on PostgreSQL, %d on SQLite\n%s\n%s", len(pe), len(le), first(pe), first(le))
+	}
+	years, err := pg.Years(ctx)
+	if err != nil || len(years) == 0 {
+		t.Errorf("partitions %v %v", years, err)
+	}
+
+	// Again: every bundle was merged before; nothing changes.
+	before := digest(append(pgRows(t, url, pgCases), pgRows(t, url, pgEvents)...))
+	again, err := pg.ImportDir(ctx, admin.ID, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again {
+		if r.Outcome != exchange.ImportAlready {
+			t.Errorf("again: %s %s", r.Outcome, r.Message)
+		}
+	}
+	if after := digest(append(pgRows(t, url, pgCases), pgRows(t, url, pgEvents)...)); after != before {
+		t.Error("importing the same bundles again changed the cases")
+	}
+}
+
+// A forged bundle (a byte flipped) and one of an unregistered site are
+// refused with nothing changed; two importers running at once apply each
+// bundle exactly once.
+func TestRefusalsAndConcurrentImporters(t *testing.T) {
+	dir, regs := sites(t, 3, 150)
+	pg, admin, url := openCentre(t)
+	for _, r := range regs[:2] {
+		if _, err := pg.RegisterSite(ctx, admin.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Forge site 1's bundle.
+	paths, _ := filepath.Glob(filepath.Join(dir, regs[0].Code+"-*"+exchange.BundleExt))
+	if len(paths) == 0 {
+		t.Fatal("no bundle of site 1")
+	}
+	raw, _ := os.ReadFile(paths[0])
+	forged := append([]byte{}, raw...)
+	forged[len(forged)/2] ^= 0xFF
+	os.WriteFile(paths[0], forged, 0o644)
+
+	var wg sync.WaitGroup
+	results := make([][]exchange.ImportResult, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = pg.ImportDir(ctx, admin.ID, dir, nil)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("importer %d: %v", i, err)
+		}
+	}
+	applied := 0
+	for _, res := range results {
+		for _, r := range res {
+			switch {
+			case r.Site == regs[1].Code && r.Outcome == exchange.ImportApplied:
+				applied++
+			case r.Site == regs[0].Code && r.Outcome == exchange.ImportApplied:
+				t.Errorf("the forged bundle was applied: %s", r.Message)
+			case r.Site == regs[2].Code && (r.Outcome != exchange.ImportRejected || !r.Kept):
+				t.Errorf("a bundle of an unregistered site: %s %s", r.Outcome, r.Message)
+			}
+		}
+	}
+	bundles := pgRows(t, url, "SELECT site_code, seq FROM bundles ORDER BY site_code, seq")
+	if len(bundles) != applied || applied == 0 {
+		t.Errorf("bundles recorded %v, applied %d times", bundles, applied)
+	}
+	for _, l := range pgRows(t, url, "SELECT DISTINCT site_code FROM applications") {
+		if l != regs[1].Code {
+			t.Errorf("cases of site %s are here", l)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rejected", filepath.Base(paths[0]))); err != nil {
+		t.Errorf("the forged bundle was not set aside: %v", err)
+	}
+	if n := pgRows(t, url, "SELECT count(*) FROM audit WHERE action = 'bundle.import'"); n[0] != fmt.Sprint(applied) {
+		t.Errorf("audit entries for imports: %v", n)
+	}
+}
+
+func first(l []string) string {
+	if len(l) == 0 {
+		return "(none)"
+	}
+	return l[0]
+}
