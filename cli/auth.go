@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -59,8 +60,13 @@ func (e *env) openSigned(db string, sg signer) (*sqlite.Store, data.User, error)
 	return s, u, nil
 }
 
+// loginer is a store that signs users in: a site's or a centre's.
+type loginer interface {
+	Login(ctx context.Context, login, pin string) (data.User, error)
+}
+
 // signIn checks the user's PIN and returns the user.
-func (e *env) signIn(s *sqlite.Store, sg signer) (data.User, error) {
+func (e *env) signIn(s loginer, sg signer) (data.User, error) {
 	if *sg.login == "" {
 		return data.User{}, usageError{fmt.Errorf("--user：修改数据的命令须写明执行人的登录名，PIN 从标准输入读取")}
 	}

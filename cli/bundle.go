@@ -74,7 +74,7 @@ func runImport(e *env, args []string) error {
 	if dir == "" {
 		return usageError{fmt.Errorf("用法：onewindow import 文件夹")}
 	}
-	s, u, err := e.openSigned(*db, sg)
+	s, u, err := e.openCentralSigned(*db, sg)
 	if err != nil {
 		return err
 	}

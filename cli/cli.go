@@ -20,6 +20,7 @@ import (
 	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/postgres"
 	"github.com/onewindow/onewindow/data/sqlite"
 )
 
@@ -180,6 +181,9 @@ func defaults() (sqlite.Defaults, error) {
 
 // open opens the database, setting up a new one with the sample catalogue.
 func (e *env) open(path string) (*sqlite.Store, error) {
+	if postgres.IsURL(path) {
+		return nil, usageError{fmt.Errorf("--db：PostgreSQL 数据库只用于中心，目前支持 site init、site register、site list 和 import")}
+	}
 	d, err := defaults()
 	if err != nil {
 		return nil, err

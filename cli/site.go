@@ -8,6 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/postgres"
 	"github.com/onewindow/onewindow/data/sqlite"
 )
 
@@ -40,6 +41,14 @@ func runSiteInit(e *env, args []string) error {
 	trial := fs.Bool("demo", false, "试用：本数据库只存演示数据（中心接收演示数据包；文书和窗口标明“样例数据，不作凭证”）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
+	}
+	if postgres.IsURL(*db) {
+		site := data.Site{Code: *code, Name: *name, Kind: data.SiteKind(*kind)}
+		if err := e.initCentral(*db, site, *trial); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已在 PostgreSQL 上建立中心 %s %s；管理员登录名 admin\n", site.Code, site.Name)
+		return nil
 	}
 	var adminPIN string
 	if !*trial {
@@ -128,7 +137,7 @@ func runSiteRegister(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, u, err := e.openSigned(*db, sg)
+	s, u, err := e.openCentralSigned(*db, sg)
 	if err != nil {
 		return err
 	}
@@ -151,7 +160,7 @@ func runSiteList(e *env, args []string) error {
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
-	s, err := e.open(*db)
+	s, err := e.openCentral(*db)
 	if err != nil {
 		return err
 	}

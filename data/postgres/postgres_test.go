@@ -35,7 +35,7 @@ func openCentre(t testing.TB) (*postgres.Store, data.User, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.Close() })
 	if err := s.Init(ctx, data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}, "123456", true); err != nil {
 		t.Fatal(err)
 	}

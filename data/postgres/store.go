@@ -63,7 +63,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // Close closes the connections.
-func (s *Store) Close() { s.pool.Close() }
+func (s *Store) Close() error { s.pool.Close(); return nil }
 
 // SetClock replaces the store's clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/postgres"
+)
+
+// central is what the central office's commands need of its store: the
+// SQLite file of a county, or a PostgreSQL server for a city or province
+// (--db postgres://…).
+type central interface {
+	loginer
+	RegisterSite(ctx context.Context, actorID int64, r exchange.Registration) (bool, error)
+	Sites(ctx context.Context) ([]exchange.RegisteredSite, error)
+	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error)
+	Close() error
+}
+
+// openCentral opens the central store named by --db.
+func (e *env) openCentral(db string) (central, error) {
+	if postgres.IsURL(db) {
+		s, err := postgres.Open(e.ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.Site(e.ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		return s, nil
+	}
+	return e.open(db)
+}
+
+// openCentralSigned opens the central store and signs the user in.
+func (e *env) openCentralSigned(db string, sg signer) (central, data.User, error) {
+	s, err := e.openCentral(db)
+	if err != nil {
+		return nil, data.User{}, err
+	}
+	u, err := e.signIn(s, sg)
+	if err != nil {
+		s.Close()
+		return nil, data.User{}, err
+	}
+	return s, u, nil
+}
+
+// initCentral makes a PostgreSQL database a central office: the centre and
+// its administrator, whose PIN is the first line of standard input.
+func (e *env) initCentral(db string, site data.Site, sample bool) error {
+	line, err := e.line("管理员的 PIN（6 到 8 位数字）")
+	if err != nil {
+		return err
+	}
+	s, err := postgres.Open(e.ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.Init(e.ctx, site, line, sample)
+}

@@ -1,0 +1,84 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/onewindow/onewindow/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// A central office on PostgreSQL alone, as the README tells it: made with
+// site init, sites registered from their files, their bundles imported
+// (again: nothing changes), a site's bundle that is not next held (exit 5),
+// and the commands not yet served by it refusing the URL instead of
+// making a file of that name.
+func TestCentralOnPostgreSQL(t *testing.T) {
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	code, out, errOut := runIn(t, "1234567\n", "site", "init", "--code", "330100000", "--name", "示例市政务服务中心", "--kind", "centre", "--demo", "--db", url)
+	if code != 0 || !strings.Contains(out, "PostgreSQL") {
+		t.Fatalf("site init: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runIn(t, "1234567\n", "site", "init", "--code", "330100000", "--name", "x", "--kind", "centre", "--db", url); code != 1 || !strings.Contains(errOut, "已属于一个中心") {
+		t.Fatalf("site init twice: %d %s", code, errOut)
+	}
+	// Two village sites with work, their registration files and bundles.
+	bundles := filepath.Join(dir, "bundles")
+	os.Mkdir(bundles, 0o755)
+	for i, code := range []string{"330102101", "330102102"} {
+		db := filepath.Join(dir, code+".db")
+		if c, out, errOut := run(t, "site", "init", "--code", code, "--name", "示例民事服务站"+code[8:], "--kind", "village", "--demo", "--db", db); c != 0 {
+			t.Fatalf("site %s: %s %s", code, out, errOut)
+		}
+		if c, _, errOut := run(t, "demo", "--cases", "120", "--seed", string(rune('1'+i)), "--quiet", "--db", db); c != 0 {
+			t.Fatalf("demo: %s", errOut)
+		}
+		reg := filepath.Join(dir, code+".json")
+		if c, _, errOut := signed(t, "admin", "site", "registration", "-o", reg, "--db", db); c != 0 {
+			t.Fatalf("registration: %s", errOut)
+		}
+		if c, _, errOut := signed(t, "admin", "export", "--to", bundles, "--db", db); c != 0 {
+			t.Fatalf("export: %s", errOut)
+		}
+		if c, out, errOut := signedPIN(t, "admin", "1234567", "site", "register", reg, "--db", url); c != 0 || !strings.Contains(out, "已登记站点 "+code) {
+			t.Fatalf("register: %d %s %s", c, out, errOut)
+		}
+	}
+	if c, out, _ := run(t, "site", "list", "--db", url); c != 0 || !strings.Contains(out, "330102101") || !strings.Contains(out, "330102102") {
+		t.Fatalf("site list: %s", out)
+	}
+	if c, _, errOut := signedPIN(t, "admin", "7654321", "import", bundles, "--db", url); c != 1 || !strings.Contains(errOut, "PIN") {
+		t.Fatalf("a wrong PIN: %d %s", c, errOut)
+	}
+	code, out, errOut = signedPIN(t, "admin", "1234567", "import", bundles, "--db", url)
+	if code != 0 || !strings.Contains(out, "共 2 个数据包：导入 2") {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = signedPIN(t, "admin", "1234567", "import", bundles, "--db", url)
+	if code != 0 || !strings.Contains(out, "已导入过 2") {
+		t.Fatalf("import again: %d %s", code, out)
+	}
+	// Bundle 3 of a site whose bundle 2 has not come: held, exit 5.
+	site1 := filepath.Join(dir, "330102101.db")
+	lost := t.TempDir()
+	for i, to := range []string{lost, bundles} {
+		if c, _, errOut := run(t, "demo", "--cases", "30", "--seed", string(rune('5'+i)), "--quiet", "--db", site1); c != 0 {
+			t.Fatalf("demo: %s", errOut)
+		}
+		if c, _, errOut := signed(t, "admin", "export", "--to", to, "--db", site1); c != 0 {
+			t.Fatalf("export: %s", errOut)
+		}
+	}
+	code, out, errOut = signedPIN(t, "admin", "1234567", "import", bundles, "--db", url)
+	if code != 5 || !strings.Contains(out, "缺少第 2 号数据包") {
+		t.Fatalf("a bundle out of sequence: %d %s %s", code, out, errOut)
+	}
+	// Not yet served on PostgreSQL: a clear refusal, no file named after the URL.
+	if code, _, errOut := run(t, "cases", "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {
+		t.Fatalf("cases on PostgreSQL: %d %s", code, errOut)
+	}
+}
