@@ -191,9 +191,20 @@ func (m *merger) run() error {
 				return append([]any{site}, exchange.Values(&b.Users[i])...)
 			})
 		},
+		func() error {
+			return m.upsert("waiver_policies", []string{"site_code", "code", "name", "basis", "valid_from", "valid_to"}, 2, len(b.Policies), func(i int) []any {
+				return append([]any{site}, exchange.Values(&b.Policies[i])...)
+			})
+		},
+		func() error {
+			return m.upsert("calendar_days", []string{"site_code", "layer", "day", "working", "name"}, 3, len(b.Calendar), func(i int) []any {
+				return append([]any{site}, exchange.Values(&b.Calendar[i])...)
+			})
+		},
 		m.applicants,
 		m.cases,
 		m.events,
+		m.caseRecords,
 		m.siteAudit,
 	}
 	for _, step := range steps {
@@ -345,6 +356,36 @@ func (m *merger) events() error {
 	return nil
 }
 
+// caseRecords upserts what hangs off the bundle's cases, each by its
+// natural key: the case number, or the site and its own row id.
+func (m *merger) caseRecords() error {
+	b, site := m.b, m.b.Manifest.Site
+	steps := []struct {
+		table string
+		cols  []string
+		keyN  int
+		n     int
+		row   func(i int) []any
+	}{
+		{"case_fees", []string{"number", "fee_code", "name", "amount_fen", "unit", "basis"}, 2, len(b.Fees), func(i int) []any { return exchange.Values(&b.Fees[i]) }},
+		{"waivers", []string{"site_code", "id", "number", "fee_code", "kind", "amount_fen", "policy", "reason", "status", "requested_by", "requested_at", "decided_by", "decided_at", "note"}, 2, len(b.Waivers),
+			func(i int) []any { return append([]any{site}, exchange.Values(&b.Waivers[i])...) }},
+		{"extensions", []string{"site_code", "id", "number", "days", "reason", "status", "requested_by", "requested_at", "decided_by", "decided_at", "note"}, 2, len(b.Extensions),
+			func(i int) []any { return append([]any{site}, exchange.Values(&b.Extensions[i])...) }},
+		{"ratings", []string{"number", "level", "comment", "at", "clerk"}, 1, len(b.Ratings), func(i int) []any { return exchange.Values(&b.Ratings[i]) }},
+		{"rectifications", []string{"number", "status", "due_date", "opened_at", "done_date", "measures", "revisit", "appeal", "decision", "updated_at"}, 1, len(b.Rectifications),
+			func(i int) []any { return exchange.Values(&b.Rectifications[i]) }},
+		{"documents", []string{"doc_number", "kind", "year", "seq", "number", "issued_at", "issued_by", "content", "hash", "reprints"}, 1, len(b.Documents),
+			func(i int) []any { return exchange.Values(&b.Documents[i]) }},
+	}
+	for _, st := range steps {
+		if err := m.upsert(st.table, st.cols, st.keyN, st.n, st.row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // siteAudit appends the site's audit entries, which must continue its chain
 // from where the last bundle left it.
 func (m *merger) siteAudit() error {
@@ -371,6 +412,17 @@ func (m *merger) siteAudit() error {
 	m.changed += len(a)
 	last := a[len(a)-1]
 	m.auditTo, m.auditHash = last.Seq, last.Hash
+	// The site's signed checkpoints of what it carried, kept so that the
+	// centre's copy of the chain can be held to them.
+	for _, c := range m.b.Manifest.Checkpoints {
+		if !c.Verify(site, m.pub) {
+			return exchange.BundleError("站点 %s 的审计检查点（第 %d 条）签名无效", site, c.Seq)
+		}
+		if _, err := m.tx.Exec(m.ctx, "INSERT INTO site_checkpoints (site_code, seq, hash, at, signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+			site, c.Seq, c.Hash, c.At, c.Signature); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
