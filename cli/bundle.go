@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/internal/gctune"
@@ -67,18 +68,27 @@ func runImport(e *env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	db := dbFlag(fs)
 	sg := userFlags(fs, "系统管理员（计划任务用专门的导入账户和 --pin-file）")
+	watch := fs.Bool("watch", false, "作为服务守候文件夹：定时导入新到的数据包，已导入的移入 done 文件夹")
+	every := fs.Duration("every", time.Minute, "守候时每隔多久导入一次（如 30s、5m）")
+	rounds := fs.Int("rounds", 0, "守候几轮后停止（0 为一直守候，直到 Ctrl+C 或 SIGTERM）")
 	dir, err := parseOne(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if dir == "" {
-		return usageError{fmt.Errorf("用法：onewindow import 文件夹")}
+		return usageError{fmt.Errorf("用法：onewindow import [--watch [--every 1m]] 文件夹")}
+	}
+	if *every < time.Second {
+		return usageError{fmt.Errorf("--every：至少 1 秒")}
 	}
 	s, u, err := e.openCentralSigned(*db, sg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if *watch {
+		return e.watch(s, u.ID, dir, *every, *rounds)
+	}
 	defer gctune.Bulk()() // this process does nothing else meanwhile
 	res, err := s.ImportDir(e.ctx, u.ID, dir, func(done, total int, r exchange.ImportResult) {
 		fmt.Fprintf(e.stdout, "[%d/%d] %s：%s。%s\n", done, total, filepath.Base(r.File), r.Outcome.Label(), r.Message)

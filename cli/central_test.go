@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onewindow/onewindow/internal/pgtest"
 )
@@ -80,5 +81,59 @@ func TestCentralOnPostgreSQL(t *testing.T) {
 	// Not yet served on PostgreSQL: a clear refusal, no file named after the URL.
 	if code, _, errOut := run(t, "cases", "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {
 		t.Fatalf("cases on PostgreSQL: %d %s", code, errOut)
+	}
+}
+
+// import --watch: the central office's service survives its folder being
+// away, imports bundles as they arrive and moves them to done/.
+func TestImportWatch(t *testing.T) {
+	dir := t.TempDir()
+	central := filepath.Join(dir, "central.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330100000", "--name", "示例县行政服务中心", "--kind", "centre", "--demo", "--db", central); c != 0 {
+		t.Fatalf("centre: %s", errOut)
+	}
+	site := filepath.Join(dir, "site.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330102101", "--name", "示例民事服务站", "--kind", "village", "--demo", "--db", site); c != 0 {
+		t.Fatalf("site: %s", errOut)
+	}
+	if c, _, errOut := run(t, "demo", "--cases", "60", "--quiet", "--db", site); c != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	reg := filepath.Join(dir, "reg.json")
+	if c, _, errOut := signed(t, "admin", "site", "registration", "-o", reg, "--db", site); c != 0 {
+		t.Fatalf("registration: %s", errOut)
+	}
+	if c, _, errOut := signed(t, "admin", "site", "register", reg, "--db", central); c != 0 {
+		t.Fatalf("register: %s", errOut)
+	}
+	staging := filepath.Join(dir, "staging")
+	os.Mkdir(staging, 0o755)
+	if c, _, errOut := signed(t, "admin", "export", "--to", staging, "--db", site); c != 0 {
+		t.Fatalf("export: %s", errOut)
+	}
+	// The share is not there when the service starts; it comes back with
+	// the bundle a little later.
+	share := filepath.Join(dir, "share")
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		os.Rename(staging, share)
+	}()
+	code, out, errOut := signed(t, "admin", "import", "--watch", "--every", "1s", "--rounds", "4", share, "--db", central)
+	if code != 0 {
+		t.Fatalf("watch: %d %s %s", code, out, errOut)
+	}
+	for _, want := range []string{"开始守候", "暂不可用", "已恢复", "330102101-000001.owb：已导入", "已移入 done"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(share, "*.owb")); len(left) != 0 {
+		t.Errorf("left in the folder: %v", left)
+	}
+	if done, _ := filepath.Glob(filepath.Join(share, "done", "*.owb")); len(done) != 1 {
+		t.Errorf("in done/: %v", done)
+	}
+	if strings.Count(out, "暂不可用") != 1 {
+		t.Errorf("the missing folder was logged more than once:\n%s", out)
 	}
 }
