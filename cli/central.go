@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
@@ -62,4 +64,24 @@ func (e *env) initCentral(db string, site data.Site, sample bool) error {
 	}
 	defer s.Close()
 	return s.Init(e.ctx, site, line, sample)
+}
+
+// verifyCentral is verify on a PostgreSQL centre: the audit chains (its
+// own, and each site's as received, against the checkpoints the sites
+// signed) and the numbering of every case's events.
+func (e *env) verifyCentral(db string) error {
+	s, err := postgres.Open(e.ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r, err := s.Verify(e.ctx)
+	if err != nil {
+		return err
+	}
+	if !r.OK() {
+		return verifyError{"校验发现问题：\n" + strings.Join(r.Problems, "\n")}
+	}
+	fmt.Fprintf(e.stdout, "中心审计链完好：%d 条记录；%d 个站点的审计链完好：%d 条记录，与站点签名的检查点一致；各办件的事件编号连续\n", r.Entries, r.Sites, r.SiteEntries)
+	return nil
 }

@@ -78,6 +78,9 @@ func TestCentralOnPostgreSQL(t *testing.T) {
 	if code != 5 || !strings.Contains(out, "缺少第 2 号数据包") {
 		t.Fatalf("a bundle out of sequence: %d %s %s", code, out, errOut)
 	}
+	if c, out, errOut := run(t, "verify", "--db", url); c != 0 || !strings.Contains(out, "2 个站点的审计链完好") {
+		t.Fatalf("verify: %d %s %s", c, out, errOut)
+	}
 	// Not yet served on PostgreSQL: a clear refusal, no file named after the URL.
 	if code, _, errOut := run(t, "cases", "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {
 		t.Fatalf("cases on PostgreSQL: %d %s", code, errOut)

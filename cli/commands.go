@@ -12,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/postgres"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/gctune"
 )
@@ -58,6 +59,9 @@ func runVerify(e *env, args []string) error {
 	repair := fs.Bool("repair", false, "统计汇总与办件不一致时从办件重建汇总（办件记录不变）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
+	}
+	if postgres.IsURL(*db) {
+		return e.verifyCentral(*db)
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return data.Errorf(data.ENOTFOUND, "数据库文件 %s 不存在", *db)

@@ -314,3 +314,46 @@ func first(l []string) string {
 	}
 	return l[0]
 }
+
+// verify holds the centre's chain, each site's chain as received and its
+// signed checkpoints, and the numbering of every case's events; an entry
+// edited behind the program's back, or an event deleted, is named.
+func TestVerify(t *testing.T) {
+	dir, regs := sites(t, 1, 80)
+	pg, admin, url := openCentre(t)
+	if _, err := pg.RegisterSite(ctx, admin.ID, regs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pg.ImportDir(ctx, admin.ID, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := pg.Verify(ctx)
+	if err != nil || !r.OK() || r.Entries < 3 || r.Sites != 1 || r.SiteEntries == 0 {
+		t.Fatalf("a sound centre: %+v %v", r, err)
+	}
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, "UPDATE site_audit SET detail = '{}' WHERE seq = 2"); err != nil {
+		t.Fatal(err)
+	}
+	var number string
+	if err := c.QueryRow(ctx, "SELECT number FROM events WHERE seq = 2 ORDER BY number LIMIT 1").Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "DELETE FROM events WHERE number = $1 AND seq = 1", number); err != nil {
+		t.Fatal(err)
+	}
+	r, err = pg.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(r.Problems, "\n")
+	for _, want := range []string{"站点 " + regs[0].Code + " 的审计链：审计记录第 2 条的内容已被改动", "办件 " + number + " 的事件编号不连续"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("verify lacks %q:\n%s", want, text)
+		}
+	}
+}

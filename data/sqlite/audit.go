@@ -104,26 +104,18 @@ func verifyDB(ctx context.Context, db *sql.DB) (VerifyReport, error) {
 		return r, classify(fmt.Errorf("read audit: %w", err))
 	}
 	defer rows.Close()
-	prev := data.AuditGenesis
-	var want int64 = 1
+	chain := data.NewChain(0, data.AuditGenesis)
 	for rows.Next() {
 		var e data.AuditEntry
 		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
 			return r, err
 		}
-		r.Entries++
-		switch {
-		case e.Seq != want:
-			r.BadSeq, r.Problem = want, fmt.Sprintf("审计记录第 %d 条缺失（下一条为第 %d 条）", want, e.Seq)
-		case e.PrevHash != prev:
-			r.BadSeq, r.Problem = e.Seq, fmt.Sprintf("审计记录第 %d 条与上一条的链接不符", e.Seq)
-		case e.ComputeHash() != e.Hash:
-			r.BadSeq, r.Problem = e.Seq, fmt.Sprintf("审计记录第 %d 条的内容已被改动（哈希不符）", e.Seq)
-		}
-		if r.BadSeq != 0 {
+		ok := chain.Next(&e)
+		r.Entries = chain.Entries
+		if !ok {
+			r.BadSeq, r.Problem = chain.BadSeq, chain.Problem
 			return r, nil
 		}
-		prev, want = e.Hash, want+1
 	}
 	return r, rows.Err()
 }
