@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# run-central — a PostgreSQL central office to try on this PC (make
+# run-central): a private cluster in a folder of its own on a local port,
+# a database "onewindow" made a centre for trials (administrator admin,
+# PIN 123456). Stop it with: tools/run-central.sh stop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${ONEWINDOW_CENTRAL_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/onewindow/central-pg}
+port=${ONEWINDOW_CENTRAL_PORT:-55432}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$bin" ] || { echo "缺少 PostgreSQL：sudo apt-get install postgresql"; exit 1; }
+as=()
+if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); fi
+if [ "${1:-}" = stop ]; then
+	"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast stop
+	exit 0
+fi
+mkdir -p "$dir"
+[ ${#as[@]} -eq 0 ] || chown postgres: "$dir"
+if [ ! -f "$dir/data/PG_VERSION" ]; then
+	"${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+fi
+if ! "${as[@]}" "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+	"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c listen_addresses=127.0.0.1" -l "$dir/server.log" -w start >/dev/null
+fi
+url="postgres://postgres@127.0.0.1:$port/onewindow?sslmode=disable"
+"$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'onewindow'" postgres | grep -q 1 ||
+	"$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE onewindow" postgres
+if ! ./bin/onewindow site list --db "$url" >/dev/null 2>&1; then
+	echo 123456 | ./bin/onewindow site init --code 330100000 --name 示例市政务服务中心 --kind centre --demo --db "$url"
+fi
+echo "中心数据库：$url"
+echo "管理员 admin，PIN 123456。试试：./bin/onewindow site list --db '$url'"
+echo "停止：tools/run-central.sh stop"
