@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/onewindow/onewindow/data"
@@ -44,6 +45,10 @@ type Run struct {
 	Before func(ctx context.Context, bySite map[string][]Candidate) error
 	// Progress, if set, is called after each file.
 	Progress func(done, total int, r ImportResult)
+	// Parallel is how many sites are merged at once (each site's bundles
+	// stay in sequence); a store whose writers do not block each other
+	// (a database server) sets it. 0 or 1: one at a time.
+	Parallel int
 }
 
 // Candidate is a bundle file found in the folder, by its manifest.
@@ -71,10 +76,13 @@ func ImportDir(ctx context.Context, t Target, dir string, run Run) (out []Import
 	}
 	sort.Strings(paths)
 	r := &dirRun{ctx: ctx, t: t, run: run, reads: map[string]chan loadedBundle{}}
+	var mu sync.Mutex
 	r.report = func(res ImportResult) {
 		if res.Outcome == ImportRejected && !res.Kept {
 			res.Message += setAside(res.File, res.Message)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		out = append(out, res)
 		if run.Progress != nil {
 			run.Progress(len(out), len(paths), res)
@@ -91,12 +99,53 @@ func ImportDir(ctx context.Context, t Target, dir string, run Run) (out []Import
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
+	if run.Parallel <= 1 {
+		for _, code := range codes {
+			if err := r.site(code, bySite[code]); err != nil {
+				return out, err
+			}
+		}
+		return out, nil
+	}
+	// Sites side by side, each with its own read-ahead; the first storage
+	// failure stops the others from starting another site.
+	next := make(chan string)
+	errs := make(chan error, run.Parallel)
+	var wg sync.WaitGroup
+	for range run.Parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &dirRun{ctx: ctx, t: t, run: run, report: r.report, reads: map[string]chan loadedBundle{}}
+			for code := range next {
+				if err := w.site(code, bySite[code]); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	var failed error
+feed:
 	for _, code := range codes {
-		if err := r.site(code, bySite[code]); err != nil {
-			return out, err
+		select {
+		case next <- code:
+		case failed = <-errs:
+			break feed
 		}
 	}
-	return out, nil
+	close(next)
+	wg.Wait()
+	if failed == nil {
+		select {
+		case failed = <-errs:
+		default:
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out, failed
 }
 
 // dirRun is one ImportDir: the results so far and the bundles being read

@@ -79,7 +79,9 @@ func (s *Store) ImportDir(ctx context.Context, actorID int64, dir string, progre
 	if err != nil {
 		return nil, err
 	}
-	run := exchange.Run{Own: own.Code, Progress: progress, Keys: map[string]ed25519.PublicKey{}}
+	// Two sites at a time: their transactions do not block each other on
+	// the server, and the reading of the next bundles overlaps.
+	run := exchange.Run{Own: own.Code, Progress: progress, Keys: map[string]ed25519.PublicKey{}, Parallel: 2}
 	sites, err := s.Sites(ctx)
 	if err != nil {
 		return nil, err
@@ -125,7 +127,7 @@ func (t target) ApplyBundle(ctx context.Context, b *exchange.Bundle, pub ed25519
 		return 0, exchange.BundleError("第 %d 号数据包文件在导入过程中被替换", want.Seq)
 	}
 	s := t.s
-	m := &merger{b: b, pub: pub, ctx: ctx}
+	m := &merger{b: b, pub: pub, ctx: ctx, staged: map[string]bool{}}
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		actor, err := requireAdmin(ctx, tx, t.actorID)
 		if err != nil {
@@ -165,6 +167,7 @@ type merger struct {
 	changed   int
 	auditTo   int64
 	auditHash string
+	staged    map[string]bool // temporary tables made in this transaction
 }
 
 func (m *merger) run() error {
@@ -215,15 +218,17 @@ func (m *merger) run() error {
 	return nil
 }
 
-// stage copies rows into a temporary table shaped like table (dropped at
+// stage copies rows into a temporary table shaped like table (emptied at
 // commit) with COPY.
 func (m *merger) stage(table string, cols []string, n int, row func(i int) []any) (string, error) {
+	// Made once per connection and emptied at every commit: making and
+	// dropping a table per bundle costs catalogue writes each time.
 	tmp := "stage_" + table
-	if _, err := m.tx.Exec(m.ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s) ON COMMIT DROP", tmp, table)); err != nil {
-		return "", err
-	}
-	if _, err := m.tx.Exec(m.ctx, "TRUNCATE "+tmp); err != nil {
-		return "", err
+	if !m.staged[tmp] {
+		if _, err := m.tx.Exec(m.ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s) ON COMMIT DELETE ROWS", tmp, table)); err != nil {
+			return "", err
+		}
+		m.staged[tmp] = true
 	}
 	_, err := m.tx.CopyFrom(m.ctx, pgx.Identifier{tmp}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
 	return tmp, err

@@ -54,7 +54,7 @@ func sites(t testing.TB, n, cases int) (dir string, regs []exchange.Registration
 	dir = t.TempDir()
 	for i := range n {
 		s, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "site.db"),
-			data.Site{Code: fmt.Sprintf("33010210%d", i+1), Name: fmt.Sprintf("示例第%d民事服务站", i+1), Kind: data.SiteVillage}, d)
+			data.Site{Code: fmt.Sprintf("330102%03d", i+101), Name: fmt.Sprintf("示例第%d民事服务站", i+1), Kind: data.SiteVillage}, d)
 		if err != nil {
 			t.Fatal(err)
 		}
