@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -166,7 +165,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	if err := checkSpec(spec); err != nil {
 		return nil, err
 	}
-	r := &reportRun{spec: spec, rows: map[string]*report.Row{}, perDay: map[calendar.Date]map[int]int{}, received: map[calendar.Date]int{}}
+	r := &reportRun{spec: spec, parts: report.NewParts()}
 	var err error
 	if r.names, err = s.groupNames(ctx, spec.By); err != nil {
 		return nil, err
@@ -184,7 +183,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	if err := s.runReport(ctx, r.jobs, specArgs(spec)); err != nil {
 		return nil, err
 	}
-	return r.result(), nil
+	return report.Assemble(spec, r.parts), nil
 }
 
 // reportRun is one report being computed: the queries that make it and
@@ -201,10 +200,7 @@ type reportRun struct {
 	// Written by the queries' callbacks, one at a time (reportJob's lock).
 	mu                     sync.Mutex
 	item, win, clerk, site string // the key columns of the row being read
-	rows                   map[string]*report.Row
-	waivers                []report.WaiverLine
-	perDay                 map[calendar.Date]map[int]int // completion day → working days used → cases
-	received               map[calendar.Date]int
+	parts                  *report.Parts
 }
 
 // reportJob is one query of a report and what to do with each of its rows.
@@ -255,15 +251,7 @@ func (r *reportRun) row() *report.Row {
 	if !ok {
 		key = col
 	}
-	x := r.rows[key]
-	if x == nil {
-		x = &report.Row{Key: key, Name: r.names.name[key]}
-		if x.Name == "" {
-			x.Name = key
-		}
-		r.rows[key] = x
-	}
-	return x
+	return r.parts.Group(key, r.names.name[key])
 }
 
 // closedTotals: the daily totals of closed cases (report_days.go), one row
@@ -357,10 +345,7 @@ func (r *reportRun) completedPerDay() {
 		if err != nil {
 			return err
 		}
-		if r.perDay[d] == nil {
-			r.perDay[d] = map[int]int{}
-		}
-		r.perDay[d][used] += n
+		r.parts.AddDone(d, used, n)
 		return nil
 	})
 }
@@ -392,13 +377,7 @@ func (r *reportRun) money() {
 		g := r.row()
 		g.WaiverFen += l.Fen
 		l.Group = g.Name
-		for i := range r.waivers { // several keys make one group
-			if w := &r.waivers[i]; w.Group == l.Group && w.Policy == l.Policy && w.Basis == l.Basis {
-				w.Count, w.Fen = w.Count+l.Count, w.Fen+l.Fen
-				return nil
-			}
-		}
-		r.waivers = append(r.waivers, l)
+		r.parts.AddWaiver(l) // several keys make one group
 		return nil
 	})
 	r.add(`SELECT `+reportKey+`, count(DISTINCT w.app_id) FROM waivers w CROSS JOIN applications a ON a.id = w.app_id
@@ -434,35 +413,9 @@ func (r *reportRun) receivedPerDay() {
 			return err
 		}
 		d, err := calendar.ParseDate(day)
-		r.received[d] = n
+		r.parts.Received[d] = n
 		return err
 	})
-}
-
-// result puts the groups in order, adds the total, the weekly chart and,
-// for departments and windows, the ranking.
-func (r *reportRun) result() *report.Report {
-	rep := &report.Report{Spec: r.spec, Waivers: r.waivers}
-	for _, r := range r.rows {
-		rep.Rows = append(rep.Rows, *r)
-	}
-	sort.Slice(rep.Rows, func(i, j int) bool { return rep.Rows[i].Name < rep.Rows[j].Name })
-	rep.Total = report.Row{Name: "合计"}
-	for i := range rep.Rows {
-		rep.Total.Add(&rep.Rows[i])
-	}
-	sort.Slice(rep.Waivers, func(i, j int) bool {
-		a, b := rep.Waivers[i], rep.Waivers[j]
-		if a.Group != b.Group {
-			return a.Group < b.Group
-		}
-		return a.Basis < b.Basis
-	})
-	rep.Weeks = weeks(r.spec, r.received, r.perDay)
-	if r.spec.By == report.ByDepartment || r.spec.By == report.ByWindow {
-		rep.Ranking = report.RankRows(rep.Rows)
-	}
-	return rep
 }
 
 // runReport runs a report's queries two at a time (these PCs have two
@@ -487,26 +440,6 @@ func (s *Store) runReport(ctx context.Context, jobs []reportJob, args []any) err
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// weeks folds the daily counts into Monday-to-Sunday weeks of the period.
-func weeks(spec report.Spec, received map[calendar.Date]int, done map[calendar.Date]map[int]int) []report.Week {
-	monday := func(d calendar.Date) calendar.Date { return d - calendar.Date((int(d.Weekday())+6)%7) }
-	var out []report.Week
-	for m := monday(spec.From); m <= spec.To; m += 7 {
-		w := report.Week{Monday: m}
-		h := map[int]int{}
-		for d := max(m, spec.From); d < m+7 && d <= spec.To; d++ {
-			w.Received += received[d]
-			for used, n := range done[d] {
-				h[used] += n
-				w.Completed += n
-			}
-		}
-		w.MedianDays = report.Quantile(h, 0.5)
-		out = append(out, w)
-	}
-	return out
 }
 
 // eachRow runs q and calls fn with a scanner for each row.
