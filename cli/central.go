@@ -8,6 +8,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/postgres"
+	"github.com/onewindow/onewindow/data/report"
 )
 
 // central is what the central office's commands need of its store: the
@@ -18,6 +19,7 @@ type central interface {
 	RegisterSite(ctx context.Context, actorID int64, r exchange.Registration) (bool, error)
 	Sites(ctx context.Context) ([]exchange.RegisteredSite, error)
 	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error)
+	Report(ctx context.Context, spec report.Spec) (*report.Report, error)
 	Close() error
 }
 

@@ -81,6 +81,34 @@ func TestCentralOnPostgreSQL(t *testing.T) {
 	if c, out, errOut := run(t, "verify", "--db", url); c != 0 || !strings.Contains(out, "2 个站点的审计链完好") {
 		t.Fatalf("verify: %d %s %s", c, out, errOut)
 	}
+	// The report from the server, and the same from a SQLite centre fed
+	// the same bundles.
+	lite := filepath.Join(dir, "central.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330100000", "--name", "示例市政务服务中心", "--kind", "centre", "--demo", "--db", lite); c != 0 {
+		t.Fatalf("SQLite centre: %s", errOut)
+	}
+	for _, code := range []string{"330102101", "330102102"} {
+		if c, _, errOut := signed(t, "admin", "site", "register", filepath.Join(dir, code+".json"), "--db", lite); c != 0 {
+			t.Fatalf("register: %s", errOut)
+		}
+	}
+	if c, _, errOut := signed(t, "admin", "import", bundles, "--db", lite); c != 5 {
+		t.Fatalf("SQLite import: %d %s", c, errOut)
+	}
+	today := time.Now().Format("2006-01-02")
+	from := time.Now().AddDate(-1, -1, 0).Format("2006-01-02")
+	var csvs []string
+	for _, db := range []string{url, lite} {
+		out := filepath.Join(t.TempDir(), "report.csv")
+		if c, _, errOut := run(t, "report", "--from", from, "--to", today, "--today", today, "--by", "department", "-o", out, "--db", db); c != 0 {
+			t.Fatalf("report on %s: %s", db, errOut)
+		}
+		b, _ := os.ReadFile(out)
+		csvs = append(csvs, string(b))
+	}
+	if csvs[0] != csvs[1] || !strings.Contains(csvs[0], "市场监督管理局") {
+		t.Errorf("the reports differ:\n%s\n---\n%s", csvs[0], csvs[1])
+	}
 	// Not yet served on PostgreSQL: a clear refusal, no file named after the URL.
 	if code, _, errOut := run(t, "cases", "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {
 		t.Fatalf("cases on PostgreSQL: %d %s", code, errOut)

@@ -50,7 +50,7 @@ func runReport(e *env, args []string) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--format 应为 pdf、xlsx 或 csv")}
 	}
-	s, err := e.open(*db)
+	s, err := e.openCentral(*db) // a site's file, a centre's, or a PostgreSQL centre
 	if err != nil {
 		return err
 	}

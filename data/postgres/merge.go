@@ -173,30 +173,34 @@ type merger struct {
 func (m *merger) run() error {
 	site := m.b.Manifest.Site
 	b := m.b
+	siteName := b.Manifest.SiteName
 	steps := []func() error{
 		func() error {
-			return m.upsert("departments", []string{"site_code", "code", "name"}, 2, len(b.Departments), func(i int) []any {
-				return append([]any{site}, exchange.Values(&b.Departments[i])...)
+			return m.addNew("departments", []string{"code", "name"}, len(b.Departments), func(i int) []any {
+				return exchange.Values(&b.Departments[i])
+			})
+		},
+		func() error {
+			return m.addNew("items", []string{"code", "name", "department", "kind", "statutory", "promised", "materials", "active"}, len(b.Items), func(i int) []any {
+				it := b.Items[i]
+				// Not offered at a counter here: kept for the reports.
+				return []any{it.Code, it.Name, it.Department, it.Kind, it.Statutory, it.Promised, it.Materials, 0}
+			})
+		},
+		func() error {
+			return m.addNew("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to"}, len(b.Policies), func(i int) []any {
+				return exchange.Values(&b.Policies[i])
 			})
 		},
 		func() error {
 			return m.upsert("windows", []string{"site_code", "code", "name"}, 2, len(b.Windows), func(i int) []any {
-				return append([]any{site}, exchange.Values(&b.Windows[i])...)
-			})
-		},
-		func() error {
-			return m.upsert("items", []string{"site_code", "code", "name", "department", "kind", "statutory", "promised", "materials", "active"}, 2, len(b.Items), func(i int) []any {
-				return append([]any{site}, exchange.Values(&b.Items[i])...)
+				w := b.Windows[i]
+				return []any{site, w.Code, siteName + " " + w.Name}
 			})
 		},
 		func() error {
 			return m.upsert("site_users", []string{"site_code", "login", "name", "role", "window_code", "active"}, 2, len(b.Users), func(i int) []any {
 				return append([]any{site}, exchange.Values(&b.Users[i])...)
-			})
-		},
-		func() error {
-			return m.upsert("waiver_policies", []string{"site_code", "code", "name", "basis", "valid_from", "valid_to"}, 2, len(b.Policies), func(i int) []any {
-				return append([]any{site}, exchange.Values(&b.Policies[i])...)
 			})
 		},
 		func() error {
@@ -232,6 +236,25 @@ func (m *merger) stage(table string, cols []string, n int, row func(i int) []any
 	}
 	_, err := m.tx.CopyFrom(m.ctx, pgx.Identifier{tmp}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
 	return tmp, err
+}
+
+// addNew adds the rows whose key (the first column) is not here yet and
+// leaves the others as they are: the shared catalogue.
+func (m *merger) addNew(table string, cols []string, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	tmp, err := m.stage(table, cols, n, row)
+	if err != nil {
+		return err
+	}
+	list := strings.Join(cols, ", ")
+	tag, err := m.tx.Exec(m.ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY %s ON CONFLICT DO NOTHING", table, list, list, tmp, cols[0]))
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	m.changed += int(tag.RowsAffected())
+	return nil
 }
 
 // upsert loads rows keyed by their first keyN columns: new ones are added,
@@ -288,7 +311,10 @@ func (m *merger) applicants() error {
 	if err != nil {
 		return err
 	}
-	return m.insertFrom(tmp, "applicants", cols, 1, "excluded.updated_at > applicants.updated_at")
+	// The newer version wins; at the same time, the greater (as the SQLite
+	// centre decides), so that the order of arrival does not matter.
+	return m.insertFrom(tmp, "applicants", cols, 1, `(excluded.updated_at, excluded.name, excluded.contact, excluded.phone, excluded.address, excluded.kind) >
+		(applicants.updated_at, applicants.name, applicants.contact, applicants.phone, applicants.address, applicants.kind)`)
 }
 
 var caseCols = []string{"received_date", "number", "site_code", "item", "applicant", "window_code", "clerk", "received_at", "status",

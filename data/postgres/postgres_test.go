@@ -7,16 +7,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/postgres"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/pgtest"
 	"github.com/onewindow/onewindow/internal/testkit"
@@ -220,6 +224,27 @@ func TestParityWithSQLiteCentre(t *testing.T) {
 		}
 		t.Logf("%s: %d rows alike", q.what, len(p))
 	}
+	// The report, every grouping: the same rows (by name; the keys are
+	// each store's own), total, weeks, waiver lines and ranking.
+	today := calendar.DateOf(time.Now())
+	for _, by := range report.Bys {
+		spec := report.Spec{From: today - 400, To: today, Today: today, By: by}
+		want, err := lite.Report(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pg.Report(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := reportText(got), reportText(want); a != b {
+			t.Errorf("report by %s differs:\nPostgreSQL %s\nSQLite     %s", by, a, b)
+		}
+		t.Logf("by %s: %d rows, total received %d completed %d on time %d waived %d fees due %d, %d weeks, %d ranked", by, len(got.Rows), got.Total.Received, got.Total.Completed, got.Total.OnTimePromised, got.Total.Waived, got.Total.FeesDueFen, len(got.Weeks), len(got.Ranking))
+		if by == report.ByDepartment && (got.Total.Received != 800 || got.Total.Completed == 0) {
+			t.Errorf("report total %+v", got.Total)
+		}
+	}
 	years, err := pg.Years(ctx)
 	if err != nil || len(years) == 0 {
 		t.Errorf("partitions %v %v", years, err)
@@ -306,6 +331,21 @@ func TestRefusalsAndConcurrentImporters(t *testing.T) {
 	if n := pgRows(t, url, "SELECT count(*) FROM audit WHERE action = 'bundle.import'"); n[0] != fmt.Sprint(applied) {
 		t.Errorf("audit entries for imports: %v", n)
 	}
+}
+
+// reportText writes a report without the stores' own keys.
+func reportText(r *report.Report) string {
+	var b strings.Builder
+	rows := append([]report.Row{}, r.Rows...)
+	for i := range rows {
+		rows[i].Key = ""
+	}
+	sort.Slice(rows, func(i, j int) bool { return fmt.Sprint(rows[i]) < fmt.Sprint(rows[j]) })
+	fmt.Fprintf(&b, "rows %v\ntotal %v\nweeks %v\nwaivers %v\n", rows, r.Total, r.Weeks, r.Waivers)
+	for _, k := range r.Ranking {
+		fmt.Fprintf(&b, "rank %s %.6f %d %t %t\n", k.Name, k.Score, k.Place, k.Best, k.Worst)
+	}
+	return b.String()
 }
 
 func first(l []string) string {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 
@@ -297,3 +298,24 @@ func (r *Report) Row(key string) *Row {
 	}
 	return nil
 }
+
+// Check refuses a period that is empty, reversed or longer than ten
+// years, and an unknown grouping.
+func (spec Spec) Check() error {
+	if spec.From == 0 || spec.To == 0 {
+		return data.FieldError("from", "统计期间", "起止日期不能为空")
+	}
+	if spec.To < spec.From {
+		return data.FieldError("to", "截止日期", "不能早于起始日期 %s", spec.From)
+	}
+	if spec.To-spec.From > 3700 {
+		return data.FieldError("to", "统计期间", "不能超过十年")
+	}
+	for _, b := range Bys {
+		if spec.By == b {
+			return nil
+		}
+	}
+	return data.FieldError("by", "分组方式", "应为 department、window、item、clerk 或 site")
+}
+

@@ -76,23 +76,7 @@ func (s *Store) immediateItems(ctx context.Context) (map[string]bool, error) {
 	return out, err
 }
 
-func checkSpec(spec report.Spec) error {
-	if spec.From == 0 || spec.To == 0 {
-		return data.FieldError("from", "统计期间", "起止日期不能为空")
-	}
-	if spec.To < spec.From {
-		return data.FieldError("to", "截止日期", "不能早于起始日期 %s", spec.From)
-	}
-	if spec.To-spec.From > 3700 {
-		return data.FieldError("to", "统计期间", "不能超过十年")
-	}
-	for _, b := range report.Bys {
-		if spec.By == b {
-			return nil
-		}
-	}
-	return data.FieldError("by", "分组方式", "应为 department、window、item、clerk 或 site")
-}
+func checkSpec(spec report.Spec) error { return spec.Check() }
 
 func specArgs(spec report.Spec) []any {
 	today := spec.Today

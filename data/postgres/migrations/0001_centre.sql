@@ -46,25 +46,25 @@ CREATE TABLE bundles (
 	PRIMARY KEY (site_code, seq)
 );
 
--- Each site's catalogue as its bundles carry it, owned by the site.
+-- The catalogue, shared by code as in a county (the SQLite centre does the
+-- same): a code is added as the first site to bring it has it, and left as
+-- it is after; a report groups every site's cases of one item or one
+-- department together.
 CREATE TABLE departments (
-	site_code text NOT NULL,
-	code      text NOT NULL,
-	name      text NOT NULL,
-	PRIMARY KEY (site_code, code)
+	code text PRIMARY KEY,
+	name text NOT NULL
 );
 CREATE TABLE items (
-	site_code  text NOT NULL,
-	code       text NOT NULL,
+	code       text PRIMARY KEY,
 	name       text NOT NULL,
 	department text NOT NULL,
 	kind       text NOT NULL,
 	statutory  integer NOT NULL,
 	promised   integer NOT NULL,
 	materials  text NOT NULL,
-	active     integer NOT NULL,
-	PRIMARY KEY (site_code, code)
+	active     integer NOT NULL
 );
+-- Windows and users are each site's own, named with the site's name.
 CREATE TABLE windows (
 	site_code text NOT NULL,
 	code      text NOT NULL,
@@ -126,6 +126,7 @@ CREATE TABLE applications (
 ) PARTITION BY RANGE (received_date);
 CREATE INDEX applications_by_site ON applications (site_code, received_date);
 CREATE INDEX applications_by_status ON applications (status, due_promised);
+CREATE INDEX applications_by_number ON applications (number);
 
 CREATE TABLE events (
 	received_date date NOT NULL,

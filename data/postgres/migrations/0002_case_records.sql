@@ -82,14 +82,13 @@ CREATE TABLE documents (
 	reprints   integer NOT NULL
 );
 
+-- Shared by code, as the catalogue.
 CREATE TABLE waiver_policies (
-	site_code  text NOT NULL,
-	code       text NOT NULL,
+	code       text PRIMARY KEY,
 	name       text NOT NULL,
 	basis      text NOT NULL,
 	valid_from text NOT NULL,
-	valid_to   text,
-	PRIMARY KEY (site_code, code)
+	valid_to   text
 );
 
 CREATE TABLE calendar_days (

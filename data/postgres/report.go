@@ -1,0 +1,251 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
+)
+
+// The processing-time report on the central store: the same figures as
+// the SQLite store's (data/sqlite/reports.go defines each as a set of
+// cases), added up from the cases' clock cache by grouping queries, and
+// put together by report.Assemble. Daily totals, which keep the SQLite
+// report's time flat in the number of cases, are not kept here yet: these
+// queries read the period's cases.
+
+// allParams names every parameter with its type, so that each query may
+// use the ones it needs (the server insists on knowing them all).
+const allParams = "WITH params AS (SELECT $1::date, $2::date, $3::date, $4::text, $5::text, $6::text, $7::text, $8::text) "
+
+// reportKeys are the four keys every query groups by: the item, the window
+// and the clerk (each a site's own, so prefixed with its code), the site.
+const reportKeys = "a.item, a.site_code || '/' || a.window_code, a.site_code || '/' || a.clerk, a.site_code"
+
+// Report computes the processing-time report.
+func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, error) {
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	today := spec.Today
+	if today == 0 {
+		today = spec.To
+	}
+	utc := func(d calendar.Date) string {
+		return d.Time().Add(-8 * time.Hour).UTC().Format(time.RFC3339) // Shanghai midnight
+	}
+	// $1 $2 $3: from, to and today as dates; $4 $5: the period's bounds as
+	// UTC times; $6 $7 $8: from, to and today as text (rectification dates).
+	args := []any{spec.From.Time(), spec.To.Time(), today.Time(), utc(spec.From), utc(spec.To + 1), spec.From.String(), spec.To.String(), today.String()}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer tx.Rollback(ctx)
+	r := &pgReport{spec: spec, parts: report.NewParts()}
+	if err := r.names(ctx, tx); err != nil {
+		return nil, classify(err)
+	}
+	for _, q := range r.queries() {
+		if err := eachRow(ctx, tx, allParams+q.sql, args, q.row); err != nil {
+			return nil, classify(err)
+		}
+	}
+	return report.Assemble(spec, r.parts), nil
+}
+
+type pgReport struct {
+	spec                   report.Spec
+	parts                  *report.Parts
+	item, win, clerk, site string
+	// What the groups are called, and which items are 即办件.
+	itemDept, deptName, itemName, winName, userName, siteName map[string]string
+	immediate                                                 map[string]bool
+}
+
+type pgQuery struct {
+	sql string
+	row func(scan func(...any) error) error
+}
+
+func eachRow(ctx context.Context, tx pgx.Tx, q string, args []any, fn func(func(...any) error) error) error {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(func(dest ...any) error { return rows.Scan(dest...) }); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// names reads the catalogue's names once (a few thousand rows at most).
+func (r *pgReport) names(ctx context.Context, tx pgx.Tx) error {
+	r.itemDept, r.deptName, r.itemName, r.winName, r.userName, r.siteName = map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}
+	r.immediate = map[string]bool{}
+	for _, q := range []struct {
+		sql  string
+		into func(k, v, x string)
+	}{
+		{"SELECT code, department, kind FROM items", func(k, v, x string) { r.itemDept[k], r.immediate[k] = v, x == string(data.KindImmediate) }},
+		{"SELECT code, code || ' ' || name, '' FROM items", func(k, v, _ string) { r.itemName[k] = v }},
+		{"SELECT code, name, '' FROM departments", func(k, v, _ string) { r.deptName[k] = v }},
+		{"SELECT site_code || '/' || code, site_code || '/' || code || ' ' || name, '' FROM windows", func(k, v, _ string) { r.winName[k] = v }},
+		{"SELECT site_code || '/' || login, name, '' FROM site_users", func(k, v, _ string) { r.userName[k] = v }},
+		{"SELECT code, name, '' FROM site UNION SELECT code, name, '' FROM sites", func(k, v, _ string) { r.siteName[k] = v }},
+	} {
+		if err := eachRow(ctx, tx, q.sql, nil, func(sc func(...any) error) error {
+			var k, v, x string
+			if err := sc(&k, &v, &x); err != nil {
+				return err
+			}
+			q.into(k, v, x)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *pgReport) keys() []any { return []any{&r.item, &r.win, &r.clerk, &r.site} }
+
+// row is the group of the row just read.
+func (r *pgReport) row() *report.Row {
+	switch r.spec.By {
+	case report.ByDepartment:
+		d := r.itemDept[r.item]
+		return r.parts.Group(d, r.deptName[d])
+	case report.ByItem:
+		return r.parts.Group(r.item, r.itemName[r.item])
+	case report.ByWindow:
+		return r.parts.Group(r.win, r.winName[r.win])
+	case report.ByClerk:
+		return r.parts.Group(r.clerk, r.userName[r.clerk])
+	}
+	return r.parts.Group(r.site, r.siteName[r.site])
+}
+
+const (
+	openStatuses = "a.status IN ('received','supplement','supplied','accepted','paused')"
+	redNow       = "coalesce(a.red_promised <= $3 OR a.red_statutory <= $3, false)"
+	yellowNow    = "NOT " + redNow + " AND coalesce(a.yellow_promised <= $3 OR a.yellow_statutory <= $3, false)"
+	rectDue      = "x.due_date BETWEEN $6 AND $7 AND x.status <> 'invalid' AND (x.done_date IS NOT NULL OR x.due_date < $8)"
+	rectOnTime   = "x.done_date IS NOT NULL AND x.done_date <= x.due_date"
+)
+
+func (r *pgReport) queries() []pgQuery {
+	add := func(fn func(x *report.Row, sc func(...any) error) error) func(func(...any) error) error {
+		return func(sc func(...any) error) error {
+			var x report.Row
+			if err := fn(&x, sc); err != nil {
+				return err
+			}
+			r.row().Add(&x)
+			return nil
+		}
+	}
+	keyed := func(dest ...any) []any { return append(r.keys(), dest...) }
+	return []pgQuery{
+		{`SELECT ` + reportKeys + `, a.status, coalesce(a.used_days, -1), count(*), sum(coalesce(a.ontime_promised, 0)), sum(coalesce(a.ontime_statutory, 0)),
+			sum((coalesce(a.extra_days, 0) > 0)::int), sum((coalesce(a.pause_days, 0) > 0)::int), sum(coalesce(a.pause_days, 0)), sum((a.closed_date = a.received_date)::int)
+			FROM applications a WHERE a.closed_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4, 5, 6`, r.closed},
+		{`SELECT ` + reportKeys + `, count(*), sum(coalesce(a.supplemented, 0)) FROM applications a WHERE a.received_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Received, &x.Supplemented)...) })},
+		{`SELECT ` + reportKeys + `, count(*) FROM applications a WHERE a.accepted_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Accepted)...) })},
+		{`SELECT ` + reportKeys + `, count(*), sum((coalesce(a.rating_level, 99) <= 2)::int), sum(coalesce(a.rating_level, 0))
+			FROM applications a WHERE a.rated_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Rated, &x.BadRated, &x.RatingSum)...) })},
+		{`SELECT ` + reportKeys + `, sum((` + yellowNow + `)::int), sum((` + redNow + `)::int) FROM applications a WHERE ` + openStatuses + ` GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Yellow, &x.Red)...) })},
+		{`SELECT a.closed_date, coalesce(a.used_days, -1), count(*) FROM applications a
+			WHERE a.closed_date BETWEEN $1 AND $2 AND a.status IN ('completed', 'delivered') GROUP BY 1, 2`, r.done},
+		{`SELECT ` + reportKeys + `, count(DISTINCT a.number), coalesce(sum(greatest(0, f.amount_fen - coalesce(w.s, 0))), 0)
+			FROM case_fees f JOIN applications a ON a.number = f.number
+			LEFT JOIN (SELECT number, fee_code, sum(amount_fen) AS s FROM waivers WHERE status = 'approved' GROUP BY 1, 2) w ON w.number = f.number AND w.fee_code = f.fee_code
+			WHERE a.accepted_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.FeeCases, &x.FeesDueFen)...) })},
+		{`SELECT ` + reportKeys + `, p.name, p.basis, count(DISTINCT w.number), count(*), sum(w.amount_fen) FROM waivers w
+			JOIN applications a ON a.number = w.number JOIN waiver_policies p ON p.code = w.policy
+			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 GROUP BY 1, 2, 3, 4, 5, 6`, r.waiverLine},
+		{`SELECT ` + reportKeys + `, count(DISTINCT w.number) FROM waivers w JOIN applications a ON a.number = w.number
+			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Waived)...) })},
+		{`SELECT ` + reportKeys + `, count(*), sum((` + rectOnTime + `)::int) FROM rectifications x JOIN applications a ON a.number = x.number
+			WHERE ` + rectDue + ` GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.RectDue, &x.RectOnTime)...) })},
+		{`SELECT a.received_date, count(*) FROM applications a WHERE a.received_date BETWEEN $1 AND $2 GROUP BY 1`, r.receivedDay},
+	}
+}
+
+// closed adds a group's closed cases of one status and days used.
+func (r *pgReport) closed(sc func(...any) error) error {
+	var status data.Status
+	var used, n, onP, onS, extended, paused, pauseDays, same int
+	if err := sc(append(r.keys(), &status, &used, &n, &onP, &onS, &extended, &paused, &pauseDays, &same)...); err != nil {
+		return err
+	}
+	var x report.Row
+	switch status {
+	case data.StatusCompleted, data.StatusDelivered:
+		x.Completed, x.OnTimePromised, x.OnTimeStatutory = n, onP, onS
+		x.Extended, x.Paused, x.PauseDays = extended, paused, pauseDays
+		if r.immediate[r.item] {
+			x.ImmediateDone, x.ImmediateSame = n, same
+		}
+	case data.StatusRefused:
+		x.Refused = n
+	case data.StatusWithdrawn:
+		x.Withdrawn = n
+	}
+	g := r.row()
+	if x.Completed > 0 {
+		if g.Days == nil {
+			g.Days = map[int]int{}
+		}
+		g.Days[used] += x.Completed
+	}
+	g.Add(&x)
+	return nil
+}
+
+func (r *pgReport) done(sc func(...any) error) error {
+	var day time.Time
+	var used, n int
+	if err := sc(&day, &used, &n); err != nil {
+		return err
+	}
+	r.parts.AddDone(calendar.NewDate(day.Year(), day.Month(), day.Day()), used, n)
+	return nil
+}
+
+func (r *pgReport) receivedDay(sc func(...any) error) error {
+	var day time.Time
+	var n int
+	if err := sc(&day, &n); err != nil {
+		return err
+	}
+	r.parts.Received[calendar.NewDate(day.Year(), day.Month(), day.Day())] = n
+	return nil
+}
+
+func (r *pgReport) waiverLine(sc func(...any) error) error {
+	var l report.WaiverLine
+	var cases int
+	if err := sc(append(r.keys(), &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen)...); err != nil {
+		return err
+	}
+	g := r.row()
+	g.WaiverFen += l.Fen
+	l.Group = g.Name
+	r.parts.AddWaiver(l)
+	return nil
+}
