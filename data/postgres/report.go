@@ -163,7 +163,9 @@ func (r *pgReport) queries() []pgQuery {
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Accepted)...) })},
 		{`SELECT ` + reportKeys + `, count(*), sum((coalesce(a.rating_level, 99) <= 2)::int), sum(coalesce(a.rating_level, 0))
 			FROM applications a WHERE a.rated_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
-			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Rated, &x.BadRated, &x.RatingSum)...) })},
+			add(func(x *report.Row, sc func(...any) error) error {
+				return sc(keyed(&x.Rated, &x.BadRated, &x.RatingSum)...)
+			})},
 		{`SELECT ` + reportKeys + `, sum((` + yellowNow + `)::int), sum((` + redNow + `)::int) FROM applications a WHERE ` + openStatuses + ` GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Yellow, &x.Red)...) })},
 		{`SELECT a.closed_date, coalesce(a.used_days, -1), count(*) FROM applications a

@@ -318,4 +318,3 @@ func (spec Spec) Check() error {
 	}
 	return data.FieldError("by", "分组方式", "应为 department、window、item、clerk 或 site")
 }
-
