@@ -3,6 +3,7 @@ package report
 import (
 	"sort"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 )
 
@@ -105,4 +106,43 @@ func weeks(spec Spec, received map[calendar.Date]int, done map[calendar.Date]map
 		out = append(out, w)
 	}
 	return out
+}
+
+// Closed is one line of closed cases as a store's query adds them up: the
+// cases of one group closed with one status, having used Used working days.
+type Closed struct {
+	Status           data.Status
+	Used, Cases      int
+	OnTimePromised   int
+	OnTimeStatutory  int
+	Extended, Paused int // cases extended, paused
+	PauseDays        int
+	SameDay          int  // closed on the day they arrived
+	Immediate        bool // of an item handled on the spot (即办件)
+}
+
+// AddClosed adds the line to group g: completed cases count towards the
+// on-time rates, the days' histogram and (for 即办件) the same-day rate;
+// refused and withdrawn ones by their number only.
+func (g *Row) AddClosed(c Closed) {
+	var x Row
+	switch c.Status {
+	case data.StatusCompleted, data.StatusDelivered:
+		x.Completed, x.OnTimePromised, x.OnTimeStatutory = c.Cases, c.OnTimePromised, c.OnTimeStatutory
+		x.Extended, x.Paused, x.PauseDays = c.Extended, c.Paused, c.PauseDays
+		if c.Immediate {
+			x.ImmediateDone, x.ImmediateSame = c.Cases, c.SameDay
+		}
+	case data.StatusRefused:
+		x.Refused = c.Cases
+	case data.StatusWithdrawn:
+		x.Withdrawn = c.Cases
+	}
+	if x.Completed > 0 {
+		if g.Days == nil {
+			g.Days = map[int]int{}
+		}
+		g.Days[c.Used] += x.Completed
+	}
+	g.Add(&x) // several keys make one group: add, never assign
 }

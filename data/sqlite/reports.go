@@ -245,32 +245,13 @@ func (r *reportRun) row() *report.Row {
 func (r *reportRun) closedTotals() {
 	r.first("SELECT "+dayGroup+", status, used_days, SUM(cases), SUM(ontime_promised), SUM(ontime_statutory), SUM(extended), SUM(paused),"+
 		" SUM(pause_days), SUM(same_day) FROM report_closed"+inPeriod+", status, used_days", func(sc func(...any) error) error {
-		var status data.Status
-		var used, n, onP, onS, extended, paused, pauseDays, same int
-		if err := sc(append(append([]any{}, r.keys()...), &status, &used, &n, &onP, &onS, &extended, &paused, &pauseDays, &same)...); err != nil {
+		var c report.Closed
+		if err := sc(append(append([]any{}, r.keys()...), &c.Status, &c.Used, &c.Cases, &c.OnTimePromised, &c.OnTimeStatutory,
+			&c.Extended, &c.Paused, &c.PauseDays, &c.SameDay)...); err != nil {
 			return err
 		}
-		var x report.Row
-		switch status {
-		case data.StatusCompleted, data.StatusDelivered:
-			x.Completed, x.OnTimePromised, x.OnTimeStatutory = n, onP, onS
-			x.Extended, x.Paused, x.PauseDays = extended, paused, pauseDays
-			if r.immediate[r.item] {
-				x.ImmediateDone, x.ImmediateSame = n, same
-			}
-		case data.StatusRefused:
-			x.Refused = n
-		case data.StatusWithdrawn:
-			x.Withdrawn = n
-		}
-		g := r.row()
-		if x.Completed > 0 {
-			if g.Days == nil {
-				g.Days = map[int]int{}
-			}
-			g.Days[used] += x.Completed
-		}
-		g.Add(&x) // several keys make one group: add, never assign
+		c.Immediate = r.immediate[r.item]
+		r.row().AddClosed(c)
 		return nil
 	})
 }
