@@ -36,7 +36,11 @@ func (e *env) openCentral(db string) (central, error) {
 		}
 		return s, nil
 	}
-	return e.open(db)
+	s, err := e.open(db)
+	if err != nil {
+		return nil, err // not a nil *sqlite.Store in the interface
+	}
+	return s, nil
 }
 
 // openCentralSigned opens the central store and signs the user in.
