@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${ONEWINDOW_CENTRAL_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/onewindow/central-pg}
+if [ "$(id -u)" -eq 0 ] && [ -z "${ONEWINDOW_CENTRAL_DIR:-}" ]; then
+	# The server runs as the postgres user, who cannot enter root's home.
+	dir=/var/lib/onewindow/central-pg
+fi
 port=${ONEWINDOW_CENTRAL_PORT:-55432}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bin" ] || { echo "缺少 PostgreSQL：sudo apt-get install postgresql"; exit 1; }
