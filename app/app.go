@@ -109,6 +109,7 @@ func (ui *App) session() data.User { return ui.user }
 func (ui *App) Run() error {
 	ui.load()
 	(&caretFollower{win: ui.win}).follow()
+	ui.xchg.auto.start()
 	ui.win.ShowAndRun()
 	return nil
 }
@@ -207,6 +208,8 @@ func (ui *App) logout() {
 	ui.intake.reset()
 	ui.setTitle()
 	ui.win.SetContent(ui.login.content())
+	// The day's changes go to the exchange folder when the clerk leaves.
+	ui.bg.run(func() { ui.xchg.auto.turn(lang.L("（退出登录时）")) })
 	// The users again: one added in 设置 (or from a spreadsheet) logs in
 	// next, without a restart.
 	ui.login.load()

@@ -74,6 +74,8 @@ type exchangeScreen struct {
 	siteTable *widget.Table
 	registerB *widget.Button
 	siteMsg   *widget.Label
+
+	auto *autoExport // 自动导出
 }
 
 func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *exchangeScreen {
@@ -150,6 +152,7 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 	x.registerB = widget.NewButton(lang.L("登记站点…"), x.register)
 	x.siteMsg = widget.NewLabel("")
 	x.siteMsg.Wrapping = fyne.TextWrapWord
+	x.auto = newAutoExport(x)
 	return x
 }
 
@@ -191,6 +194,7 @@ func (x *exchangeScreen) content() fyne.CanvasObject {
 	out := container.NewBorder(container.NewVBox(
 		widget.NewLabel(lang.L("把本站点自上次导出以来的所有变动写成签名的数据包，带往或放到中心的文件夹：")),
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("导出到：")), container.NewHBox(pick(x.outDir), x.exportB), x.outDir),
+		x.auto.content(),
 		x.pending, x.outBar, x.outMsg,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("已生成的数据包（同一序号重新导出，内容完全相同）：")), x.againB),
 	), nil, nil, nil, x.expList)

@@ -116,3 +116,51 @@ func TestBackupTab(t *testing.T) {
 	b.backup(path, "")
 	waitFor(t, "the refusal", func() bool { return strings.Contains(b.msg.Text, "已存在") })
 }
+
+// 自动导出: on, with a folder that is there, a turn writes the changes; a
+// folder that is away is said once and the next turn after it is back
+// writes; a logout writes the day's last changes.
+func TestAutoExport(t *testing.T) {
+	ctx := context.Background()
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "zhangli")
+	x := ui.xchg
+	a := x.auto
+	share := filepath.Join(t.TempDir(), "share")
+	x.outDir.SetText(share)
+	a.on.SetChecked(true)
+	if !strings.Contains(a.status.Text, "自动导出已开启") || x.prefs.String(prefExchangeDir) != share {
+		t.Fatalf("turned on: %q", a.status.Text)
+	}
+	testkit.Register(t, s, "zhangli", "SCJG-005", data.DecideAccept)
+	a.turn("")
+	waitFor(t, "the folder away", func() bool { return strings.Contains(a.status.Text, "暂不可用") })
+	away := a.status.Text
+	a.turn("")
+	if a.status.Text != away {
+		t.Errorf("said twice: %q", a.status.Text)
+	}
+	os.Mkdir(share, 0o755)
+	a.turn("")
+	waitFor(t, "the export", func() bool { return strings.Contains(a.status.Text, "已写入 第 1 号（1 件办件）") })
+	site, _ := s.Site(ctx)
+	if _, err := os.Stat(filepath.Join(share, exchange.BundleName(site.Code, 1))); err != nil {
+		t.Fatal(err)
+	}
+	a.turn("") // nothing new: no bundle 2
+	if _, err := os.Stat(filepath.Join(share, exchange.BundleName(site.Code, 2))); err == nil {
+		t.Error("a bundle with nothing in it")
+	}
+	testkit.Register(t, s, "zhangli", "SCJG-005", data.DecideAccept)
+	ui.logout()
+	waitFor(t, "the export at logout", func() bool { return strings.Contains(a.status.Text, "退出登录时") })
+	if _, err := os.Stat(filepath.Join(share, exchange.BundleName(site.Code, 2))); err != nil {
+		t.Fatal(err)
+	}
+	a.on.SetChecked(false)
+	testkit.Register(t, s, "zhangli", "SCJG-005", data.DecideAccept)
+	a.turn("")
+	if _, err := os.Stat(filepath.Join(share, exchange.BundleName(site.Code, 3))); err == nil {
+		t.Error("exported with 自动导出 off")
+	}
+}
