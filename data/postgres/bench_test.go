@@ -4,9 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/report"
 )
 
 // BenchmarkImportSites is a day's bundles of many sites merged into a
@@ -60,4 +65,55 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// BenchmarkReportScale is the report by department over a year on a
+// PostgreSQL centre holding ONEWINDOW_BENCH_REPORT_CASES cases (default
+// 100,000) of 200 sites, made directly in SQL (a synthetic spread of
+// items, statuses and days, not through bundles: that is BenchmarkImportSites'),
+// to see how the report's time grows with the cases.
+func BenchmarkReportScale(b *testing.B) {
+	n := envInt("ONEWINDOW_BENCH_REPORT_CASES", 100000)
+	pg, _, url := openCentre(b)
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, q := range []string{
+		"CREATE TABLE applications_2025 PARTITION OF applications FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+		"CREATE TABLE applications_2026 PARTITION OF applications FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+		`INSERT INTO departments SELECT 'D' || g, '部门' || g FROM generate_series(1, 15) g`,
+		`INSERT INTO items SELECT 'I' || g, '事项' || g, 'D' || (g % 15 + 1), CASE WHEN g % 4 = 0 THEN 'immediate' ELSE 'promised' END, 20, 10, '[]', 0 FROM generate_series(1, 120) g`,
+		`INSERT INTO applications (received_date, number, site_code, item, applicant, window_code, clerk, received_at, status,
+			start_date, due_promised, due_statutory, closed_date, accepted_date, used_days, ontime_promised, ontime_statutory,
+			pause_days, extra_days, supplemented, red_promised, red_statutory, rated_date, rating_level)
+		SELECT d, '330102' || lpad((g % 200 + 101)::text, 3, '0') || '-' || g, '330102' || lpad((g % 200 + 101)::text, 3, '0'),
+			'I' || (g % 120 + 1), 'A' || (g % 50000), 'W' || (g % 6), 'U' || (g % 9), to_char(d, 'YYYY-MM-DD') || 'T02:00:00Z',
+			CASE WHEN g % 10 = 0 THEN 'accepted' WHEN g % 37 = 0 THEN 'refused' ELSE 'completed' END,
+			d, d + 14, d + 28, CASE WHEN g % 10 = 0 THEN NULL ELSE d + (g % 20) END, d, CASE WHEN g % 10 = 0 THEN NULL ELSE g % 20 END,
+			(g % 20 < 10)::int, 1, 0, 0, (g % 7 = 0)::int, d + 20, d + 40, CASE WHEN g % 3 = 0 THEN d + (g % 20) END, CASE WHEN g % 3 = 0 THEN g % 5 + 1 END
+		FROM (SELECT g, DATE '2025-06-01' + (g % 540) AS d FROM generate_series(1, $1::int) g) x`,
+		"ANALYZE applications",
+	} {
+		args := []any{}
+		if strings.Contains(q, "$1") {
+			args = append(args, n)
+		}
+		if _, err := c.Exec(ctx, q, args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	spec := report.Spec{From: calendar.NewDate(2025, 12, 1), To: calendar.NewDate(2026, 11, 30), Today: calendar.NewDate(2026, 11, 30), By: report.ByDepartment}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := pg.Report(ctx, spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Total.Received == 0 {
+			b.Fatal("empty report")
+		}
+	}
+	b.ReportMetric(float64(n), "cases")
 }
