@@ -61,7 +61,7 @@ func runVerify(e *env, args []string) error {
 		return err
 	}
 	if postgres.IsURL(*db) {
-		return e.verifyCentral(*db)
+		return e.verifyCentral(*db, *repair)
 	}
 	if _, err := os.Stat(*db); err != nil {
 		return data.Errorf(data.ENOTFOUND, "数据库文件 %s 不存在", *db)

@@ -357,7 +357,15 @@ func (m *merger) cases() error {
 	if err != nil {
 		return err
 	}
-	return m.insertFrom(tmp, "applications", caseCols, 2, "")
+	// The report's daily totals follow the cases: out with what they
+	// were, in with what they are.
+	if err := adjustTotals(m.ctx, m.tx, -1); err != nil {
+		return err
+	}
+	if err := m.insertFrom(tmp, "applications", caseCols, 2, ""); err != nil {
+		return err
+	}
+	return adjustTotals(m.ctx, m.tx, +1)
 }
 
 // events are appended: a case's events never change once recorded.

@@ -386,14 +386,99 @@ func TestVerify(t *testing.T) {
 	if _, err := c.Exec(ctx, "DELETE FROM events WHERE number = $1 AND seq = 1", number); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.Exec(ctx, "UPDATE report_received SET cases = cases + 1 WHERE ctid = (SELECT ctid FROM report_received LIMIT 1)"); err != nil {
+		t.Fatal(err)
+	}
 	r, err = pg.Verify(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := strings.Join(r.Problems, "\n")
-	for _, want := range []string{"站点 " + regs[0].Code + " 的审计链：审计记录第 2 条的内容已被改动", "办件 " + number + " 的事件编号不连续"} {
+	for _, want := range []string{"站点 " + regs[0].Code + " 的审计链：审计记录第 2 条的内容已被改动", "办件 " + number + " 的事件编号不连续",
+		"统计报表的每日汇总（report_received）与办件不一致"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("verify lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// A second bundle changes cases the centre holds (ratings, a new case):
+// the daily totals follow, and the report still equals the SQLite
+// centre's fed the same bundles.
+func TestTotalsFollowChangedCases(t *testing.T) {
+	d := testkit.Defaults(t)
+	site, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "site.db"), data.Site{Code: "330102101", Name: "示例民事服务站", Kind: data.SiteVillage}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer site.Close()
+	if _, err := demo.Run(ctx, site, demo.Options{Cases: 150, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	reg, _ := site.Registration(ctx)
+	pg, admin, _ := openCentre(t)
+	lite, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "central.db"), data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	lite.MarkSample(ctx)
+	liteAdmin, _ := lite.UserByLogin(ctx, "admin")
+	pg.RegisterSite(ctx, admin.ID, reg)
+	lite.RegisterSite(ctx, liteAdmin.ID, reg)
+	round := func() {
+		t.Helper()
+		dir := t.TempDir()
+		if _, err := site.Export(ctx, dir, "test", nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []interface {
+			ImportDir(context.Context, int64, string, func(int, int, exchange.ImportResult)) ([]exchange.ImportResult, error)
+		}{pg, lite} {
+			id := admin.ID
+			if c == any(lite) {
+				id = liteAdmin.ID
+			}
+			res, err := c.ImportDir(ctx, id, dir, nil)
+			if err != nil || len(res) == 0 || res[0].Outcome != exchange.ImportApplied {
+				t.Fatalf("import: %v %v", res, err)
+			}
+		}
+	}
+	round()
+	clerk, _ := site.UserByLogin(ctx, "zhangli")
+	done, err := site.Cases(ctx, data.CaseFilter{Statuses: []data.Status{data.StatusCompleted}, Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rated := 0
+	for _, a := range done {
+		if a.Rating == nil && rated < 4 {
+			if _, err := site.Rate(ctx, a.Number, clerk.ID, 1+rated, "测试"); err != nil {
+				t.Fatal(err)
+			}
+			rated++
+		}
+	}
+	testkit.Register(t, site, "zhangli", "SCJG-005", data.DecideAccept)
+	round()
+	r, err := pg.Verify(ctx)
+	if err != nil || !r.OK() {
+		t.Fatalf("verify after changed cases: %v %v", r.Problems, err)
+	}
+	today := calendar.DateOf(time.Now())
+	for _, by := range []report.By{report.ByDepartment, report.ByClerk} {
+		spec := report.Spec{From: today - 400, To: today + 1, Today: today, By: by}
+		want, _ := lite.Report(ctx, spec)
+		got, err := pg.Report(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := reportText(got), reportText(want); a != b {
+			t.Errorf("report by %s differs after changed cases:\n%s\n%s", by, a, b)
+		}
+		if got.Total.Rated == 0 || got.Total.Received != 151 {
+			t.Errorf("totals %+v", got.Total)
 		}
 	}
 }

@@ -13,10 +13,9 @@ import (
 
 // The processing-time report on the central store: the same figures as
 // the SQLite store's (data/sqlite/reports.go defines each as a set of
-// cases), added up from the cases' clock cache by grouping queries, and
-// put together by report.Assemble. Daily totals, which keep the SQLite
-// report's time flat in the number of cases, are not kept here yet: these
-// queries read the period's cases.
+// cases), added up from the daily totals the merge keeps (totals.go) and,
+// for what is not per day (open cases' colours, money, rectifications),
+// from the cases' clock cache; put together by report.Assemble.
 
 // allParams names every parameter with its type, so that each query may
 // use the ones it needs (the server insists on knowing them all).
@@ -154,22 +153,19 @@ func (r *pgReport) queries() []pgQuery {
 	}
 	keyed := func(dest ...any) []any { return append(r.keys(), dest...) }
 	return []pgQuery{
-		{`SELECT ` + reportKeys + `, a.status, coalesce(a.used_days, -1), count(*), sum(coalesce(a.ontime_promised, 0)), sum(coalesce(a.ontime_statutory, 0)),
-			sum((coalesce(a.extra_days, 0) > 0)::int), sum((coalesce(a.pause_days, 0) > 0)::int), sum(coalesce(a.pause_days, 0)), sum((a.closed_date = a.received_date)::int)
-			FROM applications a WHERE a.closed_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4, 5, 6`, r.closed},
-		{`SELECT ` + reportKeys + `, count(*), sum(coalesce(a.supplemented, 0)) FROM applications a WHERE a.received_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+		{`SELECT item, win, clerk, site, status, used, sum(cases), sum(ontime_promised), sum(ontime_statutory), sum(extended), sum(paused), sum(pause_days), sum(same_day)
+			FROM report_closed WHERE day BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4, 5, 6`, r.closed},
+		{`SELECT item, win, clerk, site, sum(cases), sum(supplemented) FROM report_received WHERE day BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Received, &x.Supplemented)...) })},
-		{`SELECT ` + reportKeys + `, count(*) FROM applications a WHERE a.accepted_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+		{`SELECT item, win, clerk, site, sum(cases) FROM report_accepted WHERE day BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Accepted)...) })},
-		{`SELECT ` + reportKeys + `, count(*), sum((coalesce(a.rating_level, 99) <= 2)::int), sum(coalesce(a.rating_level, 0))
-			FROM applications a WHERE a.rated_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+		{`SELECT item, win, clerk, site, sum(cases), sum(bad), sum(level_sum) FROM report_rated WHERE day BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error {
 				return sc(keyed(&x.Rated, &x.BadRated, &x.RatingSum)...)
 			})},
 		{`SELECT ` + reportKeys + `, sum((` + yellowNow + `)::int), sum((` + redNow + `)::int) FROM applications a WHERE ` + openStatuses + ` GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Yellow, &x.Red)...) })},
-		{`SELECT a.closed_date, coalesce(a.used_days, -1), count(*) FROM applications a
-			WHERE a.closed_date BETWEEN $1 AND $2 AND a.status IN ('completed', 'delivered') GROUP BY 1, 2`, r.done},
+		{`SELECT day, used, cases FROM report_done WHERE day BETWEEN $1 AND $2`, r.done},
 		{`SELECT ` + reportKeys + `, count(DISTINCT a.number), coalesce(sum(greatest(0, f.amount_fen - coalesce(w.s, 0))), 0)
 			FROM case_fees f JOIN applications a ON a.number = f.number
 			LEFT JOIN (SELECT number, fee_code, sum(amount_fen) AS s FROM waivers WHERE status = 'approved' GROUP BY 1, 2) w ON w.number = f.number AND w.fee_code = f.fee_code
@@ -184,7 +180,7 @@ func (r *pgReport) queries() []pgQuery {
 		{`SELECT ` + reportKeys + `, count(*), sum((` + rectOnTime + `)::int) FROM rectifications x JOIN applications a ON a.number = x.number
 			WHERE ` + rectDue + ` GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.RectDue, &x.RectOnTime)...) })},
-		{`SELECT a.received_date, count(*) FROM applications a WHERE a.received_date BETWEEN $1 AND $2 GROUP BY 1`, r.receivedDay},
+		{`SELECT day, sum(cases) FROM report_received WHERE day BETWEEN $1 AND $2 GROUP BY 1`, r.receivedDay},
 	}
 }
 

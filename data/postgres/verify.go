@@ -15,7 +15,12 @@ type VerifyReport struct {
 	SiteEntries int64    // site audit entries checked, over every site
 	Sites       int      // sites whose chains were checked
 	Problems    []string // what is wrong, in Chinese; empty when all holds
+	Totals      []string // the tables of daily totals that differ from the cases (also in Problems)
 }
+
+// OnlyTotals reports whether the daily totals are all that is wrong:
+// RebuildTotals mends them.
+func (r VerifyReport) OnlyTotals() bool { return len(r.Totals) > 0 && len(r.Totals) == len(r.Problems) }
 
 // OK reports whether everything held.
 func (r VerifyReport) OK() bool { return len(r.Problems) == 0 }
@@ -75,6 +80,15 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return r, classify(err)
+	}
+	// The report's daily totals against the cases.
+	differ, err := totalsDiffer(ctx, tx)
+	if err != nil {
+		return r, classify(err)
+	}
+	r.Totals = differ
+	for _, t := range differ {
+		r.Problems = append(r.Problems, fmt.Sprintf("统计报表的每日汇总（%s）与办件不一致；办件记录本身无误，可用 verify --repair 从办件重建汇总", t))
 	}
 	// Every case's events numbered 1…n.
 	rows, err = tx.Query(ctx, `SELECT number FROM events GROUP BY received_date, number HAVING max(seq) <> count(*) OR min(seq) <> 1 ORDER BY number LIMIT 20`)
