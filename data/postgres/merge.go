@@ -174,6 +174,25 @@ func (m *merger) run() error {
 	site := m.b.Manifest.Site
 	b := m.b
 	siteName := b.Manifest.SiteName
+	// What the records name must come with them, as the SQLite centre
+	// insists: an item's department, a user's window.
+	depts, wins := map[string]bool{}, map[string]bool{}
+	for _, d := range b.Departments {
+		depts[d.Code] = true
+	}
+	for _, w := range b.Windows {
+		wins[w.Code] = true
+	}
+	for _, it := range b.Items {
+		if !depts[it.Department] {
+			return exchange.BundleError("事项 %s 的部门 %q 不在数据包中", it.Code, it.Department)
+		}
+	}
+	for _, u := range b.Users {
+		if u.Window != nil && !wins[*u.Window] {
+			return exchange.BundleError("用户 %s 的窗口 %q 不在数据包中", u.Login, *u.Window)
+		}
+	}
 	steps := []func() error{
 		func() error {
 			return m.addNew("departments", []string{"code", "name"}, len(b.Departments), func(i int) []any {
