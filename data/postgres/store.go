@@ -65,9 +65,6 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Close closes the connections.
 func (s *Store) Close() error { s.pool.Close(); return nil }
 
-// SetClock replaces the store's clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
-
 // migrate applies the embedded migrations not yet applied, each in its own
 // transaction, holding an advisory lock so that two programs starting at
 // once do not both apply one.
@@ -121,12 +118,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// SchemaVersion is the number of migrations this program knows.
-func SchemaVersion() int {
-	entries, _ := migrations.ReadDir("migrations")
-	return len(entries)
-}
-
 // write runs fn in a transaction and commits it.
 func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return classify(pgx.BeginFunc(ctx, s.pool, fn))
@@ -175,13 +166,6 @@ func (s *Store) audit(ctx context.Context, tx pgx.Tx, actor, action, entity, det
 	_, err = tx.Exec(ctx, `INSERT INTO audit (seq, at, actor, action, entity, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.Seq, e.At, e.Actor, e.Action, e.Entity, e.Detail, e.PrevHash, e.Hash)
 	return err
-}
-
-// Initialised reports whether the database has its centre.
-func (s *Store) Initialised(ctx context.Context) (bool, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM site").Scan(&n)
-	return n > 0, classify(err)
 }
 
 // Init makes the database a central office: its site (a centre) and its

@@ -262,7 +262,7 @@ func (s *Store) newPINs(ctx context.Context, c *catalogue.Catalogue) (map[string
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			pin, err := OneTimePIN()
+			pin, err := oneTimePIN()
 			var hash string
 			if err == nil {
 				hash, err = hashPIN(pin)
@@ -279,8 +279,8 @@ func (s *Store) newPINs(ctx context.Context, c *catalogue.Catalogue) (map[string
 	return out, firstErr
 }
 
-// OneTimePIN is a random PIN of 8 digits, for a new user's first login.
-func OneTimePIN() (string, error) {
+// oneTimePIN is a random PIN of 8 digits, for a new user's first login.
+func oneTimePIN() (string, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
 	if err != nil {
 		return "", err
