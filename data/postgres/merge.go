@@ -123,11 +123,7 @@ func (m *merger) run() error {
 				return append([]any{site}, exchange.Values(&b.Users[i])...)
 			})
 		},
-		func() error {
-			return m.upsert("calendar_days", []string{"site_code", "layer", "day", "working", "name"}, 3, len(b.Calendar), func(i int) []any {
-				return append([]any{site}, exchange.Values(&b.Calendar[i])...)
-			})
-		},
+		m.calendar,
 		m.applicants,
 		m.cases,
 		m.events,
@@ -149,14 +145,30 @@ func (m *merger) stage(table string, cols []string, n int, row func(i int) []any
 	// dropping a table per bundle costs catalogue writes each time.
 	tmp := "stage_" + table
 	if !m.staged[tmp] {
-		if _, err := m.tx.Exec(m.ctx, fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s) ON COMMIT DELETE ROWS", tmp, table)); err != nil {
+		var missing bool
+		if err := m.tx.QueryRow(m.ctx, "SELECT to_regclass($1) IS NULL", "pg_temp."+tmp).Scan(&missing); err != nil {
 			return "", err
+		}
+		if missing {
+			if _, err := m.tx.Exec(m.ctx, fmt.Sprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DELETE ROWS", tmp, table)); err != nil {
+				return "", err
+			}
+			// The centre numbers these rows itself (the ids the screens
+			// use): a bundle does not carry them.
+			if numbered[table] {
+				if _, err := m.tx.Exec(m.ctx, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN id DROP NOT NULL", tmp)); err != nil {
+					return "", err
+				}
+			}
 		}
 		m.staged[tmp] = true
 	}
 	_, err := m.tx.CopyFrom(m.ctx, pgx.Identifier{tmp}, cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
 	return tmp, err
 }
+
+// numbered are the tables with an id column of the centre's own.
+var numbered = map[string]bool{"departments": true, "items": true, "windows": true, "applications": true}
 
 // addNew adds the rows whose key (the first column) is not here yet and
 // leaves the others as they are: the shared catalogue.
@@ -383,6 +395,36 @@ func (m *merger) siteAudit() error {
 		}
 	}
 	return nil
+}
+
+// calendar makes the site's calendar here the one in the bundle (which
+// carries it whole, as the SQLite centre takes it), and moves the site's
+// calendar stamp when a day changed, so that the centre's clocks read it
+// again.
+func (m *merger) calendar() error {
+	b, site := m.b, m.b.Manifest.Site
+	before := m.changed
+	cols := []string{"site_code", "layer", "day", "working", "name"}
+	tmp, err := m.stage("calendar_days", cols, len(b.Calendar), func(i int) []any {
+		return append([]any{site}, exchange.Values(&b.Calendar[i])...)
+	})
+	if err != nil {
+		return err
+	}
+	if err := m.insertFrom(tmp, "calendar_days", cols, 3, ""); err != nil {
+		return err
+	}
+	tag, err := m.tx.Exec(m.ctx, fmt.Sprintf(`DELETE FROM calendar_days c WHERE c.site_code = $1
+		AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.layer = c.layer AND t.day = c.day)`, tmp), site)
+	if err != nil {
+		return fmt.Errorf("calendar_days: %w", err)
+	}
+	m.changed += int(tag.RowsAffected())
+	if m.changed == before {
+		return nil
+	}
+	_, err = m.tx.Exec(m.ctx, "UPDATE sites SET calendar_stamp = $1 WHERE code = $2", b.SHA256, site)
+	return err
 }
 
 // day is a date of a bundle (checked by exchange.ReadBundle, or above) as

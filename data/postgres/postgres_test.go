@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/postgres"
@@ -245,6 +247,7 @@ func TestParityWithSQLiteCentre(t *testing.T) {
 			t.Errorf("report total %+v", got.Total)
 		}
 	}
+	compareReads(t, pg, lite, today)
 	years, err := pg.Years(ctx)
 	if err != nil || len(years) == 0 {
 		t.Errorf("partitions %v %v", years, err)
@@ -479,6 +482,201 @@ func TestTotalsFollowChangedCases(t *testing.T) {
 		}
 		if got.Total.Rated == 0 || got.Total.Received != 151 {
 			t.Errorf("totals %+v", got.Total)
+		}
+	}
+}
+
+// reader is what the supervisors' screens and `cases` read from either
+// centre.
+type reader interface {
+	Items(ctx context.Context) ([]data.ServiceItem, error)
+	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
+	CountCases(ctx context.Context, f data.CaseFilter) (int, error)
+	Case(ctx context.Context, number string) (data.Application, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+	ReportCases(ctx context.Context, spec report.Spec, key string, m report.Metric) ([]string, error)
+	Report(ctx context.Context, spec report.Spec) (*report.Report, error)
+}
+
+// caseText is a case as the screens show it, without the ids that are
+// each store's own.
+func caseText(t testing.TB, s reader, a data.Application, today calendar.Date) string {
+	t.Helper()
+	r, err := s.Clock(ctx, &a, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.ID, a.WindowID, a.ClerkID, a.Item.ID, a.Item.DepartmentID, a.Applicant.ID, a.Clock = 0, 0, 0, 0, 0, 0, clock.Result{}
+	for i := range a.Events {
+		a.Events[i].ActorID = 0
+	}
+	for i := range a.Fees {
+		a.Fees[i].ID = 0
+	}
+	for i := range a.Waivers {
+		w := &a.Waivers[i]
+		w.ID, w.AppID, w.FeeID, w.PolicyID = 0, 0, 0, 0
+	}
+	if a.Rating != nil && a.Rating.Rectification != nil {
+		a.Rating.Rectification.AppID = 0
+	}
+	b, err := json.Marshal(struct {
+		App   data.Application
+		Clock clock.Result
+	}{a, r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// allCases pages through every case in the order they arrived.
+func allCases(t testing.TB, s reader, f data.CaseFilter, today calendar.Date) []string {
+	t.Helper()
+	f.Order, f.Limit = "id", 97
+	var out []string
+	for {
+		apps, err := s.Cases(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range apps {
+			out = append(out, caseText(t, s, a, today))
+		}
+		if len(apps) < f.Limit {
+			sort.Strings(out)
+			return out
+		}
+		f.AfterID = apps[len(apps)-1].ID
+	}
+}
+
+var metrics = []report.Metric{report.Received, report.Accepted, report.Refused, report.Withdrawn, report.Completed, report.OnTimePromised,
+	report.OnTimeStatutory, report.Extended, report.Paused, report.Supplemented, report.ImmediateDone, report.ImmediateSame, report.Yellow,
+	report.Red, report.FeeCases, report.Waived, report.Rated, report.BadRated, report.RectDue, report.RectOnTime}
+
+// compareReads holds the PostgreSQL centre's reading to the SQLite
+// centre's: every case with its records and clock, the filters of the case
+// list and the warning board, and the cases behind every figure of the
+// report.
+func compareReads(t *testing.T, pg *postgres.Store, lite *sqlite.Store, today calendar.Date) {
+	t.Helper()
+	p, l := allCases(t, pg, data.CaseFilter{}, today), allCases(t, lite, data.CaseFilter{}, today)
+	if len(p) != 800 || digest(p) != digest(l) {
+		for i := range min(len(p), len(l)) {
+			if p[i] != l[i] {
+				t.Fatalf("cases read differently:\nPostgreSQL %s\nSQLite     %s", p[i], l[i])
+			}
+		}
+		t.Fatalf("cases read: %d on PostgreSQL, %d on SQLite", len(p), len(l))
+	}
+	one, err := pg.Cases(ctx, data.CaseFilter{Limit: 1})
+	if err != nil || len(one) != 1 {
+		t.Fatal(one, err)
+	}
+	app := one[0]
+	got, err := pg.Case(ctx, app.Number)
+	if err != nil || got.Number != app.Number || len(got.Events) == 0 {
+		t.Fatalf("Case(%s): %+v %v", app.Number, got, err)
+	}
+	if _, err := pg.Case(ctx, "330102101202001019999"); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("a missing case: %v", err)
+	}
+	items := map[string]int64{}
+	pgItems, err := pg.Items(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range pgItems {
+		items[it.Code] = it.ID
+	}
+	liteItems, err := lite.Items(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := app.Applicant.Name
+	filters := []struct {
+		what     string
+		pg, lite data.CaseFilter
+	}{
+		{"open", data.CaseFilter{Statuses: []data.Status{data.StatusAccepted, data.StatusPaused}}, data.CaseFilter{Statuses: []data.Status{data.StatusAccepted, data.StatusPaused}}},
+		{"warned", data.CaseFilter{WarningsAt: today}, data.CaseFilter{WarningsAt: today}},
+		{"received this month", data.CaseFilter{From: today - 30, To: today}, data.CaseFilter{From: today - 30, To: today}},
+		{"number prefix", data.CaseFilter{Search: app.Number[:15]}, data.CaseFilter{Search: app.Number[:15]}},
+		{"applicant name", data.CaseFilter{Search: name}, data.CaseFilter{Search: name}},
+		{"part of a name", data.CaseFilter{Search: string([]rune(name)[1:])}, data.CaseFilter{Search: string([]rune(name)[1:])}},
+		{"credit code", data.CaseFilter{Search: strings.ToLower(app.Applicant.IDCode[:2])}, data.CaseFilter{Search: strings.ToLower(app.Applicant.IDCode[:2])}},
+	}
+	for _, it := range liteItems {
+		if items[it.Code] != 0 {
+			filters = append(filters, struct {
+				what     string
+				pg, lite data.CaseFilter
+			}{"item " + it.Code, data.CaseFilter{ItemID: items[it.Code]}, data.CaseFilter{ItemID: it.ID}})
+			break
+		}
+	}
+	for _, f := range filters {
+		p, l := allCases(t, pg, f.pg, today), allCases(t, lite, f.lite, today)
+		n, err := pg.CountCases(ctx, f.pg)
+		if err != nil || n != len(p) || len(p) == 0 || digest(p) != digest(l) {
+			t.Errorf("%s: %d cases (counted %d, %v) on PostgreSQL, %d on SQLite", f.what, len(p), n, err, len(l))
+		}
+	}
+	// Due order, as the warning board and the case list sort.
+	due := func(s reader) []string {
+		apps, err := s.Cases(ctx, data.CaseFilter{Order: "due", Statuses: []data.Status{data.StatusAccepted}, Limit: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range apps {
+			r, _ := s.Clock(ctx, &a, today)
+			out = append(out, r.Promised.Due.String())
+		}
+		return out
+	}
+	if p, l := due(pg), due(lite); strings.Join(p, " ") != strings.Join(l, " ") || len(p) == 0 {
+		t.Errorf("due order:\nPostgreSQL %v\nSQLite     %v", p, l)
+	}
+	// The cases behind each figure: every metric, the total and each
+	// group, by department and by site (keys differ by store, so groups
+	// are matched by name).
+	for _, by := range []report.By{report.ByDepartment, report.BySite} {
+		spec := report.Spec{From: today - 400, To: today, Today: today, By: by}
+		pr, err := pg.Report(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lr, err := lite.Report(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := map[string]string{}
+		for _, row := range lr.Rows {
+			keys[row.Name] = row.Key
+		}
+		for _, m := range metrics {
+			for _, row := range append([]report.Row{{}}, pr.Rows...) {
+				lk := keys[row.Name]
+				p, err := pg.ReportCases(ctx, spec, row.Key, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				l, err := lite.ReportCases(ctx, spec, lk, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sort.Strings(p)
+				sort.Strings(l)
+				count := pr.Total.Count(m)
+				if row.Key != "" {
+					count = row.Count(m)
+				}
+				if strings.Join(p, " ") != strings.Join(l, " ") || len(p) != count {
+					t.Errorf("by %s, %q, %s: %d cases on PostgreSQL (the report counts %d), %d on SQLite", by, row.Name, m, len(p), count, len(l))
+				}
+			}
 		}
 	}
 }

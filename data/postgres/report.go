@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,16 +32,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	if err := spec.Check(); err != nil {
 		return nil, err
 	}
-	today := spec.Today
-	if today == 0 {
-		today = spec.To
-	}
-	utc := func(d calendar.Date) string {
-		return d.Time().Add(-8 * time.Hour).UTC().Format(time.RFC3339) // Shanghai midnight
-	}
-	// $1 $2 $3: from, to and today as dates; $4 $5: the period's bounds as
-	// UTC times; $6 $7 $8: from, to and today as text (rectification dates).
-	args := []any{spec.From.Time(), spec.To.Time(), today.Time(), utc(spec.From), utc(spec.To + 1), spec.From.String(), spec.To.String(), today.String()}
+	args := reportArgs(spec)
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return nil, classify(err)
@@ -55,6 +48,109 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		}
 	}
 	return report.Assemble(spec, r.parts), nil
+}
+
+// reportArgs are the parameters every report query may use: $1 $2 $3 the
+// period's first and last day and today as dates; $4 $5 the period's
+// bounds as UTC times; $6 $7 $8 from, to and today as text (rectification
+// dates).
+func reportArgs(spec report.Spec) []any {
+	today := spec.Today
+	if today == 0 {
+		today = spec.To
+	}
+	utc := func(d calendar.Date) string {
+		return d.Time().Add(-8 * time.Hour).UTC().Format(time.RFC3339) // Shanghai midnight
+	}
+	return []any{spec.From.Time(), spec.To.Time(), today.Time(), utc(spec.From), utc(spec.To + 1), spec.From.String(), spec.To.String(), today.String()}
+}
+
+// MaxReportCases is the most cases ReportCases lists, as at a site.
+const MaxReportCases = 5000
+
+// The figures as sets of cases, for ReportCases: the conditions the daily
+// totals were added up under (totals.go), over applications a.
+const (
+	condClosed    = "a.closed_date BETWEEN $1 AND $2"
+	condCompleted = "a.status IN ('completed','delivered') AND " + condClosed
+	condReceived  = "a.received_date BETWEEN $1 AND $2"
+	condAccepted  = "a.accepted_date BETWEEN $1 AND $2"
+	condRated     = "a.rated_date BETWEEN $1 AND $2"
+	condImmediate = condCompleted + " AND a.item IN (SELECT code FROM items WHERE kind = 'immediate')"
+	condWaived    = "EXISTS (SELECT 1 FROM waivers w WHERE w.number = a.number AND w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5)"
+	condRectDue   = "EXISTS (SELECT 1 FROM rectifications x WHERE x.number = a.number AND " + rectDue
+)
+
+var metricCond = map[report.Metric]string{
+	report.Received:        condReceived,
+	report.Accepted:        condAccepted,
+	report.Refused:         "a.status = 'refused' AND " + condClosed,
+	report.Withdrawn:       "a.status = 'withdrawn' AND " + condClosed,
+	report.Completed:       condCompleted,
+	report.OnTimePromised:  condCompleted + " AND a.ontime_promised = 1",
+	report.OnTimeStatutory: condCompleted + " AND a.ontime_statutory = 1",
+	report.Extended:        condCompleted + " AND a.extra_days > 0",
+	report.Paused:          condCompleted + " AND a.pause_days > 0",
+	report.Supplemented:    condReceived + " AND a.supplemented = 1",
+	report.ImmediateDone:   condImmediate,
+	report.ImmediateSame:   condImmediate + " AND a.closed_date = a.received_date",
+	report.Red:             openStatuses + " AND " + redNow,
+	report.Yellow:          openStatuses + " AND " + yellowNow,
+	report.FeeCases:        condAccepted + " AND EXISTS (SELECT 1 FROM case_fees f WHERE f.number = a.number)",
+	report.Waived:          condWaived,
+	report.Rated:           condRated,
+	report.BadRated:        condRated + " AND a.rating_level <= 2",
+	report.RectDue:         condRectDue + ")",
+	report.RectOnTime:      condRectDue + " AND " + rectOnTime + ")",
+}
+
+// ReportCases lists the numbers of the cases behind one figure of a report:
+// metric m of the group with key (the total when key is empty), oldest
+// first, at most MaxReportCases.
+func (s *Store) ReportCases(ctx context.Context, spec report.Spec, key string, m report.Metric) ([]string, error) {
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	cond, ok := metricCond[m]
+	if !ok {
+		return nil, data.FieldError("metric", "统计项", "%q 不能展开", string(m))
+	}
+	args := reportArgs(spec)
+	if key != "" {
+		args = append(args, key)
+		switch spec.By {
+		case report.ByDepartment:
+			cond += " AND a.item IN (SELECT code FROM items WHERE department = $9)"
+		case report.ByItem:
+			cond += " AND a.item = $9"
+		case report.ByWindow:
+			cond += " AND a.site_code || '/' || a.window_code = $9"
+		case report.ByClerk:
+			cond += " AND a.site_code || '/' || a.clerk = $9"
+		default:
+			cond += " AND a.site_code = $9"
+		}
+	}
+	params := allParams
+	if key != "" {
+		params = strings.Replace(allParams, "$8::text", "$8::text, $9::text", 1)
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer tx.Rollback(ctx)
+	var out []string
+	err = eachRow(ctx, tx, fmt.Sprintf("%sSELECT a.number FROM applications a WHERE %s ORDER BY a.id LIMIT %d", params, cond, MaxReportCases), args,
+		func(sc func(...any) error) error {
+			var n string
+			if err := sc(&n); err != nil {
+				return err
+			}
+			out = append(out, n)
+			return nil
+		})
+	return out, classify(err)
 }
 
 type pgReport struct {

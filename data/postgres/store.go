@@ -36,8 +36,9 @@ func IsURL(db string) bool {
 
 // Store is a central store on PostgreSQL.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool      *pgxpool.Pool
+	now       func() time.Time
+	calendars calendarCache // each site's, for the clocks
 }
 
 // Open connects and brings the schema up to date.
