@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/postgres"
 	"github.com/onewindow/onewindow/data/report"
@@ -20,6 +22,8 @@ type central interface {
 	Sites(ctx context.Context) ([]exchange.RegisteredSite, error)
 	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error)
 	Report(ctx context.Context, spec report.Spec) (*report.Report, error)
+	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
+	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
 	Close() error
 }
 

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -109,9 +110,35 @@ func TestCentralOnPostgreSQL(t *testing.T) {
 	if csvs[0] != csvs[1] || !strings.Contains(csvs[0], "市场监督管理局") {
 		t.Errorf("the reports differ:\n%s\n---\n%s", csvs[0], csvs[1])
 	}
-	// Not yet served on PostgreSQL: a clear refusal, no file named after the URL.
-	if code, _, errOut := run(t, "cases", "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {
-		t.Fatalf("cases on PostgreSQL: %d %s", code, errOut)
+	// cases: the same cases with the same records and clocks from both.
+	var listed []string
+	for _, db := range []string{url, lite} {
+		c, out, errOut := run(t, "cases", "--json", "--today", today, "--db", db)
+		if c != 0 {
+			t.Fatalf("cases on %s: %s", db, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		sort.Strings(lines)
+		listed = append(listed, strings.Join(lines, "\n"))
+		if len(lines) != 240 {
+			t.Errorf("cases on %s: %d lines", db, len(lines))
+		}
+	}
+	if listed[0] != listed[1] {
+		a, b := strings.Split(listed[0], "\n"), strings.Split(listed[1], "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Errorf("cases differ:\n%s\n---\n%s", a[i], b[i])
+				break
+			}
+		}
+	}
+	if c, out, _ := run(t, "cases", "--status", "accepted", "--limit", "3", "--db", url); c != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "办理中") {
+		t.Errorf("cases --status accepted --limit 3: %d\n%s", c, out)
+	}
+	// Not served on PostgreSQL: a clear refusal, no file named after the URL.
+	if code, _, errOut := run(t, "backup", filepath.Join(dir, "b.db"), "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {
+		t.Fatalf("backup on PostgreSQL: %d %s", code, errOut)
 	}
 }
 

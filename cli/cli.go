@@ -182,7 +182,7 @@ func defaults() (sqlite.Defaults, error) {
 // open opens the database, setting up a new one with the sample catalogue.
 func (e *env) open(path string) (*sqlite.Store, error) {
 	if postgres.IsURL(path) {
-		return nil, usageError{fmt.Errorf("--db：PostgreSQL 数据库只用于中心，目前支持 site init、site register、site list、import、verify 和 report")}
+		return nil, usageError{fmt.Errorf("--db：PostgreSQL 数据库只用于中心，目前支持 site init、site register、site list、import、cases、verify、report 和图形界面")}
 	}
 	d, err := defaults()
 	if err != nil {

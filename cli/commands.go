@@ -243,7 +243,7 @@ func runCases(e *env, args []string) error {
 			f.Statuses = append(f.Statuses, data.Status(st))
 		}
 	}
-	s, err := e.open(*db)
+	s, err := e.openCentral(*db) // a site's file, a SQLite centre or a PostgreSQL one
 	if err != nil {
 		return err
 	}

@@ -510,6 +510,7 @@ func caseText(t testing.TB, s reader, a data.Application, today calendar.Date) s
 	for i := range a.Events {
 		a.Events[i].ActorID = 0
 	}
+	due := a.AmountDue() // ties waivers to fee lines by their ids
 	for i := range a.Fees {
 		a.Fees[i].ID = 0
 	}
@@ -523,7 +524,8 @@ func caseText(t testing.TB, s reader, a data.Application, today calendar.Date) s
 	b, err := json.Marshal(struct {
 		App   data.Application
 		Clock clock.Result
-	}{a, r})
+		Due   int64
+	}{a, r, due})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -293,6 +293,19 @@ func (s *Store) queryCases(ctx context.Context, where string, args []any, order 
 			return nil, classify(err)
 		}
 	}
+	// A fee line is its case's by code here; the screens and AmountDue
+	// tie waivers to lines by id: number the lines within each case.
+	for i := range apps {
+		a := &apps[i]
+		for j := range a.Fees {
+			a.Fees[j].ID = int64(j + 1)
+			for k := range a.Waivers {
+				if a.Waivers[k].FeeCode == a.Fees[j].Code {
+					a.Waivers[k].FeeID = a.Fees[j].ID
+				}
+			}
+		}
+	}
 	return apps, nil
 }
 
