@@ -10,7 +10,6 @@ import (
 
 	"github.com/onewindow/onewindow/app"
 	"github.com/onewindow/onewindow/cli"
-	"github.com/onewindow/onewindow/data/sqlite"
 	_ "github.com/onewindow/onewindow/internal/zhlocale" // before the toolkit reads the locale
 )
 
@@ -18,12 +17,20 @@ func main() {
 	os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, runGUI))
 }
 
-func runGUI(open func() (*sqlite.Store, error)) error {
+func runGUI(o cli.Opener) error {
 	app.Program = "onewindow " + cli.Version
-	return app.Start(fyneapp.NewWithID("cn.gov.onewindow"), func() (app.Store, error) {
-		s, err := open()
+	return app.Start(fyneapp.NewWithID("cn.gov.onewindow"), func() (app.Reader, error) {
+		// not a nil pointer in an interface
+		if o.Centre != nil {
+			s, err := o.Centre()
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		}
+		s, err := o.Site()
 		if err != nil {
-			return nil, err // not a nil *data.Store in an interface
+			return nil, err
 		}
 		return s, nil
 	})

@@ -19,15 +19,24 @@ import (
 
 // Store is everything the interface needs of the data services.
 type Store interface {
-	loginStore
-	homeStore
+	Reader
 	intakeStore
-	listStore
 	caseStore
 	reviewStore
 	settingsStore
-	reportStore
 	exchangeStore
+}
+
+// Reader is what the supervisors of a central office on a PostgreSQL
+// server read: its users log in, and they see the cases, the reports, the
+// ranking, the charts and the warning board of every site, and a case in
+// a view without actions (the work is done at the sites).
+type Reader interface {
+	loginStore
+	homeStore
+	listStore
+	reportStore
+	Site(ctx context.Context) (data.Site, error)
 	// SampleData says the database holds demo data (the title says so).
 	SampleData(ctx context.Context) (bool, error)
 }
@@ -35,7 +44,7 @@ type Store interface {
 // App is the running desktop program.
 type App struct {
 	bg    *worker
-	store Store
+	store Reader
 	win   fyne.Window
 	site  data.Site
 	user  data.User
@@ -59,7 +68,11 @@ type App struct {
 
 // New builds the main window on a Fyne application (created by main, so
 // that tests can pass a test application). It opens on the login screen.
-func New(a fyne.App, s Store) *App {
+func New(a fyne.App, r Reader) *App {
+	s, ok := r.(Store)
+	if !ok {
+		return newCentre(a, r)
+	}
 	setupLanguage(a)
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
@@ -109,17 +122,27 @@ func (ui *App) session() data.User { return ui.user }
 func (ui *App) Run() error {
 	ui.load()
 	(&caretFollower{win: ui.win}).follow()
-	ui.xchg.auto.start()
+	ui.startTimers()
 	ui.win.ShowAndRun()
 	return nil
+}
+
+// startTimers starts what runs by the clock while the program is open: a
+// site's automatic export to the exchange folder.
+func (ui *App) startTimers() {
+	if ui.xchg != nil {
+		ui.xchg.auto.start()
+	}
 }
 
 // load reads the site and the users without blocking the UI goroutine,
 // and makes today's automatic backup if there is none yet.
 func (ui *App) load() {
 	ui.login.load()
-	ui.sets.backup.bg = ui.bg
-	ui.sets.backup.runDaily()
+	if ui.sets != nil { // a site, or a SQLite centre: not a server's
+		ui.sets.backup.bg = ui.bg
+		ui.sets.backup.runDaily()
+	}
 	ui.bg.run(func() {
 		ctx := context.Background()
 		site, err := ui.store.Site(ctx)
@@ -205,9 +228,13 @@ func (ui *App) onLogin(u data.User) {
 
 func (ui *App) logout() {
 	ui.user = data.User{}
-	ui.intake.reset()
 	ui.setTitle()
 	ui.win.SetContent(ui.login.content())
+	if ui.intake == nil {
+		ui.login.load()
+		return // a central office on a server: nothing of its own to send
+	}
+	ui.intake.reset()
 	// The day's changes go to the exchange folder when the clerk leaves.
 	ui.bg.run(func() { ui.xchg.auto.turn(lang.L("（退出登录时）")) })
 	// The users again: one added in 设置 (or from a spreadsheet) logs in

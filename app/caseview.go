@@ -37,6 +37,9 @@ type caseView struct {
 	now     func() time.Time
 	onDone  func() // after an action, so the list can refresh
 	desk    *paperDesk
+	// readOnly: a central store's case, shown without actions (the work
+	// is done at its site).
+	readOnly bool
 
 	app      data.Application
 	clock    clock.Result
@@ -142,6 +145,11 @@ func (v *caseView) show(app data.Application) {
 	v.money.SetText(moneyText(app, calendar.DateOf(v.now())))
 	v.events.Refresh()
 	v.actions.Objects = nil
+	if v.readOnly {
+		v.actions.Add(widget.NewLabel(fmt.Sprintf(lang.L("在站点 %s 办理；此处只读。"), app.SiteCode)))
+		v.actions.Refresh()
+		return
+	}
 	for _, k := range data.Allowed(app.Status) {
 		if k == clock.Extended && v.session().Role != data.RoleSupervisor {
 			continue // a supervisor extends; a clerk asks (申请延期)

@@ -20,6 +20,12 @@ import (
 // login screen with the sample PIN.
 func loggedIn(t *testing.T, s *sqlite.Store, login string) *App {
 	t.Helper()
+	return loggedInPIN(t, s, login, "1234")
+}
+
+// loggedInPIN opens the program on s and logs the user in with pin.
+func loggedInPIN(t *testing.T, s Reader, login, pin string) *App {
+	t.Helper()
 	ui := New(test.NewTempApp(t), s)
 	ui.bg.wait = true // the test driver has no UI goroutine of its own
 	ui.load()
@@ -29,7 +35,7 @@ func loggedIn(t *testing.T, s *sqlite.Store, login string) *App {
 			ui.login.user.SetSelectedIndex(i)
 		}
 	}
-	test.Type(ui.login.pin, "1234")
+	test.Type(ui.login.pin, pin)
 	test.Tap(ui.login.button)
 	waitFor(t, "the working screens", func() bool { return ui.tabs != nil })
 	return ui

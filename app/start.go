@@ -27,24 +27,25 @@ var slowOpen = 300 * time.Millisecond
 // so a clerk who started the program from its icon sees it start. When it
 // fails, a window says why (there is no terminal to read), and Start returns
 // the error once it is closed.
-func Start(a fyne.App, open func() (Store, error)) error {
+func Start(a fyne.App, open func() (Reader, error)) error {
 	if err := checkGraphics(); err != nil {
 		return err
 	}
-	return start(a, open, func(s Store) {
+	return start(a, open, func(s Reader) {
 		ui := New(a, s)
 		ui.load()
 		ui.win.Show()
 		fyne.Do(func() { fitScreen(ui.win) })
 		(&caretFollower{win: ui.win}).follow()
+		ui.startTimers()
 	})
 }
 
 // start is Start with the main window's showing given (tests make its work
 // synchronous: the test driver has no UI goroutine of its own).
-func start(a fyne.App, open func() (Store, error), show func(Store)) error {
+func start(a fyne.App, open func() (Reader, error), show func(Reader)) error {
 	type opened struct {
-		s   Store
+		s   Reader
 		err error
 	}
 	done := make(chan opened, 1)

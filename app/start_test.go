@@ -55,15 +55,15 @@ func TestStart(t *testing.T) {
 	slowOpen = 20 * time.Millisecond
 	defer func() { slowOpen = old }()
 	s := testkit.OpenTemp(t)
-	slow := func(st Store, err error) func() (Store, error) {
-		return func() (Store, error) {
+	slow := func(st Reader, err error) func() (Reader, error) {
+		return func() (Reader, error) {
 			time.Sleep(200 * time.Millisecond)
 			return st, err
 		}
 	}
 	a := test.NewTempApp(t)
 	var during string
-	show := func(s Store) {
+	show := func(s Reader) {
 		for _, w := range a.Driver().AllWindows() {
 			during += texts(w)
 		}
@@ -84,12 +84,12 @@ func TestStart(t *testing.T) {
 	}
 
 	reason := fmt.Errorf("打开数据库 x.db：%w", data.Errorf(data.ECONFLICT, "数据库由较新版本的程序创建（结构版本 99），请升级程序"))
-	for _, open := range []func() (Store, error){
-		func() (Store, error) { return nil, reason },
+	for _, open := range []func() (Reader, error){
+		func() (Reader, error) { return nil, reason },
 		slow(nil, reason),
 	} {
 		a := test.NewTempApp(t)
-		err := start(a, open, func(Store) { t.Error("the main window shown for a database that did not open") })
+		err := start(a, open, func(Reader) { t.Error("the main window shown for a database that did not open") })
 		if err == nil || !strings.Contains(err.Error(), "较新版本") {
 			t.Fatalf("start returned %v", err)
 		}

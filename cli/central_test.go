@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -8,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/cli"
 	"github.com/onewindow/onewindow/internal/pgtest"
 )
 
@@ -135,6 +139,22 @@ func TestCentralOnPostgreSQL(t *testing.T) {
 	}
 	if c, out, _ := run(t, "cases", "--status", "accepted", "--limit", "3", "--db", url); c != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "办理中") {
 		t.Errorf("cases --status accepted --limit 3: %d\n%s", c, out)
+	}
+	// The GUI on the server: the supervisors' window opens the centre.
+	var centre string
+	if c := cli.Main(context.Background(), []string{"--db", url}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(o cli.Opener) error {
+		if o.Site != nil {
+			return fmt.Errorf("a site's file opened for %s", url)
+		}
+		s, err := o.Centre()
+		if err != nil {
+			return err
+		}
+		site, err := s.Site(context.Background())
+		centre = site.Name
+		return err
+	}); c != 0 || centre != "示例市政务服务中心" {
+		t.Errorf("GUI on PostgreSQL: %d %q", c, centre)
 	}
 	// Not served on PostgreSQL: a clear refusal, no file named after the URL.
 	if code, _, errOut := run(t, "backup", filepath.Join(dir, "b.db"), "--db", url); code != 2 || !strings.Contains(errOut, "PostgreSQL") {

@@ -42,7 +42,15 @@ var Version = "0.1.0"
 // it can show a slow opening, or why opening failed, in a window) and
 // returns once open has returned; main supplies it so that this package
 // stays free of the UI toolkit.
-type GUI func(open func() (*sqlite.Store, error)) error
+type GUI func(open Opener) error
+
+// Opener opens the database the GUI runs on: a site's or a SQLite
+// centre's file (Site), or a central office's PostgreSQL server (Centre,
+// with --db postgres://…). Exactly one is set.
+type Opener struct {
+	Site   func() (*sqlite.Store, error)
+	Centre func() (*postgres.Store, error)
+}
 
 type env struct {
 	ctx    context.Context
@@ -104,12 +112,27 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if fs.NArg() > 0 {
 		return e.exit(usageError{fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))})
 	}
+	if postgres.IsURL(*db) {
+		var s *postgres.Store
+		err := gui(Opener{Centre: func() (*postgres.Store, error) {
+			c, err := e.openCentral(*db)
+			if err != nil {
+				return nil, err
+			}
+			s = c.(*postgres.Store)
+			return s, nil
+		}})
+		if s != nil {
+			s.Close()
+		}
+		return e.exit(err)
+	}
 	var s *sqlite.Store
-	err := gui(func() (*sqlite.Store, error) {
+	err := gui(Opener{Site: func() (*sqlite.Store, error) {
 		var err error
 		s, err = e.open(*db)
 		return s, err
-	})
+	}})
 	if s != nil {
 		s.Close()
 	}

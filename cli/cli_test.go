@@ -39,7 +39,7 @@ func signedPIN(t *testing.T, login, pin string, args ...string) (int, string, st
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(func() (*sqlite.Store, error)) error {
+	code := cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(cli.Opener) error {
 		t.Fatal("the GUI must not start for a subcommand")
 		return nil
 	})
@@ -225,8 +225,8 @@ func TestCalendarImport(t *testing.T) {
 func TestGUIGetsTheStore(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "w.db")
 	var got string
-	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(open func() (*sqlite.Store, error)) error {
-		s, err := open()
+	code := cli.Main(context.Background(), []string{"--db", db}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(o cli.Opener) error {
+		s, err := o.Site()
 		if err != nil {
 			return err
 		}
@@ -250,8 +250,8 @@ func TestGUIGetsTheStore(t *testing.T) {
 	}
 	raw.Close()
 	var errb bytes.Buffer
-	code = cli.Main(context.Background(), []string{"--db", newer}, strings.NewReader(""), &bytes.Buffer{}, &errb, func(open func() (*sqlite.Store, error)) error {
-		_, shown = open()
+	code = cli.Main(context.Background(), []string{"--db", newer}, strings.NewReader(""), &bytes.Buffer{}, &errb, func(o cli.Opener) error {
+		_, shown = o.Site()
 		return shown
 	})
 	if code != cli.ExitError || shown == nil || !strings.Contains(shown.Error(), "较新版本") || !strings.Contains(errb.String(), "较新版本") {

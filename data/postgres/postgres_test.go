@@ -34,50 +34,12 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // openCentre makes a PostgreSQL centre for trials with its administrator
 // (PIN 123456) signed in.
-func openCentre(t testing.TB) (*postgres.Store, data.User, string) {
-	t.Helper()
-	url := pgtest.URL(t)
-	s, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Init(ctx, data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}, "123456", true); err != nil {
-		t.Fatal(err)
-	}
-	admin, err := s.Login(ctx, "admin", "123456")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, admin, url
-}
+func openCentre(t testing.TB) (*postgres.Store, data.User, string) { return pgtest.Open(t) }
 
 // sites makes n village sites with demo work and exports their bundles
 // into one folder.
-func sites(t testing.TB, n, cases int) (dir string, regs []exchange.Registration) {
-	t.Helper()
-	d := testkit.Defaults(t)
-	dir = t.TempDir()
-	for i := range n {
-		s, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "site.db"),
-			data.Site{Code: fmt.Sprintf("330102%03d", i+101), Name: fmt.Sprintf("示例第%d民事服务站", i+1), Kind: data.SiteVillage}, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := demo.Run(ctx, s, demo.Options{Cases: cases, Seed: uint64(i + 1)}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Export(ctx, dir, "test", nil); err != nil {
-			t.Fatal(err)
-		}
-		reg, err := s.Registration(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		regs = append(regs, reg)
-	}
-	return dir, regs
+func sites(t testing.TB, n, cases int) (string, []exchange.Registration) {
+	return pgtest.Sites(t, n, cases)
 }
 
 // pgRows lists a query's rows as text, one line each.
