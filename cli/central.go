@@ -18,6 +18,7 @@ import (
 // (--db postgres://…).
 type central interface {
 	loginer
+	Site(ctx context.Context) (data.Site, error)
 	RegisterSite(ctx context.Context, actorID int64, r exchange.Registration) (bool, error)
 	Sites(ctx context.Context) ([]exchange.RegisteredSite, error)
 	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error)

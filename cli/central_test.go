@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/cli"
+	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/pgtest"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -213,5 +216,91 @@ func TestImportWatch(t *testing.T) {
 	}
 	if strings.Count(out, "暂不可用") != 1 {
 		t.Errorf("the missing folder was logged more than once:\n%s", out)
+	}
+}
+
+// From a PostgreSQL centre to a site: the centre's registration file (its
+// key made on first use), a signed publication of a catalogue and the
+// holiday schedule, the site registering the centre and taking it; again
+// changes nothing, a lost file is written again, and a publication for
+// staff names its one site.
+func TestPublishFromPostgreSQL(t *testing.T) {
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	key := filepath.Join(dir, "centre.key")
+	if c, out, errOut := runIn(t, "1234567\n", "site", "init", "--code", "330100000", "--name", "示例市政务服务中心", "--kind", "centre", "--db", url); c != 0 {
+		t.Fatalf("centre: %s %s", out, errOut)
+	}
+	reg := filepath.Join(dir, "centre.json")
+	if c, out, errOut := signedPIN(t, "admin", "1234567", "site", "registration", "-o", reg, "--key", key, "--db", url); c != 0 || !strings.Contains(out, "公钥指纹") {
+		t.Fatalf("centre registration: %d %s %s", c, out, errOut)
+	}
+	if st, err := os.Stat(key); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the centre's key: %v %v", st, err)
+	}
+	site := filepath.Join(dir, "site.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330102101", "--name", "示例民事服务站", "--kind", "village", "--demo", "--db", site); c != 0 {
+		t.Fatalf("site: %s", errOut)
+	}
+	// The centre's catalogue: the site's own, exported, with one more
+	// department.
+	book := filepath.Join(dir, "catalogue.csv")
+	if err := os.WriteFile(book, []byte("部门编码,部门名称\nSJJ,市数据资源管理局\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	holidays := filepath.Join(dir, "holidays.txt")
+	os.WriteFile(holidays, assets.NationalCalendar, 0o644)
+	xchg := filepath.Join(dir, "exchange")
+	os.Mkdir(xchg, 0o755)
+	c, out, errOut := signedPIN(t, "admin", "1234567", "publish", book, "--calendar", holidays, "--note", "新增部门", "--to", xchg, "--key", key, "--db", url)
+	if c != 0 || !strings.Contains(out, "第 1 号下发包") {
+		t.Fatalf("publish: %d %s %s", c, out, errOut)
+	}
+	// Staff for every site: refused; the wrong key: refused.
+	staff := filepath.Join(dir, "staff.csv")
+	os.WriteFile(staff, []byte("登录名,姓名,角色\nzhaoliu,赵六,窗口人员\n"), 0o644)
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "publish", staff, "--to", xchg, "--key", key, "--db", url); c != 2 || !strings.Contains(errOut, "--sites") {
+		t.Errorf("staff for every site: %d %s", c, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "other.key"), []byte(strings.Repeat("ab", 32)+"\n"), 0o600)
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "publish", book, "--to", xchg, "--key", filepath.Join(dir, "other.key"), "--db", url); c != 1 || !strings.Contains(errOut, "不符") {
+		t.Errorf("another key: %d %s", c, errOut)
+	}
+	// The site: no centre yet, then registered, then receiving.
+	if c, _, errOut := signed(t, "admin", "receive", xchg, "--db", site); c != 1 || !strings.Contains(errOut, "trust-centre") {
+		t.Errorf("receive before trust-centre: %d %s", c, errOut)
+	}
+	if c, out, errOut := signed(t, "admin", "site", "trust-centre", reg, "--db", site); c != 0 || !strings.Contains(out, "已登记中心 330100000") {
+		t.Fatalf("trust-centre: %d %s %s", c, out, errOut)
+	}
+	c, out, errOut = signed(t, "admin", "receive", xchg, "--db", site)
+	if c != 0 || !strings.Contains(out, "接收 1") || !strings.Contains(out, "节假日安排") {
+		t.Fatalf("receive: %d %s %s", c, out, errOut)
+	}
+	if c, out, _ := signed(t, "admin", "receive", xchg, "--db", site); c != 0 || !strings.Contains(out, "已接收过 1") {
+		t.Errorf("receive again: %d %s", c, out)
+	}
+	s, err := sqlite.OpenDefault(context.Background(), site, testkit.Defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := s.Departments(context.Background())
+	s.Close()
+	found := false
+	for _, d := range deps {
+		found = found || d.Code == "SJJ" && d.Name == "市数据资源管理局"
+	}
+	if err != nil || !found || len(deps) < 2 {
+		t.Errorf("departments after receiving: %v %v", deps, err)
+	}
+	// A lost file is written again, the same bytes.
+	name := filepath.Join(xchg, "330100000-pub-000001.owp")
+	first, _ := os.ReadFile(name)
+	os.Remove(name)
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "publish", "--again", "1", "--to", xchg, "--db", url); c != 0 {
+		t.Fatalf("publish --again: %s", errOut)
+	}
+	if again, _ := os.ReadFile(name); !bytes.Equal(again, first) {
+		t.Error("the publication written again differs")
 	}
 }

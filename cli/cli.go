@@ -76,9 +76,11 @@ func commands() []command {
 		{"receipt", "出具或补打文书 PDF：receipt 办件编号 [--kind accept|supplement|refuse|complete|waiver] [--size A4|A5] [--two-part] -o 文件", runReceipt},
 		{"verify-receipt", "离线核验文书二维码：verify-receipt 二维码内容", runVerifyReceipt},
 		{"report", "统计报表：report --from 日期 --to 日期 [--by department|window|item|clerk|site] [--format pdf|xlsx|csv] -o 文件", runReport},
-		{"site", "站点身份：site init --code 编码 --name 名称 --kind 类型（新站点的数据库和密钥）；site registration -o 文件；site register 文件（中心）；site list", runSite},
+		{"site", "站点身份：site init --code 编码 --name 名称 --kind 类型（新站点的数据库和密钥）；site registration -o 文件；site register 文件（中心）；site list；site trust-centre 中心登记文件（站点）", runSite},
 		{"export", "导出本站点自上次导出以来的变动：export --to 文件夹 [--seq 序号 重新导出]", runExport},
 		{"import", "中心导入文件夹中各站点的数据包：import 文件夹", runImport},
+		{"publish", "中心向站点下发事项目录、收费标准、减免政策和节假日安排：publish 事项目录.xlsx… [--calendar 文件] [--sites 编码,…] --to 文件夹", runPublish},
+		{"receive", "站点依次接收中心的下发包（先用 site trust-centre 登记中心）：receive 文件夹 [--with-staff] [--dry-run]", runReceive},
 		{"backup", "在程序运行时也可进行的一致备份：backup 备份文件（站点私钥写在 备份文件.key）", runBackup},
 		{"restore", "先检查备份（完整性、审计链、结构版本）再恢复，原数据库保留在旁：restore 备份文件", runRestore},
 		{"catalogue", "事项目录的电子表格：catalogue template -o 模板.xlsx；catalogue import 文件.xlsx|文件.csv… [--dry-run] [--slips 密码条.pdf]；catalogue export -o 文件.xlsx", runCatalogue},
@@ -205,7 +207,7 @@ func defaults() (sqlite.Defaults, error) {
 // open opens the database, setting up a new one with the sample catalogue.
 func (e *env) open(path string) (*sqlite.Store, error) {
 	if postgres.IsURL(path) {
-		return nil, usageError{fmt.Errorf("--db：PostgreSQL 数据库只用于中心，目前支持 site init、site register、site list、import、cases、verify、report 和图形界面")}
+		return nil, usageError{fmt.Errorf("--db：PostgreSQL 数据库只用于中心，目前支持 site init、site registration、site register、site list、import、publish、cases、verify、report 和图形界面")}
 	}
 	d, err := defaults()
 	if err != nil {

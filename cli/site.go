@@ -17,7 +17,7 @@ import (
 // site list.
 func runSite(e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{fmt.Errorf("site 需要子命令：init、registration、register 或 list")}
+		return usageError{fmt.Errorf("site 需要子命令：init、registration、register、list 或 trust-centre")}
 	}
 	switch args[0] {
 	case "init":
@@ -28,6 +28,8 @@ func runSite(e *env, args []string) error {
 		return runSiteRegister(e, args[1:])
 	case "list":
 		return runSiteList(e, args[1:])
+	case "trust-centre":
+		return runSiteTrustCentre(e, args[1:])
 	}
 	return usageError{fmt.Errorf("未知的 site 子命令 %q", args[0])}
 }
@@ -92,12 +94,16 @@ func runSiteRegistration(e *env, args []string) error {
 	fs := flag.NewFlagSet("site registration", flag.ContinueOnError)
 	db := dbFlag(fs)
 	sg := userFlags(fs, "系统管理员")
-	out := fs.String("o", "", "登记文件（带到中心登记）")
+	out := fs.String("o", "", "登记文件（带到中心登记；中心的登记文件带到各站点）")
+	keyPath := fs.String("key", "", "PostgreSQL 中心的私钥文件（默认在默认数据库旁：centre-中心编码.key）")
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usageError{fmt.Errorf("用法：onewindow site registration -o 文件")}
+	}
+	if postgres.IsURL(*db) {
+		return centreRegistration(e, *db, sg, *keyPath, *out)
 	}
 	s, u, err := e.openSigned(*db, sg)
 	if err != nil {
@@ -115,6 +121,38 @@ func runSiteRegistration(e *env, args []string) error {
 		return fmt.Errorf("写入 %s：%w", *out, err)
 	}
 	fmt.Fprintf(e.stdout, "站点 %s %s 的登记文件已写入 %s；公钥指纹 %s（中心登记时请电话核对）\n", reg.Code, reg.Name, *out, reg.Fingerprint())
+	return nil
+}
+
+// centreRegistration writes a PostgreSQL centre's registration file, for
+// its sites to register (site trust-centre); the centre's key pair is made
+// on first use.
+func centreRegistration(e *env, db string, sg signer, keyPath, out string) error {
+	c, u, err := e.openCentralSigned(db, sg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := requireAdmin(u, "生成中心的登记文件"); err != nil {
+		return err
+	}
+	s := c.(*postgres.Store)
+	site, err := s.Site(e.ctx)
+	if err != nil {
+		return err
+	}
+	key, err := s.SigningKey(e.ctx, centreKeyPath(keyPath, site))
+	if err != nil {
+		return err
+	}
+	reg, err := s.Registration(e.ctx, key)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, exchange.MarshalRegistration(reg), 0o644); err != nil {
+		return fmt.Errorf("写入 %s：%w", out, err)
+	}
+	fmt.Fprintf(e.stdout, "中心 %s %s 的登记文件已写入 %s；公钥指纹 %s（各站点登记时请电话核对）\n", reg.Code, reg.Name, out, reg.Fingerprint())
 	return nil
 }
 

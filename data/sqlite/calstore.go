@@ -122,47 +122,55 @@ func (s *Store) ImportCalendar(ctx context.Context, actorID int64, sched calenda
 // (the program itself, "system", when it adds a year it ships).
 func (s *Store) importCalendar(ctx context.Context, who func(*sql.Tx) (string, error), sched calendar.Schedule) (CalendarChange, error) {
 	ch := CalendarChange{Years: sched.Years}
-	if len(sched.Years) == 0 {
-		return ch, data.Errorf(data.EINVALID, "节假日安排没有年份")
-	}
 	err := s.writeThen(ctx, func(tx *sql.Tx) error {
 		actor, err := who(tx)
 		if err != nil {
 			return err
 		}
-		for _, y := range sched.Years {
-			ys := strconv.Itoa(y)
-			if _, err := tx.Exec("DELETE FROM calendar_days WHERE layer = 'national' AND date BETWEEN ? AND ?", ys+"-01-01", ys+"-12-31"); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(`INSERT INTO calendar_years (year, source, loaded_at) VALUES (?, ?, ?)
-				ON CONFLICT (year) DO UPDATE SET source = excluded.source, loaded_at = excluded.loaded_at`,
-				y, sched.Sources[y], data.FormatTime(s.now())); err != nil {
-				return err
-			}
-		}
-		for _, d := range sched.Days {
-			if _, err := tx.Exec("INSERT OR REPLACE INTO calendar_days (layer, date, working, name) VALUES ('national', ?, ?, ?)",
-				d.Date.String(), d.Working, d.Name); err != nil {
-				return err
-			}
-		}
-		ch.Days = len(sched.Days)
-		from, to := calendar.NewDate(sched.Years[0], 1, 1), calendar.NewDate(sched.Years[0], 12, 31)
-		for _, y := range sched.Years {
-			from, to = min(from, calendar.NewDate(y, 1, 1)), max(to, calendar.NewDate(y, 12, 31))
-		}
-		for _, d := range sched.Days {
-			from, to = min(from, d.Date), max(to, d.Date)
-		}
-		n, err := s.calendarChanged(ctx, tx, from, to)
-		ch.CasesChanged = n
-		if err != nil {
+		if ch, err = s.putNational(ctx, tx, sched); err != nil {
 			return err
 		}
 		detail, _ := json.Marshal(ch)
 		return s.audit(tx, actor, "calendar.import", "national", string(detail))
 	}, s.dropCalendar)
+	return ch, err
+}
+
+// putNational replaces the national schedule of sched's years inside tx
+// and re-reads the clocks of the open cases it touches; the caller audits
+// and drops the cached calendar after the transaction.
+func (s *Store) putNational(ctx context.Context, tx *sql.Tx, sched calendar.Schedule) (CalendarChange, error) {
+	ch := CalendarChange{Years: sched.Years}
+	if len(sched.Years) == 0 {
+		return ch, data.Errorf(data.EINVALID, "节假日安排没有年份")
+	}
+	for _, y := range sched.Years {
+		ys := strconv.Itoa(y)
+		if _, err := tx.Exec("DELETE FROM calendar_days WHERE layer = 'national' AND date BETWEEN ? AND ?", ys+"-01-01", ys+"-12-31"); err != nil {
+			return ch, err
+		}
+		if _, err := tx.Exec(`INSERT INTO calendar_years (year, source, loaded_at) VALUES (?, ?, ?)
+			ON CONFLICT (year) DO UPDATE SET source = excluded.source, loaded_at = excluded.loaded_at`,
+			y, sched.Sources[y], data.FormatTime(s.now())); err != nil {
+			return ch, err
+		}
+	}
+	for _, d := range sched.Days {
+		if _, err := tx.Exec("INSERT OR REPLACE INTO calendar_days (layer, date, working, name) VALUES ('national', ?, ?, ?)",
+			d.Date.String(), d.Working, d.Name); err != nil {
+			return ch, err
+		}
+	}
+	ch.Days = len(sched.Days)
+	from, to := calendar.NewDate(sched.Years[0], 1, 1), calendar.NewDate(sched.Years[0], 12, 31)
+	for _, y := range sched.Years {
+		from, to = min(from, calendar.NewDate(y, 1, 1)), max(to, calendar.NewDate(y, 12, 31))
+	}
+	for _, d := range sched.Days {
+		from, to = min(from, d.Date), max(to, d.Date)
+	}
+	n, err := s.calendarChanged(ctx, tx, from, to)
+	ch.CasesChanged = n
 	return ch, err
 }
 
