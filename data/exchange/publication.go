@@ -87,8 +87,8 @@ type Publication struct {
 	signature   []byte
 	SHA256      string // of the whole file
 
-	Catalogue *catalogue.Book  // nil when it carries none
-	Calendar  []byte           // the schedule's text; nil when none
+	Catalogue *catalogue.Book // nil when it carries none
+	Calendar  []byte          // the schedule's text; nil when none
 	Schedule  *calendar.Schedule
 }
 

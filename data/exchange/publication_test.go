@@ -17,14 +17,16 @@ import (
 
 var centre = data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}
 
-func testKey(b byte) ed25519.PrivateKey { return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{b}, ed25519.SeedSize)) }
+func testKey(b byte) ed25519.PrivateKey {
+	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{b}, ed25519.SeedSize))
+}
 
 // publication makes a signed publication with a small catalogue and the
 // national schedule.
 func publication(t testing.TB, key ed25519.PrivateKey) []byte {
 	t.Helper()
 	p := &exchange.Publication{
-		Manifest: exchange.PublicationManifest{Note: "2027 年事项目录", Sites: []string{"330102101"}},
+		Manifest:  exchange.PublicationManifest{Note: "2027 年事项目录", Sites: []string{"330102101"}},
 		Catalogue: &catalogue.Book{Sheets: []catalogue.Sheet{{Name: "部门", Rows: [][]string{{"部门编码", "部门名称"}, {"SCJG", "市场监督管理局"}}}}},
 		Calendar:  assets.NationalCalendar,
 	}
