@@ -110,6 +110,7 @@ func New(a fyne.App, r Reader) *App {
 	ui.sets.items.onChanged = ui.intake.load
 	ui.xchg = newExchangeScreen(s, ui.session, w, a.Preferences())
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
+	ui.xchg.onReceived = func() { ui.intake.load(); ui.sets.load() }
 	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg, ui.report.bg, ui.xchg.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
 	w.SetContent(ui.login.content())
 	w.SetMaster()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +30,7 @@ type exchangeStore interface {
 	ImportDir(ctx context.Context, actorID int64, dir string, progress func(done, total int, r exchange.ImportResult)) ([]exchange.ImportResult, error)
 	SiteStatuses(ctx context.Context) ([]exchange.SiteStatus, error)
 	RegisterSite(ctx context.Context, actorID int64, r exchange.Registration) (bool, error)
+	receiveStore
 }
 
 // Program is written into the manifest of every bundle (set by main).
@@ -76,10 +78,16 @@ type exchangeScreen struct {
 	siteMsg   *widget.Label
 
 	auto *autoExport // 自动导出
+	recv *receivePane // 接收中心下发
+	tabs *container.AppTabs
+	// onReceived runs after publications were taken: the catalogue may
+	// have changed.
+	onReceived func()
+	now        func() time.Time
 }
 
 func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *exchangeScreen {
-	x := &exchangeScreen{store: s, session: session, win: win, prefs: prefs, selected: -1}
+	x := &exchangeScreen{store: s, session: session, win: win, prefs: prefs, selected: -1, now: time.Now}
 	dir := prefs.String(prefExchangeDir)
 	x.outDir, x.inDir = widget.NewEntry(), widget.NewEntry()
 	for _, e := range []*widget.Entry{x.outDir, x.inDir} {
@@ -153,6 +161,7 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 	x.siteMsg = widget.NewLabel("")
 	x.siteMsg.Wrapping = fyne.TextWrapWord
 	x.auto = newAutoExport(x)
+	x.recv = newReceivePane(x)
 	return x
 }
 
@@ -210,8 +219,10 @@ func (x *exchangeScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("导出数据包"), out),
 		container.NewTabItem(lang.L("导入数据包（中心）"), in),
 		container.NewTabItem(lang.L("站点登记"), sites),
+		container.NewTabItem(lang.L("接收中心下发"), x.recv.content()),
 	)
 	tabs.OnSelected = func(*container.TabItem) { x.load() }
+	x.tabs = tabs
 	return tabs
 }
 
@@ -226,6 +237,7 @@ func (x *exchangeScreen) load() {
 		x.inMsg.SetText(lang.L("只有管理员可以在中心导入数据包和登记站点。"))
 		x.siteMsg.SetText(lang.L("只有管理员可以在中心导入数据包和登记站点。"))
 	}
+	x.recv.load()
 	x.bg.run(func() {
 		ctx := context.Background()
 		n, err := x.store.PendingExport(ctx)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/catalogue"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/sqlite"
@@ -163,4 +164,63 @@ func TestAutoExport(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(share, exchange.BundleName(site.Code, 3))); err == nil {
 		t.Error("exported with 自动导出 off")
 	}
+}
+
+// 接收中心下发: the administrator registers the centre from its file and
+// takes its publication from the folder; the new department reaches 设置
+// and the intake; a clerk may do neither.
+func TestReceivePane(t *testing.T) {
+	ctx := context.Background()
+	centre, err := sqlite.CreateSite(ctx, filepath.Join(t.TempDir(), "centre.db"), data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}, testkit.Defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer centre.Close()
+	reg, err := centre.Registration(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regFile := filepath.Join(t.TempDir(), "centre.json")
+	os.WriteFile(regFile, exchange.MarshalRegistration(reg), 0o644)
+	admin, _ := centre.UserByLogin(ctx, "admin")
+	dir := t.TempDir()
+	p := &exchange.Publication{Catalogue: &catalogue.Book{Sheets: []catalogue.Sheet{{Name: "部门", Rows: [][]string{{"部门编码", "部门名称"}, {"SJJ", "市数据资源管理局"}}}}}}
+	raw, err := centre.Publish(ctx, admin.ID, p, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, exchange.PublicationName("330100000", 1)), raw, 0o644)
+
+	s := testkit.OpenTemp(t)
+	clerk := loggedIn(t, s, "zhangli")
+	clerk.xchg.load()
+	if !clerk.xchg.recv.recvB.Disabled() || !clerk.xchg.recv.trustB.Disabled() {
+		t.Error("a clerk may take publications")
+	}
+	ui := loggedIn(t, s, "admin")
+	r := ui.xchg.recv
+	ui.xchg.load()
+	waitFor(t, "no centre yet", func() bool { return strings.Contains(r.centre.Text, "尚未登记中心") })
+	r.trustFile(regFile)
+	waitFor(t, "the centre", func() bool { return strings.Contains(r.centre.Text, "示例市政务服务中心（330100000）") })
+	r.dir.SetText(dir)
+	test.Tap(r.recvB)
+	waitFor(t, "the publication", func() bool { return strings.Contains(r.msg.Text, "接收 1") })
+	waitFor(t, "the history", func() bool { return len(r.history) == 1 })
+	deps, err := s.Departments(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range deps {
+		found = found || d.Code == "SJJ"
+	}
+	if !found {
+		t.Error("the published department is not there")
+	}
+	test.Tap(r.recvB)
+	waitFor(t, "again", func() bool { return strings.Contains(r.msg.Text, "已接收过 1") })
+	ui.tabs.SelectIndex(6)
+	ui.xchg.tabs.SelectIndex(3)
+	snap(t, ui.win, "exchange-receive")
 }
