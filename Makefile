@@ -141,6 +141,9 @@ fuzz: glfw
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzInitials -fuzztime $(FUZZTIME) ./data/pinyin
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data/exchange
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadPublication -fuzztime $(FUZZTIME) ./data/exchange
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./data/catalogue
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBook -fuzztime $(FUZZTIME) ./app/render
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data/sqlite
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/render
 

@@ -30,9 +30,23 @@ fi
 url="postgres://postgres@127.0.0.1:$port/onewindow?sslmode=disable"
 "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'onewindow'" postgres | grep -q 1 ||
 	"$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE onewindow" postgres
-if ! ./bin/onewindow site list --db "$url" >/dev/null 2>&1; then
-	echo 123456 | ./bin/onewindow site init --code 330100000 --name 示例市政务服务中心 --kind centre --demo --db "$url"
+ow=./bin/onewindow
+if ! $ow site list --db "$url" >/dev/null 2>&1; then
+	echo 123456 | $ow site init --code 330100000 --name 示例市政务服务中心 --kind centre --demo --db "$url"
+	# Three demo village sites, their bundles imported, so that the
+	# supervisors' window has something to show.
+	sites="$dir/sites"
+	mkdir -p "$sites/bundles"
+	for i in 1 2 3; do
+		code=33010210$i db="$sites/33010210$i.db"
+		$ow site init --code "$code" --name "示例第${i}民事服务站" --kind village --demo --db "$db" >/dev/null
+		$ow demo --cases 3000 --seed "$i" --quiet --db "$db"
+		echo 1234 | $ow site registration -o "$sites/$code.json" --user admin --db "$db" >/dev/null
+		echo 1234 | $ow export --to "$sites/bundles" --user admin --db "$db" >/dev/null
+		echo 123456 | $ow site register "$sites/$code.json" --user admin --db "$url" >/dev/null
+	done
+	echo 123456 | $ow import "$sites/bundles" --user admin --db "$url"
 fi
 echo "中心数据库：$url"
-echo "管理员 admin，PIN 123456。试试：./bin/onewindow site list --db '$url'"
+echo "管理员 admin，PIN 123456。督查窗口：$ow --db '$url'；命令行：$ow report --db '$url' …"
 echo "停止：tools/run-central.sh stop"
