@@ -291,13 +291,15 @@ func (m *merger) cases() error {
 	}
 	// The report's daily totals follow the cases: out with what they
 	// were, in with what they are.
-	if err := adjustTotals(m.ctx, m.tx, -1); err != nil {
-		return err
+	for _, money := range []bool{false, true} {
+		if err := adjustTotals(m.ctx, m.tx, -1, money); err != nil {
+			return err
+		}
 	}
 	if err := m.insertFrom(tmp, "applications", caseCols, 2, ""); err != nil {
 		return err
 	}
-	return adjustTotals(m.ctx, m.tx, +1)
+	return adjustTotals(m.ctx, m.tx, +1, false)
 }
 
 // events are appended: a case's events never change once recorded.
@@ -353,6 +355,19 @@ func (m *merger) caseRecords() error {
 		if err := m.upsert(st.table, st.cols, st.keyN, st.n, st.row); err != nil {
 			return err
 		}
+	}
+	// Each waiver carries its case's group, for the report.
+	if len(b.Waivers) > 0 {
+		if _, err := m.tx.Exec(m.ctx, `UPDATE waivers w SET item = a.item, window_code = a.window_code, clerk = a.clerk
+			FROM applications a WHERE a.number = w.number AND w.site_code = $1 AND w.id IN (SELECT id FROM stage_waivers)
+			AND (w.item, w.window_code, w.clerk) IS DISTINCT FROM (a.item, a.window_code, a.clerk)`, site); err != nil {
+			return fmt.Errorf("waivers: %w", err)
+		}
+	}
+	// The money totals of the bundle's cases, now that their fee lines and
+	// waivers are written (taken out before, with the rest).
+	if len(b.Cases) > 0 {
+		return adjustTotals(m.ctx, m.tx, +1, true)
 	}
 	return nil
 }

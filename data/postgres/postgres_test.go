@@ -580,6 +580,14 @@ func compareReads(t *testing.T, pg *postgres.Store, lite *sqlite.Store, today ca
 			break
 		}
 	}
+	// Counted from the daily totals: all, and by the dates received.
+	for _, f := range []data.CaseFilter{{}, {From: today - 30}, {To: today - 30}} {
+		n, err := pg.CountCases(ctx, f)
+		m, _ := lite.CountCases(ctx, f)
+		if err != nil || n != m || n == 0 {
+			t.Errorf("count %+v: %d (%v) on PostgreSQL, %d on SQLite", f, n, err, m)
+		}
+	}
 	for _, f := range filters {
 		p, l := allCases(t, pg, f.pg, today), allCases(t, lite, f.lite, today)
 		n, err := pg.CountCases(ctx, f.pg)

@@ -27,6 +27,17 @@ const allParams = "WITH params AS (SELECT $1::date, $2::date, $3::date, $4::text
 // and the clerk (each a site's own, so prefixed with its code), the site.
 const reportKeys = "a.item, a.site_code || '/' || a.window_code, a.site_code || '/' || a.clerk, a.site_code"
 
+// waiverKeys are the same keys of a waiver's case, which the waiver
+// carries (migration 0006).
+const waiverKeys = "w.item, w.site_code || '/' || w.window_code, w.site_code || '/' || w.clerk, w.site_code"
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
 // Report computes the processing-time report.
 func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, error) {
 	if err := spec.Check(); err != nil {
@@ -259,19 +270,21 @@ func (r *pgReport) queries() []pgQuery {
 			add(func(x *report.Row, sc func(...any) error) error {
 				return sc(keyed(&x.Rated, &x.BadRated, &x.RatingSum)...)
 			})},
-		{`SELECT ` + reportKeys + `, sum((` + yellowNow + `)::int), sum((` + redNow + `)::int) FROM applications a WHERE ` + openStatuses + ` GROUP BY 1, 2, 3, 4`,
-			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Yellow, &x.Red)...) })},
+		{`SELECT item, win, clerk, site, sum(cases) FILTER (WHERE ` + yellowNow + `), sum(cases) FILTER (WHERE ` + redNow + `) FROM report_open a GROUP BY 1, 2, 3, 4`,
+			add(func(x *report.Row, sc func(...any) error) error {
+				var yellow, red *int
+				err := sc(keyed(&yellow, &red)...)
+				x.Yellow, x.Red = deref(yellow), deref(red)
+				return err
+			})},
 		{`SELECT day, used, cases FROM report_done WHERE day BETWEEN $1 AND $2`, r.done},
-		{`SELECT ` + reportKeys + `, count(DISTINCT a.number), coalesce(sum(greatest(0, f.amount_fen - coalesce(w.s, 0))), 0)
-			FROM case_fees f JOIN applications a ON a.number = f.number
-			LEFT JOIN (SELECT number, fee_code, sum(amount_fen) AS s FROM waivers WHERE status = 'approved' GROUP BY 1, 2) w ON w.number = f.number AND w.fee_code = f.fee_code
-			WHERE a.accepted_date BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
+		{`SELECT item, win, clerk, site, sum(cases), sum(due_fen) FROM report_money WHERE day BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.FeeCases, &x.FeesDueFen)...) })},
-		{`SELECT ` + reportKeys + `, p.name, p.basis, count(DISTINCT w.number), count(*), sum(w.amount_fen) FROM waivers w
-			JOIN applications a ON a.number = w.number JOIN waiver_policies p ON p.code = w.policy
-			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 GROUP BY 1, 2, 3, 4, 5, 6`, r.waiverLine},
-		{`SELECT ` + reportKeys + `, count(DISTINCT w.number) FROM waivers w JOIN applications a ON a.number = w.number
-			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 GROUP BY 1, 2, 3, 4`,
+		{`SELECT ` + waiverKeys + `, p.name, p.basis, count(DISTINCT w.number), count(*), sum(w.amount_fen) FROM waivers w
+			JOIN waiver_policies p ON p.code = w.policy
+			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 AND w.item IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, r.waiverLine},
+		{`SELECT ` + waiverKeys + `, count(DISTINCT w.number) FROM waivers w
+			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 AND w.item IS NOT NULL GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Waived)...) })},
 		{`SELECT ` + reportKeys + `, count(*), sum((` + rectOnTime + `)::int) FROM rectifications x JOIN applications a ON a.number = x.number
 			WHERE ` + rectDue + ` GROUP BY 1, 2, 3, 4`,

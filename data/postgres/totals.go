@@ -21,6 +21,7 @@ type totalsTable struct {
 	keySQL     []string // over a
 	sumSQL     []string // over a
 	when       string   // over a
+	money      bool     // reads the cases' fee lines and waivers too
 }
 
 var groupKeySQL = []string{"a.item", "a.site_code || '/' || a.window_code", "a.site_code || '/' || a.clerk", "a.site_code"}
@@ -42,6 +43,19 @@ var totalsTables = []totalsTable{
 		when: "a.rated_date IS NOT NULL"},
 	{name: "report_done", keys: []string{"day", "used"}, keySQL: []string{"a.closed_date", "coalesce(a.used_days, -1)"},
 		sums: []string{"cases"}, sumSQL: []string{"count(*)"}, when: "a.closed_date IS NOT NULL AND a.status IN ('completed', 'delivered')"},
+	// The open cases by their warning dates (a date never reached when a
+	// track has none): the report counts yellow and red against its day.
+	{name: "report_open", keys: append(append([]string{}, groupKeyCols...), "yellow_promised", "yellow_statutory", "red_promised", "red_statutory"),
+		keySQL: append(append([]string{}, groupKeySQL...), "coalesce(a.yellow_promised, 'infinity')", "coalesce(a.yellow_statutory, 'infinity')",
+			"coalesce(a.red_promised, 'infinity')", "coalesce(a.red_statutory, 'infinity')"),
+		sums: []string{"cases"}, sumSQL: []string{"count(*)"}, when: "a.status IN ('received','supplement','supplied','accepted','paused')"},
+	// Fees due, by the day of acceptance: read from the case's fee lines
+	// and approved waivers, so added back only after the bundle's records
+	// are written (money).
+	{name: "report_money", keys: append(append([]string{}, groupKeyCols...), "day"), keySQL: append(append([]string{}, groupKeySQL...), "a.accepted_date"),
+		sums: []string{"cases", "due_fen"}, sumSQL: []string{"count(*)", `sum((SELECT coalesce(sum(greatest(0, f.amount_fen - coalesce((SELECT sum(w.amount_fen) FROM waivers w
+			WHERE w.number = f.number AND w.fee_code = f.fee_code AND w.status = 'approved'), 0))), 0) FROM case_fees f WHERE f.number = a.number))`},
+		when: "a.accepted_date IS NOT NULL AND EXISTS (SELECT 1 FROM case_fees f WHERE f.number = a.number)", money: true},
 }
 
 // addSQL adds (sign +1) or takes out (sign -1) the contribution of the
@@ -66,9 +80,14 @@ func (t totalsTable) addSQL(from string, sign int) string {
 const bundleCases = "FROM applications a WHERE a.number IN (SELECT number FROM stage_applications)"
 
 // adjustTotals adds (sign +1) or takes out (sign -1) the staged cases'
-// contribution to every table of totals, then drops the groups left at 0.
-func adjustTotals(ctx context.Context, tx pgx.Tx, sign int) error {
+// contribution to the tables of totals that read the cases alone (money
+// false) or their fee lines and waivers too (money true), then drops the
+// groups left at 0.
+func adjustTotals(ctx context.Context, tx pgx.Tx, sign int, money bool) error {
 	for _, t := range totalsTables {
+		if t.money != money {
+			continue
+		}
 		if _, err := tx.Exec(ctx, t.addSQL(bundleCases, sign)); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
