@@ -280,12 +280,13 @@ func (r *pgReport) queries() []pgQuery {
 		{`SELECT day, used, cases FROM report_done WHERE day BETWEEN $1 AND $2`, r.done},
 		{`SELECT item, win, clerk, site, sum(cases), sum(due_fen) FROM report_money WHERE day BETWEEN $1 AND $2 GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.FeeCases, &x.FeesDueFen)...) })},
-		{`SELECT ` + waiverKeys + `, p.name, p.basis, count(DISTINCT w.number), count(*), sum(w.amount_fen) FROM waivers w
-			JOIN waiver_policies p ON p.code = w.policy
-			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 AND w.item IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`, r.waiverLine},
-		{`SELECT ` + waiverKeys + `, count(DISTINCT w.number) FROM waivers w
-			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 AND w.item IS NOT NULL GROUP BY 1, 2, 3, 4`,
-			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.Waived)...) })},
+		// The waivers approved in the period, in one pass: per group and
+		// policy (the waiver lines), and per group (the cases waived).
+		{`SELECT w.item, w.site_code || '/' || w.window_code, w.site_code || '/' || w.clerk, w.site_code, coalesce(p.name, ''), coalesce(p.basis, ''),
+				grouping(p.name, p.basis), count(DISTINCT w.number), count(*), sum(w.amount_fen)
+			FROM waivers w JOIN waiver_policies p ON p.code = w.policy
+			WHERE w.status = 'approved' AND w.decided_at >= $4 AND w.decided_at < $5 AND w.item IS NOT NULL
+			GROUP BY GROUPING SETS ((w.item, w.site_code, w.window_code, w.clerk, p.name, p.basis), (w.item, w.site_code, w.window_code, w.clerk))`, r.waivers},
 		{`SELECT ` + reportKeys + `, count(*), sum((` + rectOnTime + `)::int) FROM rectifications x JOIN applications a ON a.number = x.number
 			WHERE ` + rectDue + ` GROUP BY 1, 2, 3, 4`,
 			add(func(x *report.Row, sc func(...any) error) error { return sc(keyed(&x.RectDue, &x.RectOnTime)...) })},
@@ -324,13 +325,19 @@ func (r *pgReport) receivedDay(sc func(...any) error) error {
 	return nil
 }
 
-func (r *pgReport) waiverLine(sc func(...any) error) error {
+// waivers adds a waiver line (a group's waivers under one policy), or a
+// group's count of cases waived (the grouping set without the policy).
+func (r *pgReport) waivers(sc func(...any) error) error {
 	var l report.WaiverLine
-	var cases int
-	if err := sc(append(r.keys(), &l.Policy, &l.Basis, &cases, &l.Count, &l.Fen)...); err != nil {
+	var perGroup, cases int
+	if err := sc(append(r.keys(), &l.Policy, &l.Basis, &perGroup, &cases, &l.Count, &l.Fen)...); err != nil {
 		return err
 	}
 	g := r.row()
+	if perGroup != 0 {
+		g.Add(&report.Row{Waived: cases})
+		return nil
+	}
 	g.WaiverFen += l.Fen
 	l.Group = g.Name
 	r.parts.AddWaiver(l)
