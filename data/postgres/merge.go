@@ -244,7 +244,13 @@ func (m *merger) applicants() error {
 		return err
 	}
 	// The newer version wins; at the same time, the greater (as the SQLite
-	// centre decides), so that the order of arrival does not matter.
+	// centre decides), so that the order of arrival does not matter. Those
+	// that would not win are dropped first: an upsert that changes nothing
+	// still locks the row, and another importer would wait on it.
+	if _, err := m.tx.Exec(m.ctx, `DELETE FROM `+tmp+` s USING applicants a WHERE a.id_code = s.id_code
+		AND (s.updated_at, s.name, s.contact, s.phone, s.address, s.kind) <= (a.updated_at, a.name, a.contact, a.phone, a.address, a.kind)`); err != nil {
+		return fmt.Errorf("applicants: %w", err)
+	}
 	return m.insertFrom(tmp, "applicants", cols, 1, `(excluded.updated_at, excluded.name, excluded.contact, excluded.phone, excluded.address, excluded.kind) >
 		(applicants.updated_at, applicants.name, applicants.contact, applicants.phone, applicants.address, applicants.kind)`)
 }
@@ -290,16 +296,18 @@ func (m *merger) cases() error {
 		return err
 	}
 	// The report's daily totals follow the cases: out with what they
-	// were, in with what they are.
-	for _, money := range []bool{false, true} {
-		if err := adjustTotals(m.ctx, m.tx, -1, money); err != nil {
-			return err
-		}
+	// were, in with what they are. The money's are taken out now, while the fee lines and waivers are as they were, and put
+	// back after they are written (caseRecords).
+	if err := snapshotCases(m.ctx, m.tx); err != nil {
+		return err
+	}
+	if err := adjustTotals(m.ctx, m.tx, true, true, false); err != nil {
+		return err
 	}
 	if err := m.insertFrom(tmp, "applications", caseCols, 2, ""); err != nil {
 		return err
 	}
-	return adjustTotals(m.ctx, m.tx, +1, false)
+	return adjustTotals(m.ctx, m.tx, false, true, true)
 }
 
 // events are appended: a case's events never change once recorded.
@@ -367,7 +375,7 @@ func (m *merger) caseRecords() error {
 	// The money totals of the bundle's cases, now that their fee lines and
 	// waivers are written (taken out before, with the rest).
 	if len(b.Cases) > 0 {
-		return adjustTotals(m.ctx, m.tx, +1, true)
+		return adjustTotals(m.ctx, m.tx, true, false, true)
 	}
 	return nil
 }

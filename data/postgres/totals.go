@@ -9,17 +9,20 @@ import (
 )
 
 // The report's daily totals (migration 0003). A bundle changes some cases:
-// their contribution is taken out of the totals before they are written
-// and put back after, each as one grouped statement per table, so the
-// totals always equal what the cases add up to (Verify checks).
+// their contribution is taken out of the totals as they were (a snapshot
+// of the old rows, read once by the key) and put in as they are (the
+// staged rows), one grouped statement per table that reads only those few
+// rows, so the totals always equal what the cases add up to (Verify
+// checks). Groups that come to zero stay as rows of zeros until the
+// totals are rebuilt; nothing reads them as anything but zero.
 
 // totalsTable is one table of daily totals: its keys, its sums, the SQL
-// of each over the cases a, and which cases count.
+// of each over one case a, and which cases count.
 type totalsTable struct {
 	name       string
 	keys, sums []string // column names
 	keySQL     []string // over a
-	sumSQL     []string // over a
+	rowSQL     []string // each case's contribution, over a
 	when       string   // over a
 	money      bool     // reads the cases' fee lines and waivers too
 }
@@ -27,95 +30,129 @@ type totalsTable struct {
 var groupKeySQL = []string{"a.item", "a.site_code || '/' || a.window_code", "a.site_code || '/' || a.clerk", "a.site_code"}
 var groupKeyCols = []string{"item", "win", "clerk", "site"}
 
-var totalsTables = []totalsTable{
-	{name: "report_received", keys: append(append([]string{}, groupKeyCols...), "day"), keySQL: append(append([]string{}, groupKeySQL...), "a.received_date"),
-		sums: []string{"cases", "supplemented"}, sumSQL: []string{"count(*)", "sum(coalesce(a.supplemented, 0))"}, when: "TRUE"},
-	{name: "report_accepted", keys: append(append([]string{}, groupKeyCols...), "day"), keySQL: append(append([]string{}, groupKeySQL...), "a.accepted_date"),
-		sums: []string{"cases"}, sumSQL: []string{"count(*)"}, when: "a.accepted_date IS NOT NULL"},
-	{name: "report_closed", keys: append(append([]string{}, groupKeyCols...), "status", "used", "day"),
-		keySQL: append(append([]string{}, groupKeySQL...), "a.status", "coalesce(a.used_days, -1)", "a.closed_date"),
-		sums:   []string{"cases", "ontime_promised", "ontime_statutory", "extended", "paused", "pause_days", "same_day"},
-		sumSQL: []string{"count(*)", "sum(coalesce(a.ontime_promised, 0))", "sum(coalesce(a.ontime_statutory, 0))", "sum((coalesce(a.extra_days, 0) > 0)::int)",
-			"sum((coalesce(a.pause_days, 0) > 0)::int)", "sum(coalesce(a.pause_days, 0))", "sum((a.closed_date = a.received_date)::int)"},
-		when: "a.closed_date IS NOT NULL"},
-	{name: "report_rated", keys: append(append([]string{}, groupKeyCols...), "day"), keySQL: append(append([]string{}, groupKeySQL...), "a.rated_date"),
-		sums: []string{"cases", "bad", "level_sum"}, sumSQL: []string{"count(*)", "sum((coalesce(a.rating_level, 99) <= 2)::int)", "sum(coalesce(a.rating_level, 0))"},
-		when: "a.rated_date IS NOT NULL"},
-	{name: "report_done", keys: []string{"day", "used"}, keySQL: []string{"a.closed_date", "coalesce(a.used_days, -1)"},
-		sums: []string{"cases"}, sumSQL: []string{"count(*)"}, when: "a.closed_date IS NOT NULL AND a.status IN ('completed', 'delivered')"},
-	// The open cases by their warning dates (a date never reached when a
-	// track has none): the report counts yellow and red against its day.
-	{name: "report_open", keys: append(append([]string{}, groupKeyCols...), "yellow_promised", "yellow_statutory", "red_promised", "red_statutory"),
-		keySQL: append(append([]string{}, groupKeySQL...), "coalesce(a.yellow_promised, 'infinity')", "coalesce(a.yellow_statutory, 'infinity')",
-			"coalesce(a.red_promised, 'infinity')", "coalesce(a.red_statutory, 'infinity')"),
-		sums: []string{"cases"}, sumSQL: []string{"count(*)"}, when: "a.status IN ('received','supplement','supplied','accepted','paused')"},
-	// Fees due, by the day of acceptance: read from the case's fee lines
-	// and approved waivers, so added back only after the bundle's records
-	// are written (money).
-	{name: "report_money", keys: append(append([]string{}, groupKeyCols...), "day"), keySQL: append(append([]string{}, groupKeySQL...), "a.accepted_date"),
-		sums: []string{"cases", "due_fen"}, sumSQL: []string{"count(*)", `sum((SELECT coalesce(sum(greatest(0, f.amount_fen - coalesce((SELECT sum(w.amount_fen) FROM waivers w
-			WHERE w.number = f.number AND w.fee_code = f.fee_code AND w.status = 'approved'), 0))), 0) FROM case_fees f WHERE f.number = a.number))`},
-		when: "a.accepted_date IS NOT NULL AND EXISTS (SELECT 1 FROM case_fees f WHERE f.number = a.number)", money: true},
+func withDay(day string) ([]string, []string) {
+	return append(append([]string{}, groupKeyCols...), "day"), append(append([]string{}, groupKeySQL...), day)
 }
 
-// addSQL adds (sign +1) or takes out (sign -1) the contribution of the
-// cases a that `from` selects.
-func (t totalsTable) addSQL(from string, sign int) string {
-	var sel, set []string
-	sel = append(sel, t.keySQL...)
-	for i, s := range t.sumSQL {
-		sel = append(sel, fmt.Sprintf("%d * %s", sign, s))
-		set = append(set, fmt.Sprintf("%s = %s.%s + excluded.%s", t.sums[i], t.name, t.sums[i], t.sums[i]))
+var totalsTables = func() []totalsTable {
+	received, receivedSQL := withDay("a.received_date")
+	accepted, acceptedSQL := withDay("a.accepted_date")
+	rated, ratedSQL := withDay("a.rated_date")
+	return []totalsTable{
+		{name: "report_received", keys: received, keySQL: receivedSQL,
+			sums: []string{"cases", "supplemented"}, rowSQL: []string{"1", "coalesce(a.supplemented, 0)"}, when: "TRUE"},
+		{name: "report_accepted", keys: accepted, keySQL: acceptedSQL,
+			sums: []string{"cases"}, rowSQL: []string{"1"}, when: "a.accepted_date IS NOT NULL"},
+		{name: "report_closed", keys: append(append([]string{}, groupKeyCols...), "status", "used", "day"),
+			keySQL: append(append([]string{}, groupKeySQL...), "a.status", "coalesce(a.used_days, -1)", "a.closed_date"),
+			sums:   []string{"cases", "ontime_promised", "ontime_statutory", "extended", "paused", "pause_days", "same_day"},
+			rowSQL: []string{"1", "coalesce(a.ontime_promised, 0)", "coalesce(a.ontime_statutory, 0)", "(coalesce(a.extra_days, 0) > 0)::int",
+				"(coalesce(a.pause_days, 0) > 0)::int", "coalesce(a.pause_days, 0)", "(a.closed_date = a.received_date)::int"},
+			when: "a.closed_date IS NOT NULL"},
+		{name: "report_rated", keys: rated, keySQL: ratedSQL,
+			sums: []string{"cases", "bad", "level_sum"}, rowSQL: []string{"1", "(coalesce(a.rating_level, 99) <= 2)::int", "coalesce(a.rating_level, 0)"},
+			when: "a.rated_date IS NOT NULL"},
+		{name: "report_done", keys: []string{"day", "used"}, keySQL: []string{"a.closed_date", "coalesce(a.used_days, -1)"},
+			sums: []string{"cases"}, rowSQL: []string{"1"}, when: "a.closed_date IS NOT NULL AND a.status IN ('completed', 'delivered')"},
+		// The open cases by their warning dates (a date never reached when
+		// a track has none): the report counts yellow and red against its
+		// day.
+		{name: "report_open", keys: append(append([]string{}, groupKeyCols...), "yellow_promised", "yellow_statutory", "red_promised", "red_statutory"),
+			keySQL: append(append([]string{}, groupKeySQL...), "coalesce(a.yellow_promised, 'infinity')", "coalesce(a.yellow_statutory, 'infinity')",
+				"coalesce(a.red_promised, 'infinity')", "coalesce(a.red_statutory, 'infinity')"),
+			sums: []string{"cases"}, rowSQL: []string{"1"}, when: "a.status IN ('received','supplement','supplied','accepted','paused')"},
+		// Fees due, by the day of acceptance: read from the case's fee
+		// lines and approved waivers, so put in only after the bundle's
+		// records are written (money).
+		{name: "report_money", keys: accepted, keySQL: acceptedSQL,
+			sums: []string{"cases", "due_fen"}, rowSQL: []string{"1", `(SELECT coalesce(sum(greatest(0, f.amount_fen - coalesce((SELECT sum(w.amount_fen) FROM waivers w
+				WHERE w.number = f.number AND w.fee_code = f.fee_code AND w.status = 'approved'), 0))), 0) FROM case_fees f WHERE f.number = a.number)`},
+			when: "a.accepted_date IS NOT NULL AND EXISTS (SELECT 1 FROM case_fees f WHERE f.number = a.number)", money: true},
+	}
+}()
+
+// selectSQL is the grouped contribution of the cases `from` gives (alias
+// a, with a column s: +1 to put a case in, -1 to take it out).
+func (t totalsTable) selectSQL(from string) string {
+	sel := append([]string{}, t.keySQL...)
+	for _, r := range t.rowSQL {
+		sel = append(sel, fmt.Sprintf("sum(a.s * (%s))", r))
 	}
 	groups := make([]string, len(t.keySQL))
 	for i := range groups {
 		groups[i] = fmt.Sprint(i + 1)
 	}
-	return fmt.Sprintf("INSERT INTO %s (%s) SELECT %s %s AND %s GROUP BY %s ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s",
-		t.name, strings.Join(append(append([]string{}, t.keys...), t.sums...), ", "), strings.Join(sel, ", "), from, t.when,
-		strings.Join(groups, ", "), strings.Join(groups, ", "), strings.Join(t.keys, ", "), strings.Join(set, ", "))
+	return fmt.Sprintf("SELECT %s FROM %s WHERE %s GROUP BY %s", strings.Join(sel, ", "), from, t.when, strings.Join(groups, ", "))
 }
 
-// bundleCases selects the cases of the bundle being merged (staged).
-const bundleCases = "FROM applications a WHERE a.number IN (SELECT number FROM stage_applications)"
+// addSQL adds the contribution of the cases `from` gives to the totals.
+func (t totalsTable) addSQL(from string) string {
+	var set []string
+	for _, c := range t.sums {
+		set = append(set, fmt.Sprintf("%s = %s.%s + excluded.%s", c, t.name, c, c))
+	}
+	order := make([]string, len(t.keys))
+	for i := range order {
+		order[i] = fmt.Sprint(i + 1)
+	}
+	// In the order of the keys, as every importer writes, so that two do
+	// not deadlock.
+	return fmt.Sprintf("INSERT INTO %s (%s) %s ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s",
+		t.name, strings.Join(append(append([]string{}, t.keys...), t.sums...), ", "), t.selectSQL(from),
+		strings.Join(order, ", "), strings.Join(t.keys, ", "), strings.Join(set, ", "))
+}
 
-// adjustTotals adds (sign +1) or takes out (sign -1) the staged cases'
-// contribution to the tables of totals that read the cases alone (money
-// false) or their fee lines and waivers too (money true), then drops the
-// groups left at 0.
-func adjustTotals(ctx context.Context, tx pgx.Tx, sign int, money bool) error {
+// snapshotCases copies the staged cases' rows as they are before the merge
+// writes them (old_applications, emptied at commit).
+func snapshotCases(ctx context.Context, tx pgx.Tx) error {
+	var missing bool
+	if err := tx.QueryRow(ctx, "SELECT to_regclass('pg_temp.old_applications') IS NULL").Scan(&missing); err != nil {
+		return err
+	}
+	if missing {
+		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE old_applications (LIKE applications) ON COMMIT DELETE ROWS"); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO old_applications SELECT a.* FROM applications a
+		JOIN stage_applications s ON s.received_date = a.received_date AND s.number = a.number`)
+	return err
+}
+
+// adjustTotals puts the staged cases into the tables of totals that read
+// the cases alone (money false) or their fee lines and waivers too (money
+// true); with old, it also takes out the same cases as they were (the
+// snapshot): for money, that is done before the records change, with
+// old only.
+func adjustTotals(ctx context.Context, tx pgx.Tx, money, old, staged bool) error {
+	var parts []string
+	if old {
+		parts = append(parts, "SELECT -1 AS s, o.* FROM old_applications o")
+	}
+	if staged {
+		parts = append(parts, "SELECT 1 AS s, n.* FROM stage_applications n")
+	}
+	from := "(" + strings.Join(parts, " UNION ALL ") + ") a"
 	for _, t := range totalsTables {
 		if t.money != money {
 			continue
 		}
-		if _, err := tx.Exec(ctx, t.addSQL(bundleCases, sign)); err != nil {
+		if _, err := tx.Exec(ctx, t.addSQL(from)); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
-		}
-		if sign > 0 {
-			if _, err := tx.Exec(ctx, "DELETE FROM "+t.name+" WHERE cases = 0"); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
 }
 
 // totalsDiffer names the tables of totals that differ from the cases
-// (Verify).
+// (Verify); groups at zero count as absent.
 func totalsDiffer(ctx context.Context, tx pgx.Tx) ([]string, error) {
 	var out []string
 	for _, t := range totalsTables {
 		cols := strings.Join(append(append([]string{}, t.keys...), t.sums...), ", ")
-		var sel []string
-		sel = append(sel, t.keySQL...)
-		sel = append(sel, t.sumSQL...)
-		groups := make([]string, len(t.keySQL))
-		for i := range groups {
-			groups[i] = fmt.Sprint(i + 1)
-		}
-		fromCases := fmt.Sprintf("SELECT %s FROM applications a WHERE %s GROUP BY %s", strings.Join(sel, ", "), t.when, strings.Join(groups, ", "))
+		fromCases := t.selectSQL("(SELECT 1 AS s, a.* FROM applications a) a")
 		var n int
-		q := fmt.Sprintf("SELECT count(*) FROM ((SELECT %s FROM %s EXCEPT %s) UNION ALL (%s EXCEPT SELECT %s FROM %s)) d", cols, t.name, fromCases, fromCases, cols, t.name)
+		q := fmt.Sprintf("SELECT count(*) FROM ((SELECT %s FROM %s WHERE cases <> 0 EXCEPT %s) UNION ALL (%s EXCEPT SELECT %s FROM %s)) d", cols, t.name, fromCases, fromCases, cols, t.name)
 		if err := tx.QueryRow(ctx, q).Scan(&n); err != nil {
 			return nil, err
 		}
@@ -135,7 +172,7 @@ func (s *Store) RebuildTotals(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, "TRUNCATE "+t.name); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, t.addSQL("FROM applications a WHERE TRUE", +1)); err != nil {
+			if _, err := tx.Exec(ctx, t.addSQL("(SELECT 1 AS s, a.* FROM applications a) a")); err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
 		}
