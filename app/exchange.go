@@ -77,7 +77,7 @@ type exchangeScreen struct {
 	registerB *widget.Button
 	siteMsg   *widget.Label
 
-	auto *autoExport // 自动导出
+	auto *autoExport  // 自动导出
 	recv *receivePane // 接收中心下发
 	tabs *container.AppTabs
 	// onReceived runs after publications were taken: the catalogue may

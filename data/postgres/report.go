@@ -27,10 +27,6 @@ const allParams = "WITH params AS (SELECT $1::date, $2::date, $3::date, $4::text
 // and the clerk (each a site's own, so prefixed with its code), the site.
 const reportKeys = "a.item, a.site_code || '/' || a.window_code, a.site_code || '/' || a.clerk, a.site_code"
 
-// waiverKeys are the same keys of a waiver's case, which the waiver
-// carries (migration 0006).
-const waiverKeys = "w.item, w.site_code || '/' || w.window_code, w.site_code || '/' || w.clerk, w.site_code"
-
 func deref(p *int) int {
 	if p == nil {
 		return 0
