@@ -73,11 +73,7 @@ func New(a fyne.App, r Reader) *App {
 	if !ok {
 		return newCentre(a, r)
 	}
-	setupLanguage(a)
-	a.Settings().SetTheme(newTheme())
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow(lang.L("一窗通 OneWindow"))
-	w.Resize(windowSize)
+	w := mainWindow(a)
 	ui := &App{store: s, win: w, bg: &worker{}}
 	ui.desk = &paperDesk{store: s, bg: ui.bg, win: w, print: systemPrint, session: ui.session}
 	ui.login = newLoginScreen(s, a.Preferences(), ui.onLogin)
@@ -115,6 +111,17 @@ func New(a fyne.App, r Reader) *App {
 	w.SetContent(ui.login.content())
 	w.SetMaster()
 	return ui
+}
+
+// mainWindow sets the program's language, theme and icon and makes its
+// window.
+func mainWindow(a fyne.App) fyne.Window {
+	setupLanguage(a)
+	a.Settings().SetTheme(newTheme())
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	w := a.NewWindow(lang.L("一窗通 OneWindow"))
+	w.Resize(windowSize)
+	return w
 }
 
 func (ui *App) session() data.User { return ui.user }

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onewindow/onewindow/assets"
 	"github.com/onewindow/onewindow/data"
 )
 
@@ -22,11 +21,7 @@ import (
 
 // newCentre builds the main window on a central store that only reads.
 func newCentre(a fyne.App, r Reader) *App {
-	setupLanguage(a)
-	a.Settings().SetTheme(newTheme())
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow(lang.L("一窗通 OneWindow"))
-	w.Resize(windowSize)
+	w := mainWindow(a)
 	ui := &App{store: r, win: w, bg: &worker{}}
 	ui.desk = &paperDesk{bg: ui.bg, win: w, print: systemPrint, session: ui.session}
 	ui.login = newLoginScreen(r, a.Preferences(), ui.onCentreLogin)

@@ -197,7 +197,7 @@ func (b *Bundle) members() []struct {
 	}
 }
 
-// encode writes the bundle as a zip signed with key and returns its bytes.
+// Encode writes the bundle as a zip signed with key and returns its bytes.
 // The manifest's Members are filled in here. The same content gives the
 // same bytes (fixed member order and times).
 func (b *Bundle) Encode(key ed25519.PrivateKey) ([]byte, error) {
@@ -205,18 +205,8 @@ func (b *Bundle) Encode(key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	add := func(name string, content []byte) error {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: created})
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(content)
-		return err
-	}
 	b.Manifest.Members = nil
-	var bodies [][]byte
+	var members []zipMember
 	for _, m := range b.members() {
 		var body bytes.Buffer
 		list := reflect.ValueOf(m.list).Elem()
@@ -230,7 +220,7 @@ func (b *Bundle) Encode(key ed25519.PrivateKey) ([]byte, error) {
 		}
 		sum := sha256.Sum256(body.Bytes())
 		b.Manifest.Members = append(b.Manifest.Members, BundleMember{Name: m.name, Lines: list.Len(), SHA256: hex.EncodeToString(sum[:])})
-		bodies = append(bodies, body.Bytes())
+		members = append(members, zipMember{m.name, body.Bytes()})
 	}
 	manifest, err := json.MarshalIndent(b.Manifest, "", "  ")
 	if err != nil {
@@ -238,22 +228,40 @@ func (b *Bundle) Encode(key ed25519.PrivateKey) ([]byte, error) {
 	}
 	b.manifestRaw = manifest
 	b.signature = ed25519.Sign(key, manifest)
-	if err := add("manifest.json", manifest); err != nil {
+	raw, err := signedZip(created, manifest, b.signature, members)
+	if err != nil {
 		return nil, err
 	}
-	if err := add("manifest.sig", []byte(base64.StdEncoding.EncodeToString(b.signature)+"\n")); err != nil {
-		return nil, err
-	}
-	for i, m := range b.members() {
-		if err := add(m.name, bodies[i]); err != nil {
+	sum := sha256.Sum256(raw)
+	b.SHA256 = hex.EncodeToString(sum[:])
+	return raw, nil
+}
+
+// zipMember is one member of a signed zip.
+type zipMember struct {
+	name string
+	body []byte
+}
+
+// signedZip writes a bundle's or a publication's zip: manifest.json, its
+// signature (base64, manifest.sig), then the members, in that order, each
+// with the time created so that the same content gives the same bytes.
+func signedZip(created time.Time, manifest, signature []byte, members []zipMember) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	all := append([]zipMember{{"manifest.json", manifest}, {"manifest.sig", []byte(base64.StdEncoding.EncodeToString(signature) + "\n")}}, members...)
+	for _, m := range all {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: m.name, Method: zip.Deflate, Modified: created})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(m.body); err != nil {
 			return nil, err
 		}
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	b.SHA256 = hex.EncodeToString(sum[:])
 	return buf.Bytes(), nil
 }
 

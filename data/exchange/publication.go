@@ -100,25 +100,16 @@ func (p *Publication) Encode(key ed25519.PrivateKey) ([]byte, error) {
 		return nil, err
 	}
 	p.Manifest.Format = PublicationFormat
-	var members []struct {
-		name string
-		body []byte
-	}
+	var members []zipMember
 	if p.Catalogue != nil {
 		body, err := json.Marshal(p.Catalogue)
 		if err != nil {
 			return nil, err
 		}
-		members = append(members, struct {
-			name string
-			body []byte
-		}{"catalogue.json", body})
+		members = append(members, zipMember{"catalogue.json", body})
 	}
 	if p.Calendar != nil {
-		members = append(members, struct {
-			name string
-			body []byte
-		}{"calendar.txt", p.Calendar})
+		members = append(members, zipMember{"calendar.txt", p.Calendar})
 	}
 	p.Manifest.Members = nil
 	for _, m := range members {
@@ -130,33 +121,13 @@ func (p *Publication) Encode(key ed25519.PrivateKey) ([]byte, error) {
 		return nil, err
 	}
 	p.manifestRaw, p.signature = manifest, ed25519.Sign(key, manifest)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	add := func(name string, content []byte) error {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: created})
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(content)
-		return err
-	}
-	if err := add("manifest.json", manifest); err != nil {
+	raw, err := signedZip(created, manifest, p.signature, members)
+	if err != nil {
 		return nil, err
 	}
-	if err := add("manifest.sig", []byte(base64.StdEncoding.EncodeToString(p.signature)+"\n")); err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		if err := add(m.name, m.body); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(buf.Bytes())
+	sum := sha256.Sum256(raw)
 	p.SHA256 = hex.EncodeToString(sum[:])
-	return buf.Bytes(), nil
+	return raw, nil
 }
 
 // Seal makes the publication the centre's number seq, made at now by
