@@ -21,6 +21,11 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestCentreOnPostgreSQL(t *testing.T) {
 	ctx := context.Background()
 	s := pgtest.Centre(t, 2, 150)
+	// The only user is chosen already: the PIN and Enter log in.
+	first := New(test.NewTempApp(t), s)
+	first.bg.wait = true
+	first.load()
+	waitFor(t, "the only user chosen", func() bool { return first.login.user.SelectedIndex() == 0 })
 	ui := loggedInPIN(t, s, "admin", pgtest.AdminPIN)
 	if ui.intake != nil || ui.sets != nil || ui.xchg != nil || ui.review != nil {
 		t.Fatal("a screen that writes on a central server")

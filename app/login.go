@@ -102,12 +102,13 @@ func (l *loginScreen) load() {
 	})
 }
 
-// ready preselects this PC's last user and puts the cursor in the PIN box:
-// a returning clerk types the PIN and Enter.
+// ready preselects this PC's last user (or the only one, as at a central
+// office with one administrator) and puts the cursor in the PIN box: a
+// returning clerk types the PIN and Enter.
 func (l *loginScreen) ready() {
 	last := l.prefs.String(prefLastLogin)
 	for i, u := range l.users {
-		if u.Login == last && l.user.SelectedIndex() < 0 {
+		if (u.Login == last || len(l.users) == 1) && l.user.SelectedIndex() < 0 {
 			l.user.SetSelectedIndex(i)
 		}
 	}
