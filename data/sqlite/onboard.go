@@ -127,8 +127,8 @@ func readCatalogue(ctx context.Context, q querier) (*catalogue.Catalogue, error)
 	return c, err
 }
 
-func eachRow(ctx context.Context, q querier, query string, fn func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query)
+func eachRow(ctx context.Context, q querier, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,121 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
+)
+
+// A problem from registration to revisit at a site: the number, the
+// category list, triage on a track with the days in force, assignment to
+// existing departments, 督办 by a supervisor only, a track changed with its
+// reason and the new due date in the event, closing, an unsatisfied
+// revisit reopening it — every write audited, the cached state equal to
+// the log's.
+func TestProblemLedger(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-11-27 10:00") // a Friday
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	super, _ := s.UserByLogin(ctx, "wangjg")
+	admin := adminID(t, s)
+	in := problem.Intake{EnterpriseCode: "913301023333005192", EnterpriseName: "西湖嘉禾食品有限公司", Contact: "赵洋", Phone: "18157805396",
+		Category: "用地", Source: "窗口", Text: "新厂区的用地预审在两个部门之间退回了三次"}
+	bad := in
+	bad.Category = "绿化"
+	if _, err := s.RegisterProblem(ctx, clerk.ID, bad); data.ErrorField(err) != "category" {
+		t.Errorf("an unknown category: %v", err)
+	}
+	if err := s.SetProblemCategory(ctx, clerk.ID, "绿化", true); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk adds a category: %v", err)
+	}
+	if err := s.SetProblemCategory(ctx, admin, "绿化", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RegisterProblem(ctx, clerk.ID, bad); err != nil {
+		t.Errorf("the new category: %v", err)
+	}
+	p, err := s.RegisterProblem(ctx, clerk.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Number != "330102001-2026-WT000002" || p.State.Status != problem.Received || len(p.Events) != 1 || p.Events[0].Actor != "zhangli" {
+		t.Fatalf("registered: %+v", p)
+	}
+	// The days in force when it is triaged stay with it.
+	if err := s.SetProblemDays(ctx, admin, problem.Days{Soon: 4, Explain: 3, Progress: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetProblemDays(ctx, admin, problem.Days{Soon: 0, Explain: 3, Progress: 10}); data.ErrorField(err) != "soon_days" {
+		t.Errorf("zero days: %v", err)
+	}
+	rec := func(actor int64, e problem.Event) (problem.Problem, error) {
+		return s.RecordProblem(ctx, p.Number, actor, e)
+	}
+	if p, err = rec(clerk.ID, problem.Event{Kind: problem.Triaged, Data: problem.EventData{Track: problem.Soon}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Events[1].Data; d.Days == nil || d.Days.Soon != 4 || d.Due != "2026-12-03" {
+		t.Errorf("triaged: %+v", d)
+	}
+	if _, err = rec(clerk.ID, problem.Event{Kind: problem.Assigned, Data: problem.EventData{Department: "NOPE"}}); data.ErrorField(err) != "department" {
+		t.Errorf("an unknown department: %v", err)
+	}
+	if p, err = rec(clerk.ID, problem.Event{Kind: problem.Assigned, Data: problem.EventData{Department: "ZRGH", Helpers: []string{"SCJG"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if p.DepartmentName == "" || p.State.Department != "ZRGH" {
+		t.Errorf("assigned: %+v", p)
+	}
+	if _, err = rec(clerk.ID, problem.Event{Kind: problem.Urged, Data: problem.EventData{Text: "请尽快"}}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk urges: %v", err)
+	}
+	clk.Set("2026-12-02 09:00")
+	if p, err = rec(super.ID, problem.Event{Kind: problem.Urged, Data: problem.EventData{Text: "请本周内答复企业"}}); err != nil || p.State.Urges != 1 {
+		t.Fatalf("urged: %v", err)
+	}
+	c, err := s.ProblemClock(ctx, p.State, date("2026-12-02"))
+	if err != nil || c.Warning != clock.Yellow || c.Due != date("2026-12-03") {
+		t.Errorf("clock on day 3 of 4: %+v %v", c, err)
+	}
+	if p, err = rec(clerk.ID, problem.Event{Kind: problem.TrackChanged, Data: problem.EventData{Track: problem.Explain, Reason: "需市级部门调整用地指标"}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Events[len(p.Events)-1].Data; d.ExplainDue != "2026-12-02" || d.Reason == "" {
+		t.Errorf("track changed: %+v", d)
+	}
+	if p, err = rec(clerk.ID, problem.Event{Kind: problem.Explained, Data: problem.EventData{Text: "用地指标需市里调整，预计三个月", Promised: "2027-03-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = rec(clerk.ID, problem.Event{Kind: problem.ClosedKind, Data: problem.EventData{Text: "用地指标已调整，预审通过"}}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = rec(clerk.ID, problem.Event{Kind: problem.Revisited, Data: problem.EventData{Verdict: problem.Unsatisfied, Text: "证还没拿到"}}); err != nil {
+		t.Fatal(err)
+	}
+	if p.State.Status != problem.Open || p.State.Reopened != 1 || len(p.Events) != 8 {
+		t.Errorf("reopened: %+v", p.State)
+	}
+	// The cache equals the log; every write is audited.
+	db := testkit.RawDB(t, s.Path())
+	var status, track string
+	var urges, reopened int
+	db.QueryRow("SELECT status, track, urges, reopened FROM problems WHERE number = ?", p.Number).Scan(&status, &track, &urges, &reopened)
+	if status != "open" || track != "explain" || urges != 1 || reopened != 1 {
+		t.Errorf("cached %s %s %d %d", status, track, urges, reopened)
+	}
+	if n := count(t, db, "SELECT count(*) FROM audit WHERE entity = '"+p.Number+"'"); n != 8 {
+		t.Errorf("%d audit entries for the problem", n)
+	}
+	list, err := s.Problems(ctx, sqlite.ProblemFilter{Statuses: []problem.Status{problem.Open}})
+	if err != nil || len(list) != 1 || list[0].Number != p.Number {
+		t.Errorf("open problems: %d %v", len(list), err)
+	}
+	list, err = s.Problems(ctx, sqlite.ProblemFilter{Statuses: []problem.Status{problem.Received}})
+	if err != nil || len(list) != 1 || list[0].Category != "绿化" {
+		t.Errorf("problems to triage: %d %v", len(list), err)
+	}
+}
