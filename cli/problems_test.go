@@ -1,0 +1,78 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// problems --json: the issue's fields for a problem registered, triaged,
+// assigned and urged on the command line; who may do what is the store's
+// (a clerk cannot urge), and bad input names its field.
+func TestProblemsCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330102101", "--name", "示例民事服务站", "--kind", "village", "--demo", "--db", db); c != 0 {
+		t.Fatalf("site: %s", errOut)
+	}
+	c, out, errOut := signed(t, "zhangli", "problem", "register", "--code", "913301023333005192", "--name", "西湖嘉禾食品有限公司",
+		"--category", "水电路网", "--source", "电话", "--text", "新厂区门前道路尚未接通，货车无法进出", "--db", db)
+	if c != 0 || !strings.Contains(out, "WT000001") {
+		t.Fatalf("register: %d %s %s", c, out, errOut)
+	}
+	number := "330102101-" + time.Now().Format("2006") + "-WT000001"
+	if c, _, errOut := signed(t, "zhangli", "problem", "register", "--code", "913301023333005193", "--name", "x", "--category", "用地", "--text", "一些问题内容", "--db", db); c != 1 || !strings.Contains(errOut, "统一社会信用代码") {
+		t.Errorf("a wrong credit code: %d %s", c, errOut)
+	}
+	for _, step := range [][]string{
+		{"--kind", "triaged", "--track", "soon"},
+		{"--kind", "assigned", "--department", "ZRGH"},
+	} {
+		if c, out, errOut := signed(t, "zhangli", append(append([]string{"problem", "record", number}, step...), "--db", db)...); c != 0 {
+			t.Fatalf("%v: %s %s", step, out, errOut)
+		}
+	}
+	if c, _, errOut := signed(t, "zhangli", "problem", "record", number, "--kind", "urged", "--text", "请加快", "--db", db); c != 1 || !strings.Contains(errOut, "督查") {
+		t.Errorf("a clerk urges: %d %s", c, errOut)
+	}
+	if c, _, errOut := signed(t, "wangjg", "problem", "record", number, "--kind", "urged", "--text", "请本周内答复", "--db", db); c != 0 {
+		t.Fatalf("urge: %s", errOut)
+	}
+	c, out, _ = run(t, "problems", "--json", "--db", db)
+	if c != 0 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("problems: %d %s", c, out)
+	}
+	var v struct {
+		Number         string `json:"number"`
+		EnterpriseCode string `json:"enterprise_code"`
+		Department     string `json:"department"`
+		Track          string `json:"track"`
+		Status         string `json:"status"`
+		ReceivedAt     string `json:"received_at"`
+		Urges          int    `json:"urges"`
+		Events         []struct {
+			Kind  string `json:"kind"`
+			Actor string `json:"actor"`
+		} `json:"events"`
+		Clock struct {
+			DueDate       *string `json:"due_date"`
+			UsedDays      int     `json:"used_days"`
+			RemainingDays int     `json:"remaining_days"`
+			Warning       *string `json:"warning"`
+		} `json:"clock"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Number != number || v.EnterpriseCode != "913301023333005192" || v.Department != "ZRGH" || v.Track != "soon" || v.Status != "open" ||
+		v.Urges != 1 || len(v.Events) != 4 || v.Events[3].Actor != "wangjg" || v.Clock.DueDate == nil || v.Clock.Warning == nil {
+		t.Errorf("problem: %s", out)
+	}
+	if c, out, _ := run(t, "problems", "--status", "closed", "--db", db); c != 0 || out != "" {
+		t.Errorf("no closed problems: %q", out)
+	}
+	if c, _, _ := run(t, "problems", "--status", "bogus", "--db", db); c != 2 {
+		t.Errorf("a bogus status: %d", c)
+	}
+}
