@@ -77,6 +77,11 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		return r, err
 	}
 	r.Records = append(r.Records, cps...)
+	probs, err := s.checkProblems(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Records = append(r.Records, probs...)
 	r.Totals, err = checkDayTotals(ctx, s.db)
 	return r, err
 }

@@ -137,6 +137,9 @@ func (s *Store) RegisterProblem(ctx context.Context, actorID int64, in problem.I
 		if err := insertProblemEvent(tx, id, actor.ID, e); err != nil {
 			return err
 		}
+		if err := saveProblemState(tx, id, problem.Replay([]problem.Event{e})); err != nil {
+			return err
+		}
 		return s.audit(tx, actor.Login, "problem.register", number, problemAuditDetail(e))
 	})
 	if err != nil {
@@ -352,4 +355,48 @@ func (s *Store) ProblemClock(ctx context.Context, st problem.State, today calend
 		return problem.Clock{}, err
 	}
 	return problem.Compute(st, cal, today, s.Threshold(ctx)), nil
+}
+
+// checkProblems holds every problem's cached state to the state its log
+// replays to (verify), naming the first few that differ.
+func (s *Store) checkProblems(ctx context.Context) ([]string, error) {
+	var out []string
+	for f := (ProblemFilter{Limit: 1000}); ; {
+		ps, err := s.Problems(ctx, f)
+		if err != nil {
+			return out, err
+		}
+		for _, p := range ps {
+			var st problem.State
+			var days, helpers, explained, lastNote, promised, closedOn string
+			err := s.db.QueryRowContext(ctx, `SELECT status, track, days, department, helpers, explained, last_note, promised, closed_on, urges,
+				track_changes, reopened, verdict FROM problems WHERE id = ?`, p.ID).Scan(&st.Status, &st.Track, &days, &st.Department,
+				&helpers, &explained, &lastNote, &promised, &closedOn, &st.Urges, &st.TrackChanges, &st.Reopened, &st.Verdict)
+			if err != nil {
+				return out, err
+			}
+			want := p.State
+			same := st.Status == want.Status && st.Track == want.Track && st.Department == want.Department && st.Urges == want.Urges &&
+				st.TrackChanges == want.TrackChanges && st.Reopened == want.Reopened && st.Verdict == want.Verdict &&
+				explained == dateText(want.Explained) && lastNote == dateText(want.LastNote) && promised == dateText(want.Promised) && closedOn == dateText(want.ClosedOn)
+			if wd, _ := json.Marshal(want.Days); string(wd) != days {
+				same = false
+			}
+			if len(p.Events) == 0 || p.Events[0].Kind != problem.Registered {
+				same = false
+			}
+			for i, e := range p.Events {
+				if e.Seq != i+1 {
+					same = false
+				}
+			}
+			if !same && len(out) < 10 {
+				out = append(out, fmt.Sprintf("问题 %s 的状态与其办理记录不符", p.Number))
+			}
+		}
+		if len(ps) < f.Limit {
+			return out, nil
+		}
+		f.AfterID = ps[len(ps)-1].ID
+	}
 }

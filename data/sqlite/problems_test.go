@@ -110,6 +110,16 @@ func TestProblemLedger(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM audit WHERE entity = '"+p.Number+"'"); n != 8 {
 		t.Errorf("%d audit entries for the problem", n)
 	}
+	if r, err := s.Verify(ctx); err != nil || !r.OK() {
+		t.Fatalf("verify: %+v %v", r, err)
+	}
+	if _, err := db.Exec("UPDATE problems SET urges = 0 WHERE number = ?", p.Number); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Verify(ctx); err != nil || r.OK() || len(r.Records) != 1 || r.Records[0] != "问题 "+p.Number+" 的状态与其办理记录不符" {
+		t.Errorf("a tampered cache: %+v %v", r, err)
+	}
+	db.Exec("UPDATE problems SET urges = 1 WHERE number = ?", p.Number)
 	list, err := s.Problems(ctx, sqlite.ProblemFilter{Statuses: []problem.Status{problem.Open}})
 	if err != nil || len(list) != 1 || list[0].Number != p.Number {
 		t.Errorf("open problems: %d %v", len(list), err)
