@@ -48,8 +48,8 @@ func runDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "生成办件 %d 件（未办结 %d 件），事件 %d 条，申请人 %d 个，用时 %.1f 秒，数据库 %s\n",
-		res.Cases, res.Open, res.Events, res.Applicants, e.now().Sub(start).Seconds(), s.Path())
+	fmt.Fprintf(e.stdout, "生成办件 %d 件（未办结 %d 件），事件 %d 条，申请人 %d 个，企业反映问题 %d 个，用时 %.1f 秒，数据库 %s\n",
+		res.Cases, res.Open, res.Events, res.Applicants, res.Problems, e.now().Sub(start).Seconds(), s.Path())
 	return nil
 }
 

@@ -37,6 +37,7 @@ type Result struct {
 	Events     int
 	Applicants int
 	Open       int
+	Problems   int
 }
 
 const defaultBatch = 50000
@@ -103,6 +104,17 @@ func Run(ctx context.Context, s *sqlite.Store, opt Options) (res Result, err err
 		return res, err
 	default:
 	}
+	// A few problems per hundred cases, for the board and the bulletin.
+	if n := max(1, opt.Cases*3/100); n > 0 {
+		ps, err := g.problems(ctx, s, n)
+		if err != nil {
+			return res, err
+		}
+		if err := s.LoadSampleProblems(ctx, ps); err != nil {
+			return res, err
+		}
+		res.Problems = len(ps)
+	}
 	return res, nil
 }
 
@@ -147,6 +159,7 @@ type gen struct {
 	nEnt       int
 	days       []calendar.Date // working days of the last twelve months
 	seq        map[calendar.Date]int
+	ents       []data.Applicant // enterprises that raise problems
 }
 
 // individualItems are the catalogue items applied for by persons.
@@ -248,6 +261,9 @@ func (g *gen) writeApplicants(ctx context.Context, bulk *sqlite.Bulk) error {
 	list := make([]data.Applicant, n)
 	for i := range list {
 		list[i] = g.applicant(i < g.nEnt, i)
+		if i < g.nEnt && len(g.ents) < 500 {
+			g.ents = append(g.ents, list[i])
+		}
 	}
 	var err error
 	g.applicants, err = bulk.Applicants(ctx, list)

@@ -400,3 +400,68 @@ func (s *Store) checkProblems(ctx context.Context) ([]string, error) {
 		f.AfterID = ps[len(ps)-1].ID
 	}
 }
+
+// LoadSampleProblems writes generated problems with their logs into a
+// database holding sample data (onewindow demo), numbered in order after
+// the numbers used, in one transaction with one audit entry; a database of
+// real work refuses.
+func (s *Store) LoadSampleProblems(ctx context.Context, ps []problem.Problem) error {
+	sample, err := s.SampleData(ctx)
+	if err != nil {
+		return err
+	}
+	if !sample {
+		return data.Errorf(data.EFORBIDDEN, "只有样例数据库可以生成演示问题")
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		users := map[string]int64{}
+		if err := eachRow(ctx, tx, "SELECT login, id FROM users", func(r *sql.Rows) error {
+			var login string
+			var id int64
+			err := r.Scan(&login, &id)
+			users[login] = id
+			return err
+		}); err != nil {
+			return err
+		}
+		next := map[int]int{} // per year, continuing the numbers used
+		for _, p := range ps {
+			if len(p.Events) == 0 || p.Events[0].Kind != problem.Registered {
+				return data.Errorf(data.EINVALID, "演示问题没有登记记录")
+			}
+			year := calendar.DateOf(p.ReceivedAt).Year()
+			if next[year] == 0 {
+				prefix := fmt.Sprintf("%s-%04d-WT", p.SiteCode, year)
+				var last string
+				if err := tx.QueryRow("SELECT coalesce(max(number), '') FROM problems WHERE number LIKE ? || '%'", prefix).Scan(&last); err != nil {
+					return err
+				}
+				var n int
+				fmt.Sscanf(strings.TrimPrefix(last, prefix), "%d", &n)
+				next[year] = n
+			}
+			next[year]++
+			p.Number = problem.Number(p.SiteCode, year, next[year])
+			res, err := tx.Exec(`INSERT INTO problems (number, site_code, enterprise_code, enterprise_name, category, received_at, received_date, status)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Number, p.SiteCode, p.EnterpriseCode, p.EnterpriseName, p.Category,
+				data.FormatTime(p.ReceivedAt), calendar.DateOf(p.ReceivedAt).String(), problem.Received)
+			if err != nil {
+				return err
+			}
+			id, _ := res.LastInsertId()
+			for _, e := range p.Events {
+				uid, ok := users[e.Actor]
+				if !ok {
+					return data.Errorf(data.EINVALID, "演示问题 %s：用户 %s 不存在", p.Number, e.Actor)
+				}
+				if err := insertProblemEvent(tx, id, uid, e); err != nil {
+					return err
+				}
+			}
+			if err := saveProblemState(tx, id, problem.Replay(p.Events)); err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, "system", "demo.problems", "problems", fmt.Sprintf(`{"problems":%d}`, len(ps)))
+	})
+}
