@@ -323,3 +323,21 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(len(res)), "bundles")
 	b.ReportMetric(exported.Seconds(), "s/export")
 }
+
+// BenchmarkProblemBoard reads the 督查 board of the enterprises' problems
+// (every department's figures over twelve months and the problems overdue
+// today) over benchCases() cases and the problems demo makes with them
+// (3 per 100 cases: 30,000 at a million).
+func BenchmarkProblemBoard(b *testing.B) {
+	s := bigDB(b)
+	today := calendar.DateOf(s.Now())
+	for i := 0; i < b.N; i++ {
+		rows, _, err := s.ProblemBoard(ctx, today-365, today, today)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rows) == 0 {
+			b.Fatal("empty board")
+		}
+	}
+}

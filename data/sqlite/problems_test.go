@@ -5,6 +5,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
@@ -127,5 +128,65 @@ func TestProblemLedger(t *testing.T) {
 	list, err = s.Problems(ctx, sqlite.ProblemFilter{Statuses: []problem.Status{problem.Received}})
 	if err != nil || len(list) != 1 || list[0].Category != "绿化" {
 		t.Errorf("problems to triage: %d %v", len(list), err)
+	}
+}
+
+// The board from the cached state agrees with the problems' logs read one
+// by one: received, closed and in time per track, overdue now, verdicts.
+func TestProblemBoard(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-11-30 10:00")
+	if err := s.MarkSample(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Run(ctx, s, demo.Options{Cases: 3000, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	from, to, today := date("2025-12-01"), date("2026-11-30"), date("2026-11-30")
+	rows, overdue, err := s.ProblemBoard(ctx, from, to, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var received, closed, onTime, red, fair int
+	for _, r := range rows {
+		received, closed, onTime, red, fair = received+r.Received, closed+r.ClosedTotal(), onTime+r.OnTimeTotal(), red+r.Overdue, fair+r.Fair
+	}
+	var wReceived, wClosed, wOnTime, wRed, wFair int
+	for f := (sqlite.ProblemFilter{Limit: 1000}); ; {
+		ps, err := s.Problems(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			c, _ := s.ProblemClock(ctx, p.State, today)
+			if d := p.State.Received; d >= from && d <= to {
+				wReceived++
+			}
+			if !p.State.Status.Pending() && p.State.ClosedOn >= from && p.State.ClosedOn <= to {
+				wClosed++
+				if *c.OnTime {
+					wOnTime++
+				}
+				if p.State.Verdict == problem.Fair {
+					wFair++
+				}
+			}
+			if c.Warning == clock.Red {
+				wRed++
+			}
+		}
+		if len(ps) < f.Limit {
+			break
+		}
+		f.AfterID = ps[len(ps)-1].ID
+	}
+	if received != wReceived || closed != wClosed || onTime != wOnTime || red != wRed || fair != wFair || len(overdue) != red || received < 80 || closed == 0 || red == 0 {
+		t.Errorf("board: received %d/%d closed %d/%d on time %d/%d overdue %d/%d (%d listed) fair %d/%d",
+			received, wReceived, closed, wClosed, onTime, wOnTime, red, wRed, len(overdue), fair, wFair)
+	}
+	for i := 1; i < len(overdue); i++ {
+		if overdue[i].DaysOver > overdue[i-1].DaysOver {
+			t.Error("the overdue problems are not longest first")
+		}
 	}
 }
