@@ -25,6 +25,7 @@ type Store interface {
 	reviewStore
 	settingsStore
 	exchangeStore
+	problemStore
 }
 
 // Reader is what the supervisors of a central office on a PostgreSQL
@@ -62,6 +63,7 @@ type App struct {
 	xchg   *exchangeScreen
 	report *reportScreen
 	sets   *settingsScreen
+	probs  *problemsScreen
 	desk   *paperDesk
 	tabs   *container.AppTabs
 }
@@ -105,6 +107,8 @@ func New(a fyne.App, r Reader) *App {
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
 	ui.sets.items.onChanged = ui.intake.load
 	ui.xchg = newExchangeScreen(s, ui.session, w, a.Preferences())
+	ui.probs = newProblemsScreen(s, ui.session, w)
+	ui.probs.bg = ui.bg
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
 	ui.xchg.onReceived = func() { ui.intake.load(); ui.sets.load() }
 	ui.login.bg, ui.intake.bg, ui.list.bg, ui.view.bg, ui.home.bg, ui.sets.bg, ui.review.bg, ui.verify.bg, ui.report.bg, ui.xchg.bg = ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg, ui.bg
@@ -206,6 +210,7 @@ func (ui *App) onLogin(u data.User) {
 		container.NewTabItem(lang.L("验证回执"), ui.verify.content()),
 		container.NewTabItem(lang.L("数据交换"), ui.xchg.content()),
 		container.NewTabItem(lang.L("设置"), ui.sets.content()),
+		container.NewTabItem(lang.L("企业问题"), ui.probs.content()),
 	)
 	ui.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Text {
@@ -213,6 +218,8 @@ func (ui *App) onLogin(u data.User) {
 			ui.review.load()
 		case lang.L("数据交换"):
 			ui.xchg.load()
+		case lang.L("企业问题"):
+			ui.probs.load()
 		case lang.L("统计报表"):
 			// the start date: type a date, Enter makes the report
 			ui.win.Canvas().Focus(ui.report.from)
@@ -251,10 +258,10 @@ func (ui *App) logout() {
 }
 
 // shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+P print, Ctrl+1
-// … Ctrl+8 the tabs in their order, Esc clears the form.
+// … Ctrl+9 the tabs in their order, Esc clears the form.
 func (ui *App) shortcuts() {
 	c := ui.win.Canvas()
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9} {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 			ui.tabs.SelectIndex(i)
 		})

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	pb "github.com/onewindow/onewindow/data/problem"
+
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
@@ -101,6 +103,21 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, k := range []data.SiteKind{data.SiteCentre, data.SiteTownship, data.SiteVillage} {
 		keys[k.Label()] = true
+	}
+	for _, k := range problemHeaders[1:] {
+		keys[k] = true
+	}
+	for _, tr := range append(pb.Tracks, "") {
+		keys[tr.Label()] = true
+	}
+	for _, st := range pb.Statuses {
+		keys[st.Label()] = true
+	}
+	for _, k := range []pb.Kind{pb.Registered, pb.Triaged, pb.TrackChanged, pb.Assigned, pb.Answered, pb.Explained, pb.Progressed, pb.Urged, pb.ClosedKind, pb.Revisited} {
+		keys[k.Label()] = true
+	}
+	for _, v := range []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied} {
+		keys[v.Label()] = true
 	}
 	for _, lang := range []string{"en", "zh_Hans"} {
 		b, err := assets.Translations.ReadFile("translations/" + lang + ".json")

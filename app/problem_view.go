@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	pb "github.com/onewindow/onewindow/data/problem"
+)
+
+// open shows a problem: who raised what, its track and clock, its log, and
+// the actions its state allows (the store checks them again).
+func (ps *problemsScreen) open(p pb.Problem) {
+	c, _ := ps.clockOf(p)
+	header := wrapped(fmt.Sprintf(lang.L("%s　%s　%s\n%s（%s）· %s\n牵头部门：%s"), p.Number, lang.L(p.State.Status.Label()), lang.L(p.State.Track.Label()),
+		p.EnterpriseName, p.EnterpriseCode, p.Category, orDash(p.DepartmentName)))
+	timing := wrapped(problemClockText(p.State, c))
+	events := widget.NewList(func() int { return len(p.Events) },
+		func() fyne.CanvasObject { return wrapped("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(problemEventLine(p.Events[i]))
+		})
+	msg := wrapped("")
+	actions := container.NewHBox()
+	var dlg dialog.Dialog
+	for _, a := range ps.actions(p.State) {
+		a := a
+		actions.Add(widget.NewButton(lang.L(a.Label()), func() {
+			ps.ask(p, a, func(np pb.Problem) {
+				dlg.Hide()
+				ps.load()
+				ps.open(np)
+			}, msg)
+		}))
+	}
+	content := container.NewBorder(container.NewVBox(header, timing, bold(lang.L("办理记录"))), container.NewVBox(msg, container.NewHScroll(actions)), nil, nil, events)
+	dlg = dialog.NewCustom(lang.L("企业反映问题"), lang.L("关闭"), content, ps.win)
+	dlg.Resize(dialogSize(ps.win, 820, 600))
+	dlg.Show()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (ps *problemsScreen) clockOf(p pb.Problem) (pb.Clock, error) {
+	return ps.store.ProblemClock(context.Background(), p.State, calendar.DateOf(ps.now()))
+}
+
+// problemClockText says the deadlines for a person.
+func problemClockText(s pb.State, c pb.Clock) string {
+	var b strings.Builder
+	switch {
+	case s.Status == pb.Received:
+		fmt.Fprintf(&b, lang.L("待分流：应于 %s 分流"), c.Next)
+	case s.Track == pb.Explain:
+		fmt.Fprintf(&b, lang.L("情况说明期限 %s"), c.ExplainDue)
+		if c.ProgressDue != 0 && s.Status.Pending() {
+			fmt.Fprintf(&b, lang.L("；下次进展报告 %s"), c.ProgressDue)
+		}
+		if c.Due != 0 {
+			fmt.Fprintf(&b, lang.L("；承诺解决 %s"), c.Due)
+		}
+	default:
+		fmt.Fprintf(&b, lang.L("办结期限 %s"), c.Due)
+	}
+	fmt.Fprintf(&b, lang.L("；已用 %d 个工作日"), c.Used)
+	switch {
+	case s.Status.Pending() && c.Remaining >= 0:
+		fmt.Fprintf(&b, lang.L("，剩余 %d 日（%s）"), c.Remaining, warningLabel(c.Warning))
+	case s.Status.Pending():
+		fmt.Fprintf(&b, lang.L("，已超期 %d 日（%s）"), -c.Remaining, warningLabel(c.Warning))
+	case c.OnTime != nil && *c.OnTime:
+		b.WriteString(lang.L("，按期办结"))
+	case c.OnTime != nil:
+		b.WriteString(lang.L("，超期办结"))
+	}
+	if s.Urges > 0 {
+		fmt.Fprintf(&b, lang.L("；督办 %d 次"), s.Urges)
+	}
+	return b.String()
+}
+
+func problemEventLine(e pb.Event) string {
+	line := data.ShanghaiTime(e.At.UTC().Format("2006-01-02T15:04:05Z")) + "　" + lang.L(e.Kind.Label())
+	d := e.Data
+	var parts []string
+	if d.Track != "" {
+		parts = append(parts, lang.L(d.Track.Label()))
+	}
+	if d.Due != "" {
+		parts = append(parts, lang.L("期限 ")+d.Due)
+	}
+	if d.ExplainDue != "" {
+		parts = append(parts, lang.L("说明期限 ")+d.ExplainDue)
+	}
+	if d.Department != "" {
+		parts = append(parts, lang.L("牵头 ")+d.Department)
+	}
+	if d.Verdict != "" {
+		parts = append(parts, lang.L(d.Verdict.Label()))
+	}
+	if d.Promised != "" {
+		parts = append(parts, lang.L("承诺 ")+d.Promised)
+	}
+	for _, t := range []string{d.Reason, d.Text} {
+		if t != "" {
+			parts = append(parts, t)
+		}
+	}
+	if len(parts) > 0 {
+		line += "：" + strings.Join(parts, "；")
+	}
+	return line + "（" + e.Actor + "）"
+}
+
+// actions are what the problem's state allows this user.
+func (ps *problemsScreen) actions(s pb.State) []pb.Kind {
+	role := ps.session().Role
+	var out []pb.Kind
+	switch s.Status {
+	case pb.Received:
+		out = append(out, pb.Triaged, pb.Assigned)
+	case pb.Open:
+		out = append(out, pb.Assigned, pb.Answered)
+		if s.Track == pb.Explain {
+			if s.Explained == 0 {
+				out = append(out, pb.Explained)
+			} else {
+				out = append(out, pb.Progressed)
+			}
+		}
+		out = append(out, pb.TrackChanged, pb.ClosedKind)
+	case pb.Closed:
+		out = append(out, pb.Revisited)
+	}
+	if s.Status.Pending() && (role == data.RoleSupervisor || role == data.RoleAdmin) {
+		out = append(out, pb.Urged)
+	}
+	return out
+}
+
+// ask shows the small form of one action and records it.
+func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), msg *widget.Label) {
+	tracks := make([]string, len(pb.Tracks))
+	for i, t := range pb.Tracks {
+		tracks[i] = lang.L(t.Label())
+	}
+	track := widget.NewRadioGroup(tracks, nil)
+	text := widget.NewMultiLineEntry()
+	text.Wrapping = fyne.TextWrapWord
+	reason := newScreenEntry()
+	promised := newScreenEntry()
+	promised.SetPlaceHolder("YYYY-MM-DD")
+	var deptNames []string
+	for _, d := range ps.depts {
+		deptNames = append(deptNames, d.Name)
+	}
+	dept := widget.NewSelect(deptNames, nil)
+	verdicts := []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied}
+	verdict := widget.NewRadioGroup([]string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())}, nil)
+	var items []*widget.FormItem
+	switch k {
+	case pb.Triaged:
+		items = append(items, widget.NewFormItem(lang.L("处理方式"), track))
+	case pb.TrackChanged:
+		items = append(items, widget.NewFormItem(lang.L("处理方式"), track), widget.NewFormItem(lang.L("改变理由"), reason))
+	case pb.Assigned:
+		items = append(items, widget.NewFormItem(lang.L("牵头部门"), dept))
+	case pb.Explained, pb.Progressed:
+		items = append(items, widget.NewFormItem(lang.L("内容"), text), widget.NewFormItem(lang.L("承诺解决日期"), promised))
+	case pb.Revisited:
+		items = append(items, widget.NewFormItem(lang.L("企业评价"), verdict), widget.NewFormItem(lang.L("意见"), text))
+	default:
+		items = append(items, widget.NewFormItem(lang.L("内容"), text))
+	}
+	d := dialog.NewForm(lang.L(k.Label()), lang.L("确定"), lang.L("取消"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		e := pb.Event{Kind: k, Data: pb.EventData{Text: text.Text, Reason: reason.Text, Promised: strings.TrimSpace(promised.Text)}}
+		for i, t := range tracks {
+			if track.Selected == t {
+				e.Data.Track = pb.Tracks[i]
+			}
+		}
+		if i := dept.SelectedIndex(); i >= 0 {
+			e.Data.Department = ps.depts[i].Code
+		}
+		for i, v := range []string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())} {
+			if verdict.Selected == v {
+				e.Data.Verdict = verdicts[i]
+			}
+		}
+		ps.record(p.Number, e, done, msg)
+	}, ps.win)
+	d.Resize(dialogSize(ps.win, 560, 360))
+	d.Show()
+}
+
+func (ps *problemsScreen) record(number string, e pb.Event, done func(pb.Problem), msg *widget.Label) {
+	actor := ps.session().ID
+	ps.bg.run(func() {
+		p, err := ps.store.RecordProblem(context.Background(), number, actor, e)
+		fyne.Do(func() {
+			if err != nil {
+				say(msg, wrong, problem(err))
+				return
+			}
+			done(p)
+		})
+	})
+}

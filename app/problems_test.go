@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	pb "github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
+)
+
+// 企业问题: a clerk registers a problem from the form (bad input names its
+// field), the list shows it to triage; triaged and assigned it shows its
+// track and department; 督办 is offered to supervisors only.
+func TestProblemsScreen(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "zhangli")
+	ps := ui.probs
+	ui.tabs.SelectIndex(8)
+	waitFor(t, "the categories", func() bool { return len(ps.category.Options) > 0 })
+	test.Type(ps.code, "913301023333005193")
+	ps.name.SetText("西湖嘉禾食品有限公司")
+	ps.category.SetSelected("水电路网")
+	ps.text.SetText("新厂区门前道路尚未接通，货车无法进出")
+	test.Tap(ps.registerB)
+	waitFor(t, "the error", func() bool { return strings.Contains(ps.msg.Text, "统一社会信用代码") })
+	ps.code.SetText("913301023333005192")
+	test.Tap(ps.registerB)
+	waitFor(t, "the registration", func() bool { return strings.Contains(ps.msg.Text, "WT000001") })
+	waitFor(t, "the list", func() bool { return len(ps.rows) == 1 })
+	if r := ps.rows[0]; r.cells[6] != "待分流" || r.cells[5] != "未交办" {
+		t.Errorf("row %v", r.cells)
+	}
+	if got := ps.actions(ps.rows[0].p.State); len(got) != 2 || got[0] != pb.Triaged {
+		t.Errorf("a clerk's actions on a new problem: %v", got)
+	}
+	done := func(pb.Problem) { ps.load() }
+	ps.record(ps.rows[0].p.Number, pb.Event{Kind: pb.Triaged, Data: pb.EventData{Track: pb.Soon}}, done, ps.msg)
+	waitFor(t, "triaged", func() bool { return len(ps.rows) == 1 && ps.rows[0].cells[4] == "尽快解决" })
+	ps.record(ps.rows[0].p.Number, pb.Event{Kind: pb.Assigned, Data: pb.EventData{Department: "JTJ"}}, done, ps.msg)
+	waitFor(t, "assigned", func() bool { return len(ps.rows) == 1 && ps.rows[0].cells[5] != "未交办" })
+	for _, k := range ps.actions(ps.rows[0].p.State) {
+		if k == pb.Urged {
+			t.Error("a clerk is offered 督办")
+		}
+	}
+	if !strings.Contains(problemClockText(ps.rows[0].p.State, ps.rows[0].clock), "办结期限") {
+		t.Errorf("clock text %q", problemClockText(ps.rows[0].p.State, ps.rows[0].clock))
+	}
+	ps.open(ps.rows[0].p)
+	snap(t, ui.win, "problems-view")
+	super := loggedIn(t, s, "wangjg")
+	super.probs.load()
+	waitFor(t, "the supervisor's list", func() bool { return len(super.probs.rows) == 1 })
+	urge := false
+	for _, k := range super.probs.actions(super.probs.rows[0].p.State) {
+		urge = urge || k == pb.Urged
+	}
+	if !urge {
+		t.Error("a supervisor is not offered 督办")
+	}
+	if p, _ := s.Problems(context.Background(), sqlite.ProblemFilter{}); len(p) != 1 || len(p[0].Events) != 3 {
+		t.Errorf("stored: %+v", p)
+	}
+}
