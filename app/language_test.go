@@ -104,7 +104,7 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, k := range []data.SiteKind{data.SiteCentre, data.SiteTownship, data.SiteVillage} {
 		keys[k.Label()] = true
 	}
-	for _, k := range problemHeaders[1:] {
+	for _, k := range append(problemHeaders[1:], boardHeaders...) {
 		keys[k] = true
 	}
 	for _, tr := range append(pb.Tracks, "") {

@@ -27,6 +27,7 @@ type problemStore interface {
 	RecordProblem(ctx context.Context, number string, actorID int64, e pb.Event) (pb.Problem, error)
 	Problems(ctx context.Context, f sqlite.ProblemFilter) ([]pb.Problem, error)
 	ProblemClock(ctx context.Context, st pb.State, today calendar.Date) (pb.Clock, error)
+	boardStore
 }
 
 // problemRow is one line of the list, prepared off the UI goroutine.
@@ -59,10 +60,11 @@ type problemsScreen struct {
 	pendingOnly                        *widget.Check
 	list                               *widget.Table
 	summary                            *widget.Label
+	board                              *problemBoard
 }
 
 func newProblemsScreen(s problemStore, session func() data.User, win fyne.Window) *problemsScreen {
-	ps := &problemsScreen{store: s, session: session, win: win, now: time.Now, msg: wrapped(""), summary: wrapped("")}
+	ps := &problemsScreen{store: s, session: session, win: win, now: time.Now, msg: wrapped(""), summary: wrapped(""), board: newProblemBoard()}
 	ps.code, ps.name, ps.contact, ps.phone, ps.caseNo = newScreenEntry(), newScreenEntry(), newScreenEntry(), newScreenEntry(), newScreenEntry()
 	ps.code.SetPlaceHolder(lang.L("统一社会信用代码"))
 	ps.code.OnChanged = func(string) { ps.lookup() }
@@ -99,7 +101,9 @@ func newProblemsScreen(s problemStore, session func() data.User, win fyne.Window
 	ps.list.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 {
 			l := o.(*widget.Label)
-			l.SetText(lang.L(problemHeaders[id.Col]))
+			if h := problemHeaders[id.Col]; h != "" {
+				l.SetText(lang.L(h))
+			}
 			l.TextStyle.Bold = true
 			l.Refresh()
 		}
@@ -125,7 +129,16 @@ func (ps *problemsScreen) content() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, ps.registerB, ps.msg),
 	)
 	top := container.NewVBox(form, widget.NewSeparator(), container.NewBorder(nil, nil, bold(lang.L("问题台账")), ps.pendingOnly, ps.summary))
-	return container.NewBorder(top, nil, nil, nil, ps.list)
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("登记与台账"), container.NewBorder(top, nil, nil, nil, ps.list)),
+		container.NewTabItem(lang.L("督查看板"), ps.board.content()),
+	)
+	tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == lang.L("督查看板") {
+			ps.board.load(ps.bg, ps.store, calendar.DateOf(ps.now()))
+		}
+	}
+	return tabs
 }
 
 // load reads the categories, departments and problems.

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/onewindow/onewindow/data/calendar"
 	pb "github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
@@ -52,6 +53,8 @@ func TestProblemsScreen(t *testing.T) {
 	}
 	ps.open(ps.rows[0].p)
 	snap(t, ui.win, "problems-view")
+	ps.board.load(ps.bg, s, calendar.DateOf(ps.now()))
+	waitFor(t, "the board", func() bool { return len(ps.board.cells) == 1 && ps.board.cells[0][1] == "1" })
 	super := loggedIn(t, s, "wangjg")
 	super.probs.load()
 	waitFor(t, "the supervisor's list", func() bool { return len(super.probs.rows) == 1 })

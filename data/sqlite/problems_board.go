@@ -78,19 +78,35 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 		return r
 	}
 	var overdue []OverdueProblem
-	err = eachRow(ctx, s.db, `SELECT p.number, p.enterprise_name, p.category, p.department, coalesce(d.name, ''), p.received_date, p.status, p.track, p.days,
+	names := map[string]string{}
+	depts, err := s.Departments(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range depts {
+		names[d.Code] = d.Name
+	}
+	// The tracks' days as triages recorded them: a handful of distinct
+	// values, decoded once each.
+	daysOf := map[string]problem.Days{}
+	err = eachRow(ctx, s.db, `SELECT p.number, p.enterprise_name, p.category, p.department, p.received_date, p.status, p.track, p.days,
 			p.explained, p.last_note, p.promised, p.closed_on, p.urges, p.verdict, p.reopened
-		FROM problems p LEFT JOIN departments d ON d.code = p.department
+		FROM problems p
 		WHERE p.received_date <= ? AND (p.received_date >= ? OR p.status IN ('received', 'open') OR p.closed_on >= ?)`,
 		func(r *sql.Rows) error {
-			var number, ent, cat, dept, name, received, days, explained, lastNote, promised, closedOn string
+			var number, ent, cat, dept, received, days, explained, lastNote, promised, closedOn string
 			var st problem.State
-			if err := r.Scan(&number, &ent, &cat, &dept, &name, &received, &st.Status, &st.Track, &days, &explained, &lastNote, &promised, &closedOn,
+			if err := r.Scan(&number, &ent, &cat, &dept, &received, &st.Status, &st.Track, &days, &explained, &lastNote, &promised, &closedOn,
 				&st.Urges, &st.Verdict, &st.Reopened); err != nil {
 				return err
 			}
 			st.Department = dept
-			json.Unmarshal([]byte(days), &st.Days)
+			d, ok := daysOf[days]
+			if !ok {
+				json.Unmarshal([]byte(days), &d)
+				daysOf[days] = d
+			}
+			st.Days = d
 			for _, f := range []struct {
 				s string
 				d *calendar.Date
@@ -99,7 +115,7 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 					*f.d, _ = calendar.ParseDate(f.s)
 				}
 			}
-			g := row(dept, name)
+			g := row(dept, names[dept])
 			g.Urged += st.Urges
 			if st.Received >= from && st.Received <= to {
 				g.Received++
