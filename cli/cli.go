@@ -72,6 +72,7 @@ func commands() []command {
 		{"demo", "用生成的真实感办件填充数据库（试用和性能测试）", runDemo},
 		{"cases", "输出办件及其计时（--json 每行一个 JSON 对象）", runCases},
 		{"problems", "输出企业反映问题及其计时（--json 每行一个 JSON 对象）：problems [--status S] [--today 日期]", runProblems},
+		{"bulletin", "每月督查通报（PDF）：bulletin --month YYYY-MM -o 通报.pdf", runBulletin},
 		{"problem", "企业反映问题：problem register --code 信用代码 --name 企业 --category 类别 --text 内容；problem record 编号 --kind 操作 …", runProblem},
 		{"verify", "检查数据库完整性、审计链和统计汇总：verify [--repair 从办件重建不一致的汇总]", runVerify},
 		{"calendar", "工作日历：show 显示，import 导入新年度安排，site-day 本站点的例外（如周六开窗）", runCalendar},

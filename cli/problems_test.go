@@ -1,11 +1,18 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/internal/testkit"
 )
 
 // problems --json: the fields for a problem registered, triaged,
@@ -74,5 +81,58 @@ func TestProblemsCommand(t *testing.T) {
 	}
 	if c, _, _ := run(t, "problems", "--status", "bogus", "--db", db); c != 2 {
 		t.Errorf("a bogus status: %d", c)
+	}
+}
+
+// bulletin: the month's 督查通报 as a PDF, read back: the number and title,
+// the numbered sections, the departments commended and named as the
+// report ranks them, and every problem overdue at the month's end.
+func TestBulletin(t *testing.T) {
+	testkit.NeedTools(t, "pdftotext")
+	db := filepath.Join(t.TempDir(), "w.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330102101", "--name", "示例民事服务站", "--kind", "village", "--demo", "--db", db); c != 0 {
+		t.Fatalf("site: %s", errOut)
+	}
+	if c, _, errOut := run(t, "demo", "--cases", "4000", "--seed", "5", "--quiet", "--db", db); c != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	month := time.Now().AddDate(0, -1, 0)
+	out := filepath.Join(t.TempDir(), "通报.pdf")
+	c, msg, errOut := run(t, "bulletin", "--month", month.Format("2006-01"), "-o", out, "--db", db)
+	if c != 0 || !strings.Contains(msg, "督查通报〔") {
+		t.Fatalf("bulletin: %d %s %s", c, msg, errOut)
+	}
+	raw, err := exec.Command("pdftotext", "-enc", "UTF-8", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := strings.ReplaceAll(string(raw), "\n", "")
+	s, err := sqlite.OpenDefault(context.Background(), db, testkit.Defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	first := calendar.NewDate(month.Year(), month.Month(), 1)
+	last := calendar.NewDate(month.Year(), month.Month()+1, 1) - 1
+	_, overdue, err := s.ProblemBoard(context.Background(), first, last, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{fmt.Sprintf("关于%d年%d月优质服务竞赛和企业反映问题办理情况的通报", month.Year(), month.Month()),
+		"各部门、各窗口：", "一、总体情况", "二、表扬", "工作要求", "示例民事服务站"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the bulletin lacks %q", want)
+		}
+	}
+	if len(overdue) == 0 {
+		t.Error("no overdue problem to name (the demo leaves some)")
+	}
+	for _, o := range overdue {
+		if !strings.Contains(txt, o.Number) {
+			t.Errorf("overdue problem %s is not named", o.Number)
+		}
+	}
+	if c, _, _ := run(t, "bulletin", "--month", "2099-01", "-o", out, "--db", db); c != 2 {
+		t.Errorf("a month to come: %d", c)
 	}
 }

@@ -1,0 +1,143 @@
+package problem
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
+)
+
+// Bulletin is the monthly 督查通报 (the seed: "对最佳的部门予以宣传表彰，对最差
+// 的部门予以通报批评"): the month's cases and problems, the departments
+// commended and named, and every problem overdue, in the order of an
+// official notice. Its text is made here; app/render lays it out.
+type Bulletin struct {
+	Issuer   string // the site's name: the notice's issuing office
+	Number   string // 督查通报〔2026〕11号
+	Title    string
+	To       string // 主送
+	Intro    string
+	Sections []Section
+	Date     calendar.Date // 成文日期
+}
+
+// Section is one numbered part: 一、…
+type Section struct {
+	Heading    string
+	Paragraphs []string
+}
+
+var chineseNumbers = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+
+// BulletinInput is what the month's bulletin is made from: the processing
+// report by department over the month (its ranking included), the problem
+// board over the month, and the problems overdue at its end.
+type BulletinInput struct {
+	Site    data.Site
+	Month   calendar.Date // any day of the month
+	Report  *report.Report
+	Board   []BoardRow
+	Overdue []Overdue
+	Issued  calendar.Date
+}
+
+// NewBulletin writes the month's bulletin.
+func NewBulletin(in BulletinInput) Bulletin {
+	y, m := in.Month.Year(), int(in.Month.Time().Month())
+	b := Bulletin{Issuer: in.Site.Name, Number: fmt.Sprintf("督查通报〔%d〕%d号", y, m),
+		Title: fmt.Sprintf("关于%d年%d月优质服务竞赛和企业反映问题办理情况的通报", y, m), To: "各部门、各窗口：", Date: in.Issued}
+	b.Intro = fmt.Sprintf("根据优质服务竞赛和企业反映问题督查制度，现将%d年%d月各部门办件和企业反映问题的办理情况通报如下。", y, m)
+	t := in.Report.Total
+	var recv, closed, onTime, overdue int
+	for _, r := range in.Board {
+		recv, closed, onTime, overdue = recv+r.Received, closed+r.ClosedTotal(), onTime+r.OnTimeTotal(), overdue+r.Overdue
+	}
+	general := []string{
+		fmt.Sprintf("本月共收件 %d 件，办结 %d 件，承诺时限内办结率 %s，法定时限内办结率 %s；收到评价 %d 次，满意度 %s。",
+			t.Received, t.Completed, percent(t.OnTimeRate()), percent(t.StatutoryRate()), t.Rated, score(t.Satisfaction())),
+		fmt.Sprintf("本月登记企业反映问题 %d 个，办结 %d 个，其中按期办结 %d 个（%s）；月末仍有 %d 个问题超期未办。",
+			recv, closed, onTime, percent(ratio(onTime, closed)), overdue),
+	}
+	b.Sections = append(b.Sections, Section{Heading: "总体情况", Paragraphs: general})
+	problems := map[string]BoardRow{}
+	for _, r := range in.Board {
+		problems[r.Name] = r
+	}
+	line := func(rk report.Rank) string {
+		s := fmt.Sprintf("%s（综合得分 %.1f", rk.Name, rk.Score)
+		if r, ok := problems[rk.Name]; ok && r.ClosedTotal() > 0 {
+			s += fmt.Sprintf("，企业问题按期办结 %d/%d", r.OnTimeTotal(), r.ClosedTotal())
+		}
+		return s + "）"
+	}
+	var best, worst []string
+	for _, rk := range in.Report.Ranking {
+		if rk.Best {
+			best = append(best, line(rk))
+		}
+		if rk.Worst {
+			worst = append(worst, line(rk))
+		}
+	}
+	if len(best) > 0 {
+		b.Sections = append(b.Sections, Section{Heading: "表扬", Paragraphs: []string{
+			"以下部门本月办件按期、群众满意，企业反映问题办理及时，予以通报表扬：" + strings.Join(best, "；") + "。"}})
+	}
+	crit := []string{}
+	if len(worst) > 0 {
+		crit = append(crit, "以下部门本月综合得分居后，予以通报批评，请于下月5个工作日内提交整改措施："+strings.Join(worst, "；")+"。")
+	}
+	var named []string
+	for _, r := range in.Board {
+		if r.Overdue > 0 && r.Department != "" {
+			named = append(named, fmt.Sprintf("%s（%d 个）", r.Name, r.Overdue))
+		}
+	}
+	if len(named) > 0 {
+		crit = append(crit, "以下部门有企业反映问题超期未办："+strings.Join(named, "、")+"。")
+	}
+	if len(crit) > 0 {
+		b.Sections = append(b.Sections, Section{Heading: "批评", Paragraphs: crit})
+	}
+	if len(in.Overdue) > 0 {
+		var lines []string
+		for i, o := range in.Overdue {
+			dept := o.Name
+			if o.Department == "" {
+				dept = "尚未交办"
+			}
+			lines = append(lines, fmt.Sprintf("%d. %s，%s，%s反映“%s”类问题，%s，超期 %d 个工作日。", i+1, o.Number, dept, o.Enterprise, o.Category, o.Track.Label(), o.DaysOver))
+		}
+		b.Sections = append(b.Sections, Section{Heading: "超期未办的企业反映问题", Paragraphs: lines})
+	}
+	b.Sections = append(b.Sections, Section{Heading: "工作要求", Paragraphs: []string{
+		"各部门要对照通报查找不足：能够解决的，立即解决；容易解决的，尽快解决；一时解决有困难的，要及时向企业说明情况，并创造条件努力解决。超期未办的问题，牵头部门须在5个工作日内办结或书面说明原因。"}})
+	for i := range b.Sections {
+		b.Sections[i].Heading = chineseNumbers[i%len(chineseNumbers)] + "、" + b.Sections[i].Heading
+	}
+	return b
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return math.NaN()
+	}
+	return float64(n) / float64(d)
+}
+
+func percent(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*v)
+}
+
+func score(v float64) string {
+	if math.IsNaN(v) || v == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f 分", v)
+}
