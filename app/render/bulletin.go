@@ -19,7 +19,6 @@ const (
 	bulBody                              = 14.0 // points (3号 is 16: 14 keeps a table of problems readable)
 )
 
-
 // RenderBulletin lays out the bulletin.
 func RenderBulletin(b problem.Bulletin, generated time.Time) ([]byte, error) {
 	f, err := loadFont()
