@@ -41,6 +41,9 @@ func TestCentreOnPostgreSQL(t *testing.T) {
 		t.Errorf("title %q", ui.win.Title())
 	}
 	snap(t, ui.win, "centre-login")
+	if ui.report.bulletinButton() != nil {
+		t.Error("a 督查通报 button at a centre that keeps no problems")
+	}
 
 	// The report by site, as the store makes it; a figure opens its cases.
 	rs := ui.report

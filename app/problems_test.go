@@ -69,3 +69,19 @@ func TestProblemsScreen(t *testing.T) {
 		t.Errorf("stored: %+v", p)
 	}
 }
+
+// 统计报表's 督查通报 button makes the bulletin of the period's first month
+// (through the save dialog, which the test driver leaves open); at a
+// PostgreSQL centre, which keeps no problems yet, there is no such button.
+func TestBulletinButton(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "wangjg")
+	b := ui.report.bulletinButton()
+	if b == nil {
+		t.Fatal("no 督查通报 button on a site")
+	}
+	bl, pdf, err := bulletinPDF(context.Background(), s, calendar.DateOf(ui.report.now()), ui.report.now())
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") || !strings.Contains(bl.Title, "优质服务竞赛和企业反映问题办理情况的通报") {
+		t.Errorf("bulletin: %v %q", err, bl.Title)
+	}
+}

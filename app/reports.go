@@ -161,6 +161,9 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 	for _, b := range rs.exports {
 		exports.Add(b)
 	}
+	if b := rs.bulletinButton(); b != nil {
+		exports.Add(b)
+	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("统计表"), rs.table),
 		container.NewTabItem(lang.L("综合排名"), container.NewBorder(wrapped(lang.L("综合得分 = ")+weightsLine()), nil, nil, nil, rs.rankT)),

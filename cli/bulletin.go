@@ -8,8 +8,6 @@ import (
 
 	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data/calendar"
-	"github.com/onewindow/onewindow/data/problem"
-	"github.com/onewindow/onewindow/data/report"
 )
 
 // runBulletin writes the monthly 督查通报 as a PDF: the month's cases by
@@ -36,29 +34,18 @@ func runBulletin(e *env, args []string) error {
 		}
 		first = calendar.NewDate(t.Year(), t.Month(), 1)
 	}
-	last := calendar.NewDate(first.Year(), first.Time().Month()+1, 1).AddDays(-1)
 	if first > today {
 		return usageError{fmt.Errorf("--month：%s 还没有到", *month)}
 	}
-	asOf := min(last, today)
 	s, err := e.open(*db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	site, err := s.Site(e.ctx)
+	b, err := s.Bulletin(e.ctx, first, today)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Report(e.ctx, report.Spec{From: first, To: last, Today: asOf, By: report.ByDepartment})
-	if err != nil {
-		return err
-	}
-	board, overdue, err := s.ProblemBoard(e.ctx, first, last, asOf)
-	if err != nil {
-		return err
-	}
-	b := problem.NewBulletin(problem.BulletinInput{Site: site, Month: first, Report: rep, Board: board, Overdue: overdue, Issued: today})
 	pdf, err := render.RenderBulletin(b, e.now())
 	if err != nil {
 		return err

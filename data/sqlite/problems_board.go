@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/report"
 )
 
 // ProblemRow and OverdueProblem are the board's lines (data/problem).
@@ -120,4 +121,26 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 		return overdue[i].Number < overdue[j].Number
 	})
 	return out, overdue, nil
+}
+
+// Bulletin writes the 督查通报 of the month day falls in, as of today (the
+// month's end, or today while the month runs): the processing report by
+// department with its ranking, the problem board, the overdue problems.
+func (s *Store) Bulletin(ctx context.Context, day, today calendar.Date) (problem.Bulletin, error) {
+	first := calendar.NewDate(day.Year(), day.Time().Month(), 1)
+	last := calendar.NewDate(day.Year(), day.Time().Month()+1, 1) - 1
+	asOf := min(last, today)
+	site, err := s.Site(ctx)
+	if err != nil {
+		return problem.Bulletin{}, err
+	}
+	rep, err := s.Report(ctx, report.Spec{From: first, To: last, Today: asOf, By: report.ByDepartment})
+	if err != nil {
+		return problem.Bulletin{}, err
+	}
+	board, overdue, err := s.ProblemBoard(ctx, first, last, asOf)
+	if err != nil {
+		return problem.Bulletin{}, err
+	}
+	return problem.NewBulletin(problem.BulletinInput{Site: site, Month: first, Report: rep, Board: board, Overdue: overdue, Issued: today}), nil
 }
