@@ -85,3 +85,31 @@ func TestBulletinButton(t *testing.T) {
 		t.Errorf("bulletin: %v %q", err, bl.Title)
 	}
 }
+
+// 设置 → 企业问题: an administrator adds a category and sets the tracks'
+// days; bad days name the field; a clerk's buttons are off.
+func TestProblemSettings(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "admin")
+	ps := ui.sets.problems
+	waitFor(t, "the categories", func() bool { return len(ps.cats) == 7 && ps.soon.Text == "5" })
+	ps.newCat.SetText("绿化")
+	test.Tap(ps.addB)
+	waitFor(t, "the new category", func() bool { return len(ps.cats) == 8 })
+	ps.soon.SetText("x")
+	test.Tap(ps.saveB)
+	if !strings.Contains(ps.msg.Text, "尽快解决的期限") {
+		t.Errorf("bad days: %q", ps.msg.Text)
+	}
+	ps.soon.SetText("4")
+	test.Tap(ps.saveB)
+	waitFor(t, "saved", func() bool { return strings.Contains(ps.msg.Text, "已保存") })
+	if d, _ := s.ProblemDays(context.Background()); d.Soon != 4 {
+		t.Errorf("days %+v", d)
+	}
+	clerk := loggedIn(t, s, "zhangli")
+	clerk.sets.problems.content()
+	if !clerk.sets.problems.addB.Disabled() {
+		t.Error("a clerk may add categories")
+	}
+}
