@@ -108,6 +108,9 @@ func problemEventLine(e pb.Event) string {
 	if d.Department != "" {
 		parts = append(parts, lang.L("牵头 ")+d.Department)
 	}
+	if len(d.Helpers) > 0 {
+		parts = append(parts, lang.L("协办 ")+strings.Join(d.Helpers, "、"))
+	}
 	if d.Verdict != "" {
 		parts = append(parts, lang.L(d.Verdict.Label()))
 	}
@@ -168,6 +171,8 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 		deptNames = append(deptNames, d.Name)
 	}
 	dept := widget.NewSelect(deptNames, nil)
+	helpers := widget.NewCheckGroup(deptNames, nil)
+	helpers.Horizontal = true
 	verdicts := []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied}
 	verdict := widget.NewRadioGroup([]string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())}, nil)
 	var items []*widget.FormItem
@@ -177,7 +182,8 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	case pb.TrackChanged:
 		items = append(items, widget.NewFormItem(lang.L("处理方式"), track), widget.NewFormItem(lang.L("改变理由"), reason))
 	case pb.Assigned:
-		items = append(items, widget.NewFormItem(lang.L("牵头部门"), dept))
+		items = append(items, widget.NewFormItem(lang.L("牵头部门"), dept),
+			widget.NewFormItem(lang.L("协办部门"), container.NewVScroll(container.NewPadded(helpers))))
 	case pb.Explained, pb.Progressed:
 		items = append(items, widget.NewFormItem(lang.L("内容"), text), widget.NewFormItem(lang.L("承诺解决日期"), promised))
 	case pb.Revisited:
@@ -197,6 +203,13 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 		}
 		if i := dept.SelectedIndex(); i >= 0 {
 			e.Data.Department = ps.depts[i].Code
+		}
+		for _, name := range helpers.Selected {
+			for _, d := range ps.depts {
+				if d.Name == name && d.Code != e.Data.Department {
+					e.Data.Helpers = append(e.Data.Helpers, d.Code)
+				}
+			}
 		}
 		for i, v := range []string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())} {
 			if verdict.Selected == v {
