@@ -124,16 +124,7 @@ func newExchangeScreen(s exchangeStore, session func() data.User, win fyne.Windo
 			r := x.log[i]
 			l := o.(*widget.Label)
 			l.SetText(fmt.Sprintf("%s　%s　%s", filepath.Base(r.File), lang.L(r.Outcome.Label()), r.Message))
-			switch r.Outcome {
-			case exchange.ImportRejected:
-				l.Importance = widget.DangerImportance
-			case exchange.ImportHeld:
-				l.Importance = widget.WarningImportance
-			case exchange.ImportApplied:
-				l.Importance = widget.SuccessImportance
-			default:
-				l.Importance = widget.MediumImportance
-			}
+			l.Importance = outcomeImportance(r.Outcome)
 			l.Refresh()
 		})
 

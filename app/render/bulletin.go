@@ -31,20 +31,7 @@ func RenderBulletin(b problem.Bulletin, generated time.Time) ([]byte, error) {
 		all.WriteString(s.Heading + strings.Join(s.Paragraphs, ""))
 	}
 	all.WriteString(b.Date.String() + "年月日")
-	runes := map[rune]bool{Replacement: true}
-	for _, r := range all.String() {
-		if r <= 0xFFFF && f.Has(r) {
-			runes[r] = true
-		}
-	}
-	safe := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if !runes[r] {
-				return Replacement
-			}
-			return r
-		}, s)
-	}
+	runes, safe := charset(f, all.String())
 	p, err := newPDF(f, runes, 210, 297, b.Title, generated)
 	if err != nil {
 		return nil, err

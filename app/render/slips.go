@@ -44,20 +44,7 @@ func PINSlips(site string, slips []Slip, printed time.Time) ([]byte, error) {
 	for _, s := range slips {
 		all.WriteString(s.Login + s.Name + s.Window + s.PIN + roleNames[s.Role])
 	}
-	runes := map[rune]bool{Replacement: true}
-	for _, r := range all.String() {
-		if r <= 0xFFFF && f.Has(r) {
-			runes[r] = true
-		}
-	}
-	safe := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if !runes[r] {
-				return Replacement
-			}
-			return r
-		}, s)
-	}
+	runes, safe := charset(f, all.String())
 	p, err := newPDF(f, runes, 210, 297, "新用户登录密码条", printed)
 	if err != nil {
 		return nil, err
@@ -116,4 +103,24 @@ func cutLines(pn *pen) {
 		p.Line(x, slipY0, x, slipY0+slipsPerPage/2*slipH)
 	}
 	p.SetDashPattern(nil, 0)
+}
+
+// charset is the characters of text the font has (and the replacement
+// mark), to cut the font to, and a function that puts the mark in place
+// of any other character.
+func charset(f *font, text string) (map[rune]bool, func(string) string) {
+	runes := map[rune]bool{Replacement: true}
+	for _, r := range text {
+		if r <= 0xFFFF && f.Has(r) {
+			runes[r] = true
+		}
+	}
+	return runes, func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if !runes[r] {
+				return Replacement
+			}
+			return r
+		}, s)
+	}
 }
