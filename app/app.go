@@ -220,6 +220,8 @@ func (ui *App) onLogin(u data.User) {
 			ui.xchg.load()
 		case lang.L("企业问题"):
 			ui.probs.load()
+			// the enterprise's credit code comes first, as on paper
+			ui.win.Canvas().Focus(ui.probs.code)
 		case lang.L("统计报表"):
 			// the start date: type a date, Enter makes the report
 			ui.win.Canvas().Focus(ui.report.from)

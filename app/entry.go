@@ -53,3 +53,8 @@ func (e *formEntry) TypedShortcut(s fyne.Shortcut) {
 		}
 	}
 }
+
+// AcceptsTab is false: Tab moves to the next field, also out of a
+// multi-line box (a form filled from the keyboard; a tab has no place in
+// the text).
+func (e *formEntry) AcceptsTab() bool { return false }

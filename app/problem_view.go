@@ -20,7 +20,11 @@ import (
 // the actions its state allows (the store checks them again).
 func (ps *problemsScreen) open(p pb.Problem) {
 	c, _ := ps.clockOf(p)
-	header := wrapped(fmt.Sprintf(lang.L("%s　%s　%s\n%s（%s）· %s\n牵头部门：%s"), p.Number, lang.L(p.State.Status.Label()), lang.L(p.State.Track.Label()),
+	track := "" // an untriaged problem's track says 待分流, as its status does
+	if p.State.Track != "" {
+		track = lang.L(p.State.Track.Label())
+	}
+	header := wrapped(fmt.Sprintf(lang.L("%s　%s　%s\n%s（%s）· %s\n牵头部门：%s"), p.Number, lang.L(p.State.Status.Label()), track,
 		p.EnterpriseName, p.EnterpriseCode, p.Category, orDash(p.DepartmentName)))
 	timing := wrapped(problemClockText(p.State, c))
 	events := widget.NewList(func() int { return len(p.Events) },

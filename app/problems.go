@@ -53,7 +53,7 @@ type problemsScreen struct {
 	rows  []problemRow
 
 	code, name, contact, phone, caseNo *formEntry
-	text                               *widget.Entry
+	text                               *formEntry
 	category, source                   *widget.Select
 	registerB                          *widget.Button
 	msg                                *widget.Label
@@ -72,8 +72,10 @@ func newProblemsScreen(s problemStore, session func() data.User, win fyne.Window
 	ps.contact.SetPlaceHolder(lang.L("联系人"))
 	ps.phone.SetPlaceHolder(lang.L("联系电话"))
 	ps.caseNo.SetPlaceHolder(lang.L("相关办件编号（可空）"))
-	ps.text = widget.NewMultiLineEntry()
-	ps.text.SetPlaceHolder(lang.L("企业反映的问题"))
+	ps.text = newScreenEntry()
+	ps.text.MultiLine = true
+	ps.text.OnSubmitted = func(string) { ps.register() } // Shift+Enter
+	ps.text.SetPlaceHolder(lang.L("企业反映的问题（Tab 到“登记问题”，或 Shift+Enter 直接登记）"))
 	ps.text.Wrapping = fyne.TextWrapWord
 	ps.text.SetMinRowsVisible(3)
 	ps.category = widget.NewSelect(nil, nil)
