@@ -384,7 +384,15 @@ func CheckDate(field, label string, d calendar.Date) error {
 }
 
 // CheckText refuses a missing, too short or too long text of the field.
-func CheckText(field, label, s string, min, max int) error {
+func CheckText(field, label, s string, min, max int) error { return checkText(field, label, s, min, max, false) }
+
+// CheckParagraphs is CheckText for a text of several lines (a problem, an
+// answer): line breaks are allowed.
+func CheckParagraphs(field, label, s string, min, max int) error {
+	return checkText(field, label, s, min, max, true)
+}
+
+func checkText(field, label, s string, min, max int, lines bool) error {
 	if !utf8.ValidString(s) {
 		return FieldError(field, label, "包含无效字符")
 	}
@@ -392,14 +400,17 @@ func CheckText(field, label, s string, min, max int) error {
 		return FieldError(field, label, "首尾不能有空格")
 	}
 	n := utf8.RuneCountInString(s)
-	if n < min {
+	if n == 0 && min > 0 {
 		return FieldError(field, label, "不能为空")
+	}
+	if n < min {
+		return FieldError(field, label, "至少 %d 个字（现有 %d 个）", min, n)
 	}
 	if n > max {
 		return FieldError(field, label, "不能超过 %d 个字（现有 %d 个）", max, n)
 	}
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+		if (r < 0x20 || r == 0x7f) && !(lines && r == '\n') {
 			return FieldError(field, label, "包含控制字符")
 		}
 	}

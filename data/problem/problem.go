@@ -240,6 +240,10 @@ func (in *Intake) Validate() error {
 	in.EnterpriseCode = code
 	in.EnterpriseName = strings.TrimSpace(in.EnterpriseName)
 	in.Text = strings.TrimSpace(in.Text)
+	in.Text = strings.ReplaceAll(in.Text, "\r\n", "\n")
+	if err := data.CheckParagraphs("text", "问题内容", in.Text, 5, 2000); err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		field, label, v string
 		lo, hi          int
@@ -247,7 +251,6 @@ func (in *Intake) Validate() error {
 		{"enterprise_name", "企业名称", in.EnterpriseName, 1, 100},
 		{"contact", "联系人", in.Contact, 0, 30},
 		{"category", "问题类别", in.Category, 1, 20},
-		{"text", "问题内容", in.Text, 5, 2000},
 	} {
 		if err := data.CheckText(c.field, c.label, c.v, c.lo, c.hi); err != nil {
 			return err

@@ -81,7 +81,7 @@ func (s *State) apply(e Event) {
 func Check(s State, e *Event, role data.Role) error {
 	d := &e.Data
 	d.Text, d.Reason = strings.TrimSpace(d.Text), strings.TrimSpace(d.Reason)
-	needText := func(label string, lo int) error { return data.CheckText("text", label, d.Text, lo, 2000) }
+	needText := func(label string, lo int) error { return data.CheckParagraphs("text", label, d.Text, lo, 2000) }
 	switch e.Kind {
 	case Triaged:
 		if s.Status != Received {

@@ -177,6 +177,14 @@ func TestCheck(t *testing.T) {
 	if err := in.Validate(); err != nil || in.EnterpriseCode != "913301023333005192" {
 		t.Errorf("a good intake: %v %q", err, in.EnterpriseCode)
 	}
+	in.Text = "厂房不足"
+	if err := in.Validate(); data.ErrorField(err) != "text" || !strings.Contains(err.Error(), "至少 5 个字（现有 4 个）") {
+		t.Errorf("a text too short: %v", err)
+	}
+	in.Text = "厂区道路无法接通\r\n货车无法进出"
+	if err := in.Validate(); err != nil || in.Text != "厂区道路无法接通\n货车无法进出" {
+		t.Errorf("a text of two lines: %v %q", err, in.Text)
+	}
 	in.Source = "微信"
 	if err := in.Validate(); data.ErrorField(err) != "source" {
 		t.Errorf("an unknown source: %v", err)
