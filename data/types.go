@@ -384,7 +384,9 @@ func CheckDate(field, label string, d calendar.Date) error {
 }
 
 // CheckText refuses a missing, too short or too long text of the field.
-func CheckText(field, label, s string, min, max int) error { return checkText(field, label, s, min, max, false) }
+func CheckText(field, label, s string, min, max int) error {
+	return checkText(field, label, s, min, max, false)
+}
 
 // CheckParagraphs is CheckText for a text of several lines (a problem, an
 // answer): line breaks are allowed.
