@@ -49,6 +49,10 @@ func (ps *problemsScreen) open(p pb.Problem) {
 	dlg = dialog.NewCustom(lang.L("企业反映问题"), lang.L("关闭"), content, ps.win)
 	dlg.Resize(dialogSize(ps.win, 820, 600))
 	dlg.Show()
+	// The first action has the keyboard: Space does it, Tab the next.
+	if len(actions.Objects) > 0 {
+		ps.win.Canvas().Focus(actions.Objects[0].(*widget.Button))
+	}
 }
 
 func orDash(s string) string {
@@ -164,7 +168,7 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	for i, t := range pb.Tracks {
 		tracks[i] = lang.L(t.Label())
 	}
-	track := widget.NewRadioGroup(tracks, nil)
+	track := widget.NewSelect(tracks, nil) // a Select: Space opens it, arrows and Enter choose
 	text := widget.NewMultiLineEntry()
 	text.Wrapping = fyne.TextWrapWord
 	reason := newScreenEntry()
@@ -178,7 +182,7 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	helpers := widget.NewCheckGroup(deptNames, nil)
 	helpers.Horizontal = true
 	verdicts := []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied}
-	verdict := widget.NewRadioGroup([]string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())}, nil)
+	verdict := widget.NewSelect([]string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())}, nil)
 	var items []*widget.FormItem
 	switch k {
 	case pb.Triaged:
@@ -224,6 +228,10 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	}, ps.win)
 	d.Resize(dialogSize(ps.win, 560, 360))
 	d.Show()
+	// The keyboard starts in the form's first field.
+	if f, ok := items[0].Widget.(fyne.Focusable); ok {
+		ps.win.Canvas().Focus(f)
+	}
 }
 
 func (ps *problemsScreen) record(number string, e pb.Event, done func(pb.Problem), msg *widget.Label) {
