@@ -108,6 +108,7 @@ func New(a fyne.App, r Reader) *App {
 	ui.sets.items.onChanged = ui.intake.load
 	ui.xchg = newExchangeScreen(s, ui.session, w, a.Preferences())
 	ui.probs = newProblemsScreen(s, ui.session, w)
+	ui.probs.desk = ui.desk
 	ui.probs.bg = ui.bg
 	ui.sets.onSite = func(site data.Site) { ui.site = site; ui.setTitle() }
 	ui.xchg.onReceived = func() { ui.intake.load(); ui.sets.load() }

@@ -125,6 +125,10 @@ func (readOnly) IssueDocument(context.Context, string, data.DocKind, int64) (dat
 	return data.Document{}, errReadOnly
 }
 
+func (readOnly) IssueProblemDocument(context.Context, string, data.DocKind, int64) (data.Document, error) {
+	return data.Document{}, errReadOnly
+}
+
 func (readOnly) VerifyReceipt(context.Context, string) (data.Document, error) {
 	return data.Document{}, errReadOnly
 }

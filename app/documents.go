@@ -19,6 +19,7 @@ import (
 // docStore issues documents and checks their QR codes.
 type docStore interface {
 	IssueDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error)
+	IssueProblemDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error)
 	VerifyReceipt(ctx context.Context, token string) (data.Document, error)
 }
 

@@ -54,14 +54,19 @@ func (p *paperDesk) answer(yes bool) bool {
 // it should look.
 type shown func(text string, imp widget.Importance)
 
-// issue issues the document of kind for the case, renders it on opt's
+// issue issues the document of kind for the case (or, for a problem's
+// paper, the problem), renders it on opt's
 // paper, and prints it — or, with save, asks where to keep it. Characters
 // that could not be printed are shown to the clerk.
 func (p *paperDesk) issue(number string, kind data.DocKind, opt render.Options, save bool, show shown) {
 	actor := p.session().ID
 	show(lang.L("正在生成文书……"), widget.MediumImportance)
 	p.bg.run(func() {
-		doc, err := p.store.IssueDocument(context.Background(), number, kind, actor)
+		issue := p.store.IssueDocument
+		if kind.ForProblem() {
+			issue = p.store.IssueProblemDocument
+		}
+		doc, err := issue(context.Background(), number, kind, actor)
 		var res render.Result
 		if err == nil {
 			res, err = render.Render(doc, opt)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	pb "github.com/onewindow/onewindow/data/problem"
@@ -45,6 +47,20 @@ func (ps *problemsScreen) open(p pb.Problem) {
 			}, msg)
 		}))
 	}
+	// The enterprise's papers, printed on A4 through the documents'
+	// pipeline (numbered, audited, with the signed QR code).
+	if ps.desk != nil {
+		for _, k := range pb.IssuableKinds(&p) {
+			k := k
+			actions.Add(widget.NewButton(lang.L("打印"+pb.DocTitle(k)), func() {
+				ps.desk.issue(p.Number, k, render.Options{Size: render.A4}, false, func(text string, imp widget.Importance) {
+					msg.Importance = imp
+					msg.SetText(text)
+				})
+			}))
+		}
+	}
+	ps.shown, ps.shownMsg = actions, msg
 	content := container.NewBorder(container.NewVBox(header, timing, bold(lang.L("办理记录"))), container.NewVBox(msg, container.NewHScroll(actions)), nil, nil, events)
 	dlg = dialog.NewCustom(lang.L("企业反映问题"), lang.L("关闭"), content, ps.win)
 	dlg.Resize(dialogSize(ps.win, 820, 600))
@@ -138,7 +154,8 @@ func problemEventLine(e pb.Event) string {
 
 // actions are what the problem's state allows this user.
 func (ps *problemsScreen) actions(s pb.State) []pb.Kind {
-	role := ps.session().Role
+	user := ps.session()
+	role := user.Role
 	var out []pb.Kind
 	switch s.Status {
 	case pb.Received:
@@ -159,7 +176,8 @@ func (ps *problemsScreen) actions(s pb.State) []pb.Kind {
 	if s.Status.Pending() && (role == data.RoleSupervisor || role == data.RoleAdmin) {
 		out = append(out, pb.Urged)
 	}
-	return out
+	// A department's user sees what that department may record.
+	return slices.DeleteFunc(out, func(k pb.Kind) bool { return pb.CheckDepartment(s, k, user.Department) != nil })
 }
 
 // ask shows the small form of one action and records it.

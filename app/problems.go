@@ -48,6 +48,10 @@ type problemsScreen struct {
 	session func() data.User
 	win     fyne.Window
 	now     func() time.Time
+	desk    *paperDesk // prints the enterprise's papers
+
+	shown    *fyne.Container // the open problem's buttons, and its message
+	shownMsg *widget.Label
 
 	depts []data.Department
 	rows  []problemRow

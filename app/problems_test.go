@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data/calendar"
 	pb "github.com/onewindow/onewindow/data/problem"
@@ -51,8 +52,34 @@ func TestProblemsScreen(t *testing.T) {
 	if !strings.Contains(problemClockText(ps.rows[0].p.State, ps.rows[0].clock), "办结期限") {
 		t.Errorf("clock text %q", problemClockText(ps.rows[0].p.State, ps.rows[0].clock))
 	}
+	var printed []string
+	ui.desk.print = func(path string) (string, error) {
+		printed = append(printed, path)
+		return "已送打印机", nil
+	}
 	ps.open(ps.rows[0].p)
 	snap(t, ui.win, "problems-view")
+	// 打印问题受理回执: issued, numbered and printed from the view; no
+	// 情况说明函 before an explanation.
+	var receiptB *widget.Button
+	for _, o := range ps.shown.Objects {
+		if b := o.(*widget.Button); b.Text == "打印企业反映问题受理回执" {
+			receiptB = b
+		} else if strings.Contains(b.Text, "情况说明函") {
+			t.Error("a 情况说明函 is offered before an explanation")
+		}
+	}
+	if receiptB == nil {
+		t.Fatal("no receipt button")
+	}
+	test.Tap(receiptB)
+	waitFor(t, "the receipt printed", func() bool { return strings.Contains(ps.shownMsg.Text, "WH000001") })
+	if len(printed) != 1 || !strings.HasSuffix(printed[0], "WH000001.pdf") {
+		t.Errorf("printed %v", printed)
+	}
+	if docs, err := s.ProblemDocuments(context.Background(), ps.rows[0].p.Number); err != nil || len(docs) != 1 {
+		t.Errorf("the receipt in the store: %v %d", err, len(docs))
+	}
 	ps.board.load(ps.bg, s, calendar.DateOf(ps.now()))
 	waitFor(t, "the board", func() bool { return len(ps.board.cells) == 1 && ps.board.cells[0][1] == "1" })
 	super := loggedIn(t, s, "wangjg")

@@ -76,6 +76,17 @@ func TestProblemsCommand(t *testing.T) {
 		v.Urges != 1 || len(v.Events) != 4 || v.Events[3].Actor != "wangjg" || v.Clock.DueDate == nil || v.Clock.Warning == nil {
 		t.Errorf("problem: %s", out)
 	}
+	// The enterprise's receipt from the command line, verified as any paper.
+	pdf := filepath.Join(t.TempDir(), "r.pdf")
+	if c, out, errOut := signed(t, "zhangli", "receipt", number, "-o", pdf, "--db", db); c != 0 || !strings.Contains(out, "企业反映问题受理回执") || !strings.Contains(out, "WH000001") {
+		t.Errorf("receipt: %d %s %s", c, out, errOut)
+	}
+	if c, _, errOut := signed(t, "zhangli", "receipt", number, "--kind", "explain", "-o", pdf, "--db", db); c != 1 || !strings.Contains(errOut, "尚未作出情况说明") {
+		t.Errorf("an explanation letter before an explanation: %d %s", c, errOut)
+	}
+	if c, _, _ := signed(t, "zhangli", "receipt", number, "--kind", "refuse", "-o", pdf, "--db", db); c != 2 {
+		t.Errorf("a case's kind for a problem: %d", c)
+	}
 	if c, out, _ := run(t, "problems", "--status", "closed", "--db", db); c != 0 || out != "" {
 		t.Errorf("no closed problems: %q", out)
 	}

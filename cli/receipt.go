@@ -8,6 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/problem"
 )
 
 // parseOne parses fs from args holding one positional argument anywhere
@@ -37,7 +38,7 @@ func parseOne(e *env, fs *flag.FlagSet, args []string) (string, error) {
 func runReceipt(e *env, args []string) error {
 	fs := flag.NewFlagSet("receipt", flag.ContinueOnError)
 	db := dbFlag(fs)
-	kind := fs.String("kind", "accept", "文书种类：accept 受理通知书，supplement 补正材料通知书，refuse 不予受理通知书，complete 办结通知书，waiver 减免审批单")
+	kind := fs.String("kind", "accept", "文书种类：accept 受理通知书，supplement 补正材料通知书，refuse 不予受理通知书，complete 办结通知书，waiver 减免审批单；企业反映问题：receipt 问题受理回执（默认），explain 情况说明函")
 	out := fs.String("o", "", "输出的 PDF 文件")
 	size := fs.String("size", "A4", "纸张：A4 或 A5")
 	two := fs.Bool("two-part", false, "一张 A4 横向纸上印两联（申请人联和存档联）")
@@ -47,11 +48,22 @@ func runReceipt(e *env, args []string) error {
 		return err
 	}
 	if number == "" || *out == "" {
-		return usageError{fmt.Errorf("用法：onewindow receipt 办件编号 [--kind accept] -o 文件.pdf")}
+		return usageError{fmt.Errorf("用法：onewindow receipt 办件编号或问题编号 [--kind accept] -o 文件.pdf")}
 	}
-	k, err := data.ParseDocKind(*kind)
-	if err != nil {
-		return usageError{err}
+	// A problem's number: its papers (问题受理回执 unless --kind explain).
+	forProblem := problem.NumberRE.MatchString(number)
+	var k data.DocKind
+	var err2 error
+	switch {
+	case forProblem && *kind == "accept":
+		k = problem.DocReceipt
+	case forProblem:
+		k, err2 = problem.ParseDocKind(*kind)
+	default:
+		k, err2 = data.ParseDocKind(*kind)
+	}
+	if err2 != nil {
+		return usageError{err2}
 	}
 	if *size != "A4" && *size != "A5" {
 		return usageError{fmt.Errorf("--size 应为 A4 或 A5")}
@@ -61,7 +73,11 @@ func runReceipt(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	doc, err := s.IssueDocument(e.ctx, number, k, u.ID)
+	issue := s.IssueDocument
+	if forProblem {
+		issue = s.IssueProblemDocument
+	}
+	doc, err := issue(e.ctx, number, k, u.ID)
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,28 @@ func ParseDocKind(s string) (DocKind, error) {
 	return "", FieldError("kind", "文书种类", "应为 accept、supplement、refuse、complete 或 waiver")
 }
 
+// ForProblem says whether k is a paper of an enterprise's problem (package
+// problem issues them: 问题受理回执, 情况说明函) rather than of a case.
+func (k DocKind) ForProblem() bool { return strings.HasPrefix(string(k), "problem_") }
+
+// Labels are what a paper of kind k calls its subject's number, what it is
+// about and the department: a case's 申请事项 is a problem's 问题类别.
+func (k DocKind) Labels() (number, about, department string) {
+	if k.ForProblem() {
+		return "问题编号", "问题类别", "牵头部门"
+	}
+	return "办件编号", "申请事项", "实施部门"
+}
+
+// ApplicantLabel is what a paper of kind k calls who it is for: a problem
+// is raised by an enterprise, a case applied for by an applicant.
+func (k DocKind) ApplicantLabel() string {
+	if k.ForProblem() {
+		return "反映企业"
+	}
+	return "申请人"
+}
+
 // Issuable reports whether the case has what a document of kind k states:
 // nil, or an ECONFLICT error saying what is missing.
 func (k DocKind) Issuable(app *Application) error {
@@ -218,13 +240,14 @@ func (d Document) Summary() string {
 			fmt.Fprintf(&b, "%s：%s\n", label, value)
 		}
 	}
+	number, about, _ := n.Kind.Labels()
 	line("文书编号", n.Number)
-	line("办件编号", n.Case)
+	line(number, n.Case)
 	line("出具日期", n.Issued)
 	line("出具站点", n.Site)
-	line("申请人", n.Applicant)
+	line(n.Kind.ApplicantLabel(), n.Applicant)
 	line("证件", n.ApplicantCode)
-	line("申请事项", n.Item)
+	line(about, n.Item)
 	for _, f := range n.Facts {
 		line(f.Label, f.Value)
 	}

@@ -111,6 +111,9 @@ type User struct {
 	Name     string
 	Role     Role
 	WindowID int64 // the clerk's usual window; 0 for none
+	// Department: a user who answers for a department (部门进驻人员) has
+	// its code; the window's own staff have "".
+	Department string
 	// MustChange: the PIN is still the one the sample catalogue ships, on a
 	// real site; the user chooses their own before anything else.
 	MustChange bool

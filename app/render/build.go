@@ -15,7 +15,9 @@ func (r *renderer) build() {
 	r.st = styles{body: style{size: g.body}, label: style{size: g.body, colour: grey}, small: style{size: g.small, colour: grey}, head: style{size: g.body + 1}}
 	r.letter()
 	r.factRows()
-	r.feeTable()
+	if !r.doc.Notice.Kind.ForProblem() { // a problem's papers charge nothing
+		r.feeTable()
+	}
 	r.materials()
 	r.signatures()
 }
@@ -64,9 +66,10 @@ func (r *renderer) flush() {
 // letter: the header, the salutation, the body, the list and what follows.
 func (r *renderer) letter() {
 	n := &r.doc.Notice
+	number, _, _ := n.Kind.Labels()
 	r.rows = append(r.rows, row{kind: rowHeader, cells: []cell{
 		{text: n.Site}, {text: n.Title},
-		{text: "文书编号：" + n.Number}, {text: "办件编号：" + n.Case}, {text: "出具日期：" + n.Issued},
+		{text: "文书编号：" + n.Number}, {text: number + "：" + n.Case}, {text: "出具日期：" + n.Issued},
 	}})
 	r.rows = append(r.rows, row{kind: rowRule})
 	if n.Sample { // demo data: never a paper anyone may rely on
@@ -94,7 +97,7 @@ func (r *renderer) letter() {
 func (r *renderer) factRows() {
 	n := &r.doc.Notice
 	if n.Kind == data.DocWaiver || !r.g.compact {
-		r.pair("申请人", n.Applicant) // on A5 the salutation names the applicant
+		r.pair(n.Kind.ApplicantLabel(), n.Applicant) // on A5 the salutation names the applicant
 	}
 	r.pair("证件号码", n.ApplicantCode)
 	if n.Contact != "" {
@@ -103,8 +106,9 @@ func (r *renderer) factRows() {
 	if n.Address != "" && !r.g.compact {
 		r.pair("地址", n.Address)
 	}
-	r.pair("申请事项", n.Item)
-	r.pair("实施部门", n.Department)
+	_, about, dept := n.Kind.Labels()
+	r.pair(about, n.Item)
+	r.pair(dept, n.Department)
 	r.flush() // the applicant and the item one per line; dates may pair up
 	for _, f := range n.Facts {
 		r.pair(f.Label, f.Value)
@@ -182,3 +186,4 @@ func (r *renderer) signatures() {
 	sign.cells = append(sign.cells, cell{text: n.Seal})
 	r.rows = append(r.rows, sign)
 }
+

@@ -76,8 +76,8 @@ func (s *State) apply(e Event) {
 
 // Check says whether event e may follow the log that made s, by a user of
 // role, and normalises its data; the error names the field in Chinese.
-// Who records a department's answer is not checked here (users belong to
-// a window, not a department): the store records who did.
+// Whether a department's user may record for this problem is
+// CheckDepartment's.
 func Check(s State, e *Event, role data.Role) error {
 	d := &e.Data
 	d.Text, d.Reason = strings.TrimSpace(d.Text), strings.TrimSpace(d.Reason)
@@ -264,4 +264,36 @@ func Compute(s State, cal *calendar.Calendar, today calendar.Date, threshold flo
 		c.Warning = clock.Green
 	}
 	return c
+}
+
+// CheckDepartment says whether a user who answers for department (部门进驻
+// 人员; "" for the window's own staff, who record for any department) may
+// record an event of kind: the lead department's users answer, explain,
+// report progress and close its problems; a helping department's users
+// may answer only; neither triages, reassigns, urges or revisits — the
+// window and the supervisors do.
+func CheckDepartment(s State, kind Kind, department string) error {
+	if department == "" {
+		return nil
+	}
+	helper := false
+	for _, h := range s.Helpers {
+		helper = helper || h == department
+	}
+	switch kind {
+	case Answered:
+		if s.Department == department || helper {
+			return nil
+		}
+	case Explained, Progressed, ClosedKind:
+		if s.Department == department {
+			return nil
+		}
+		if helper {
+			return data.Errorf(data.EFORBIDDEN, "协办部门只能答复；%s只能由牵头部门记录", kind.Label())
+		}
+	default:
+		return data.Errorf(data.EFORBIDDEN, "部门人员不能%s，请由窗口或督查人员办理", kind.Label())
+	}
+	return data.Errorf(data.EFORBIDDEN, "该问题不由本部门（%s）牵头或协办，不能记录%s", department, kind.Label())
 }

@@ -36,9 +36,9 @@ func (s *Store) Login(ctx context.Context, login, pin string) (data.User, error)
 	)
 	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRow(`SELECT id, login, name, role, coalesce(window_id, 0), pin_hash, failed_pins, locked_until, must_change
+		err := tx.QueryRow(`SELECT id, login, name, role, coalesce(window_id, 0), department, pin_hash, failed_pins, locked_until, must_change
 			FROM users WHERE login = ? AND active`, login).
-			Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID, &hash, &failures, &lockedUntil, &u.MustChange)
+			Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID, &u.Department, &hash, &failures, &lockedUntil, &u.MustChange)
 		if errors.Is(err, sql.ErrNoRows) {
 			return &data.Error{Code: data.ENOTFOUND, Field: "login", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
 		}

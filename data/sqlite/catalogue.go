@@ -307,7 +307,7 @@ func (s *Store) Windows(ctx context.Context) ([]data.Window, error) {
 
 // Users returns the active users ordered by login.
 func (s *Store) Users(ctx context.Context) ([]data.User, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, login, name, role, coalesce(window_id, 0) FROM users WHERE active ORDER BY login")
+	rows, err := s.db.QueryContext(ctx, "SELECT id, login, name, role, coalesce(window_id, 0), department FROM users WHERE active ORDER BY login")
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,7 @@ func (s *Store) Users(ctx context.Context) ([]data.User, error) {
 	var out []data.User
 	for rows.Next() {
 		var u data.User
-		if err := rows.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID); err != nil {
+		if err := rows.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID, &u.Department); err != nil {
 			return nil, err
 		}
 		out = append(out, u)
@@ -326,8 +326,8 @@ func (s *Store) Users(ctx context.Context) ([]data.User, error) {
 // UserByLogin finds an active user.
 func (s *Store) UserByLogin(ctx context.Context, login string) (data.User, error) {
 	var u data.User
-	err := s.db.QueryRowContext(ctx, "SELECT id, login, name, role, coalesce(window_id, 0) FROM users WHERE login = ? AND active", login).
-		Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID)
+	err := s.db.QueryRowContext(ctx, "SELECT id, login, name, role, coalesce(window_id, 0), department FROM users WHERE login = ? AND active", login).
+		Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.WindowID, &u.Department)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, &data.Error{Code: data.ENOTFOUND, Field: "user", Message: fmt.Sprintf("用户：%s 不存在或已停用", login)}
 	}

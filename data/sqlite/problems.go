@@ -200,6 +200,9 @@ func (s *Store) RecordProblem(ctx context.Context, number string, actorID int64,
 		if err := problem.Check(p.State, &e, actor.Role); err != nil {
 			return err
 		}
+		if err := problem.CheckDepartment(p.State, e.Kind, actor.Department); err != nil {
+			return err
+		}
 		switch e.Kind {
 		case problem.Triaged, problem.TrackChanged:
 			d := days

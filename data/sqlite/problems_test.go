@@ -190,3 +190,75 @@ func TestProblemBoard(t *testing.T) {
 		}
 	}
 }
+
+// A user who answers for a department (部门进驻人员) records the answers,
+// explanation, progress and closing of the problems that department leads,
+// answers only for those it helps, and nothing else; setting who does is
+// an administrator's, audited; the window's own staff record for any
+// department.
+func TestProblemDepartmentUsers(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-11-27 10:00")
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	admin := adminID(t, s)
+	if err := s.SetUserDepartment(ctx, clerk.ID, "liqiang", "ZRGH"); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk sets a department: %v", err)
+	}
+	if err := s.SetUserDepartment(ctx, admin, "liqiang", "NOPE"); data.ErrorField(err) != "department" {
+		t.Errorf("an unknown department: %v", err)
+	}
+	if err := s.SetUserDepartment(ctx, admin, "liqiang", "ZRGH"); err != nil {
+		t.Fatal(err)
+	}
+	lead, _ := s.UserByLogin(ctx, "liqiang")
+	if lead.Department != "ZRGH" {
+		t.Fatalf("liqiang: %+v", lead)
+	}
+	helper, err := s.AddUser(ctx, admin, data.User{Login: "fgj1", Name: "周敏", Role: data.RoleClerk, Department: "FGJ"}, "246810")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.AddUser(ctx, admin, data.User{Login: "rsj1", Name: "吴刚", Role: data.RoleClerk, Department: "RSJ"}, "246810")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.RegisterProblem(ctx, clerk.ID, problem.Intake{EnterpriseCode: "913301023333005192", EnterpriseName: "西湖嘉禾食品有限公司",
+		Category: "用地", Source: "走访", Text: "新厂区的用地预审在两个部门之间退回了三次"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := func(actor int64, e problem.Event) error {
+		_, err := s.RecordProblem(ctx, p.Number, actor, e)
+		return err
+	}
+	if err := rec(lead.ID, problem.Event{Kind: problem.Triaged, Data: problem.EventData{Track: problem.Soon}}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a department's user triages: %v", err)
+	}
+	if err := rec(clerk.ID, problem.Event{Kind: problem.Triaged, Data: problem.EventData{Track: problem.Explain}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec(clerk.ID, problem.Event{Kind: problem.Assigned, Data: problem.EventData{Department: "ZRGH", Helpers: []string{"FGJ"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		who  int64
+		e    problem.Event
+		code string
+	}{
+		{other.ID, problem.Event{Kind: problem.Answered, Data: problem.EventData{Text: "人社局无关"}}, data.EFORBIDDEN},
+		{helper.ID, problem.Event{Kind: problem.Answered, Data: problem.EventData{Text: "发改局已出具项目备案意见"}}, ""},
+		{helper.ID, problem.Event{Kind: problem.Explained, Data: problem.EventData{Text: "需调整规划", Promised: "2027-03-31"}}, data.EFORBIDDEN},
+		{lead.ID, problem.Event{Kind: problem.Explained, Data: problem.EventData{Text: "用地预审需先调整村庄规划", Promised: "2027-03-31"}}, ""},
+		{lead.ID, problem.Event{Kind: problem.Assigned, Data: problem.EventData{Department: "FGJ"}}, data.EFORBIDDEN},
+		{lead.ID, problem.Event{Kind: problem.ClosedKind, Data: problem.EventData{Text: "规划调整已批准，预审通过"}}, ""},
+		{lead.ID, problem.Event{Kind: problem.Revisited, Data: problem.EventData{Verdict: problem.Satisfied}}, data.EFORBIDDEN},
+		{clerk.ID, problem.Event{Kind: problem.Revisited, Data: problem.EventData{Verdict: problem.Satisfied}}, ""},
+	} {
+		if err := rec(c.who, c.e); data.ErrorCode(err) != c.code {
+			t.Errorf("%s by %d: %v, want %q", c.e.Kind, c.who, err, c.code)
+		}
+	}
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action = 'user.department'"); n != 1 {
+		t.Errorf("department changes audited: %d", n)
+	}
+}

@@ -91,6 +91,9 @@ func (s *Store) VerifyReceipt(ctx context.Context, token string) (data.Document,
 		return data.Document{}, err
 	}
 	docs, err := s.documents(ctx, "d.number = ?", t.Document)
+	if err == nil && len(docs) == 0 { // a problem's paper
+		docs, err = problemDocuments(ctx, s.db, "d.number = ?", t.Document)
+	}
 	if err != nil {
 		return data.Document{}, err
 	}
