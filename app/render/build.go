@@ -186,4 +186,3 @@ func (r *renderer) signatures() {
 	sign.cells = append(sign.cells, cell{text: n.Seal})
 	r.rows = append(r.rows, sign)
 }
-
