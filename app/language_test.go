@@ -119,6 +119,9 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, v := range []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied} {
 		keys[v.Label()] = true
 	}
+	for _, w := range report.Weights {
+		keys[w.Name] = true
+	}
 	for _, k := range pb.DocKinds {
 		keys["打印"+pb.DocTitle(k)] = true
 	}

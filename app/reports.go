@@ -71,13 +71,16 @@ type reportScreen struct {
 	rep      *report.Report
 	main     report.Table
 	rank     report.Table
+	probs    report.Table // 企业反映问题 by lead department
 	table    *widget.Table
 	rankT    *widget.Table
+	probT    *widget.Table
+	weights  *widget.Label // how the 综合得分 is made
 	charts   *fyne.Container
 	board    *widget.List
 	boardRow []string     // lines of the warning board
 	boardNo  []string     // case numbers of the lines ("" for a window heading)
-	widths   [2][]float32 // the columns' widths of table and rankT
+	widths   [3][]float32 // the columns' widths of table, rankT and probT
 	generate *widget.Button
 	exports  []*widget.Button
 }
@@ -125,6 +128,8 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 	rs.table = widget.NewTable(rs.size(&rs.main), rs.create, rs.update(&rs.main))
 	rs.table.OnSelected = rs.drill
 	rs.rankT = widget.NewTable(rs.size(&rs.rank), rs.create, rs.update(&rs.rank))
+	rs.probT = widget.NewTable(rs.size(&rs.probs), rs.create, rs.update(&rs.probs))
+	rs.weights = wrapped(lang.L("综合得分 = ") + report.WeightsText(report.Weights))
 	rs.charts = container.NewGridWithColumns(2)
 	rs.board = widget.NewList(func() int { return len(rs.boardRow) },
 		func() fyne.CanvasObject { return truncatedLabel("") },
@@ -166,19 +171,12 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("统计表"), rs.table),
-		container.NewTabItem(lang.L("综合排名"), container.NewBorder(wrapped(lang.L("综合得分 = ")+weightsLine()), nil, nil, nil, rs.rankT)),
+		container.NewTabItem(lang.L("综合排名"), container.NewBorder(rs.weights, nil, nil, nil, rs.rankT)),
+		container.NewTabItem(lang.L("企业问题"), container.NewBorder(wrapped(lang.L("按部门统计时显示各牵头部门办理企业反映问题的情况，与其办件按期率、满意度并列；期限与红灯按各问题的处理方式计算。")), nil, nil, nil, rs.probT)),
 		container.NewTabItem(lang.L("图表"), rs.charts),
 		container.NewTabItem(lang.L("预警看板"), rs.board),
 	)
 	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), rs.busy, container.NewBorder(nil, nil, nil, exports, rs.msg)), nil, nil, nil, tabs)
-}
-
-func weightsLine() string {
-	var parts []string
-	for _, w := range report.Weights {
-		parts = append(parts, fmt.Sprintf("%s × %.0f%%", w.Name, w.Weight*100))
-	}
-	return strings.Join(parts, " + ")
 }
 
 func (rs *reportScreen) size(t *report.Table) func() (int, int) {
@@ -259,10 +257,9 @@ func (rs *reportScreen) show(rep *report.Report) {
 	rs.rep = rep
 	tables := rep.Tables()
 	rs.main = tables[0]
-	rs.rank = report.Table{}
-	if len(rep.Ranking) > 0 {
-		rs.rank = tables[1]
-	}
+	rs.rank, _ = report.Find(tables, "综合排名")
+	rs.probs, _ = report.Find(tables, "企业反映问题")
+	rs.weights.SetText(lang.L("综合得分 = ") + report.WeightsText(rep.Weights))
 	for _, b := range rs.exports {
 		b.Enable()
 	}
@@ -270,6 +267,7 @@ func (rs *reportScreen) show(rep *report.Report) {
 		lang.L(rep.Spec.By.Label()), len(rep.Rows), rep.Total.Received, rep.Total.Completed, pct(rep.Total.OnTimeRate())))
 	rs.widths[0] = sizeColumns(rs.table, rs.main)
 	rs.widths[1] = sizeColumns(rs.rankT, rs.rank)
+	rs.widths[2] = sizeColumns(rs.probT, rs.probs)
 	rs.charts.Objects = []fyne.CanvasObject{barChart(rep), lineChart(rep)}
 	rs.charts.Refresh()
 }

@@ -74,8 +74,8 @@ func RenderReport(rep *report.Report, generated time.Time) ([]byte, error) {
 	d.table(main, volumeColumns)
 	d.y += 4
 	d.table(main, moneyColumns)
-	for _, t := range tables[1:3] { // ranking, waivers
-		if len(t.Rows) == 0 {
+	for _, t := range tables[1:] { // the ranking, the problems, the waivers
+		if len(t.Rows) == 0 || !(strings.HasPrefix(t.Name, "综合排名") || strings.HasPrefix(t.Name, "企业反映问题") || strings.HasPrefix(t.Name, "减免")) {
 			continue
 		}
 		d.y += 4

@@ -73,6 +73,10 @@ func maxLines(member string) int {
 		return 64 * MaxBundleCases
 	case "fees.jsonl", "waivers.jsonl", "extensions.jsonl", "documents.jsonl":
 		return 16 * MaxBundleCases
+	case "problems.jsonl":
+		return MaxBundleCases
+	case "problem_events.jsonl", "problem_documents.jsonl":
+		return 64 * MaxBundleCases
 	case "audit.jsonl":
 		return MaxBundleAudit
 	}
@@ -165,7 +169,11 @@ type Bundle struct {
 	Ratings        []Rating
 	Rectifications []Rectification
 	Documents      []Document
-	Audit          []data.AuditEntry
+	// 企业反映问题 (bundles made before problems travelled have none).
+	Problems         []Problem
+	ProblemEvents    []ProblemEvent
+	ProblemDocuments []ProblemDocument
+	Audit            []data.AuditEntry
 }
 
 // members lists the bundle's record members in the order they are written
@@ -193,6 +201,9 @@ func (b *Bundle) members() []struct {
 		{"ratings.jsonl", &b.Ratings},
 		{"rectifications.jsonl", &b.Rectifications},
 		{"documents.jsonl", &b.Documents},
+		{"problems.jsonl", &b.Problems},
+		{"problem_events.jsonl", &b.ProblemEvents},
+		{"problem_documents.jsonl", &b.ProblemDocuments},
 		{"audit.jsonl", &b.Audit},
 	}
 }
@@ -392,6 +403,10 @@ func OpenBundle(raw []byte) (*Bundle, map[string]*zip.File, error) {
 	return b, files, nil
 }
 
+// optionalMember: members added to the format later, which a bundle of an
+// older program does not have (it carries none of those records).
+var optionalMember = map[string]bool{"problems.jsonl": true, "problem_events.jsonl": true, "problem_documents.jsonl": true}
+
 // readMembers reads and checks every record member against the manifest.
 func (b *Bundle) readMembers(files map[string]*zip.File) error {
 	listed := map[string]BundleMember{}
@@ -400,6 +415,9 @@ func (b *Bundle) readMembers(files map[string]*zip.File) error {
 	}
 	for _, mem := range b.members() {
 		x, ok := listed[mem.name]
+		if !ok && optionalMember[mem.name] {
+			continue // a bundle of a program from before they travelled
+		}
 		if !ok {
 			return BundleError("清单缺少成员 %s", mem.name)
 		}
@@ -550,6 +568,9 @@ func (b *Bundle) check() error {
 			return BundleError("文书编号 %q 不属于站点 %s", d.Number, site)
 		}
 	}
+	if err := b.checkProblems(); err != nil {
+		return err
+	}
 	if n := len(b.Audit); n > 0 {
 		if b.Audit[0].Seq != b.Manifest.AuditFrom || b.Audit[n-1].Seq != b.Manifest.AuditTo || int64(n) != b.Manifest.AuditTo-b.Manifest.AuditFrom+1 {
 			return BundleError("审计记录与清单的范围 %d–%d 不符", b.Manifest.AuditFrom, b.Manifest.AuditTo)
@@ -566,6 +587,51 @@ func (b *Bundle) check() error {
 		i := c.Seq - b.Manifest.AuditFrom
 		if b.Manifest.AuditFrom == 0 || i < 0 || i >= int64(len(b.Audit)) || b.Audit[i].Hash != c.Hash {
 			return BundleError("检查点（审计记录第 %d 条）与数据包中的审计记录不符", c.Seq)
+		}
+	}
+	return nil
+}
+
+// checkProblems: the site's own problems only, each with its whole log
+// (events 1…n in order, as the centre replays it), and papers of problems
+// carried in the bundle.
+func (b *Bundle) checkProblems() error {
+	site := b.Manifest.Site
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta(site) + `-[0-9]{4}-WT[0-9]{6}$`)
+	events := map[string]int64{}
+	for _, p := range b.Problems {
+		if !re.MatchString(p.Number) {
+			return BundleError("问题编号 %q 不属于站点 %s", p.Number, site)
+		}
+		if _, dup := events[p.Number]; dup {
+			return BundleError("问题 %s 重复", p.Number)
+		}
+		events[p.Number] = 0
+		if !json.Valid([]byte(p.Days)) || !json.Valid([]byte(p.Helpers)) {
+			return BundleError("问题 %s 的记录不正确", p.Number)
+		}
+	}
+	for _, e := range b.ProblemEvents {
+		last, ok := events[e.Problem]
+		if !ok {
+			return BundleError("问题事件所属的问题 %s 不在数据包中", e.Problem)
+		}
+		if e.Seq != last+1 || !json.Valid([]byte(e.Data)) {
+			return BundleError("问题 %s 的事件 %d 不正确（应带全部事件，依次编号）", e.Problem, e.Seq)
+		}
+		events[e.Problem] = e.Seq
+	}
+	for number, n := range events {
+		if n == 0 {
+			return BundleError("问题 %s 没有事件", number)
+		}
+	}
+	for _, d := range b.ProblemDocuments {
+		if _, ok := events[d.Problem]; !ok {
+			return BundleError("问题文书所属的问题 %s 不在数据包中", d.Problem)
+		}
+		if !strings.HasPrefix(d.Number, site+"-") {
+			return BundleError("文书编号 %q 不属于站点 %s", d.Number, site)
 		}
 	}
 	return nil
@@ -612,6 +678,16 @@ func (b *Bundle) checkTimes() error {
 	}
 	for _, r := range b.Rectifications {
 		if err := at("办件 "+r.Case+" 整改", r.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	for _, p := range b.Problems {
+		if err := at("问题 "+p.Number+" 登记", p.ReceivedAt); err != nil {
+			return err
+		}
+	}
+	for _, e := range b.ProblemEvents {
+		if err := at(fmt.Sprintf("问题 %s 事件 %d ", e.Problem, e.Seq), e.At); err != nil {
 			return err
 		}
 	}

@@ -171,6 +171,56 @@ type Document struct {
 	Reprints int64  `json:"reprints"`
 }
 
+// Problem is an enterprise's problem (企业反映问题) and the state its log
+// replays to, as its site cached it; the centre replays the log again.
+type Problem struct {
+	Number         string `json:"number"`
+	EnterpriseCode string `json:"enterprise_code"`
+	EnterpriseName string `json:"enterprise_name"`
+	Category       string `json:"category"`
+	CaseNumber     string `json:"case_number"`
+	ReceivedAt     string `json:"received_at"`
+	ReceivedDate   string `json:"received_date"`
+	Status         string `json:"status"`
+	Track          string `json:"track"`
+	Days           string `json:"days"`
+	Department     string `json:"department"`
+	Helpers        string `json:"helpers"`
+	Explained      string `json:"explained"`
+	LastNote       string `json:"last_note"`
+	Promised       string `json:"promised"`
+	ClosedOn       string `json:"closed_on"`
+	Urges          int64  `json:"urges"`
+	TrackChanges   int64  `json:"track_changes"`
+	Reopened       int64  `json:"reopened"`
+	Verdict        string `json:"verdict"`
+}
+
+// ProblemEvent is one entry of a problem's log (the whole log travels with
+// every change of the problem).
+type ProblemEvent struct {
+	Problem string `json:"problem"`
+	Seq     int64  `json:"seq"`
+	Kind    string `json:"kind"`
+	At      string `json:"at"`
+	Actor   string `json:"actor"`
+	Data    string `json:"data"`
+}
+
+// ProblemDocument is a paper issued for a problem (问题受理回执, 情况说明函).
+type ProblemDocument struct {
+	Number   string `json:"number"`
+	Kind     string `json:"kind"`
+	Year     int64  `json:"year"`
+	Seq      int64  `json:"seq"`
+	Problem  string `json:"problem"`
+	IssuedAt string `json:"issued_at"`
+	IssuedBy string `json:"issued_by"`
+	Content  string `json:"content"`
+	Hash     string `json:"hash"`
+	Reprints int64  `json:"reprints"`
+}
+
 // Fields returns pointers to the fields of a record struct, in order: the
 // destinations of a row scan, and (through Values) the arguments of an
 // INSERT.

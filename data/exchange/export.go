@@ -2,12 +2,13 @@ package exchange
 
 // ExportResult is one bundle written by Export.
 type ExportResult struct {
-	Seq    int64
-	Path   string
-	Cases  int
-	Events int
-	Audit  int
-	SHA256 string
+	Seq      int64
+	Path     string
+	Cases    int
+	Events   int
+	Problems int // 企业反映问题 carried
+	Audit    int
+	SHA256   string
 }
 
 // ExportInfo is a bundle this site has made.

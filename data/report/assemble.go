@@ -60,7 +60,10 @@ func (p *Parts) AddDone(day calendar.Date, used, n int) {
 // Assemble puts the groups in order, adds the total, the weekly chart and,
 // for departments and windows, the ranking.
 func Assemble(spec Spec, p *Parts) *Report {
-	rep := &Report{Spec: spec, Waivers: p.Waivers}
+	rep := &Report{Spec: spec, Waivers: p.Waivers, Weights: spec.Weights}
+	if rep.Weights == nil {
+		rep.Weights = Weights
+	}
 	for _, r := range p.Rows {
 		rep.Rows = append(rep.Rows, *r)
 	}
@@ -83,7 +86,7 @@ func Assemble(spec Spec, p *Parts) *Report {
 	})
 	rep.Weeks = weeks(spec, p.Received, p.Done)
 	if spec.By == ByDepartment || spec.By == ByWindow {
-		rep.Ranking = RankRows(rep.Rows)
+		rep.Ranking = RankRows(rep.Rows, rep.Weights)
 	}
 	return rep
 }

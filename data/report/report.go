@@ -51,6 +51,9 @@ type Spec struct {
 	From, To calendar.Date
 	By       By
 	Today    calendar.Date
+	// Weights of the ranking; nil for the defaults (a store fills in its
+	// database's own).
+	Weights []Weight
 }
 
 // Metric names a figure that can be traced to its cases.
@@ -97,6 +100,12 @@ type Row struct {
 	WaiverFen                                         int64
 	Rated, RatingSum, BadRated                        int
 	RectDue, RectOnTime                               int
+	// 企业反映问题 led by the group (departments only): registered in the
+	// period, closed in it and of those in time, pending and overdue now,
+	// and the verdicts of the revisits of those closed in it (不满意: the
+	// ones an unsatisfied revisit reopened).
+	Problems, ProblemsClosed, ProblemsOnTime, ProblemsOverdue int
+	ProblemsSatisfied, ProblemsFair, ProblemsUnsatisfied      int
 	// Days[n] is how many cases completed in the period used n working days.
 	Days map[int]int
 }
@@ -174,12 +183,29 @@ func (r *Row) Add(o *Row) {
 	r.BadRated += o.BadRated
 	r.RectDue += o.RectDue
 	r.RectOnTime += o.RectOnTime
+	r.Problems += o.Problems
+	r.ProblemsClosed += o.ProblemsClosed
+	r.ProblemsOnTime += o.ProblemsOnTime
+	r.ProblemsOverdue += o.ProblemsOverdue
+	r.ProblemsSatisfied += o.ProblemsSatisfied
+	r.ProblemsFair += o.ProblemsFair
+	r.ProblemsUnsatisfied += o.ProblemsUnsatisfied
 	if len(o.Days) > 0 && r.Days == nil {
 		r.Days = map[int]int{}
 	}
 	for d, n := range o.Days {
 		r.Days[d] += n
 	}
+}
+
+// ProblemOnTimeRate is the share of the problems closed in the period
+// that were closed in time (NaN without any).
+func (r *Row) ProblemOnTimeRate() float64 { return Rate(r.ProblemsOnTime, r.ProblemsClosed) }
+
+// ProblemSatisfiedRate is the share of the revisits of problems closed in
+// the period that found the enterprise 满意 or 基本满意 (NaN without any).
+func (r *Row) ProblemSatisfiedRate() float64 {
+	return Rate(r.ProblemsSatisfied+r.ProblemsFair, r.ProblemsSatisfied+r.ProblemsFair+r.ProblemsUnsatisfied)
 }
 
 // Rate is part/whole, or NaN when whole is 0 (shown as "—").
@@ -279,7 +305,8 @@ type Week struct {
 // Report is a whole report.
 type Report struct {
 	Spec    Spec
-	Rows    []Row // by name
+	Weights []Weight // the composite the ranking used
+	Rows    []Row    // by name
 	Total   Row
 	Waivers []WaiverLine
 	Weeks   []Week

@@ -93,7 +93,7 @@ func (rep *Report) Tables() []Table {
 	out := []Table{main}
 	if len(rep.Ranking) > 0 {
 		t := Table{Name: "综合排名（按" + by + "）", Header: []string{"名次", by, "综合得分"}}
-		for _, w := range Weights {
+		for _, w := range rep.Weights {
 			t.Header = append(t.Header, fmt.Sprintf("%s（权重 %.0f%%）", w.Name, w.Weight*100))
 		}
 		t.Header = append(t.Header, "标注")
@@ -114,6 +114,9 @@ func (rep *Report) Tables() []Table {
 		}
 		out = append(out, t)
 	}
+	if rep.Spec.By == ByDepartment && rep.Total.Problems+rep.Total.ProblemsClosed+rep.Total.ProblemsOverdue > 0 {
+		out = append(out, rep.problemTable())
+	}
 	w := Table{Name: "减免（按政策依据）", Header: []string{by, "减免政策", "依据文号", "笔数", "金额（元）"}}
 	for _, l := range rep.Waivers {
 		w.Rows = append(w.Rows, []Cell{text(l.Group), text(l.Policy), text(l.Basis), num(float64(l.Count), Int), num(float64(l.Fen), Yuan)})
@@ -131,7 +134,7 @@ func (rep *Report) Tables() []Table {
 		{text("分组"), text(by)},
 		{text("红黄灯截至"), text(rep.Spec.Today.String())},
 		{text("口径"), text("收件按收件日期、受理按受理日期、办结和不予受理按决定日期计入期间；用时为扣除暂停后的工作日，与办件详情的计时一致。")},
-		{text("综合得分"), text(weightsText())},
+		{text("综合得分"), text(WeightsText(rep.Weights))},
 	}}
 	for range note.Rows {
 		note.RowKeys = append(note.RowKeys, "")
@@ -139,9 +142,47 @@ func (rep *Report) Tables() []Table {
 	return append(out, note)
 }
 
-func weightsText() string {
+// problemTable: each lead department's 企业反映问题 beside its cases'
+// on-time rate and 好差评 (the 督查 board's figures, in the report and its
+// exports).
+func (rep *Report) problemTable() Table {
+	t := Table{Name: "企业反映问题（按牵头部门）", Header: []string{"部门", "办件承诺按期率", "办件满意度", "差评数",
+		"登记问题", "办结问题", "按期办结", "按期办结率", "超期未办（现在）", "回访满意", "基本满意", "不满意（重办）", "回访满意率"}}
+	line := func(r *Row) []Cell {
+		return []Cell{text(r.Name), num(r.OnTimeRate(), Percent), num(r.Satisfaction(), Decimal), count(r.BadRated, BadRated),
+			num(float64(r.Problems), Int), num(float64(r.ProblemsClosed), Int), num(float64(r.ProblemsOnTime), Int), num(r.ProblemOnTimeRate(), Percent),
+			num(float64(r.ProblemsOverdue), Int), num(float64(r.ProblemsSatisfied), Int), num(float64(r.ProblemsFair), Int),
+			num(float64(r.ProblemsUnsatisfied), Int), num(r.ProblemSatisfiedRate(), Percent)}
+	}
+	for i := range rep.Rows {
+		r := &rep.Rows[i]
+		if r.Problems+r.ProblemsClosed+r.ProblemsOverdue == 0 {
+			continue
+		}
+		t.Rows = append(t.Rows, line(r))
+		t.RowKeys = append(t.RowKeys, r.Key)
+	}
+	t.Rows = append(t.Rows, line(&rep.Total))
+	t.RowKeys = append(t.RowKeys, "")
+	return t
+}
+
+// Find is the table of tables whose name starts with prefix, and whether
+// there is one.
+func Find(tables []Table, prefix string) (Table, bool) {
+	for _, t := range tables {
+		if strings.HasPrefix(t.Name, prefix) {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+// WeightsText says how the composite score is made, for the report's
+// notes and the screen.
+func WeightsText(ws []Weight) string {
 	var parts []string
-	for _, w := range Weights {
+	for _, w := range ws {
 		parts = append(parts, fmt.Sprintf("%s×%.0f%%", w.Name, w.Weight*100))
 	}
 	return strings.Join(parts, " + ") + fmt.Sprintf("；某项无数据时不计入并按比例放大其余权重；办结少于 %d 件的不参加排名。", MinCompleted)

@@ -59,13 +59,16 @@ func (s *Store) Export(ctx context.Context, dir, program string, progress func(d
 				return err
 			}
 			m := b.Manifest
-			res = exchange.ExportResult{Seq: m.Seq, Cases: len(b.Cases), Events: len(b.Events), Audit: len(b.Audit), SHA256: b.SHA256,
+			res = exchange.ExportResult{Seq: m.Seq, Cases: len(b.Cases), Events: len(b.Events), Problems: len(b.Problems), Audit: len(b.Audit), SHA256: b.SHA256,
 				Path: filepath.Join(dir, exchange.BundleName(site.Code, m.Seq))}
 			if _, err := tx.Exec(`INSERT INTO exports (seq, created_at, period_from, period_to, cases, audit_to, sha256, bundle)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.Seq, m.CreatedAt, m.From, m.To, len(b.Cases), m.AuditTo, b.SHA256, raw); err != nil {
 				return err
 			}
 			if _, err := tx.Exec("DELETE FROM export_dirty WHERE app_id IN (SELECT app_id FROM temp.export_ids)"); err != nil {
+				return err
+			}
+			if _, err := tx.Exec("DELETE FROM problem_dirty WHERE problem_id IN (SELECT problem_id FROM temp.export_problems)"); err != nil {
 				return err
 			}
 			return s.audit(tx, "system", "bundle.export", exchange.BundleName(site.Code, m.Seq),
@@ -119,7 +122,8 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 	if err := scanAll(tx, &b.Audit, "SELECT seq, at, actor, action, entity, detail, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", auditTo, exchange.MaxBundleAudit); err != nil {
 		return nil, err
 	}
-	for _, stmt := range []string{"CREATE TEMP TABLE IF NOT EXISTS export_ids (app_id INTEGER PRIMARY KEY)", "DELETE FROM temp.export_ids"} {
+	for _, stmt := range []string{"CREATE TEMP TABLE IF NOT EXISTS export_ids (app_id INTEGER PRIMARY KEY)", "DELETE FROM temp.export_ids",
+		"CREATE TEMP TABLE IF NOT EXISTS export_problems (problem_id INTEGER PRIMARY KEY)", "DELETE FROM temp.export_problems"} {
 		if _, err := tx.Exec(stmt); err != nil {
 			return nil, err
 		}
@@ -130,6 +134,12 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 		return nil, err
 	}
 	n, _ := res.RowsAffected()
+	if res, err = tx.Exec(`INSERT INTO temp.export_problems (problem_id) SELECT d.problem_id FROM problem_dirty d JOIN problems p ON p.id = d.problem_id
+		WHERE p.site_code = ? ORDER BY d.problem_id LIMIT ?`, site.Code, exchange.MaxBundleCases); err != nil {
+		return nil, err
+	}
+	np, _ := res.RowsAffected()
+	n += np
 	// Each export writes an audit entry of its own; those alone are no
 	// reason for a new bundle (they travel with the next one).
 	news := false
@@ -146,6 +156,7 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 		}
 	}
 	const ids = "temp.export_ids x JOIN applications a ON a.id = x.app_id"
+	const problemIDs = "temp.export_problems x JOIN problems p ON p.id = x.problem_id"
 	for _, q := range []struct {
 		list any
 		sql  string
@@ -172,6 +183,13 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 			" JOIN rectifications r ON r.app_id = a.id ORDER BY a.id"},
 		{&b.Documents, "SELECT d.number, d.kind, d.year, d.seq, a.number, d.issued_at, u.login, d.content, d.hash, d.reprints FROM " + ids +
 			" JOIN documents d ON d.app_id = a.id JOIN users u ON u.id = d.issued_by ORDER BY d.id"},
+		{&b.Problems, "SELECT p.number, p.enterprise_code, p.enterprise_name, p.category, p.case_number, p.received_at, p.received_date, p.status, p.track," +
+			" p.days, p.department, p.helpers, p.explained, p.last_note, p.promised, p.closed_on, p.urges, p.track_changes, p.reopened, p.verdict FROM " + problemIDs +
+			" ORDER BY p.id"},
+		{&b.ProblemEvents, "SELECT p.number, e.seq, e.kind, e.at, u.login, e.data FROM " + problemIDs +
+			" JOIN problem_events e ON e.problem_id = p.id JOIN users u ON u.id = e.actor_id ORDER BY p.id, e.seq"},
+		{&b.ProblemDocuments, "SELECT d.number, d.kind, d.year, d.seq, p.number, d.issued_at, u.login, d.content, d.hash, d.reprints FROM " + problemIDs +
+			" JOIN problem_documents d ON d.problem_id = p.id JOIN users u ON u.id = d.issued_by ORDER BY d.id"},
 	} {
 		if err := scanAll(tx, q.list, q.sql); err != nil {
 			return nil, fmt.Errorf("export: %w", err)
@@ -260,8 +278,9 @@ func (s *Store) Exports(ctx context.Context) ([]exchange.ExportInfo, error) {
 // PendingExport counts this site's cases changed since the last export.
 func (s *Store) PendingExport(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM export_dirty d JOIN applications a ON a.id = d.app_id
-		WHERE a.site_code = (SELECT code FROM site WHERE id = 1)`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM export_dirty d JOIN applications a ON a.id = d.app_id
+		WHERE a.site_code = (SELECT code FROM site WHERE id = 1)) + (SELECT count(*) FROM problem_dirty d JOIN problems p ON p.id = d.problem_id
+		WHERE p.site_code = (SELECT code FROM site WHERE id = 1))`).Scan(&n)
 	return n, classify(err)
 }
 

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"sort"
+	"strings"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/problem"
@@ -121,6 +123,81 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 		return overdue[i].Number < overdue[j].Number
 	})
 	return out, overdue, nil
+}
+
+// addProblemFigures puts each lead department's problem figures (the
+// board's) on its row of a report by department, so that the report's
+// table and the ranking's problem parts read them.
+func (s *Store) addProblemFigures(ctx context.Context, r *reportRun) error {
+	board, _, err := s.ProblemBoard(ctx, r.spec.From, r.spec.To, r.spec.Today)
+	if err != nil {
+		return err
+	}
+	ids := map[string]string{}
+	if err := eachRow(ctx, s.db, "SELECT code, id FROM departments", func(rows *sql.Rows) error {
+		var code, id string
+		if err := rows.Scan(&code, &id); err != nil {
+			return err
+		}
+		ids[code] = id
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, b := range board {
+		id, ok := ids[b.Department]
+		if !ok { // not yet assigned
+			continue
+		}
+		row := r.parts.Group(id, b.Name)
+		row.Problems += b.Received
+		row.ProblemsClosed += b.ClosedTotal()
+		row.ProblemsOnTime += b.OnTimeTotal()
+		row.ProblemsOverdue += b.Overdue
+		row.ProblemsSatisfied += b.Satisfied
+		row.ProblemsFair += b.Fair
+		row.ProblemsUnsatisfied += b.Unsatisfied
+	}
+	return nil
+}
+
+// RankWeights are the weights of the 综合排名 here (设置 → 企业问题): the
+// defaults until an administrator sets others.
+func (s *Store) RankWeights(ctx context.Context) ([]report.Weight, error) {
+	v, err := s.setting(ctx, "rank_weights", "")
+	if err != nil || v == "" {
+		return report.Weights, err
+	}
+	var p map[string]int
+	if err := json.Unmarshal([]byte(v), &p); err != nil {
+		return report.Weights, nil
+	}
+	ws, err := report.SetWeights(p)
+	if err != nil {
+		return report.Weights, nil
+	}
+	return ws, nil
+}
+
+// SetRankWeights sets the weights of the 综合排名, as whole percentages
+// by part (report.Weights' keys; a part not named keeps its default), which
+// must add up to 100; administrators only, audited.
+func (s *Store) SetRankWeights(ctx context.Context, actorID int64, percent map[string]int) error {
+	ws, err := report.SetWeights(percent)
+	if err != nil {
+		return data.FieldError("weights", "综合排名权重", "%s", strings.TrimPrefix(err.Error(), "综合排名权重："))
+	}
+	b, _ := json.Marshal(report.Percents(ws))
+	return s.write(ctx, func(tx *sql.Tx) error {
+		actor, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec("INSERT INTO settings (key, value) VALUES ('rank_weights', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", string(b)); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "report.weights", "settings", string(b))
+	})
 }
 
 // Bulletin writes the 督查通报 of the month day falls in, as of today (the

@@ -1,12 +1,15 @@
 package sqlite_test
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
@@ -189,6 +192,69 @@ func TestProblemBoard(t *testing.T) {
 			t.Error("the overdue problems are not longest first")
 		}
 	}
+
+	// The report by department carries the board's figures on each lead
+	// department's row, its table beside the cases' figures, and the
+	// ranking scores them with the weights set here.
+	rep, err := s.Report(ctx, report.Spec{From: from, To: to, Today: today, By: report.ByDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Problems != received-boardUnassigned(rows, func(r problem.BoardRow) int { return r.Received }) ||
+		rep.Total.ProblemsClosed != closed-boardUnassigned(rows, func(r problem.BoardRow) int { return r.ClosedTotal() }) {
+		t.Errorf("report: %d problems, %d closed; board %d, %d", rep.Total.Problems, rep.Total.ProblemsClosed, received, closed)
+	}
+	if _, ok := report.Find(rep.Tables(), "企业反映问题"); !ok {
+		t.Error("no problem table in the report by department")
+	}
+	admin := adminID(t, s)
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	if err := s.SetRankWeights(ctx, clerk.ID, map[string]int{"on_time": 52, "problems_on_time": 0, "problems_satisfied": 0}); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk sets the weights: %v", err)
+	}
+	if err := s.SetRankWeights(ctx, admin, map[string]int{"on_time": 50}); data.ErrorField(err) != "weights" || !strings.Contains(data.ErrorMessage(err), "100") {
+		t.Errorf("weights adding up to 98: %v", err)
+	}
+	if err := s.SetRankWeights(ctx, admin, map[string]int{"on_time": 52, "problems_on_time": 0, "problems_satisfied": 0}); err != nil {
+		t.Fatal(err)
+	}
+	rep2, err := s.Report(ctx, report.Spec{From: from, To: to, Today: today, By: report.ByDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Percents(rep2.Weights)["problems_on_time"] != 0 || len(rep2.Ranking) != len(rep.Ranking) {
+		t.Errorf("weights in the report: %v", report.Percents(rep2.Weights))
+	}
+	// A department that closed problems late scores otherwise without the
+	// problem parts; one without problems scores the same.
+	without := map[string]float64{}
+	for _, r := range rep2.Ranking {
+		without[r.Name] = r.Score
+	}
+	changed := 0
+	for _, r := range rep.Ranking {
+		onTime, content := r.Parts[5], r.Parts[6]
+		switch {
+		case math.IsNaN(onTime) && math.IsNaN(content):
+			// Weights 52/16/16/8/8 keep the case parts' proportions
+			// only for on_time's share; compare nothing.
+		case math.Abs(without[r.Name]-r.Score) > 1e-9:
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Error("the problem parts changed no department's score")
+	}
+}
+
+// boardUnassigned is a figure of the board's 未交办 line.
+func boardUnassigned(rows []problem.BoardRow, f func(problem.BoardRow) int) int {
+	for _, r := range rows {
+		if r.Department == "" {
+			return f(r)
+		}
+	}
+	return 0
 }
 
 // A user who answers for a department (部门进驻人员) records the answers,

@@ -167,6 +167,16 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	if err := s.runReport(ctx, r.jobs, specArgs(spec)); err != nil {
 		return nil, err
 	}
+	if spec.By == report.ByDepartment {
+		if err := s.addProblemFigures(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Weights == nil {
+		if spec.Weights, err = s.RankWeights(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return report.Assemble(spec, r.parts), nil
 }
 

@@ -240,6 +240,9 @@ func checkReports(t *testing.T, s *sqlite.Store, specs []report.Spec, bys []repo
 				if want == nil {
 					want = &report.Row{Key: r.Key}
 				}
+				// The problem figures are the board's (TestProblemBoard).
+				r.Problems, r.ProblemsClosed, r.ProblemsOnTime, r.ProblemsOverdue = 0, 0, 0, 0
+				r.ProblemsSatisfied, r.ProblemsFair, r.ProblemsUnsatisfied = 0, 0, 0
 				compareRows(t, fmt.Sprintf("%s %s–%s %s", by, spec.From, spec.To, r.Name), &r, want)
 			}
 			// No group the brute force counted is missing from the report.

@@ -228,7 +228,11 @@ func (s *Store) ensureIndexes() error {
 			return classify(fmt.Errorf("create index %s: %w", name, err))
 		}
 	}
-	for name, body := range exportTriggers() {
+	triggers := exportTriggers()
+	for name, body := range problemTriggers() {
+		triggers[name] = body
+	}
+	for name, body := range triggers {
 		if _, err := s.db.Exec("CREATE TRIGGER IF NOT EXISTS " + name + " " + body); err != nil {
 			return classify(fmt.Errorf("create trigger %s: %w", name, err))
 		}
@@ -263,6 +267,23 @@ func exportTriggers() map[string]string {
 				" WHEN (SELECT site_code FROM applications WHERE id = NEW.app_id) = " + own + fmt.Sprintf(mark, "app_id")
 		}
 	}
+	return out
+}
+
+// problemTriggers mark a problem of this site in problem_dirty (migration
+// 0016) whenever it, its log or its papers are written, so its next bundle
+// carries it. Problems are few: a demo run keeps these.
+func problemTriggers() map[string]string {
+	const own = "(SELECT code FROM site WHERE id = 1)"
+	const mark = " BEGIN INSERT OR IGNORE INTO problem_dirty (problem_id) VALUES (NEW.%s); END"
+	out := map[string]string{}
+	for _, op := range []string{"INSERT", "UPDATE"} {
+		out["export_problems_"+strings.ToLower(op)] = "AFTER " + op + " ON problems WHEN NEW.site_code = " + own + fmt.Sprintf(mark, "id")
+		out["export_problem_documents_"+strings.ToLower(op)] = "AFTER " + op + " ON problem_documents" +
+			" WHEN (SELECT site_code FROM problems WHERE id = NEW.problem_id) = " + own + fmt.Sprintf(mark, "problem_id")
+	}
+	out["export_problem_events_insert"] = "AFTER INSERT ON problem_events" +
+		" WHEN (SELECT site_code FROM problems WHERE id = NEW.problem_id) = " + own + fmt.Sprintf(mark, "problem_id")
 	return out
 }
 
