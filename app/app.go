@@ -65,7 +65,11 @@ type App struct {
 	sets   *settingsScreen
 	probs  *problemsScreen
 	desk   *paperDesk
-	tabs   *container.AppTabs
+	// centreProblems is the 企业问题督查 board at a central server, and
+	// centreBoard loads it.
+	centreProblems *problemBoard
+	centreBoard    func()
+	tabs           *container.AppTabs
 }
 
 // New builds the main window on a Fyne application (created by main, so

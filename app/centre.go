@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
 )
 
 // The supervisors' window of a central office on a PostgreSQL server: the
@@ -58,9 +60,19 @@ func (ui *App) onCentreLogin(u data.User) {
 		container.NewTabItem(lang.L("办件列表"), ui.list.content()),
 		container.NewTabItem(lang.L("事项与最近办件"), ui.home.content()),
 	)
+	// The 督查 board of every site's 企业反映问题, as the bundles bring them.
+	if bs, ok := ui.store.(boardStore); ok {
+		board := newProblemBoard()
+		ui.tabs.Append(container.NewTabItem(lang.L("企业问题督查"), board.content()))
+		ui.centreProblems = board
+		ui.centreBoard = func() { board.load(ui.bg, bs, calendar.DateOf(time.Now())) }
+	}
 	ui.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == lang.L("统计报表") {
+		switch t.Text {
+		case lang.L("统计报表"):
 			ui.win.Canvas().Focus(ui.report.from)
+		case lang.L("企业问题督查"):
+			ui.centreBoard()
 		}
 	}
 	who := widget.NewLabel(fmt.Sprintf(lang.L("%s（%s）"), u.Name, roleLabel(u.Role)))
@@ -70,7 +82,7 @@ func (ui *App) onCentreLogin(u data.User) {
 	bar := container.NewBorder(nil, nil, note, container.NewHBox(who, logout))
 	ui.win.SetContent(container.NewBorder(bar, nil, nil, nil, ui.tabs))
 	c := ui.win.Canvas()
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3} {
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4}[:len(ui.tabs.Items)] {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 			ui.tabs.SelectIndex(i)
 		})

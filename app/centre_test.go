@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -34,16 +36,35 @@ func TestCentreOnPostgreSQL(t *testing.T) {
 	for _, tab := range ui.tabs.Items {
 		names = append(names, tab.Text)
 	}
-	if strings.Join(names, " ") != "统计报表 办件列表 事项与最近办件" {
+	if strings.Join(names, " ") != "统计报表 办件列表 事项与最近办件 企业问题督查" {
 		t.Errorf("tabs %v", names)
 	}
 	if !strings.Contains(ui.win.Title(), "示例市政务服务中心（330100000）") {
 		t.Errorf("title %q", ui.win.Title())
 	}
 	snap(t, ui.win, "centre-login")
-	if ui.report.bulletinButton() != nil {
-		t.Error("a 督查通报 button at a centre that keeps no problems")
+	// The 督查通报 over every site, and the board of every site's problems
+	// as their bundles brought them.
+	if ui.report.bulletinButton() == nil {
+		t.Error("no 督查通报 button at the centre")
 	}
+	bl, pdf, err := bulletinPDF(ctx, s, calendar.DateOf(time.Now()), time.Now())
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") || bl.Issuer != "示例市政务服务中心" {
+		t.Errorf("the centre's bulletin: %v %q", err, bl.Issuer)
+	}
+	ui.tabs.SelectIndex(3)
+	waitFor(t, "the centre's problem board", func() bool {
+		n := 0
+		for _, row := range ui.centreProblems.cells {
+			fmt.Sscan(row[1], &n)
+			if n > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	snap(t, ui.win, "centre-problems")
+	ui.tabs.SelectIndex(0)
 
 	// The report by site, as the store makes it; a figure opens its cases.
 	rs := ui.report

@@ -32,7 +32,7 @@ func (ps *problemsScreen) open(p pb.Problem) {
 	events := widget.NewList(func() int { return len(p.Events) },
 		func() fyne.CanvasObject { return wrapped("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(problemEventLine(p.Events[i]))
+			o.(*widget.Label).SetText(problemEventLine(p.Events[i], ps.departmentName))
 		})
 	msg := wrapped("")
 	actions := container.NewHBox()
@@ -69,6 +69,16 @@ func (ps *problemsScreen) open(p pb.Problem) {
 	if len(actions.Objects) > 0 {
 		ps.win.Canvas().Focus(actions.Objects[0].(*widget.Button))
 	}
+}
+
+// departmentName is a department's name, or its code when unknown.
+func (ps *problemsScreen) departmentName(code string) string {
+	for _, d := range ps.depts {
+		if d.Code == code {
+			return d.Name
+		}
+	}
+	return code
 }
 
 func orDash(s string) string {
@@ -116,7 +126,7 @@ func problemClockText(s pb.State, c pb.Clock) string {
 	return b.String()
 }
 
-func problemEventLine(e pb.Event) string {
+func problemEventLine(e pb.Event, dept func(code string) string) string {
 	line := data.ShanghaiTime(e.At.UTC().Format("2006-01-02T15:04:05Z")) + "　" + lang.L(e.Kind.Label())
 	d := e.Data
 	var parts []string
@@ -130,10 +140,14 @@ func problemEventLine(e pb.Event) string {
 		parts = append(parts, lang.L("说明期限 ")+d.ExplainDue)
 	}
 	if d.Department != "" {
-		parts = append(parts, lang.L("牵头 ")+d.Department)
+		parts = append(parts, lang.L("牵头 ")+dept(d.Department))
 	}
 	if len(d.Helpers) > 0 {
-		parts = append(parts, lang.L("协办 ")+strings.Join(d.Helpers, "、"))
+		var hs []string
+		for _, h := range d.Helpers {
+			hs = append(hs, dept(h))
+		}
+		parts = append(parts, lang.L("协办 ")+strings.Join(hs, "、"))
 	}
 	if d.Verdict != "" {
 		parts = append(parts, lang.L(d.Verdict.Label()))

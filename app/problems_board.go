@@ -85,6 +85,15 @@ func (b *problemBoard) load(bg *worker, s boardStore, today calendar.Date) {
 					fmt.Sprint(r.Overdue), fmt.Sprint(r.Urged), fmt.Sprint(r.Satisfied), fmt.Sprint(r.Fair), fmt.Sprint(r.Unsatisfied)})
 			}
 			b.overdue = overdue
+			// Each column as wide as its header and its figures (the
+			// department's name up to 240).
+			for c, h := range boardHeaders {
+				w := cellWidth(lang.L(h), fyne.TextStyle{Bold: true})
+				for _, row := range b.cells {
+					w = max(w, cellWidth(row[c], fyne.TextStyle{}))
+				}
+				b.table.SetColumnWidth(c, min(w, 240))
+			}
 			b.note.SetText(fmt.Sprintf(lang.L("%s 至 %s：各牵头部门收到、办结（按处理方式）和按期办结的问题，今天超期未办的问题，督办次数和回访评价。"), today-364, today))
 			b.table.Refresh()
 			b.list.Refresh()

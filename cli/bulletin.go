@@ -37,7 +37,7 @@ func runBulletin(e *env, args []string) error {
 	if first > today {
 		return usageError{fmt.Errorf("--month：%s 还没有到", *month)}
 	}
-	s, err := e.open(*db)
+	s, err := e.openCentral(*db) // a site's, or a centre's over every site
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/postgres"
+	"github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/report"
 )
 
@@ -25,6 +26,7 @@ type central interface {
 	Report(ctx context.Context, spec report.Spec) (*report.Report, error)
 	Cases(ctx context.Context, f data.CaseFilter) ([]data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
+	Bulletin(ctx context.Context, day, today calendar.Date) (problem.Bulletin, error)
 	Close() error
 }
 

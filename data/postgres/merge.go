@@ -127,6 +127,7 @@ func (m *merger) run() error {
 		m.cases,
 		m.events,
 		m.caseRecords,
+		m.problems,
 		m.siteAudit,
 	}
 	for _, step := range steps {

@@ -181,6 +181,12 @@ func TestParityWithSQLiteCentre(t *testing.T) {
 			"SELECT a.number, r.level, r.comment, r.at FROM ratings r JOIN applications a ON a.id = r.app_id ORDER BY a.number"},
 		{"documents", "SELECT doc_number, kind, number, hash FROM documents ORDER BY doc_number",
 			"SELECT d.number, d.kind, a.number, d.hash FROM documents d JOIN applications a ON a.id = d.app_id ORDER BY d.number"},
+		// 企业反映问题: the state each centre replays from the logs.
+		{"problems", `SELECT number, site_code, enterprise_code, status, track, department, helpers, coalesce(closed_on::text, ''), urges, reopened, verdict
+			FROM problems ORDER BY number`,
+			"SELECT number, site_code, enterprise_code, status, track, department, helpers, closed_on, urges, reopened, verdict FROM problems ORDER BY number"},
+		{"problem events", "SELECT number, seq, kind, at, data FROM problem_events ORDER BY number, seq",
+			"SELECT p.number, e.seq, e.kind, e.at, e.data FROM problem_events e JOIN problems p ON p.id = e.problem_id ORDER BY p.number, e.seq"},
 	} {
 		p, l := pgRows(t, url, q.pg), sqliteRows(t, db, q.lite)
 		if digest(p) != digest(l) {
@@ -210,6 +216,18 @@ func TestParityWithSQLiteCentre(t *testing.T) {
 		}
 	}
 	compareReads(t, pg, lite, today)
+	// The 督查 board of problems: the same lines and overdue list.
+	pb, po, err := pg.ProblemBoard(ctx, today-400, today, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, lo, err := lite.ProblemBoard(ctx, today-400, today, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := fmt.Sprint(pb, po), fmt.Sprint(lb, lo); a != b || len(pb) < 2 {
+		t.Errorf("problem boards differ:\nPostgreSQL %s\nSQLite     %s", a, b)
+	}
 	years, err := pg.Years(ctx)
 	if err != nil || len(years) == 0 {
 		t.Errorf("partitions %v %v", years, err)

@@ -54,6 +54,11 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 			return nil, classify(err)
 		}
 	}
+	if spec.By == report.ByDepartment {
+		if err := s.addProblemFigures(ctx, spec, r.parts, r.deptName); err != nil {
+			return nil, err
+		}
+	}
 	return report.Assemble(spec, r.parts), nil
 }
 

@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -28,6 +29,36 @@ type Bulletin struct {
 type Section struct {
 	Heading    string
 	Paragraphs []string
+}
+
+// BulletinSource is a store the bulletin is read from: a site's, or a
+// centre's over every site.
+type BulletinSource interface {
+	Site(ctx context.Context) (data.Site, error)
+	Report(ctx context.Context, spec report.Spec) (*report.Report, error)
+	ProblemBoard(ctx context.Context, from, to, today calendar.Date) ([]BoardRow, []Overdue, error)
+}
+
+// MakeBulletin writes the 督查通报 of the month day falls in, as of today
+// (the month's end, or today while the month runs): the processing report
+// by department with its ranking, the problem board, the overdue problems.
+func MakeBulletin(ctx context.Context, s BulletinSource, day, today calendar.Date) (Bulletin, error) {
+	first := calendar.NewDate(day.Year(), day.Time().Month(), 1)
+	last := calendar.NewDate(day.Year(), day.Time().Month()+1, 1) - 1
+	asOf := min(last, today)
+	site, err := s.Site(ctx)
+	if err != nil {
+		return Bulletin{}, err
+	}
+	rep, err := s.Report(ctx, report.Spec{From: first, To: last, Today: asOf, By: report.ByDepartment})
+	if err != nil {
+		return Bulletin{}, err
+	}
+	board, overdue, err := s.ProblemBoard(ctx, first, last, asOf)
+	if err != nil {
+		return Bulletin{}, err
+	}
+	return NewBulletin(BulletinInput{Site: site, Month: first, Report: rep, Board: board, Overdue: overdue, Issued: today}), nil
 }
 
 var chineseNumbers = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}

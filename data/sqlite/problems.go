@@ -246,6 +246,9 @@ func dateText(d calendar.Date) string {
 func saveProblemState(tx *sql.Tx, id int64, st problem.State) error {
 	days, _ := json.Marshal(st.Days)
 	helpers, _ := json.Marshal(st.Helpers)
+	if st.Helpers == nil {
+		helpers = []byte("[]")
+	}
 	_, err := tx.Exec(`UPDATE problems SET status = ?, track = ?, days = ?, department = ?, helpers = ?, explained = ?, last_note = ?, promised = ?,
 		closed_on = ?, urges = ?, track_changes = ?, reopened = ?, verdict = ? WHERE id = ?`,
 		st.Status, st.Track, string(days), st.Department, string(helpers), dateText(st.Explained), dateText(st.LastNote), dateText(st.Promised),

@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
-	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/report"
 )
@@ -30,19 +28,6 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 		return nil, nil, err
 	}
 	threshold := s.Threshold(ctx)
-	rows := map[string]*ProblemRow{}
-	row := func(code, name string) *ProblemRow {
-		r := rows[code]
-		if r == nil {
-			r = &ProblemRow{Department: code, Name: name, Closed: map[problem.Track]int{}, OnTime: map[problem.Track]int{}}
-			if code == "" {
-				r.Name = "未交办"
-			}
-			rows[code] = r
-		}
-		return r
-	}
-	var overdue []OverdueProblem
 	names := map[string]string{}
 	depts, err := s.Departments(ctx)
 	if err != nil {
@@ -51,6 +36,7 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 	for _, d := range depts {
 		names[d.Code] = d.Name
 	}
+	board := problem.NewBoard(from, to, names)
 	// The tracks' days as triages recorded them: a handful of distinct
 	// values, decoded once each.
 	daysOf := map[string]problem.Days{}
@@ -80,49 +66,14 @@ func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date)
 					*f.d, _ = calendar.ParseDate(f.s)
 				}
 			}
-			g := row(dept, names[dept])
-			g.Urged += st.Urges
-			if st.Received >= from && st.Received <= to {
-				g.Received++
-			}
-			c := problem.Compute(st, cal, today, threshold)
-			if !st.Status.Pending() && st.ClosedOn >= from && st.ClosedOn <= to {
-				g.Closed[st.Track]++
-				if c.OnTime != nil && *c.OnTime {
-					g.OnTime[st.Track]++
-				}
-				switch st.Verdict {
-				case problem.Satisfied:
-					g.Satisfied++
-				case problem.Fair:
-					g.Fair++
-				}
-				if st.Reopened > 0 {
-					g.Unsatisfied++
-				}
-			}
-			if st.Status.Pending() && c.Warning == clock.Red {
-				g.Overdue++
-				overdue = append(overdue, OverdueProblem{Number: number, Enterprise: ent, Category: cat, Department: dept, Name: g.Name,
-					Track: st.Track, Next: c.Next, DaysOver: -c.Remaining})
-			}
+			board.Add(number, ent, cat, st, problem.Compute(st, cal, today, threshold))
 			return nil
 		}, to.String(), from.String(), from.String())
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]ProblemRow, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, *r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Department < out[j].Department })
-	sort.Slice(overdue, func(i, j int) bool {
-		if overdue[i].DaysOver != overdue[j].DaysOver {
-			return overdue[i].DaysOver > overdue[j].DaysOver
-		}
-		return overdue[i].Number < overdue[j].Number
-	})
-	return out, overdue, nil
+	rows, overdue := board.Lines()
+	return rows, overdue, nil
 }
 
 // addProblemFigures puts each lead department's problem figures (the
@@ -200,24 +151,8 @@ func (s *Store) SetRankWeights(ctx context.Context, actorID int64, percent map[s
 	})
 }
 
-// Bulletin writes the 督查通报 of the month day falls in, as of today (the
-// month's end, or today while the month runs): the processing report by
-// department with its ranking, the problem board, the overdue problems.
+// Bulletin writes the 督查通报 of the month day falls in, as of today
+// (problem.MakeBulletin).
 func (s *Store) Bulletin(ctx context.Context, day, today calendar.Date) (problem.Bulletin, error) {
-	first := calendar.NewDate(day.Year(), day.Time().Month(), 1)
-	last := calendar.NewDate(day.Year(), day.Time().Month()+1, 1) - 1
-	asOf := min(last, today)
-	site, err := s.Site(ctx)
-	if err != nil {
-		return problem.Bulletin{}, err
-	}
-	rep, err := s.Report(ctx, report.Spec{From: first, To: last, Today: asOf, By: report.ByDepartment})
-	if err != nil {
-		return problem.Bulletin{}, err
-	}
-	board, overdue, err := s.ProblemBoard(ctx, first, last, asOf)
-	if err != nil {
-		return problem.Bulletin{}, err
-	}
-	return problem.NewBulletin(problem.BulletinInput{Site: site, Month: first, Report: rep, Board: board, Overdue: overdue, Issued: today}), nil
+	return problem.MakeBulletin(ctx, s, day, today)
 }

@@ -1,0 +1,182 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/report"
+)
+
+// problems merges a bundle's 企业反映问题, as the SQLite centre does: each
+// problem with the state replayed here from its whole log (not the site's
+// cached columns), the log's new entries appended, its papers upserted.
+func (m *merger) problems() error {
+	b := m.b
+	if len(b.Problems) == 0 {
+		return nil
+	}
+	site := b.Manifest.Site
+	logs := map[string][]problem.Event{}
+	for _, e := range b.ProblemEvents {
+		var d problem.EventData
+		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
+			return exchange.BundleError("问题 %s 的事件 %d 不正确", e.Problem, e.Seq)
+		}
+		at, err := data.ParseTime(e.At)
+		if err != nil {
+			return exchange.BundleError("问题 %s 的事件 %d 时间不正确", e.Problem, e.Seq)
+		}
+		logs[e.Problem] = append(logs[e.Problem], problem.Event{Seq: int(e.Seq), Kind: problem.Kind(e.Kind), At: at, Actor: e.Actor, Data: d})
+	}
+	date := func(d calendar.Date) any {
+		if d == 0 {
+			return nil
+		}
+		return d.Time()
+	}
+	cols := []string{"number", "site_code", "enterprise_code", "enterprise_name", "category", "case_number", "received_at", "received_date",
+		"status", "track", "days", "department", "helpers", "explained", "last_note", "promised", "closed_on", "urges", "track_changes", "reopened", "verdict"}
+	if err := m.upsert("problems", cols, 1, len(b.Problems), func(i int) []any {
+		p := b.Problems[i]
+		st := problem.Replay(logs[p.Number])
+		days, _ := json.Marshal(st.Days)
+		helpers, _ := json.Marshal(st.Helpers)
+		if st.Helpers == nil {
+			helpers = []byte("[]")
+		}
+		return []any{p.Number, site, p.EnterpriseCode, p.EnterpriseName, p.Category, p.CaseNumber, p.ReceivedAt, st.Received.Time(),
+			string(st.Status), string(st.Track), string(days), st.Department, string(helpers), date(st.Explained), date(st.LastNote), date(st.Promised),
+			date(st.ClosedOn), st.Urges, st.TrackChanges, st.Reopened, string(st.Verdict)}
+	}); err != nil {
+		return err
+	}
+	if err := m.addNew("problem_events", []string{"number", "seq", "kind", "at", "actor", "data"}, len(b.ProblemEvents), func(i int) []any {
+		return exchange.Values(&b.ProblemEvents[i])
+	}); err != nil {
+		return err
+	}
+	return m.upsert("problem_documents", []string{"doc_number", "kind", "year", "seq", "number", "issued_at", "issued_by", "content", "hash", "reprints"}, 1,
+		len(b.ProblemDocuments), func(i int) []any { return exchange.Values(&b.ProblemDocuments[i]) })
+}
+
+// ProblemBoard reads every lead department's problem figures over every
+// site for the period from…to and the problems overdue on today, each
+// problem on its own site's calendar, as the SQLite store's board counts
+// them (problem.Board).
+func (s *Store) ProblemBoard(ctx context.Context, from, to, today calendar.Date) ([]problem.BoardRow, []problem.Overdue, error) {
+	depts, err := s.Departments(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[string]string{}
+	for _, d := range depts {
+		names[d.Code] = d.Name
+	}
+	board := problem.NewBoard(from, to, names)
+	type line struct {
+		number, site, ent, cat string
+		st                     problem.State
+	}
+	var lines []line
+	rows, err := s.pool.Query(ctx, `SELECT number, site_code, enterprise_name, category, department, received_date, status, track, days,
+			explained, last_note, promised, closed_on, urges, verdict, reopened
+		FROM problems WHERE received_date <= $2 AND (received_date >= $1 OR status IN ('received', 'open') OR closed_on >= $1)`, from.Time(), to.Time())
+	if err != nil {
+		return nil, nil, classify(err)
+	}
+	daysOf := map[string]problem.Days{}
+	for rows.Next() {
+		var l line
+		var days, status, track, verdict string
+		var received pgDate
+		var explained, lastNote, promised, closedOn pgDate
+		if err := rows.Scan(&l.number, &l.site, &l.ent, &l.cat, &l.st.Department, &received, &status, &track, &days,
+			&explained, &lastNote, &promised, &closedOn, &l.st.Urges, &verdict, &l.st.Reopened); err != nil {
+			rows.Close()
+			return nil, nil, classify(err)
+		}
+		l.st.Status, l.st.Track, l.st.Verdict = problem.Status(status), problem.Track(track), problem.Verdict(verdict)
+		d, ok := daysOf[days]
+		if !ok {
+			json.Unmarshal([]byte(days), &d)
+			daysOf[days] = d
+		}
+		l.st.Days = d
+		l.st.Received, l.st.Explained, l.st.LastNote, l.st.Promised, l.st.ClosedOn = received.d, explained.d, lastNote.d, promised.d, closedOn.d
+		lines = append(lines, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, classify(err)
+	}
+	for _, l := range lines {
+		cal, err := s.calendars.get(ctx, s, l.site)
+		if err != nil {
+			return nil, nil, err
+		}
+		board.Add(l.number, l.ent, l.cat, l.st, problem.Compute(l.st, cal, today, clock.DefaultThreshold))
+	}
+	out, overdue := board.Lines()
+	return out, overdue, nil
+}
+
+// Bulletin writes the centre's 督查通报 of the month day falls in, over
+// every site (problem.MakeBulletin).
+func (s *Store) Bulletin(ctx context.Context, day, today calendar.Date) (problem.Bulletin, error) {
+	return problem.MakeBulletin(ctx, s, day, today)
+}
+
+// pgDate scans a nullable date into a calendar date (0 for NULL).
+type pgDate struct{ d calendar.Date }
+
+func (p *pgDate) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		p.d = 0
+	case time.Time:
+		p.d = calendar.NewDate(v.Year(), v.Month(), v.Day())
+	case string:
+		d, err := calendar.ParseDate(v)
+		if err != nil {
+			return err
+		}
+		p.d = d
+	default:
+		return fmt.Errorf("date: %T", src)
+	}
+	return nil
+}
+
+// addProblemFigures puts each lead department's problem figures on its
+// row of a report by department (as the SQLite store does).
+func (s *Store) addProblemFigures(ctx context.Context, spec report.Spec, parts *report.Parts, deptName map[string]string) error {
+	today := spec.Today
+	if today == 0 {
+		today = spec.To
+	}
+	board, _, err := s.ProblemBoard(ctx, spec.From, spec.To, today)
+	if err != nil {
+		return err
+	}
+	for _, b := range board {
+		if b.Department == "" {
+			continue
+		}
+		row := parts.Group(b.Department, deptName[b.Department])
+		row.Problems += b.Received
+		row.ProblemsClosed += b.ClosedTotal()
+		row.ProblemsOnTime += b.OnTimeTotal()
+		row.ProblemsOverdue += b.Overdue
+		row.ProblemsSatisfied += b.Satisfied
+		row.ProblemsFair += b.Fair
+		row.ProblemsUnsatisfied += b.Unsatisfied
+	}
+	return nil
+}
