@@ -113,9 +113,10 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, st := range pb.Statuses {
 		keys[st.Label()] = true
 	}
-	for _, k := range []pb.Kind{pb.Registered, pb.Triaged, pb.TrackChanged, pb.Assigned, pb.Answered, pb.Explained, pb.Progressed, pb.Urged, pb.ClosedKind, pb.Revisited} {
-		keys[k.Label()] = true
+	for _, k := range []pb.Kind{pb.Registered, pb.Triaged, pb.TrackChanged, pb.Assigned, pb.Answered, pb.Explained, pb.Progressed, pb.Urged, pb.ClosedKind, pb.Revisited, pb.Escalated, replyKind} {
+		keys[k.Label()], keys[actionLabel(k)] = true, true
 	}
+	delete(keys, "") // the screen's own action has no event label
 	for _, v := range []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied} {
 		keys[v.Label()] = true
 	}

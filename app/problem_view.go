@@ -28,7 +28,11 @@ func (ps *problemsScreen) open(p pb.Problem) {
 	}
 	header := wrapped(fmt.Sprintf(lang.L("%s　%s　%s\n%s（%s）· %s\n牵头部门：%s"), p.Number, lang.L(p.State.Status.Label()), track,
 		p.EnterpriseName, p.EnterpriseCode, p.Category, orDash(p.DepartmentName)))
-	timing := wrapped(problemClockText(p.State, c))
+	clockText := problemClockText(p.State, c)
+	if to := p.State.EscalatedTo; to != "" {
+		clockText += "\n" + fmt.Sprintf(lang.L("已上报%s；中心答复 %d 条"), ps.departmentName(to), p.State.Replies)
+	}
+	timing := wrapped(clockText)
 	events := widget.NewList(func() int { return len(p.Events) },
 		func() fyne.CanvasObject { return wrapped("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -37,9 +41,9 @@ func (ps *problemsScreen) open(p pb.Problem) {
 	msg := wrapped("")
 	actions := container.NewHBox()
 	var dlg dialog.Dialog
-	for _, a := range ps.actions(p.State) {
+	for _, a := range ps.actions(p) {
 		a := a
-		actions.Add(widget.NewButton(lang.L(a.Label()), func() {
+		actions.Add(widget.NewButton(lang.L(actionLabel(a)), func() {
 			ps.ask(p, a, func(np pb.Problem) {
 				dlg.Hide()
 				ps.load()
@@ -139,7 +143,13 @@ func problemEventLine(e pb.Event, dept func(code string) string) string {
 	if d.ExplainDue != "" {
 		parts = append(parts, lang.L("说明期限 ")+d.ExplainDue)
 	}
-	if d.Department != "" {
+	switch {
+	case e.Kind == pb.Escalated:
+		parts = append(parts, dept(d.Department)) // 上报：自然资源和规划局
+
+	case d.From != "":
+		parts = append(parts, lang.L("中心下发：")+d.From)
+	case d.Department != "":
 		parts = append(parts, lang.L("牵头 ")+dept(d.Department))
 	}
 	if len(d.Helpers) > 0 {
@@ -167,9 +177,20 @@ func problemEventLine(e pb.Event, dept func(code string) string) string {
 }
 
 // actions are what the problem's state allows this user.
-func (ps *problemsScreen) actions(s pb.State) []pb.Kind {
+func (ps *problemsScreen) actions(p pb.Problem) []pb.Kind {
+	s := p.State
 	user := ps.session()
 	role := user.Role
+	if p.SiteCode != ps.site.Code {
+		// Another site's problem, as its bundles brought it: only read —
+		// unless it was reported up to this centre and waits for the
+		// department's answer.
+		if ps.site.Kind == data.SiteCentre && s.EscalatedTo != "" && s.Status.Pending() &&
+			(user.Department == s.EscalatedTo || user.Department == "" && role != data.RoleClerk) {
+			return []pb.Kind{replyKind}
+		}
+		return nil
+	}
 	var out []pb.Kind
 	switch s.Status {
 	case pb.Received:
@@ -184,6 +205,9 @@ func (ps *problemsScreen) actions(s pb.State) []pb.Kind {
 			}
 		}
 		out = append(out, pb.TrackChanged, pb.ClosedKind)
+		if s.EscalatedTo == "" && ps.site.Kind != data.SiteCentre {
+			out = append(out, pb.Escalated)
+		}
 	case pb.Closed:
 		out = append(out, pb.Revisited)
 	}
@@ -192,6 +216,21 @@ func (ps *problemsScreen) actions(s pb.State) []pb.Kind {
 	}
 	// A department's user sees what that department may record.
 	return slices.DeleteFunc(out, func(k pb.Kind) bool { return pb.CheckDepartment(s, k, user.Department) != nil })
+}
+
+// replyKind is the centre's answer to a problem reported up to it (an
+// action of the screen, stored as a reply, not as an event here).
+const replyKind pb.Kind = "reply"
+
+// actionLabel is an action's button.
+func actionLabel(k pb.Kind) string {
+	switch k {
+	case replyKind:
+		return "答复上报问题"
+	case pb.Escalated:
+		return "上报县级部门"
+	}
+	return k.Label()
 }
 
 // ask shows the small form of one action and records it.
@@ -215,6 +254,9 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	helpers.Horizontal = true
 	verdicts := []pb.Verdict{pb.Satisfied, pb.Fair, pb.Unsatisfied}
 	verdict := widget.NewSelect([]string{lang.L(pb.Satisfied.Label()), lang.L(pb.Fair.Label()), lang.L(pb.Unsatisfied.Label())}, nil)
+	replyChoices := []pb.Kind{pb.Answered, pb.Explained, pb.Progressed}
+	replyKinds := widget.NewSelect([]string{lang.L(pb.Answered.Label()), lang.L(pb.Explained.Label()), lang.L(pb.Progressed.Label())}, nil)
+	replyKinds.SetSelectedIndex(0)
 	var items []*widget.FormItem
 	switch k {
 	case pb.Triaged:
@@ -228,11 +270,21 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 		items = append(items, widget.NewFormItem(lang.L("内容"), text), widget.NewFormItem(lang.L("承诺解决日期"), promised))
 	case pb.Revisited:
 		items = append(items, widget.NewFormItem(lang.L("企业评价"), verdict), widget.NewFormItem(lang.L("意见"), text))
+	case pb.Escalated:
+		items = append(items, widget.NewFormItem(lang.L("上报部门"), dept), widget.NewFormItem(lang.L("上报理由"), text))
+	case replyKind:
+		items = append(items, widget.NewFormItem(lang.L("答复种类"), replyKinds), widget.NewFormItem(lang.L("内容"), text),
+			widget.NewFormItem(lang.L("承诺解决日期"), promised))
 	default:
 		items = append(items, widget.NewFormItem(lang.L("内容"), text))
 	}
-	d := dialog.NewForm(lang.L(k.Label()), lang.L("确定"), lang.L("取消"), items, func(ok bool) {
+	d := dialog.NewForm(lang.L(actionLabel(k)), lang.L("确定"), lang.L("取消"), items, func(ok bool) {
 		if !ok {
+			return
+		}
+		if k == replyKind {
+			r := pb.Reply{Problem: p.Number, Kind: replyChoices[max(replyKinds.SelectedIndex(), 0)], Text: text.Text, Promised: strings.TrimSpace(promised.Text)}
+			ps.reply(r, msg)
 			return
 		}
 		e := pb.Event{Kind: k, Data: pb.EventData{Text: text.Text, Reason: reason.Text, Promised: strings.TrimSpace(promised.Text)}}
@@ -264,6 +316,22 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	if f, ok := items[0].Widget.(fyne.Focusable); ok {
 		ps.win.Canvas().Focus(f)
 	}
+}
+
+// reply records the centre's answer to a problem reported up to it; the
+// next publication carries it back to the township.
+func (ps *problemsScreen) reply(r pb.Reply, msg *widget.Label) {
+	actor := ps.session().ID
+	ps.bg.run(func() {
+		got, err := ps.store.ReplyProblem(context.Background(), actor, r)
+		fyne.Do(func() {
+			if err != nil {
+				say(msg, wrong, problem(err))
+				return
+			}
+			say(msg, done, fmt.Sprintf(lang.L("已记录%s的%s，随下一个下发包发回站点"), got.DepartmentName, lang.L(got.Kind.Label())))
+		})
+	})
 }
 
 func (ps *problemsScreen) record(number string, e pb.Event, done func(pb.Problem), msg *widget.Label) {

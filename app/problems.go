@@ -27,6 +27,8 @@ type problemStore interface {
 	RecordProblem(ctx context.Context, number string, actorID int64, e pb.Event) (pb.Problem, error)
 	Problems(ctx context.Context, f sqlite.ProblemFilter) ([]pb.Problem, error)
 	ProblemClock(ctx context.Context, st pb.State, today calendar.Date) (pb.Clock, error)
+	Site(ctx context.Context) (data.Site, error)
+	ReplyProblem(ctx context.Context, actorID int64, r pb.Reply) (pb.Reply, error)
 	boardStore
 }
 
@@ -55,6 +57,7 @@ type problemsScreen struct {
 
 	depts []data.Department
 	rows  []problemRow
+	site  data.Site // this database's site: others' problems are only read (or answered, at a centre)
 
 	code, name, contact, phone, caseNo *formEntry
 	text                               *formEntry
@@ -155,14 +158,15 @@ func (ps *problemsScreen) load() {
 		cats, err := ps.store.ProblemCategories(ctx)
 		depts, derr := ps.store.Departments(ctx)
 		rows, lerr := ps.readRows(ctx, pending)
+		site, serr := ps.store.Site(ctx)
 		fyne.Do(func() {
-			for _, e := range []error{err, derr, lerr} {
+			for _, e := range []error{err, derr, lerr, serr} {
 				if e != nil {
 					say(ps.msg, wrong, problem(e))
 				}
 			}
 			ps.category.SetOptions(cats)
-			ps.depts, ps.rows = depts, rows
+			ps.depts, ps.rows, ps.site = depts, rows, site
 			ps.list.Refresh()
 			red := 0
 			for _, r := range rows {

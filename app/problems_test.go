@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	pb "github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/sqlite"
@@ -36,7 +39,7 @@ func TestProblemsScreen(t *testing.T) {
 	if r := ps.rows[0]; r.cells[6] != "待分流" || r.cells[5] != "未交办" {
 		t.Errorf("row %v", r.cells)
 	}
-	if got := ps.actions(ps.rows[0].p.State); len(got) != 2 || got[0] != pb.Triaged {
+	if got := ps.actions(ps.rows[0].p); len(got) != 2 || got[0] != pb.Triaged {
 		t.Errorf("a clerk's actions on a new problem: %v", got)
 	}
 	done := func(pb.Problem) { ps.load() }
@@ -44,7 +47,7 @@ func TestProblemsScreen(t *testing.T) {
 	waitFor(t, "triaged", func() bool { return len(ps.rows) == 1 && ps.rows[0].cells[4] == "尽快解决" })
 	ps.record(ps.rows[0].p.Number, pb.Event{Kind: pb.Assigned, Data: pb.EventData{Department: "JTJ"}}, done, ps.msg)
 	waitFor(t, "assigned", func() bool { return len(ps.rows) == 1 && ps.rows[0].cells[5] != "未交办" })
-	for _, k := range ps.actions(ps.rows[0].p.State) {
+	for _, k := range ps.actions(ps.rows[0].p) {
 		if k == pb.Urged {
 			t.Error("a clerk is offered 督办")
 		}
@@ -86,7 +89,7 @@ func TestProblemsScreen(t *testing.T) {
 	super.probs.load()
 	waitFor(t, "the supervisor's list", func() bool { return len(super.probs.rows) == 1 })
 	urge := false
-	for _, k := range super.probs.actions(super.probs.rows[0].p.State) {
+	for _, k := range super.probs.actions(super.probs.rows[0].p) {
 		urge = urge || k == pb.Urged
 	}
 	if !urge {
@@ -138,5 +141,81 @@ func TestProblemSettings(t *testing.T) {
 	clerk.sets.problems.content()
 	if !clerk.sets.problems.addB.Disabled() {
 		t.Error("a clerk may add categories")
+	}
+}
+
+// 上报 on the screens: at a township an open problem offers 上报县级部门
+// (the form names the department and why); at the centre its bundle
+// brings it, a supervisor is offered 答复上报问题 and nothing else on
+// another site's problem, a clerk nothing; the answer is recorded for the
+// next publication.
+func TestEscalationScreens(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	mk := func(code, name string, kind data.SiteKind) *sqlite.Store {
+		s, err := sqlite.CreateSite(ctx, filepath.Join(dir, code+".db"), data.Site{Code: code, Name: name, Kind: kind}, testkit.Defaults(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.MarkSample(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	town, centre := mk("330102101", "示例镇便民服务中心", data.SiteTownship), mk("330100000", "示例县行政服务中心", data.SiteCentre)
+	ui := loggedIn(t, town, "zhangli")
+	ps := ui.probs
+	clerk, _ := town.UserByLogin(ctx, "zhangli")
+	p, err := town.RegisterProblem(ctx, clerk.ID, pb.Intake{EnterpriseCode: "913301023333005192", EnterpriseName: "西湖嘉禾食品有限公司",
+		Category: "用地", Source: "走访", Text: "新厂区用地需要县里调整村庄规划"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = town.RecordProblem(ctx, p.Number, clerk.ID, pb.Event{Kind: pb.Triaged, Data: pb.EventData{Track: pb.Explain}}); err != nil {
+		t.Fatal(err)
+	}
+	ps.load()
+	waitFor(t, "the township's list", func() bool { return len(ps.rows) == 1 && ps.site.Code == "330102101" })
+	if !slices.Contains(ps.actions(ps.rows[0].p), pb.Escalated) {
+		t.Fatalf("no 上报 on an open problem: %v", ps.actions(ps.rows[0].p))
+	}
+	ps.record(p.Number, pb.Event{Kind: pb.Escalated, Data: pb.EventData{Department: "ZRGH", Text: "村庄规划调整须县自然资源和规划局办理"}}, func(pb.Problem) { ps.load() }, ps.msg)
+	waitFor(t, "reported up", func() bool { return len(ps.rows) == 1 && ps.rows[0].p.State.EscalatedTo == "ZRGH" })
+	if slices.Contains(ps.actions(ps.rows[0].p), pb.Escalated) {
+		t.Error("上报 offered twice")
+	}
+	ps.open(ps.rows[0].p)
+	snap(t, ui.win, "problems-escalated")
+
+	// The bundle to the centre.
+	usb := t.TempDir()
+	if _, err := town.Export(ctx, usb, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	reg, _ := town.Registration(ctx)
+	admin, _ := centre.UserByLogin(ctx, "admin")
+	if _, err := centre.RegisterSite(ctx, admin.ID, reg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := centre.ImportDir(ctx, admin.ID, usb, nil); err != nil {
+		t.Fatal(err)
+	}
+	sup := loggedIn(t, centre, "wangjg")
+	sup.probs.load()
+	waitFor(t, "the centre's list", func() bool { return len(sup.probs.rows) == 1 && sup.probs.site.Code == "330100000" })
+	if got := sup.probs.actions(sup.probs.rows[0].p); len(got) != 1 || got[0] != replyKind {
+		t.Fatalf("a supervisor's actions on a township's problem: %v", got)
+	}
+	cl := loggedIn(t, centre, "zhangli")
+	cl.probs.load()
+	waitFor(t, "the centre clerk's list", func() bool { return len(cl.probs.rows) == 1 && cl.probs.site.Code != "" })
+	if got := cl.probs.actions(cl.probs.rows[0].p); len(got) != 0 {
+		t.Errorf("a centre clerk's actions on a township's problem: %v", got)
+	}
+	sup.probs.reply(pb.Reply{Problem: p.Number, Kind: pb.Answered, Text: "县局已受理规划调整申请"}, sup.probs.msg)
+	waitFor(t, "the answer recorded", func() bool { return strings.Contains(sup.probs.msg.Text, "自然资源和规划局") })
+	if rs, seqs, err := centre.ProblemReplies(ctx, p.Number); err != nil || len(rs) != 1 || seqs[0] != 0 {
+		t.Errorf("replies at the centre: %v %v %v", rs, seqs, err)
 	}
 }

@@ -304,3 +304,72 @@ func TestPublishFromPostgreSQL(t *testing.T) {
 		t.Error("the publication written again differs")
 	}
 }
+
+// 上报 through a PostgreSQL centre, from the command line: the township
+// reports a problem up to a county department; its bundle brings it to
+// the server; the centre's supervisor answers (a clerk may not); publish
+// --replies carries the answer back, and receive writes it into the
+// township's problem.
+func TestEscalationThroughPostgreSQL(t *testing.T) {
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	key := filepath.Join(dir, "centre.key")
+	if c, out, errOut := runIn(t, "1234567\n", "site", "init", "--code", "330100000", "--name", "示例市政务服务中心", "--kind", "centre", "--demo", "--db", url); c != 0 {
+		t.Fatalf("centre: %s %s", out, errOut)
+	}
+	centreReg := filepath.Join(dir, "centre.json")
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "site", "registration", "-o", centreReg, "--key", key, "--db", url); c != 0 {
+		t.Fatalf("centre registration: %s", errOut)
+	}
+	site := filepath.Join(dir, "site.db")
+	if c, _, errOut := run(t, "site", "init", "--code", "330102101", "--name", "示例民事服务站", "--kind", "village", "--demo", "--db", site); c != 0 {
+		t.Fatalf("site: %s", errOut)
+	}
+	if c, out, errOut := signed(t, "zhangli", "problem", "register", "--code", "913301023333005192", "--name", "西湖嘉禾食品有限公司",
+		"--category", "用地", "--source", "走访", "--text", "新厂区用地需要县里调整村庄规划", "--db", site); c != 0 {
+		t.Fatalf("register: %s %s", out, errOut)
+	}
+	number := "330102101-" + time.Now().Format("2006") + "-WT000001"
+	for _, step := range [][]string{{"--kind", "triaged", "--track", "soon"}, {"--kind", "escalated", "--department", "ZRGH", "--text", "村庄规划调整须县局办理"}} {
+		if c, out, errOut := signed(t, "zhangli", append(append([]string{"problem", "record", number}, step...), "--db", site)...); c != 0 {
+			t.Fatalf("%v: %s %s", step, out, errOut)
+		}
+	}
+	siteReg := filepath.Join(dir, "site.json")
+	bundles := filepath.Join(dir, "bundles")
+	os.Mkdir(bundles, 0o755)
+	if c, _, errOut := signed(t, "admin", "site", "registration", "-o", siteReg, "--db", site); c != 0 {
+		t.Fatal(errOut)
+	}
+	if c, _, errOut := signed(t, "admin", "export", "--to", bundles, "--db", site); c != 0 {
+		t.Fatal(errOut)
+	}
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "site", "register", siteReg, "--db", url); c != 0 {
+		t.Fatal(errOut)
+	}
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "import", bundles, "--db", url); c != 0 {
+		t.Fatal(errOut)
+	}
+	xchg := filepath.Join(dir, "exchange")
+	os.Mkdir(xchg, 0o755)
+	if c, _, errOut := signedPIN(t, "admin", "1234567", "publish", "--replies", "--to", xchg, "--key", key, "--db", url); c != 1 || !strings.Contains(errOut, "没有可下发的内容") {
+		t.Errorf("publish with nothing to carry: %d %s", c, errOut)
+	}
+	if c, out, errOut := signedPIN(t, "admin", "1234567", "problem", "reply", number, "--text", "县局已受理规划调整申请，下月初答复", "--db", url); c != 0 || !strings.Contains(out, "自然资源和规划局") {
+		t.Fatalf("reply: %d %s %s", c, out, errOut)
+	}
+	c, out, errOut := signedPIN(t, "admin", "1234567", "publish", "--replies", "--to", xchg, "--key", key, "--db", url)
+	if c != 0 || !strings.Contains(out, "上报问题答复 1 条") {
+		t.Fatalf("publish: %d %s %s", c, out, errOut)
+	}
+	if c, _, errOut := signed(t, "admin", "site", "trust-centre", centreReg, "--db", site); c != 0 {
+		t.Fatal(errOut)
+	}
+	if c, out, errOut := signed(t, "admin", "receive", xchg, "--db", site); c != 0 || !strings.Contains(out, "1 条上报问题的答复已记入问题") {
+		t.Fatalf("receive: %d %s %s", c, out, errOut)
+	}
+	c, out, _ = run(t, "problems", "--json", "--db", site)
+	if c != 0 || !strings.Contains(out, `"kind":"answered"`) || !strings.Contains(out, "县局已受理规划调整申请") || !strings.Contains(out, "自然资源和规划局") {
+		t.Errorf("the township's problem: %s", out)
+	}
+}

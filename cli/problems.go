@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/postgres"
 	"github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/sqlite"
 )
@@ -160,13 +161,15 @@ func runProblems(e *env, args []string) error {
 // event of one).
 func runProblem(e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{fmt.Errorf("problem 需要子命令：register 或 record")}
+		return usageError{fmt.Errorf("problem 需要子命令：register、record 或 reply")}
 	}
 	switch args[0] {
 	case "register":
 		return runProblemRegister(e, args[1:])
 	case "record":
 		return runProblemRecord(e, args[1:])
+	case "reply":
+		return runProblemReply(e, args[1:])
 	}
 	return usageError{fmt.Errorf("未知的 problem 子命令 %q", args[0])}
 }
@@ -204,11 +207,11 @@ func runProblemRecord(e *env, args []string) error {
 	fs := flag.NewFlagSet("problem record", flag.ContinueOnError)
 	db := dbFlag(fs)
 	sg := userFlags(fs, "经办人")
-	kind := fs.String("kind", "", "操作：triaged（分流）、track_changed（改变处理方式）、assigned（交办）、answered（答复）、explained（情况说明）、progress（进展）、urged（督办）、closed（办结）、revisited（回访）")
+	kind := fs.String("kind", "", "操作：triaged（分流）、track_changed（改变处理方式）、assigned（交办）、answered（答复）、explained（情况说明）、progress（进展）、urged（督办）、closed（办结）、revisited（回访）、escalated（上报县级部门，--department 为其编码）")
 	var d problem.EventData
 	track := fs.String("track", "", "处理方式：immediate、soon 或 explain")
 	fs.StringVar(&d.Reason, "reason", "", "改变处理方式的理由")
-	fs.StringVar(&d.Department, "department", "", "牵头部门编码")
+	fs.StringVar(&d.Department, "department", "", "牵头部门编码（上报时为县级部门编码）")
 	helpers := fs.String("helpers", "", "协办部门编码，逗号分隔")
 	fs.StringVar(&d.Text, "text", "", "答复、说明、进展、督办意见、办结结果或不满意的原因")
 	fs.StringVar(&d.Promised, "promised", "", "承诺解决日期（YYYY-MM-DD）")
@@ -238,5 +241,42 @@ func runProblemRecord(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "已记录：%s\n", newProblemView(&p, c).line())
+	return nil
+}
+
+// runProblemReply records, at the centre (SQLite or PostgreSQL), a county
+// department's answer to a problem a township reported up; the centre's
+// next publish carries it back.
+func runProblemReply(e *env, args []string) error {
+	fs := flag.NewFlagSet("problem reply", flag.ContinueOnError)
+	db := dbFlag(fs)
+	sg := userFlags(fs, "答复人")
+	var r problem.Reply
+	kind := fs.String("kind", "answered", "答复种类：answered（答复）、explained（情况说明，须 --promised）或 progress（进展）")
+	fs.StringVar(&r.Text, "text", "", "答复内容")
+	fs.StringVar(&r.Promised, "promised", "", "承诺解决日期（YYYY-MM-DD）")
+	number, err := parseOne(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if number == "" || r.Text == "" {
+		return usageError{fmt.Errorf("用法：onewindow problem reply 问题编号 [--kind answered] --text 答复内容 --user 登录名 --db 中心数据库")}
+	}
+	r.Problem, r.Kind = number, problem.Kind(*kind)
+	c, u, err := e.openCentralSigned(*db, sg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	switch s := c.(type) {
+	case *sqlite.Store:
+		r, err = s.ReplyProblem(e.ctx, u.ID, r)
+	case *postgres.Store:
+		r, err = s.ReplyProblem(e.ctx, u.ID, r)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已记录 %s 对问题 %s 的%s，随下一个下发包（publish）发回站点\n", r.DepartmentName, r.Problem, r.Kind.Label())
 	return nil
 }

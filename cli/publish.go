@@ -40,6 +40,7 @@ func runPublish(e *env, args []string) error {
 	cal := fs.String("calendar", "", "国务院节假日安排文件（与 calendar import 相同的文本格式）")
 	again := fs.Int64("again", 0, "把已下发的第 N 号再写一次（文件丢失时）")
 	keyPath := fs.String("key", "", "PostgreSQL 中心的私钥文件（默认在默认数据库旁：centre-中心编码.key）")
+	replies := fs.Bool("replies", false, "只下发上报问题的答复（有目录或节假日安排时答复总是随附）")
 	var paths []string
 	for rest := args; ; {
 		if err := parse(e, fs, rest, true); err != nil {
@@ -50,8 +51,8 @@ func runPublish(e *env, args []string) error {
 		}
 		paths, rest = append(paths, fs.Arg(0)), fs.Args()[1:]
 	}
-	if *out == "" || (len(paths) == 0 && *cal == "" && *again == 0) {
-		return usageError{fmt.Errorf("用法：onewindow publish [事项目录.xlsx|.csv…] [--calendar 节假日安排.txt] [--sites 站点编码,…] [--note 说明] --to 文件夹 --user 登录名")}
+	if *out == "" || (len(paths) == 0 && *cal == "" && *again == 0 && !*replies) {
+		return usageError{fmt.Errorf("用法：onewindow publish [事项目录.xlsx|.csv…] [--calendar 节假日安排.txt] [--replies] [--sites 站点编码,…] [--note 说明] --to 文件夹 --user 登录名")}
 	}
 	p := &exchange.Publication{Manifest: exchange.PublicationManifest{Note: *note, Sites: []string{}}}
 	if *sites != "" {

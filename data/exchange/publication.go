@@ -18,6 +18,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/catalogue"
+	"github.com/onewindow/onewindow/data/problem"
 )
 
 // A publication (下发包) carries what a central office keeps for its sites —
@@ -31,7 +32,8 @@ import (
 // calendar.txt (a schedule in the text form calendar.ParseText reads). A
 // site registers the centre's key once, applies its publications in
 // sequence, and keeps what the centre does not name (its own additions).
-// More kinds of member (answers to a site) can follow under new names.
+// replies.jsonl carries county departments' answers to problems townships
+// reported up (上报), one JSON object a line.
 
 // PublicationFormat names the format and its version.
 const PublicationFormat = "onewindow-publication/1"
@@ -90,7 +92,17 @@ type Publication struct {
 	Catalogue *catalogue.Book // nil when it carries none
 	Calendar  []byte          // the schedule's text; nil when none
 	Schedule  *calendar.Schedule
+	// Replies are county departments' answers to problems townships
+	// reported up (replies.jsonl, one per line); each site takes those of
+	// its own problems.
+	Replies []problem.Reply
 }
+
+// Empty says whether the publication carries nothing.
+func (p *Publication) Empty() bool { return p.Catalogue == nil && p.Calendar == nil && len(p.Replies) == 0 }
+
+// MaxReplies bounds the answers one publication carries.
+const MaxReplies = 100000
 
 // Encode writes the publication signed with key and returns its bytes; the
 // manifest's members are filled in here.
@@ -110,6 +122,18 @@ func (p *Publication) Encode(key ed25519.PrivateKey) ([]byte, error) {
 	}
 	if p.Calendar != nil {
 		members = append(members, zipMember{"calendar.txt", p.Calendar})
+	}
+	if len(p.Replies) > 0 {
+		var body bytes.Buffer
+		for _, r := range p.Replies {
+			line, err := json.Marshal(r)
+			if err != nil {
+				return nil, err
+			}
+			body.Write(line)
+			body.WriteByte('\n')
+		}
+		members = append(members, zipMember{"replies.jsonl", body.Bytes()})
 	}
 	p.Manifest.Members = nil
 	for _, m := range members {
@@ -228,11 +252,36 @@ func ReadPublication(raw []byte, centre string, pub ed25519.PublicKey) (*Publica
 				return nil, PublicationError("节假日安排：%v", err)
 			}
 			p.Calendar, p.Schedule = body, &sched
+		case "replies.jsonl":
+			if p.Replies, err = readReplies(body); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, PublicationError("成员 %s 不是本程序认识的内容，请升级程序", mem.Name)
 		}
 	}
 	return p, nil
+}
+
+// readReplies decodes and checks the answers a publication carries.
+func readReplies(body []byte) ([]problem.Reply, error) {
+	var out []problem.Reply
+	for i, line := range bytes.Split(bytes.TrimSuffix(body, []byte("\n")), []byte("\n")) {
+		if i >= MaxReplies {
+			return nil, PublicationError("上报问题答复超过 %d 条", MaxReplies)
+		}
+		var r problem.Reply
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			return nil, PublicationError("上报问题答复第 %d 行无法解析：%v", i+1, err)
+		}
+		if err := r.Validate(); err != nil {
+			return nil, PublicationError("上报问题答复第 %d 行：%s", i+1, data.ErrorMessage(err))
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // ReadPublicationFile reads a publication file, refusing one over the
@@ -262,6 +311,9 @@ func (p *Publication) Summary() string {
 	}
 	if p.Schedule != nil {
 		parts = append(parts, fmt.Sprintf("节假日安排 %v 年", p.Schedule.Years))
+	}
+	if len(p.Replies) > 0 {
+		parts = append(parts, fmt.Sprintf("上报问题答复 %d 条", len(p.Replies)))
 	}
 	if len(parts) == 0 {
 		return "（无内容）"

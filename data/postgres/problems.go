@@ -3,8 +3,12 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sort"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -179,4 +183,111 @@ func (s *Store) addProblemFigures(ctx context.Context, spec report.Spec, parts *
 		row.ProblemsUnsatisfied += b.Unsatisfied
 	}
 	return nil
+}
+
+// ReplyProblem records a county department's answer to a problem a
+// township reported up to it (上报), as the SQLite centre does; the centre's
+// supervisors and administrators record it here, and the next publication
+// carries it back. One transaction with its audit entry.
+func (s *Store) ReplyProblem(ctx context.Context, actorID int64, r problem.Reply) (problem.Reply, error) {
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var login, name string
+		var role data.Role
+		err := tx.QueryRow(ctx, "SELECT login, name, role FROM users WHERE id = $1 AND active", actorID).Scan(&login, &name, &role)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return &data.Error{Code: data.ENOTFOUND, Field: "user", Message: fmt.Sprintf("经办人：编号 %d 不存在或已停用", actorID)}
+		}
+		if err != nil {
+			return err
+		}
+		if role == data.RoleClerk {
+			return data.Errorf(data.EFORBIDDEN, "上报问题由督查人员或管理员录入答复")
+		}
+		var site string
+		var events []problem.Event
+		rows, err := tx.Query(ctx, "SELECT p.site_code, e.seq, e.kind, e.at, e.data FROM problems p JOIN problem_events e ON e.number = p.number WHERE p.number = $1 ORDER BY e.seq", r.Problem)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var e problem.Event
+			var at, d string
+			if err := rows.Scan(&site, &e.Seq, &e.Kind, &at, &d); err != nil {
+				rows.Close()
+				return err
+			}
+			e.At, _ = data.ParseTime(at)
+			json.Unmarshal([]byte(d), &e.Data)
+			events = append(events, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(events) == 0 {
+			return &data.Error{Code: data.ENOTFOUND, Field: "number", Message: fmt.Sprintf("问题编号：%s 不存在", r.Problem)}
+		}
+		st := problem.Replay(events)
+		if st.EscalatedTo == "" {
+			return data.Errorf(data.ECONFLICT, "问题 %s 没有上报到中心", r.Problem)
+		}
+		r.Department = st.EscalatedTo
+		if err := tx.QueryRow(ctx, "SELECT name FROM departments WHERE code = $1", r.Department).Scan(&r.DepartmentName); err != nil {
+			return data.Errorf(data.ENOTFOUND, "部门 %s 不在本中心的部门清单中", r.Department)
+		}
+		r.At, r.By = data.FormatTime(s.now()), name
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO problem_replies (problem, site_code, department, kind, text, promised, at, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			r.Problem, site, r.Department, string(r.Kind), r.Text, r.Promised, r.At, name); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(r)
+		return s.audit(ctx, tx, login, "problem.reply", r.Problem, string(detail))
+	})
+	return r, err
+}
+
+// takeReplies puts the answers not yet published for the publication's
+// sites (every site when it names none) on it, marked as carried by seq.
+func takeReplies(ctx context.Context, tx pgx.Tx, seq int64, sites []string) ([]problem.Reply, error) {
+	rows, err := tx.Query(ctx, `UPDATE problem_replies r SET published_seq = $1
+		WHERE r.published_seq IS NULL AND (cardinality($2::text[]) = 0 OR r.site_code = ANY($2))
+		RETURNING r.id, r.problem, r.department, r.kind, r.text, r.promised, r.at, r.actor`, seq, sites)
+	if err != nil {
+		return nil, err
+	}
+	type line struct {
+		id int64
+		r  problem.Reply
+	}
+	var lines []line
+	for rows.Next() {
+		var l line
+		if err := rows.Scan(&l.id, &l.r.Problem, &l.r.Department, &l.r.Kind, &l.r.Text, &l.r.Promised, &l.r.At, &l.r.By); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		lines = append(lines, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
+	names := map[string]string{}
+	out := make([]problem.Reply, len(lines))
+	for i, l := range lines {
+		name, ok := names[l.r.Department]
+		if !ok {
+			if err := tx.QueryRow(ctx, "SELECT coalesce((SELECT name FROM departments WHERE code = $1), $1)", l.r.Department).Scan(&name); err != nil {
+				return nil, err
+			}
+			names[l.r.Department] = name
+		}
+		l.r.DepartmentName = name
+		out[i] = l.r
+	}
+	return out, nil
 }

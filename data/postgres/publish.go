@@ -122,6 +122,13 @@ func (s *Store) Publish(ctx context.Context, actorID int64, p *exchange.Publicat
 		if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM publications").Scan(&seq); err != nil {
 			return err
 		}
+		// The county departments' answers to problems reported up.
+		if p.Replies, err = takeReplies(ctx, tx, seq, p.Manifest.Sites); err != nil {
+			return err
+		}
+		if p.Empty() {
+			return data.Errorf(data.ECONFLICT, "没有可下发的内容：没有事项目录、节假日安排，也没有待发回的上报问题答复")
+		}
 		if raw, err = p.Seal(site, seq, s.now(), program, key); err != nil {
 			return err
 		}

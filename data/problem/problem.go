@@ -99,12 +99,13 @@ const (
 	Urged        Kind = "urged"         // 督办 (supervisors)
 	ClosedKind   Kind = "closed"        // 办结 (with a result)
 	Revisited    Kind = "revisited"     // 回访 (the enterprise's verdict)
+	Escalated    Kind = "escalated"     // 上报: to a department of the county (the centre), whose answer comes back in a publication
 )
 
 // Label is the kind's Chinese name.
 func (k Kind) Label() string {
 	return map[Kind]string{Registered: "登记", Triaged: "分流", TrackChanged: "改变处理方式", Assigned: "交办", Answered: "部门答复",
-		Explained: "情况说明", Progressed: "进展", Urged: "督办", ClosedKind: "办结", Revisited: "回访"}[k]
+		Explained: "情况说明", Progressed: "进展", Urged: "督办", ClosedKind: "办结", Revisited: "回访", Escalated: "上报"}[k]
 }
 
 // Verdict is the enterprise's word at the revisit.
@@ -187,6 +188,11 @@ type EventData struct {
 	Promised string `json:"promised,omitempty"`
 	// revisited
 	Verdict Verdict `json:"verdict,omitempty"`
+	// answered, explained, progress: an answer from the centre (to a
+	// problem reported up) — the department's name and who recorded it
+	// there, and the publication that brought it
+	From        string `json:"from,omitempty"`
+	Publication string `json:"publication,omitempty"`
 }
 
 // Event is one entry of a problem's log.
@@ -273,3 +279,58 @@ var rePhone = regexp.MustCompile(`^[0-9+\-() ]{5,20}$`)
 
 // DateOf is the civil date of a moment in Asia/Shanghai.
 func DateOf(t time.Time) calendar.Date { return calendar.DateOf(t) }
+
+// Reply is a county department's answer, recorded at the centre, to a
+// problem a township reported up (上报); a publication carries it back,
+// and the township's program writes it into the problem's log as an
+// answer, an explanation or a progress note.
+type Reply struct {
+	Problem        string `json:"problem"`
+	Department     string `json:"department"` // code
+	DepartmentName string `json:"department_name"`
+	Kind           Kind   `json:"kind"` // answered | explained | progress
+	Text           string `json:"text"`
+	Promised       string `json:"promised"` // explained, progress: YYYY-MM-DD or ""
+	At             string `json:"at"`       // UTC
+	By             string `json:"by"`       // who recorded it at the centre
+}
+
+// Validate checks a reply as recorded or as read from a publication.
+func (r *Reply) Validate() error {
+	if !NumberRE.MatchString(r.Problem) {
+		return data.FieldError("problem", "问题编号", "%q 不是问题编号", r.Problem)
+	}
+	switch r.Kind {
+	case Answered, Explained, Progressed:
+	default:
+		return data.FieldError("kind", "答复种类", "应为 answered（答复）、explained（情况说明）或 progress（进展）")
+	}
+	r.Text = strings.TrimSpace(strings.ReplaceAll(r.Text, "\r\n", "\n"))
+	if err := data.CheckParagraphs("text", "答复内容", r.Text, 2, 2000); err != nil {
+		return err
+	}
+	if r.Kind == Explained && r.Promised == "" {
+		return data.FieldError("promised", "承诺解决日期", "情况说明须写明承诺解决日期（YYYY-MM-DD）")
+	}
+	if r.Promised != "" {
+		if _, err := calendar.ParseDate(r.Promised); err != nil {
+			return data.FieldError("promised", "承诺解决日期", "应为 YYYY-MM-DD")
+		}
+	}
+	for _, f := range []struct{ field, label, v string }{{"department", "答复部门", r.Department}, {"department_name", "答复部门名称", r.DepartmentName}, {"by", "答复人", r.By}} {
+		if err := data.CheckText(f.field, f.label, f.v, 1, 60); err != nil {
+			return err
+		}
+	}
+	if _, err := data.ParseTime(r.At); err != nil {
+		return data.FieldError("at", "答复时间", "%q 不是时间", r.At)
+	}
+	return nil
+}
+
+// Event is the reply as an entry of the township's log; who received the
+// publication records it, and From says whose words they are.
+func (r Reply) Event(publication string) Event {
+	return Event{Kind: r.Kind, Data: EventData{Text: r.Text, Promised: r.Promised, Department: r.Department,
+		From: r.DepartmentName + " " + r.By, Publication: publication}}
+}

@@ -25,6 +25,8 @@ type State struct {
 	TrackChanges int
 	Reopened     int     // times an unsatisfied revisit reopened it
 	Verdict      Verdict // the last revisit's
+	EscalatedTo  string  // the county department it was reported up to (上报), "" if none
+	Replies      int     // answers from the centre written into the log
 }
 
 // Replay runs the log from the start.
@@ -38,6 +40,9 @@ func Replay(events []Event) State {
 
 func (s *State) apply(e Event) {
 	d := DateOf(e.At)
+	if e.Data.From != "" {
+		s.Replies++
+	}
 	switch e.Kind {
 	case Registered:
 		s.Status, s.Received = Received, d
@@ -61,6 +66,8 @@ func (s *State) apply(e Event) {
 		}
 	case Urged:
 		s.Urges++
+	case Escalated:
+		s.EscalatedTo = e.Data.Department
 	case ClosedKind:
 		s.Status, s.ClosedOn = Closed, d
 	case Revisited:
@@ -153,6 +160,17 @@ func Check(s State, e *Event, role data.Role) error {
 			return data.Errorf(data.ECONFLICT, "问题尚未交办给牵头部门，不能办结")
 		}
 		return needText("办结结果", 5)
+	case Escalated:
+		if s.Status != Open {
+			return data.Errorf(data.ECONFLICT, "只有已分流、办理中的问题可以上报（现在：%s）", s.Status.Label())
+		}
+		if s.EscalatedTo != "" {
+			return data.Errorf(data.ECONFLICT, "问题已上报 %s，等待答复", s.EscalatedTo)
+		}
+		if err := data.CheckText("department", "上报部门", d.Department, 1, 20); err != nil {
+			return err
+		}
+		return needText("上报理由", 5)
 	case Revisited:
 		if s.Status != Closed {
 			return data.Errorf(data.ECONFLICT, "只有已办结的问题可以回访")

@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/sqlite"
 )
 
 // Problems travel to the centre in the bundles like cases: registered,
@@ -140,5 +143,110 @@ func TestBundleProblemChecks(t *testing.T) {
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(data.ErrorMessage(err), c.want)) {
 			t.Errorf("%s: %v", c.name, err)
 		}
+	}
+}
+
+// 上报: a township reports a problem up to a county department; its bundle
+// brings it to the centre, where the department's user (not a clerk, not
+// another department) answers; the centre's next publication carries the
+// answer back, and receiving it writes it into the township's log (an
+// explanation on the third track), said to come from the department.
+func TestProblemEscalation(t *testing.T) {
+	c := newCounty(t, 1)
+	site := c.sites[0]
+	clerk, _ := site.UserByLogin(ctx, "zhangli")
+	siteAdmin, _ := site.UserByLogin(ctx, "admin")
+	p, err := site.RegisterProblem(ctx, clerk.ID, problem.Intake{EnterpriseCode: "913301023333005192", EnterpriseName: "西湖嘉禾食品有限公司",
+		Category: "用地", Source: "走访", Text: "新厂区用地需要县里调整村庄规划"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := func(e problem.Event) error {
+		_, err := site.RecordProblem(ctx, p.Number, clerk.ID, e)
+		return err
+	}
+	if err := rec(problem.Event{Kind: problem.Escalated, Data: problem.EventData{Department: "ZRGH", Text: "村庄规划调整须县自然资源和规划局办理"}}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("reported up before triage: %v", err)
+	}
+	if err := rec(problem.Event{Kind: problem.Triaged, Data: problem.EventData{Track: problem.Explain}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec(problem.Event{Kind: problem.Escalated, Data: problem.EventData{Department: "ZRGH", Text: "村庄规划调整须县自然资源和规划局办理"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec(problem.Event{Kind: problem.Escalated, Data: problem.EventData{Department: "FGJ", Text: "再报一次发改局试试"}}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("reported up twice: %v", err)
+	}
+	usb := t.TempDir()
+	if _, err := site.Export(ctx, usb, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.central.ImportDir(ctx, c.admin.ID, usb, nil); err != nil {
+		t.Fatal(err)
+	}
+	// At the centre: the department's user answers; a clerk or another
+	// department's user may not.
+	centreClerk, _ := c.central.UserByLogin(ctx, "zhangli")
+	if err := c.central.SetUserDepartment(ctx, c.admin.ID, "liqiang", "ZRGH"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.central.SetUserDepartment(ctx, c.admin.ID, "chenhong", "FGJ"); err != nil {
+		t.Fatal(err)
+	}
+	zrgh, _ := c.central.UserByLogin(ctx, "liqiang")
+	fgj, _ := c.central.UserByLogin(ctx, "chenhong")
+	reply := problem.Reply{Problem: p.Number, Kind: problem.Explained, Text: "村庄规划调整已列入明年第一批，预计三月底前批复", Promised: "2027-03-31"}
+	for _, u := range []data.User{centreClerk, fgj} {
+		if _, err := c.central.ReplyProblem(ctx, u.ID, reply); data.ErrorCode(err) != data.EFORBIDDEN {
+			t.Errorf("%s answers: %v", u.Login, err)
+		}
+	}
+	bad := reply
+	bad.Promised = ""
+	if _, err := c.central.ReplyProblem(ctx, zrgh.ID, bad); data.ErrorField(err) != "promised" {
+		t.Errorf("an explanation without a promised date: %v", err)
+	}
+	got, err := c.central.ReplyProblem(ctx, zrgh.ID, reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DepartmentName != "自然资源和规划局" || got.By != zrgh.Name {
+		t.Errorf("reply %+v", got)
+	}
+	raw, err := c.central.Publish(ctx, c.admin.ID, &exchange.Publication{Manifest: exchange.PublicationManifest{Sites: []string{}}}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.central.Publish(ctx, c.admin.ID, &exchange.Publication{Manifest: exchange.PublicationManifest{Sites: []string{}}}, "test"); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("an empty publication: %v", err)
+	}
+	if _, seqs, _ := c.central.ProblemReplies(ctx, p.Number); len(seqs) != 1 || seqs[0] != 1 {
+		t.Errorf("the reply's publication: %v", seqs)
+	}
+	// At the township: trust the centre once, receive.
+	reg, err := c.central.Registration(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.TrustCentre(ctx, siteAdmin.ID, reg, false); err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, exchange.PublicationName("330100000", 1)), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := site.ReceivePublications(ctx, siteAdmin.ID, in, sqlite.Receive{})
+	if err != nil || len(res) != 1 || res[0].Outcome != exchange.ImportApplied || res[0].Replies != 1 {
+		t.Fatalf("receive: %+v %v", res, err)
+	}
+	p, _ = site.Problem(ctx, p.Number)
+	last := p.Events[len(p.Events)-1]
+	if last.Kind != problem.Explained || last.Data.From != "自然资源和规划局 "+zrgh.Name || last.Data.Promised != "2027-03-31" || last.Actor != "admin" ||
+		p.State.Explained == 0 || p.State.Replies != 1 || p.State.EscalatedTo != "ZRGH" {
+		t.Errorf("the township's log: %+v; state %+v", last, p.State)
+	}
+	// The township's next bundle brings the answer to the centre too.
+	if res, err := site.Export(ctx, usb, "test", nil); err != nil || len(res) != 1 {
+		t.Fatalf("export %+v %v", res, err)
 	}
 }

@@ -47,6 +47,14 @@ func (s *Store) Publish(ctx context.Context, actorID int64, p *exchange.Publicat
 		if err := tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM publications").Scan(&seq); err != nil {
 			return err
 		}
+		// The county departments' answers to problems reported up, for
+		// the sites this publication goes to.
+		if p.Replies, err = takeReplies(tx, seq, p.Manifest.Sites); err != nil {
+			return err
+		}
+		if p.Empty() {
+			return data.Errorf(data.ECONFLICT, "没有可下发的内容：没有事项目录、节假日安排，也没有待发回的上报问题答复")
+		}
 		if raw, err = p.Seal(site, seq, s.now(), program, key); err != nil {
 			return err
 		}
@@ -161,6 +169,7 @@ type PublicationResult struct {
 	Catalogue CatalogueResult
 	Calendar  *CalendarChange
 	StaffLeft bool // windows or staff were carried and left out
+	Replies   int  // answers to this site's problems written into their logs
 }
 
 // ReceivePublications takes the centre's publications found in dir, in
@@ -294,6 +303,15 @@ func (s *Store) receiveOne(ctx context.Context, actorID int64, site data.Site, c
 			}
 			r.Calendar = &ch
 		}
+		if len(p.Replies) > 0 && outcome == "applied" && !o.DryRun {
+			actor, err := activeUser(tx, actorID)
+			if err != nil {
+				return err
+			}
+			if r.Replies, err = s.applyReplies(ctx, tx, site, actor, exchange.PublicationName(centre.Code, r.Seq), p.Replies); err != nil {
+				return err
+			}
+		}
 		if o.DryRun {
 			return nil
 		}
@@ -307,7 +325,7 @@ func (s *Store) receiveOne(ctx context.Context, actorID int64, site data.Site, c
 			return err
 		}
 		detail, _ := json.Marshal(map[string]any{"sha256": p.SHA256, "outcome": outcome, "summary": r.Summary, "note": p.Manifest.Note,
-			"counts": r.Catalogue.Counts, "changes": r.Catalogue.Changes, "new_users": len(r.Catalogue.NewUsers), "calendar": r.Calendar, "staff_left_out": r.StaffLeft})
+			"counts": r.Catalogue.Counts, "changes": r.Catalogue.Changes, "new_users": len(r.Catalogue.NewUsers), "calendar": r.Calendar, "staff_left_out": r.StaffLeft, "replies": r.Replies})
 		return s.audit(tx, login, "publication.receive", exchange.PublicationName(centre.Code, r.Seq), string(detail))
 	}
 	if o.DryRun {
@@ -323,6 +341,9 @@ func (s *Store) receiveOne(ctx context.Context, actorID int64, site data.Site, c
 	r.Message = r.Summary
 	if r.StaffLeft {
 		r.Message += "；其中的窗口和人员未采用（需要时用 --with-staff 接收）"
+	}
+	if r.Replies > 0 {
+		r.Message += fmt.Sprintf("；%d 条上报问题的答复已记入问题", r.Replies)
 	}
 	return nil
 }

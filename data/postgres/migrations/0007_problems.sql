@@ -52,3 +52,19 @@ CREATE TABLE problem_documents (
 	reprints   integer NOT NULL
 );
 CREATE INDEX problem_documents_problem ON problem_documents (number);
+
+-- County departments' answers to problems townships reported up (上报),
+-- waiting for the publication that carries them back (published_seq).
+CREATE TABLE problem_replies (
+	id            bigserial PRIMARY KEY,
+	problem       text NOT NULL,
+	site_code     text NOT NULL,
+	department    text NOT NULL,
+	kind          text NOT NULL,
+	text          text NOT NULL,
+	promised      text NOT NULL,
+	at            text NOT NULL,
+	actor         text NOT NULL,   -- the centre user's name
+	published_seq bigint
+);
+CREATE INDEX problem_replies_pending ON problem_replies (site_code) WHERE published_seq IS NULL;
