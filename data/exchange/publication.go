@@ -99,7 +99,9 @@ type Publication struct {
 }
 
 // Empty says whether the publication carries nothing.
-func (p *Publication) Empty() bool { return p.Catalogue == nil && p.Calendar == nil && len(p.Replies) == 0 }
+func (p *Publication) Empty() bool {
+	return p.Catalogue == nil && p.Calendar == nil && len(p.Replies) == 0
+}
 
 // MaxReplies bounds the answers one publication carries.
 const MaxReplies = 100000
