@@ -142,6 +142,7 @@ fuzz: glfw
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseToken -fuzztime $(FUZZTIME) ./data
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRegistration -fuzztime $(FUZZTIME) ./data/exchange
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadPublication -fuzztime $(FUZZTIME) ./data/exchange
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadReplies -fuzztime $(FUZZTIME) ./data/exchange
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./data/catalogue
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBook -fuzztime $(FUZZTIME) ./app/render
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data/sqlite

@@ -255,7 +255,7 @@ func ReadPublication(raw []byte, centre string, pub ed25519.PublicKey) (*Publica
 			}
 			p.Calendar, p.Schedule = body, &sched
 		case "replies.jsonl":
-			if p.Replies, err = readReplies(body); err != nil {
+			if p.Replies, err = ReadReplies(body); err != nil {
 				return nil, err
 			}
 		default:
@@ -265,8 +265,10 @@ func ReadPublication(raw []byte, centre string, pub ed25519.PublicKey) (*Publica
 	return p, nil
 }
 
-// readReplies decodes and checks the answers a publication carries.
-func readReplies(body []byte) ([]problem.Reply, error) {
+// ReadReplies decodes and checks the answers a publication carries (its
+// replies.jsonl): every line a reply that validates, at most MaxReplies.
+// Anything else is an EINVALID error; it never panics (FuzzReadReplies).
+func ReadReplies(body []byte) ([]problem.Reply, error) {
 	var out []problem.Reply
 	for i, line := range bytes.Split(bytes.TrimSuffix(body, []byte("\n")), []byte("\n")) {
 		if i >= MaxReplies {

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/catalogue"
 	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/problem"
 )
 
 var centre = data.Site{Code: "330100000", Name: "示例市政务服务中心", Kind: data.SiteCentre}
@@ -29,6 +30,8 @@ func publication(t testing.TB, key ed25519.PrivateKey) []byte {
 		Manifest:  exchange.PublicationManifest{Note: "2027 年事项目录", Sites: []string{"330102101"}},
 		Catalogue: &catalogue.Book{Sheets: []catalogue.Sheet{{Name: "部门", Rows: [][]string{{"部门编码", "部门名称"}, {"SCJG", "市场监督管理局"}}}}},
 		Calendar:  assets.NationalCalendar,
+		Replies: []problem.Reply{{Problem: "330102101-2026-WT000001", Department: "ZRGH", DepartmentName: "自然资源和规划局", Kind: problem.Answered,
+			Text: "县局已受理规划调整申请", At: "2026-12-01T02:00:00Z", By: "李四"}},
 	}
 	raw, err := p.Seal(centre, 7, time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC), "onewindow test", key)
 	if err != nil {
@@ -143,6 +146,30 @@ func FuzzReadPublication(f *testing.F) {
 		}
 		if p.Manifest.Centre != centre.Code || p.Manifest.Seq < 1 {
 			t.Fatalf("accepted %+v", p.Manifest)
+		}
+	})
+}
+
+// The answers a publication carries: each line a reply that validates;
+// a wrong number, kind, date or an unknown field is refused with a
+// message, never a panic.
+func FuzzReadReplies(f *testing.F) {
+	f.Add([]byte(`{"problem":"330102101-2026-WT000001","department":"ZRGH","department_name":"自然资源和规划局","kind":"explained","text":"规划调整已列入明年第一批","promised":"2027-03-31","at":"2026-12-01T02:00:00Z","by":"李四"}` + "\n"))
+	f.Add([]byte(`{"problem":"330102101-2026-WT000001","kind":"closed"}` + "\n"))
+	f.Add([]byte(`{"problem":"x","extra":1}`))
+	f.Add([]byte("\n\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rs, err := exchange.ReadReplies(body)
+		if err != nil {
+			if data.ErrorCode(err) != data.EINVALID {
+				t.Fatalf("not EINVALID: %v", err)
+			}
+			return
+		}
+		for _, r := range rs {
+			if err := r.Validate(); err != nil || !problem.NumberRE.MatchString(r.Problem) {
+				t.Fatalf("accepted %+v: %v", r, err)
+			}
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/demo"
 	"github.com/onewindow/onewindow/data/exchange"
+	"github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
@@ -525,6 +526,20 @@ func TestImportRefuses(t *testing.T) {
 func FuzzReadBundle(f *testing.F) {
 	c := newCounty(f, 1)
 	work(f, c.sites[0], 5, 1)
+	// A problem with its log and its paper, so the seed carries those
+	// members too.
+	clerk, _ := c.sites[0].UserByLogin(ctx, "zhangli")
+	p, err := c.sites[0].RegisterProblem(ctx, clerk.ID, problem.Intake{EnterpriseCode: "913301023333005192", EnterpriseName: "西湖嘉禾食品有限公司",
+		Category: "用地", Source: "窗口", Text: "用地预审退回了三次"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := c.sites[0].RecordProblem(ctx, p.Number, clerk.ID, problem.Event{Kind: problem.Triaged, Data: problem.EventData{Track: problem.Soon}}); err != nil {
+		f.Fatal(err)
+	}
+	if _, err := c.sites[0].IssueProblemDocument(ctx, p.Number, problem.DocReceipt, clerk.ID); err != nil {
+		f.Fatal(err)
+	}
 	dir := f.TempDir()
 	res, err := c.sites[0].Export(ctx, dir, "fuzz", nil)
 	if err != nil || len(res) != 1 {
