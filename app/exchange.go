@@ -24,6 +24,7 @@ import (
 type exchangeStore interface {
 	Site(ctx context.Context) (data.Site, error)
 	PendingExport(ctx context.Context) (int, error)
+	PendingProblems(ctx context.Context) (int, error)
 	Exports(ctx context.Context) ([]exchange.ExportInfo, error)
 	Export(ctx context.Context, dir, program string, progress func(done, total int)) ([]exchange.ExportResult, error)
 	ExportAgain(ctx context.Context, seq int64, dir string) (exchange.ExportResult, error)
@@ -232,18 +233,22 @@ func (x *exchangeScreen) load() {
 	x.bg.run(func() {
 		ctx := context.Background()
 		n, err := x.store.PendingExport(ctx)
+		np, err4 := x.store.PendingProblems(ctx)
 		exports, err2 := x.store.Exports(ctx)
 		sites, err3 := x.store.SiteStatuses(ctx)
 		fyne.Do(func() {
-			for _, e := range []error{err, err2, err3} {
+			for _, e := range []error{err, err2, err3, err4} {
 				if e != nil {
 					x.outMsg.SetText(problem(e))
 				}
 			}
-			if n == 0 {
+			switch {
+			case n == 0 && np == 0:
 				x.pending.SetText(lang.L("自上次导出以来没有办件变动。"))
-			} else {
+			case np == 0:
 				x.pending.SetText(fmt.Sprintf(lang.L("自上次导出以来有 %d 件办件有变动，等待导出。"), n))
+			default:
+				x.pending.SetText(fmt.Sprintf(lang.L("自上次导出以来有 %d 件办件、%d 个企业问题有变动，等待导出。"), n, np))
 			}
 			x.exports, x.sites = exports, sites
 			x.expList.UnselectAll()
@@ -307,7 +312,7 @@ func (x *exchangeScreen) export() {
 			x.outBar.Hide()
 			var lines []string
 			for _, r := range res {
-				lines = append(lines, fmt.Sprintf(lang.L("第 %d 号数据包已写入 %s（%d 件办件、%d 条事件）"), r.Seq, r.Path, r.Cases, r.Events))
+				lines = append(lines, fmt.Sprintf(lang.L("第 %d 号数据包已写入 %s（%d 件办件、%d 条事件、%d 个企业问题）"), r.Seq, r.Path, r.Cases, r.Events, r.Problems))
 			}
 			switch {
 			case err != nil:

@@ -130,6 +130,9 @@ func (a *autoExport) turn(why string) {
 	}
 	ctx := context.Background()
 	n, err := x.store.PendingExport(ctx)
+	if np, perr := x.store.PendingProblems(ctx); err == nil {
+		n, err = n+np, perr
+	}
 	if err == nil && n == 0 {
 		if a.lastErr != "" {
 			a.say(fmt.Sprintf(lang.L("%s 自动导出：文件夹已恢复，没有新的变动。"), at), widget.MediumImportance)

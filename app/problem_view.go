@@ -240,10 +240,16 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 		tracks[i] = lang.L(t.Label())
 	}
 	track := widget.NewSelect(tracks, nil) // a Select: Space opens it, arrows and Enter choose
-	text := widget.NewMultiLineEntry()
-	text.Wrapping = fyne.TextWrapWord
+	// Enter in a one-line field, or Shift+Enter in the text, confirms the
+	// form (Tab reaches 确定 too).
+	var d *dialog.FormDialog
+	submit := func(string) { d.Submit() }
+	text := newScreenEntry()
+	text.MultiLine, text.Wrapping = true, fyne.TextWrapWord
+	text.SetPlaceHolder(lang.L("Shift+Enter 确定"))
 	reason := newScreenEntry()
 	promised := newScreenEntry()
+	text.OnSubmitted, reason.OnSubmitted, promised.OnSubmitted = submit, submit, submit
 	promised.SetPlaceHolder("YYYY-MM-DD")
 	var deptNames []string
 	for _, d := range ps.depts {
@@ -278,7 +284,7 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	default:
 		items = append(items, widget.NewFormItem(lang.L("内容"), text))
 	}
-	d := dialog.NewForm(lang.L(actionLabel(k)), lang.L("确定"), lang.L("取消"), items, func(ok bool) {
+	d = dialog.NewForm(lang.L(actionLabel(k)), lang.L("确定"), lang.L("取消"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -312,6 +318,7 @@ func (ps *problemsScreen) ask(p pb.Problem, k pb.Kind, done func(pb.Problem), ms
 	}, ps.win)
 	d.Resize(dialogSize(ps.win, 560, 360))
 	d.Show()
+	ps.asked = items
 	// The keyboard starts in the form's first field.
 	if f, ok := items[0].Widget.(fyne.Focusable); ok {
 		ps.win.Canvas().Focus(f)

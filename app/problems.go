@@ -54,6 +54,7 @@ type problemsScreen struct {
 
 	shown    *fyne.Container // the open problem's buttons, and its message
 	shownMsg *widget.Label
+	asked    []*widget.FormItem // the open action form's fields
 
 	depts []data.Department
 	rows  []problemRow

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -83,6 +85,16 @@ func TestProblemsScreen(t *testing.T) {
 	if docs, err := s.ProblemDocuments(context.Background(), ps.rows[0].p.Number); err != nil || len(docs) != 1 {
 		t.Errorf("the receipt in the store: %v %d", err, len(docs))
 	}
+	// An action's form from the keyboard: the text typed, Shift+Enter
+	// confirms.
+	answered := false
+	ps.ask(ps.rows[0].p, pb.Answered, func(p pb.Problem) { answered = len(p.Events) == 4 }, ps.shownMsg)
+	text := ps.asked[0].Widget.(*formEntry)
+	test.Type(text, "交通局已安排施工队")
+	text.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	text.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	text.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	waitFor(t, "the answer recorded by Shift+Enter", func() bool { return answered })
 	ps.board.load(ps.bg, s, calendar.DateOf(ps.now()))
 	waitFor(t, "the board", func() bool { return len(ps.board.cells) == 1 && ps.board.cells[0][1] == "1" })
 	super := loggedIn(t, s, "wangjg")
@@ -95,7 +107,7 @@ func TestProblemsScreen(t *testing.T) {
 	if !urge {
 		t.Error("a supervisor is not offered 督办")
 	}
-	if p, _ := s.Problems(context.Background(), sqlite.ProblemFilter{}); len(p) != 1 || len(p[0].Events) != 3 {
+	if p, _ := s.Problems(context.Background(), sqlite.ProblemFilter{}); len(p) != 1 || len(p[0].Events) != 4 {
 		t.Errorf("stored: %+v", p)
 	}
 }

@@ -43,7 +43,7 @@ func runExport(e *env, args []string) error {
 	}
 	res, err := s.Export(e.ctx, *to, "onewindow "+Version, nil)
 	for _, r := range res {
-		fmt.Fprintf(e.stdout, "第 %d 号数据包：%s（%d 件办件、%d 条事件、%d 条审计记录，SHA-256 %s）\n", r.Seq, r.Path, r.Cases, r.Events, r.Audit, r.SHA256)
+		fmt.Fprintf(e.stdout, "第 %d 号数据包：%s（%d 件办件、%d 条事件、%d 个企业问题、%d 条审计记录，SHA-256 %s）\n", r.Seq, r.Path, r.Cases, r.Events, r.Problems, r.Audit, r.SHA256)
 	}
 	if err != nil {
 		return err

@@ -46,6 +46,10 @@ func (g *gen) problems(ctx context.Context, s *sqlite.Store, n int) ([]problem.P
 	if err != nil {
 		return nil, err
 	}
+	site, err := s.Site(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var clerks []string
 	for _, u := range users {
 		if u.Role == data.RoleClerk {
@@ -95,6 +99,11 @@ func (g *gen) problems(ctx context.Context, s *sqlite.Store, n int) ([]problem.P
 		add(problem.Triaged, day, clerk, problem.EventData{Track: track, Days: &d, Due: dateText(due), ExplainDue: dateText(explainDue)})
 		dept := depts[g.rng.IntN(len(depts))]
 		add(problem.Assigned, day, clerk, problem.EventData{Department: dept.Code})
+		// A township or village reports one in eight up to the county's
+		// department (上报), which the centre answers.
+		if site.Kind != data.SiteCentre && g.rng.IntN(8) == 0 {
+			add(problem.Escalated, g.cal.AddWorkdays(day, 1), clerk, problem.EventData{Department: dept.Code, Text: "涉及县级部门职权，需县级部门协调解决"})
+		}
 		// How long it takes: mostly in time, one in six late.
 		late := g.rng.IntN(6) == 0
 		var end calendar.Date

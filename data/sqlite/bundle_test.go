@@ -584,14 +584,18 @@ func TestDemoBulkMarksForExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := testkit.RawDB(t, s.Path())
-	if n := count(t, db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'export_%'"); n != 15 {
+	if n := count(t, db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'export_%'"); n != 20 {
 		t.Fatalf("%d export triggers after a bulk demo", n)
 	}
+	problems := count(t, db, "SELECT count(*) FROM problems")
 	if n, err := s.PendingExport(ctx); err != nil || n != 300 {
 		t.Fatalf("pending %d %v", n, err)
 	}
+	if n, err := s.PendingProblems(ctx); err != nil || n != problems || problems == 0 {
+		t.Fatalf("pending problems %d %v (%d problems)", n, err, problems)
+	}
 	res, err := s.Export(ctx, t.TempDir(), "test", nil)
-	if err != nil || len(res) != 1 || res[0].Cases != 300 {
+	if err != nil || len(res) != 1 || res[0].Cases != 300 || res[0].Problems != problems {
 		t.Fatalf("export %+v %v", res, err)
 	}
 	f := load(t, s)

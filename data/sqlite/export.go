@@ -278,9 +278,17 @@ func (s *Store) Exports(ctx context.Context) ([]exchange.ExportInfo, error) {
 // PendingExport counts this site's cases changed since the last export.
 func (s *Store) PendingExport(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM export_dirty d JOIN applications a ON a.id = d.app_id
-		WHERE a.site_code = (SELECT code FROM site WHERE id = 1)) + (SELECT count(*) FROM problem_dirty d JOIN problems p ON p.id = d.problem_id
-		WHERE p.site_code = (SELECT code FROM site WHERE id = 1))`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM export_dirty d JOIN applications a ON a.id = d.app_id
+		WHERE a.site_code = (SELECT code FROM site WHERE id = 1)`).Scan(&n)
+	return n, classify(err)
+}
+
+// PendingProblems counts this site's problems changed since the last
+// export.
+func (s *Store) PendingProblems(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM problem_dirty d JOIN problems p ON p.id = d.problem_id
+		WHERE p.site_code = (SELECT code FROM site WHERE id = 1)`).Scan(&n)
 	return n, classify(err)
 }
 
