@@ -31,7 +31,9 @@ func TestExchangeScreen(t *testing.T) {
 	ui := loggedIn(t, s, "zhangli")
 	x := ui.xchg
 	x.load()
-	waitFor(t, "the pending count", func() bool { return strings.Contains(x.pending.Text, "200 件办件") && strings.Contains(x.pending.Text, "个企业问题有变动") })
+	waitFor(t, "the pending count", func() bool {
+		return strings.Contains(x.pending.Text, "200 件办件") && strings.Contains(x.pending.Text, "个企业问题有变动")
+	})
 	if !x.importB.Disabled() || !x.registerB.Disabled() {
 		t.Fatal("a clerk may not import or register sites")
 	}
