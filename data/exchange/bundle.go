@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/problem"
 )
 
 // A bundle carries a site's changes to the central office (onewindow
@@ -723,3 +724,21 @@ func (b *Bundle) Verify(pub ed25519.PublicKey) error {
 
 // ErrNoChanges says an export found nothing new to carry.
 var ErrNoChanges = errors.New("no changes")
+
+// ProblemLogs decodes the bundle's problem events into each problem's log,
+// which a centre replays for the problem's state.
+func (b *Bundle) ProblemLogs() (map[string][]problem.Event, error) {
+	logs := map[string][]problem.Event{}
+	for _, e := range b.ProblemEvents {
+		var d problem.EventData
+		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
+			return nil, BundleError("问题 %s 的事件 %d 不正确", e.Problem, e.Seq)
+		}
+		at, err := data.ParseTime(e.At)
+		if err != nil {
+			return nil, BundleError("问题 %s 的事件 %d 时间不正确", e.Problem, e.Seq)
+		}
+		logs[e.Problem] = append(logs[e.Problem], problem.Event{Seq: int(e.Seq), Kind: problem.Kind(e.Kind), At: at, Actor: e.Actor, Data: d})
+	}
+	return logs, nil
+}

@@ -27,17 +27,9 @@ func (m *merger) problems() error {
 		return nil
 	}
 	site := b.Manifest.Site
-	logs := map[string][]problem.Event{}
-	for _, e := range b.ProblemEvents {
-		var d problem.EventData
-		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
-			return exchange.BundleError("问题 %s 的事件 %d 不正确", e.Problem, e.Seq)
-		}
-		at, err := data.ParseTime(e.At)
-		if err != nil {
-			return exchange.BundleError("问题 %s 的事件 %d 时间不正确", e.Problem, e.Seq)
-		}
-		logs[e.Problem] = append(logs[e.Problem], problem.Event{Seq: int(e.Seq), Kind: problem.Kind(e.Kind), At: at, Actor: e.Actor, Data: d})
+	logs, err := b.ProblemLogs()
+	if err != nil {
+		return err
 	}
 	date := func(d calendar.Date) any {
 		if d == 0 {
@@ -173,14 +165,7 @@ func (s *Store) addProblemFigures(ctx context.Context, spec report.Spec, parts *
 		if b.Department == "" {
 			continue
 		}
-		row := parts.Group(b.Department, deptName[b.Department])
-		row.Problems += b.Received
-		row.ProblemsClosed += b.ClosedTotal()
-		row.ProblemsOnTime += b.OnTimeTotal()
-		row.ProblemsOverdue += b.Overdue
-		row.ProblemsSatisfied += b.Satisfied
-		row.ProblemsFair += b.Fair
-		row.ProblemsUnsatisfied += b.Unsatisfied
+		b.AddTo(parts.Group(b.Department, deptName[b.Department]))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/report"
 )
 
 // BoardRow is one lead department's problem figures (the 督查 board):
@@ -128,4 +129,16 @@ func (b *Board) Lines() ([]BoardRow, []Overdue) {
 		return b.overdue[i].Number < b.overdue[j].Number
 	})
 	return out, b.overdue
+}
+
+// AddTo puts the line's figures on a report's row of its department (the
+// report by department's problem columns and the ranking's problem parts).
+func (r *BoardRow) AddTo(row *report.Row) {
+	row.Problems += r.Received
+	row.ProblemsClosed += r.ClosedTotal()
+	row.ProblemsOnTime += r.OnTimeTotal()
+	row.ProblemsOverdue += r.Overdue
+	row.ProblemsSatisfied += r.Satisfied
+	row.ProblemsFair += r.Fair
+	row.ProblemsUnsatisfied += r.Unsatisfied
 }

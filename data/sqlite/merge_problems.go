@@ -2,12 +2,10 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/exchange"
 	"github.com/onewindow/onewindow/data/problem"
 )
@@ -22,17 +20,9 @@ func (im *importer) applyProblems() error {
 		return nil
 	}
 	site := im.b.Manifest.Site
-	logs := map[string][]problem.Event{}
-	for _, e := range im.b.ProblemEvents {
-		var d problem.EventData
-		if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
-			return exchange.BundleError("问题 %s 的事件 %d 不正确", e.Problem, e.Seq)
-		}
-		at, err := data.ParseTime(e.At)
-		if err != nil {
-			return exchange.BundleError("问题 %s 的事件 %d 时间不正确", e.Problem, e.Seq)
-		}
-		logs[e.Problem] = append(logs[e.Problem], problem.Event{Seq: int(e.Seq), Kind: problem.Kind(e.Kind), At: at, Actor: e.Actor, Data: d})
+	logs, err := im.b.ProblemLogs()
+	if err != nil {
+		return err
 	}
 	upsert, err := im.tx.Prepare(`INSERT INTO problems (number, site_code, enterprise_code, enterprise_name, category, case_number, received_at, received_date, status)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

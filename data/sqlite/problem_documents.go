@@ -128,28 +128,8 @@ func (s *Store) ProblemDocuments(ctx context.Context, number string) ([]data.Doc
 }
 
 func problemDocuments(ctx context.Context, q querier, where string, arg any) ([]data.Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT d.number, d.kind, p.number, d.issued_at, u.login, d.reprints, d.content, d.hash
-		FROM problem_documents d JOIN problems p ON p.id = d.problem_id JOIN users u ON u.id = d.issued_by WHERE `+where+` ORDER BY d.id`, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []data.Document
-	for rows.Next() {
-		var d data.Document
-		var at, content string
-		if err := rows.Scan(&d.Number, &d.Kind, &d.Case, &at, &d.IssuedBy, &d.Reprints, &content, &d.Hash); err != nil {
-			return nil, err
-		}
-		if d.IssuedAt, err = time.Parse(time.RFC3339, at); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(content), &d.Notice); err != nil {
-			return nil, fmt.Errorf("document %s: %w", d.Number, err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return scanDocuments(q.QueryContext(ctx, `SELECT d.number, d.kind, p.number, d.issued_at, u.login, d.reprints, d.content, d.hash
+		FROM problem_documents d JOIN problems p ON p.id = d.problem_id JOIN users u ON u.id = d.issued_by WHERE `+where+` ORDER BY d.id`, arg))
 }
 
 func departmentNames(tx *sql.Tx) (map[string]string, error) {

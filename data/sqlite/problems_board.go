@@ -100,14 +100,7 @@ func (s *Store) addProblemFigures(ctx context.Context, r *reportRun) error {
 		if !ok { // not yet assigned
 			continue
 		}
-		row := r.parts.Group(id, b.Name)
-		row.Problems += b.Received
-		row.ProblemsClosed += b.ClosedTotal()
-		row.ProblemsOnTime += b.OnTimeTotal()
-		row.ProblemsOverdue += b.Overdue
-		row.ProblemsSatisfied += b.Satisfied
-		row.ProblemsFair += b.Fair
-		row.ProblemsUnsatisfied += b.Unsatisfied
+		b.AddTo(r.parts.Group(id, b.Name))
 	}
 	return nil
 }

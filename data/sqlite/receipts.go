@@ -21,8 +21,13 @@ func (s *Store) Documents(ctx context.Context, caseNumber string) ([]data.Docume
 }
 
 func (s *Store) documents(ctx context.Context, where string, arg any) ([]data.Document, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.number, d.kind, a.number, d.issued_at, u.login, d.reprints, d.content, d.hash
-		FROM documents d JOIN applications a ON a.id = d.app_id JOIN users u ON u.id = d.issued_by WHERE `+where+` ORDER BY d.id`, arg)
+	return scanDocuments(s.db.QueryContext(ctx, `SELECT d.number, d.kind, a.number, d.issued_at, u.login, d.reprints, d.content, d.hash
+		FROM documents d JOIN applications a ON a.id = d.app_id JOIN users u ON u.id = d.issued_by WHERE `+where+` ORDER BY d.id`, arg))
+}
+
+// scanDocuments reads documents (number, kind, case or problem number,
+// issued at, by, reprints, content, hash) with their notices.
+func scanDocuments(rows *sql.Rows, err error) ([]data.Document, error) {
 	if err != nil {
 		return nil, err
 	}
