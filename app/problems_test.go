@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
 	pb "github.com/onewindow/onewindow/data/problem"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
@@ -149,6 +151,27 @@ func TestProblemSettings(t *testing.T) {
 	if d, _ := s.ProblemDays(context.Background()); d.Soon != 4 {
 		t.Errorf("days %+v", d)
 	}
+	// The ranking's weights: shown as stored, refused unless they add up
+	// to 100, saved when they do.
+	waitFor(t, "the weights", func() bool { return ps.weights[0].Text == "32" && ps.weights[5].Text == "10" })
+	ps.weights[0].SetText("40")
+	test.Tap(ps.weightsB)
+	waitFor(t, "refused", func() bool { return strings.Contains(ps.msg.Text, "100") })
+	ps.weights[5].SetText("2")
+	test.Tap(ps.weightsB)
+	waitFor(t, "weights saved", func() bool { return strings.Contains(ps.msg.Text, "新权重") })
+	if ws, _ := s.RankWeights(context.Background()); report.Percents(ws)["on_time"] != 40 || report.Percents(ws)["problems_on_time"] != 2 {
+		t.Errorf("weights %v", report.Percents(ws))
+	}
+	ui.tabs.SelectIndex(7)
+	if tabs := findTabs(ui.win.Canvas().Content(), "工作日历"); tabs != nil { // 设置's own tabs
+		for i, it := range tabs.Items {
+			if it.Text == "企业问题" {
+				tabs.SelectIndex(i)
+			}
+		}
+	}
+	snap(t, ui.win, "settings-problems")
 	clerk := loggedIn(t, s, "zhangli")
 	clerk.sets.problems.content()
 	if !clerk.sets.problems.addB.Disabled() {
@@ -230,4 +253,29 @@ func TestEscalationScreens(t *testing.T) {
 	if rs, seqs, err := centre.ProblemReplies(ctx, p.Number); err != nil || len(rs) != 1 || seqs[0] != 0 {
 		t.Errorf("replies at the centre: %v %v %v", rs, seqs, err)
 	}
+}
+
+// findTabs is the first AppTabs under o with a tab called text.
+func findTabs(o fyne.CanvasObject, text string) *container.AppTabs {
+	if tabs, ok := o.(*container.AppTabs); ok {
+		for _, it := range tabs.Items {
+			if it.Text == text {
+				return tabs
+			}
+		}
+		for _, it := range tabs.Items {
+			if found := findTabs(it.Content, text); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, child := range c.Objects {
+			if found := findTabs(child, text); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
 }

@@ -83,7 +83,7 @@ func (ps *problemSettings) content() fyne.CanvasObject {
 	}
 	right := container.NewVBox(bold(lang.L("处理期限")), wrapped(lang.L("立即解决须当天办结。修改只影响此后分流的问题，已分流的问题保持分流时的期限。")), days,
 		container.NewHBox(ps.saveB),
-		bold(lang.L("综合排名权重")), wrapped(lang.L("各项之和应为 100%；某部门某项无数据时不计入，按比例放大其余权重。企业问题两项按牵头部门统计。")), weights,
+		bold(lang.L("综合排名权重")), wrapped(lang.L("各项之和应为100%；某部门某项无数据时不计入，按比例放大其余权重。企业问题两项按牵头部门统计。")), weights,
 		container.NewHBox(ps.weightsB), ps.msg)
 	split := container.NewHSplit(left, container.NewVScroll(right))
 	split.Offset = 0.35
