@@ -15,8 +15,8 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
-	"github.com/onewindow/onewindow/data/report"
 	pb "github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
