@@ -147,6 +147,7 @@ fuzz: glfw
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBook -fuzztime $(FUZZTIME) ./app/render
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzReadBundle -fuzztime $(FUZZTIME) ./data/sqlite
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzBreak -fuzztime $(FUZZTIME) ./app/render
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseRule -fuzztime $(FUZZTIME) ./data/policy
 
 clean:
 	rm -rf bin third_party/glfw/module
