@@ -7,6 +7,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // caseView is the JSON shape of one case for `onewindow cases --json`:
@@ -31,6 +32,30 @@ type caseView struct {
 	Waivers       []waiverView `json:"waivers"`
 	AmountDueFen  int64        `json:"amount_due_fen"`
 	Rating        *ratingView  `json:"rating"` // null until rated
+	// The waiver policies whose rules the case's facts meet, per fee line,
+	// and what was done: applied (a waiver asked for) or not, with the
+	// clerk's reason when declined.
+	Eligible []eligibleView `json:"eligible"`
+}
+
+type eligibleView struct {
+	Policy    string `json:"policy"` // code
+	Fee       string `json:"fee"`    // fee code
+	Kind      string `json:"kind"`   // full | partial
+	AmountFen int64  `json:"amount_fen"`
+	Applied   bool   `json:"applied"`
+	Status    string `json:"status"` // the waiver's: pending | approved; "" when none
+	Reason    string `json:"reason"`
+}
+
+// eligible fills in the policies the case qualified for.
+func (v *caseView) eligible(a *data.Application, policies []data.WaiverPolicy) {
+	v.Eligible = []eligibleView{}
+	found, _ := policy.Evaluate(a, policies, nil)
+	for _, e := range found {
+		v.Eligible = append(v.Eligible, eligibleView{Policy: e.Policy, Fee: e.Fee, Kind: string(e.Kind), AmountFen: e.AmountFen,
+			Applied: e.Applied, Status: e.Status, Reason: e.Reason})
+	}
 }
 
 type feeView struct {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -248,6 +249,16 @@ func runCases(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// The waiver policies with their rules: each case says which it
+	// qualified for and what was done (该减则减).
+	var policies []data.WaiverPolicy
+	if ps, ok := s.(interface {
+		WaiverPolicies(ctx context.Context) ([]data.WaiverPolicy, error)
+	}); ok {
+		if policies, err = ps.WaiverPolicies(e.ctx); err != nil {
+			return err
+		}
+	}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -269,6 +280,7 @@ func runCases(e *env, args []string) error {
 				return err
 			}
 			v := newCaseView(&apps[i], r, today)
+			v.eligible(&apps[i], policies)
 			if *asJSON {
 				err = enc.Encode(v)
 			} else {

@@ -22,6 +22,7 @@ type Intake struct {
 	Applicant Applicant
 	WindowID  int64
 	Materials []string // materials handed in
+	Proofs    []Proof  // evidence for waiver policies (data/policy checks them)
 	Decision  Decision
 	Missing   []string // DecideSupplement: every missing material
 	Reason    string   // DecideRefuse: the reason

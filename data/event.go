@@ -13,6 +13,7 @@ type EventKind = clock.Kind
 // Only the fields of the event's kind are set.
 type EventData struct {
 	Materials []string `json:"materials,omitempty"` // received: materials handed in
+	Proofs    []Proof  `json:"proofs,omitempty"`    // received: evidence for waiver policies (残疾人证号, 成立日期 …)
 	Missing   []string `json:"missing,omitempty"`   // supplement_requested: everything missing, at once
 	Reason    string   `json:"reason,omitempty"`    // refused, paused, extended, withdrawn
 	Days      int      `json:"days,omitempty"`      // paused: expected days; extended: approved days

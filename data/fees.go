@@ -98,6 +98,17 @@ type WaiverPolicy struct {
 	Basis     string // 文号
 	ValidFrom calendar.Date
 	ValidTo   calendar.Date
+	// Rule is who it covers and what it takes off (data/policy's rule as
+	// JSON); "" for a policy applied by the clerk's judgement alone.
+	Rule string
+}
+
+// Proof is a piece of evidence recorded at intake for the waiver policies
+// (data/policy names the kinds): a certificate's number, an enterprise's
+// founding date, its park.
+type Proof struct {
+	Kind   string `json:"kind"`
+	Number string `json:"number"`
 }
 
 // AppliesOn reports whether the policy is in force on d.

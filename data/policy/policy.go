@@ -62,10 +62,52 @@ func ForPeople(kind string) bool {
 	return kind == Disability || kind == Dibao || kind == Tekun || kind == Veteran
 }
 
-// Proof is one recorded piece of evidence.
-type Proof struct {
-	Kind   string `json:"kind"`
-	Number string `json:"number"` // certificate number; founded: YYYY-MM-DD; park: its name
+// Proof is one recorded piece of evidence: a certificate's number;
+// founded: YYYY-MM-DD; park: its name.
+type Proof = data.Proof
+
+// CheckProofs validates the proofs typed at intake for an applicant:
+// known kinds, each once, a person's proofs for a person and an
+// enterprise's for an enterprise, a 残疾人证号 that is the applicant's, a
+// founding date that is a date not after day. Errors name the field.
+func CheckProofs(proofs []Proof, a data.Applicant, day calendar.Date) ([]Proof, error) {
+	seen := map[string]bool{}
+	var out []Proof
+	for _, p := range proofs {
+		p.Number = strings.TrimSpace(p.Number)
+		if p.Number == "" {
+			continue
+		}
+		label := ProofLabel(p.Kind)
+		if label == "" {
+			return nil, data.FieldError("proofs", "减免依据", "%q 不是可记录的证明", p.Kind)
+		}
+		if seen[p.Kind] {
+			return nil, data.FieldError("proofs", label, "只能记录一次")
+		}
+		seen[p.Kind] = true
+		if ForPeople(p.Kind) != (a.Kind == data.ApplicantIndividual) {
+			return nil, data.FieldError("proofs", label, "与申请人类型不符")
+		}
+		switch p.Kind {
+		case Disability:
+			if _, _, err := DisabilityCard(p.Number, a.IDCode); err != nil {
+				return nil, err
+			}
+			p.Number = data.NormaliseCode(p.Number)
+		case Founded:
+			d, err := calendar.ParseDate(p.Number)
+			if err != nil || d > day {
+				return nil, data.FieldError("proofs", label, "应为不晚于今天的日期（YYYY-MM-DD）")
+			}
+		default:
+			if err := data.CheckText("proofs", label, p.Number, 1, 60); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Rule is a policy's eligibility.

@@ -12,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // Register records a new case: the applicant (created or updated by their
@@ -24,8 +25,13 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in data.Intake) (da
 	if err := in.Applicant.Validate(now); err != nil {
 		return app, err
 	}
+	// The evidence for waiver policies, held to the applicant.
+	var err error
+	if in.Proofs, err = policy.CheckProofs(in.Proofs, in.Applicant, calendar.DateOf(now)); err != nil {
+		return app, err
+	}
 	threshold := s.Threshold(ctx)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		// Read under the write lock: a calendar import cannot slip in between.
 		cal, err := s.Calendar(ctx)
 		if err != nil {
@@ -122,7 +128,7 @@ func (s *Store) insertCase(tx *sql.Tx, cal *calendar.Calendar, threshold float64
 	}
 	app.Number = fmt.Sprintf("%s%s%04d", site, day.Time().Format("20060102"), seq)
 	lim := it.Limits()
-	events := []data.Event{{Kind: clock.Received, At: now, ActorID: clerkID, Data: data.EventData{Materials: in.Materials, Limits: &lim}}}
+	events := []data.Event{{Kind: clock.Received, At: now, ActorID: clerkID, Data: data.EventData{Materials: in.Materials, Proofs: in.Proofs, Limits: &lim}}}
 	if second != nil {
 		e := *second
 		e.At, e.ActorID = now, clerkID

@@ -9,6 +9,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // FeeItems returns every fee schedule, by code and start date.
@@ -168,7 +169,7 @@ func setItemFees(tx *sql.Tx, itemID int64, itemCode string, codes []string) erro
 
 // WaiverPolicies returns the maintained list of waiver policies by code.
 func (s *Store) WaiverPolicies(ctx context.Context) ([]data.WaiverPolicy, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, code, name, basis, valid_from, coalesce(valid_to, '') FROM waiver_policies ORDER BY code")
+	rows, err := s.db.QueryContext(ctx, "SELECT id, code, name, basis, valid_from, coalesce(valid_to, ''), rule FROM waiver_policies ORDER BY code")
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (s *Store) WaiverPolicies(ctx context.Context) ([]data.WaiverPolicy, error)
 	for rows.Next() {
 		var p data.WaiverPolicy
 		var from, to string
-		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Basis, &from, &to); err != nil {
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Basis, &from, &to, &p.Rule); err != nil {
 			return nil, err
 		}
 		if p.ValidFrom, p.ValidTo, err = data.ParseValidity(from, to); err != nil {
@@ -193,22 +194,27 @@ func (s *Store) SaveWaiverPolicy(ctx context.Context, actorID int64, p data.Waiv
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	rule, err := policy.ParseRule(p.Rule)
+	if err != nil {
+		return p, err
+	}
+	p.Rule = rule.Text()
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		login, err := requireAdmin(tx, actorID)
 		if err != nil {
 			return err
 		}
 		if p.ID == 0 {
-			p.ID, err = insertID(tx, "INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)",
-				p.Code, p.Name, p.Basis, p.ValidFrom.String(), dateOrNil(p.ValidTo))
+			p.ID, err = insertID(tx, "INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to, rule) VALUES (?, ?, ?, ?, ?, ?)",
+				p.Code, p.Name, p.Basis, p.ValidFrom.String(), dateOrNil(p.ValidTo), p.Rule)
 		} else {
-			err = updateOne(tx, "UPDATE waiver_policies SET code = ?, name = ?, basis = ?, valid_from = ?, valid_to = ? WHERE id = ?", "减免政策",
-				p.Code, p.Name, p.Basis, p.ValidFrom.String(), dateOrNil(p.ValidTo), p.ID)
+			err = updateOne(tx, "UPDATE waiver_policies SET code = ?, name = ?, basis = ?, valid_from = ?, valid_to = ?, rule = ? WHERE id = ?", "减免政策",
+				p.Code, p.Name, p.Basis, p.ValidFrom.String(), dateOrNil(p.ValidTo), p.Rule, p.ID)
 		}
 		if err != nil {
 			return err
 		}
-		detail, _ := json.Marshal(map[string]any{"code": p.Code, "name": p.Name, "basis": p.Basis, "valid_from": p.ValidFrom.String(), "valid_to": dateOrNil(p.ValidTo)})
+		detail, _ := json.Marshal(map[string]any{"code": p.Code, "name": p.Name, "basis": p.Basis, "valid_from": p.ValidFrom.String(), "valid_to": dateOrNil(p.ValidTo), "rule": p.Rule})
 		return s.audit(tx, login, "waiver_policy.save", p.Code, string(detail))
 	})
 	return p, err

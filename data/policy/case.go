@@ -1,0 +1,108 @@
+package policy
+
+import (
+	"slices"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+)
+
+// Eligible is a policy a case qualifies for on one of its fee lines, what
+// it would take off, and what was done about it.
+type Eligible struct {
+	Policy     string // code
+	PolicyName string
+	Basis      string
+	Fee        string // fee code
+	Kind       data.WaiverKind
+	AmountFen  int64
+	Applied    bool   // a waiver of this policy on this fee was asked for (pending or approved)
+	Status     string // that waiver's status: pending | approved ("" when none)
+	Reason     string // the clerk's reason when it was declined
+}
+
+// Unfounded is a waiver granted although the case's recorded facts do not
+// meet its policy's rule.
+type Unfounded struct {
+	Waiver data.Waiver
+	Why    string
+}
+
+// FactsOf are the facts the program holds about a case: its applicant,
+// the proofs recorded when it was received, its item and the day its fees
+// were fixed (acceptance; the day it was received until then).
+func FactsOf(app *data.Application) Facts {
+	f := Facts{Applicant: app.Applicant.Kind, IDCode: app.Applicant.IDCode, Item: app.Item.Code, Day: calendar.DateOf(app.ReceivedAt)}
+	if f.Applicant == data.ApplicantOrganisation {
+		f.Applicant = data.ApplicantEnterprise
+	}
+	for _, e := range app.Events {
+		f.Proofs = append(f.Proofs, e.Data.Proofs...)
+		if e.Kind == clock.Accepted {
+			f.Day = calendar.DateOf(e.At)
+		}
+	}
+	return f
+}
+
+// Evaluate holds a case to the policies (those with a rule, in force on
+// the day its fees were fixed): for each of its fee lines a policy covers
+// and its facts meet, what it would take off and whether a waiver of it
+// was asked for; and the approved waivers whose policy's rule the facts do
+// not meet (减免无依据). declined gives the clerk's reason for not applying
+// a policy to a fee, if one was recorded.
+func Evaluate(app *data.Application, policies []data.WaiverPolicy, declined func(policy, fee string) string) ([]Eligible, []Unfounded) {
+	f := FactsOf(app)
+	var out []Eligible
+	rules := map[int64]*Rule{}
+	byID := map[int64]data.WaiverPolicy{}
+	for _, p := range policies {
+		r, err := ParseRule(p.Rule)
+		if err != nil || r == nil {
+			continue
+		}
+		rules[p.ID], byID[p.ID] = r, p
+		if !p.AppliesOn(f.Day) {
+			continue
+		}
+		if ok, _ := r.Check(f); !ok {
+			continue
+		}
+		for _, fee := range app.Fees {
+			if !slices.Contains(r.Fees, fee.Code) || fee.AmountFen == 0 {
+				continue
+			}
+			kind, off := r.Off(fee.AmountFen)
+			e := Eligible{Policy: p.Code, PolicyName: p.Name, Basis: p.Basis, Fee: fee.Code, Kind: kind, AmountFen: off}
+			for _, w := range app.Waivers {
+				if w.PolicyID == p.ID && w.FeeCode == fee.Code && w.Status != data.ApprovalRejected {
+					e.Applied, e.Status = true, string(w.Status)
+				}
+			}
+			if !e.Applied && declined != nil {
+				e.Reason = declined(p.Code, fee.Code)
+			}
+			out = append(out, e)
+		}
+	}
+	var unfounded []Unfounded
+	for _, w := range app.Waivers {
+		r := rules[w.PolicyID]
+		if w.Status != data.ApprovalApproved || r == nil {
+			continue
+		}
+		if !slices.Contains(r.Fees, w.FeeCode) {
+			unfounded = append(unfounded, Unfounded{w, "政策不适用于该收费项目"})
+			continue
+		}
+		if !byID[w.PolicyID].AppliesOn(f.Day) {
+			unfounded = append(unfounded, Unfounded{w, "收费确定之日政策不在有效期内"})
+			continue
+		}
+		if ok, why := r.Check(f); !ok {
+			unfounded = append(unfounded, Unfounded{w, why})
+		}
+	}
+	return out, unfounded
+}
