@@ -312,8 +312,9 @@ func (fs *feeSettings) editPolicy(p data.WaiverPolicy) {
 		if !ok {
 			return
 		}
+		// The rule is kept as it is (its form is still to come).
 		fs.savePolicy(data.WaiverPolicy{ID: p.ID, Code: strings.TrimSpace(code.Text), Name: strings.TrimSpace(name.Text),
-			Basis: strings.TrimSpace(basis.Text)}, from.Text, to.Text)
+			Basis: strings.TrimSpace(basis.Text), Rule: p.Rule}, from.Text, to.Text)
 	}, fs.win)
 	form.Resize(fyne.NewSize(600, 380))
 	form.Show()
