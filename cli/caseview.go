@@ -44,17 +44,18 @@ type eligibleView struct {
 	Kind      string `json:"kind"`   // full | partial
 	AmountFen int64  `json:"amount_fen"`
 	Applied   bool   `json:"applied"`
-	Status    string `json:"status"` // the waiver's: pending | approved; "" when none
+	Status    string `json:"status"`  // the waiver's: pending | approved; "" when none
+	Covered   bool   `json:"covered"` // another policy's waiver is on the fee line
 	Reason    string `json:"reason"`
 }
 
 // eligible fills in the policies the case qualified for.
 func (v *caseView) eligible(a *data.Application, policies []data.WaiverPolicy) {
 	v.Eligible = []eligibleView{}
-	found, _ := policy.Evaluate(a, policies, nil)
+	found, _ := policy.Evaluate(a, policies)
 	for _, e := range found {
 		v.Eligible = append(v.Eligible, eligibleView{Policy: e.Policy, Fee: e.Fee, Kind: string(e.Kind), AmountFen: e.AmountFen,
-			Applied: e.Applied, Status: e.Status, Reason: e.Reason})
+			Applied: e.Applied, Status: e.Status, Covered: e.Covered, Reason: e.Reason})
 	}
 }
 

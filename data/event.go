@@ -25,7 +25,7 @@ type EventData struct {
 	Ref       int64  `json:"ref,omitempty"`        // the waiver, extension request … it concerns
 	FeeCode   string `json:"fee_code,omitempty"`   // waiver_*: the fee line
 	AmountFen int64  `json:"amount_fen,omitempty"` // waiver_requested: the amount waived
-	Policy    string `json:"policy,omitempty"`     // waiver_requested: the policy's 文号
+	Policy    string `json:"policy,omitempty"`     // waiver_requested: the policy's 文号; waiver_declined: its code
 	Level     int    `json:"level,omitempty"`      // rated: 1…5
 	Status    string `json:"status,omitempty"`     // rectification: the new status
 	// Limits (received) are the item's limits when the application arrived:
@@ -66,9 +66,12 @@ func (e Event) clockEvent() clock.Event {
 // Events beside the lifecycle: they record a request, a decision or a
 // rating in the case's log without moving its status or its clock.
 const (
-	WaiverRequested    EventKind = "waiver_requested"
-	WaiverApproved     EventKind = "waiver_approved"
-	WaiverRejected     EventKind = "waiver_rejected"
+	WaiverRequested EventKind = "waiver_requested"
+	WaiverApproved  EventKind = "waiver_approved"
+	WaiverRejected  EventKind = "waiver_rejected"
+	// WaiverDeclined: the clerk did not apply a policy the case qualifies
+	// for to a fee line, and said why (Policy is the policy's code).
+	WaiverDeclined     EventKind = "waiver_declined"
 	ExtensionRequested EventKind = "extension_requested"
 	ExtensionRejected  EventKind = "extension_rejected"
 	Rated              EventKind = "rated"
@@ -78,7 +81,7 @@ const (
 // Annotation reports whether k is one of the events beside the lifecycle.
 func Annotation(k EventKind) bool {
 	switch k {
-	case WaiverRequested, WaiverApproved, WaiverRejected, ExtensionRequested, ExtensionRejected, Rated, Rectified:
+	case WaiverRequested, WaiverApproved, WaiverRejected, WaiverDeclined, ExtensionRequested, ExtensionRejected, Rated, Rectified:
 		return true
 	}
 	return false
@@ -127,6 +130,8 @@ func KindLabel(k EventKind) string {
 		return "批准减免"
 	case WaiverRejected:
 		return "驳回减免"
+	case WaiverDeclined:
+		return "未适用减免政策"
 	case ExtensionRequested:
 		return "申请延期"
 	case ExtensionRejected:

@@ -19,7 +19,8 @@ type Eligible struct {
 	AmountFen  int64
 	Applied    bool   // a waiver of this policy on this fee was asked for (pending or approved)
 	Status     string // that waiver's status: pending | approved ("" when none)
-	Reason     string // the clerk's reason when it was declined
+	Covered    bool   // another policy's waiver (pending or approved) is on the fee line
+	Reason     string // the clerk's reason when it was declined (the last one given)
 }
 
 // Unfounded is a waiver granted although the case's recorded facts do not
@@ -46,13 +47,28 @@ func FactsOf(app *data.Application) Facts {
 	return f
 }
 
+// Missed says whether the fee line is charged in full although the case
+// qualifies (应减未减): no waiver of this policy or another was asked for.
+func (e Eligible) Missed() bool { return !e.Applied && !e.Covered }
+
+// Declined is the clerk's last reason for not applying policy (code) to
+// fee on the case, from its waiver_declined events ("" when none).
+func Declined(app *data.Application, policy, fee string) string {
+	reason := ""
+	for _, e := range app.Events {
+		if e.Kind == data.WaiverDeclined && e.Data.Policy == policy && e.Data.FeeCode == fee {
+			reason = e.Data.Reason
+		}
+	}
+	return reason
+}
+
 // Evaluate holds a case to the policies (those with a rule, in force on
 // the day its fees were fixed): for each of its fee lines a policy covers
 // and its facts meet, what it would take off and whether a waiver of it
-// was asked for; and the approved waivers whose policy's rule the facts do
-// not meet (减免无依据). declined gives the clerk's reason for not applying
-// a policy to a fee, if one was recorded.
-func Evaluate(app *data.Application, policies []data.WaiverPolicy, declined func(policy, fee string) string) ([]Eligible, []Unfounded) {
+// was asked for (or the clerk's reason for not asking); and the approved
+// waivers whose policy's rule the facts do not meet (减免无依据).
+func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, []Unfounded) {
 	f := FactsOf(app)
 	var out []Eligible
 	rules := map[int64]*Rule{}
@@ -76,12 +92,17 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy, declined func
 			kind, off := r.Off(fee.AmountFen)
 			e := Eligible{Policy: p.Code, PolicyName: p.Name, Basis: p.Basis, Fee: fee.Code, Kind: kind, AmountFen: off}
 			for _, w := range app.Waivers {
-				if w.PolicyID == p.ID && w.FeeCode == fee.Code && w.Status != data.ApprovalRejected {
+				if w.FeeCode != fee.Code || w.Status == data.ApprovalRejected {
+					continue
+				}
+				if w.PolicyID == p.ID {
 					e.Applied, e.Status = true, string(w.Status)
+				} else {
+					e.Covered = true
 				}
 			}
-			if !e.Applied && declined != nil {
-				e.Reason = declined(p.Code, fee.Code)
+			if !e.Applied {
+				e.Reason = Declined(app, p.Code, fee.Code)
 			}
 			out = append(out, e)
 		}

@@ -311,6 +311,49 @@ type Report struct {
 	Waivers []WaiverLine
 	Weeks   []Week
 	Ranking []Rank // departments or windows only
+	// Policies is the 政策落实督查: per waiver policy and department, over
+	// the cases accepted (their fees fixed) in the period.
+	Policies []PolicyRow
+}
+
+// The policy 督查's figures, each a set of cases (PolicyRow.Cases).
+const (
+	PolicyQualified Metric = "policy_qualified" // the facts met the policy's rule on a fee line it covers
+	PolicyGranted   Metric = "policy_granted"   // a waiver of the policy approved
+	PolicyMissed    Metric = "policy_missed"    // 应减未减: qualified, charged in full
+	PolicyExplained Metric = "policy_explained" // … with the clerk's reason
+	PolicyUnfounded Metric = "policy_unfounded" // 减免无依据: approved although the facts do not meet the rule
+)
+
+// PolicyRow is one waiver policy's figures in one department. Figures
+// count cases; Cases holds each figure's case numbers (at most
+// MaxPolicyCases), so a figure opens its cases.
+type PolicyRow struct {
+	Policy, PolicyName, Basis string
+	Department                string
+	Rule                      bool // the policy has a rule: qualified, missed and unfounded are judged
+	Qualified, Granted        int
+	WaivedFen                 int64 // approved waivers of the policy
+	Missed, Explained         int
+	MissedFen                 int64 // what the missed waivers would have taken off
+	Unfounded                 int
+	UnfoundedFen              int64
+	Cases                     map[Metric][]string
+}
+
+// MaxPolicyCases bounds the case numbers a PolicyRow keeps per figure.
+const MaxPolicyCases = 5000
+
+// Add puts a case's number under a figure, once.
+func (p *PolicyRow) Add(m Metric, number string) {
+	if p.Cases == nil {
+		p.Cases = map[Metric][]string{}
+	}
+	l := p.Cases[m]
+	if len(l) > 0 && l[len(l)-1] == number || len(l) >= MaxPolicyCases {
+		return
+	}
+	p.Cases[m] = append(l, number)
 }
 
 // Row returns the row with key, or nil.

@@ -117,6 +117,9 @@ func (rep *Report) Tables() []Table {
 	if rep.Spec.By == ByDepartment && rep.Total.Problems+rep.Total.ProblemsClosed+rep.Total.ProblemsOverdue > 0 {
 		out = append(out, rep.problemTable())
 	}
+	if len(rep.Policies) > 0 {
+		out = append(out, rep.PolicyTable())
+	}
 	w := Table{Name: "减免（按政策依据）", Header: []string{by, "减免政策", "依据文号", "笔数", "金额（元）"}}
 	for _, l := range rep.Waivers {
 		w.Rows = append(w.Rows, []Cell{text(l.Group), text(l.Policy), text(l.Basis), num(float64(l.Count), Int), num(float64(l.Fen), Yuan)})
@@ -136,6 +139,9 @@ func (rep *Report) Tables() []Table {
 		{text("口径"), text("收件按收件日期、受理按受理日期、办结和不予受理按决定日期计入期间；用时为扣除暂停后的工作日，与办件详情的计时一致。")},
 		{text("综合得分"), text(WeightsText(rep.Weights))},
 	}}
+	if len(rep.Policies) > 0 {
+		note.Rows = append(note.Rows, []Cell{text("政策落实督查"), text("按受理日期（收费确定之日）计入期间；符合条件、应减未减、减免无依据按政策的适用条件与办件登记的事实判断，“—”为未设适用条件、由窗口判断的政策。")})
+	}
 	for range note.Rows {
 		note.RowKeys = append(note.RowKeys, "")
 	}
@@ -163,6 +169,42 @@ func (rep *Report) problemTable() Table {
 		t.RowKeys = append(t.RowKeys, r.Key)
 	}
 	t.Rows = append(t.Rows, line(&rep.Total))
+	t.RowKeys = append(t.RowKeys, "")
+	return t
+}
+
+// PolicyTable is the 政策落实督查: per policy and department, the cases
+// that qualified, the waivers granted and their amount, 应减未减 (and how
+// many of those the clerk explained) and 减免无依据. RowKeys index
+// rep.Policies ("" for the total).
+func (rep *Report) PolicyTable() Table {
+	t := Table{Name: "政策落实督查（按政策和部门）", Header: []string{"减免政策", "依据文号", "部门", "符合条件", "已减免", "减免金额（元）",
+		"应减未减", "其中已说明理由", "应减未减金额（元）", "减免无依据", "无依据金额（元）"}}
+	var total PolicyRow
+	judged := func(r *PolicyRow, n int, m Metric) Cell {
+		if !r.Rule {
+			return text("—") // a policy without a rule is applied by judgement
+		}
+		return count(n, m)
+	}
+	for i := range rep.Policies {
+		r := &rep.Policies[i]
+		t.Rows = append(t.Rows, []Cell{text(r.PolicyName), text(r.Basis), text(r.Department), judged(r, r.Qualified, PolicyQualified),
+			count(r.Granted, PolicyGranted), num(float64(r.WaivedFen), Yuan), judged(r, r.Missed, PolicyMissed), judged(r, r.Explained, PolicyExplained),
+			num(float64(r.MissedFen), Yuan), judged(r, r.Unfounded, PolicyUnfounded), num(float64(r.UnfoundedFen), Yuan)})
+		t.RowKeys = append(t.RowKeys, strconv.Itoa(i))
+		total.Qualified += r.Qualified
+		total.Granted += r.Granted
+		total.WaivedFen += r.WaivedFen
+		total.Missed += r.Missed
+		total.Explained += r.Explained
+		total.MissedFen += r.MissedFen
+		total.Unfounded += r.Unfounded
+		total.UnfoundedFen += r.UnfoundedFen
+	}
+	t.Rows = append(t.Rows, []Cell{text("合计"), text(""), text(""), num(float64(total.Qualified), Int), num(float64(total.Granted), Int),
+		num(float64(total.WaivedFen), Yuan), num(float64(total.Missed), Int), num(float64(total.Explained), Int), num(float64(total.MissedFen), Yuan),
+		num(float64(total.Unfounded), Int), num(float64(total.UnfoundedFen), Yuan)})
 	t.RowKeys = append(t.RowKeys, "")
 	return t
 }

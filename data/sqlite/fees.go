@@ -169,7 +169,11 @@ func setItemFees(tx *sql.Tx, itemID int64, itemCode string, codes []string) erro
 
 // WaiverPolicies returns the maintained list of waiver policies by code.
 func (s *Store) WaiverPolicies(ctx context.Context) ([]data.WaiverPolicy, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, code, name, basis, valid_from, coalesce(valid_to, ''), rule FROM waiver_policies ORDER BY code")
+	return waiverPolicies(ctx, s.db)
+}
+
+func waiverPolicies(ctx context.Context, q querier) ([]data.WaiverPolicy, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, code, name, basis, valid_from, coalesce(valid_to, ''), rule FROM waiver_policies ORDER BY code")
 	if err != nil {
 		return nil, err
 	}

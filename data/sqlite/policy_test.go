@@ -1,11 +1,13 @@
 package sqlite_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/onewindow/onewindow/data"
 	rules "github.com/onewindow/onewindow/data/policy"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
 
@@ -55,7 +57,7 @@ func TestPolicyEligibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, unfounded := rules.Evaluate(&elder, policies, nil)
+	got, unfounded := rules.Evaluate(&elder, policies)
 	if len(got) != 1 || got[0].Policy != "XWQY-BDC" || got[0].Fee != "BDC-DJF-ZZ" || got[0].AmountFen != 8000 || got[0].Applied || len(unfounded) != 0 {
 		t.Fatalf("a 70-year-old charged in full: %+v %+v", got, unfounded)
 	}
@@ -63,7 +65,7 @@ func TestPolicyEligibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := rules.Evaluate(&elder, policies, nil); len(got) != 1 || !got[0].Applied || got[0].Status != "pending" {
+	if got, _ := rules.Evaluate(&elder, policies); len(got) != 1 || !got[0].Applied || got[0].Status != "pending" {
 		t.Errorf("after the request: %+v", got)
 	}
 	// Too young, yet waived and approved: 减免无依据, saying why.
@@ -78,8 +80,105 @@ func TestPolicyEligibility(t *testing.T) {
 	if youth, err = s.DecideWaiver(ctx, youth.Waivers[0].ID, f.super.ID, true, "同意"); err != nil {
 		t.Fatal(err)
 	}
-	got, unfounded = rules.Evaluate(&youth, policies, nil)
+	got, unfounded = rules.Evaluate(&youth, policies)
 	if len(got) != 0 || len(unfounded) != 1 || !strings.Contains(unfounded[0].Why, "未满 70 周岁") {
 		t.Errorf("an unfounded waiver: %+v %+v", got, unfounded)
+	}
+}
+
+// The 政策落实督查 in the report: of three elderly applicants one is
+// waived (granted), one is charged in full with the clerk's reason
+// (应减未减, explained), one charged in full without a word (应减未减); a
+// young applicant waived and approved is 减免无依据. A reason cannot be
+// given for a policy the case does not qualify for, nor once a waiver of
+// it is asked for; each figure lists its cases.
+func TestPolicyReview(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-06-01 10:00")
+	f := load(t, s)
+	admin := adminID(t, s)
+	p := policy(t, s, "XWQY-BDC")
+	p.Name, p.Rule = "七十周岁以上老人免收住宅登记费", `{"fees":["BDC-DJF-ZZ"],"applicants":"individual","min_age":70,"kind":"full"}`
+	if _, err := s.SaveWaiverPolicy(ctx, admin, p); err != nil {
+		t.Fatal(err)
+	}
+	register := func(id string) data.Application {
+		t.Helper()
+		in := f.bdcIntake()
+		in.Applicant = data.Applicant{Kind: data.ApplicantIndividual, Name: "王秀英", IDCode: id, Phone: "13800000000"}
+		a, err := s.Register(ctx, f.clerk.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	waive := func(a data.Application) {
+		t.Helper()
+		a, err := s.RequestWaiver(ctx, a.Number, f.clerk.ID, data.WaiverRequest{FeeCode: "BDC-DJF-ZZ", Kind: data.WaiverFull, PolicyID: p.ID, Reason: "依政策"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DecideWaiver(ctx, a.Waivers[0].ID, f.super.ID, true, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, young := "110101195603150017", "110101199003070011"
+	granted, explained, silent, unfounded := register(old), register(old), register(old), register(young)
+	waive(granted)
+	waive(unfounded)
+	if _, err := s.DeclineWaiver(ctx, unfounded.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
+		t.Errorf("a reason for a case that does not qualify: %v", err)
+	}
+	if _, err := s.DeclineWaiver(ctx, granted.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
+		t.Errorf("a reason once waived: %v", err)
+	}
+	if _, err := s.DeclineWaiver(ctx, explained.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", " "); data.ErrorField(err) != "reason" {
+		t.Errorf("an empty reason: %v", err)
+	}
+	a, err := s.DeclineWaiver(ctx, explained.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", "申请人未带身份证原件，无法核实年龄")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := a.Events[len(a.Events)-1]; last.Kind != data.WaiverDeclined || last.Data.Policy != "XWQY-BDC" {
+		t.Errorf("the reason's event: %+v", last)
+	}
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action = 'waiver.decline' AND entity = '"+explained.Number+"'"); n != 1 {
+		t.Errorf("audit entries of the reason: %d", n)
+	}
+	if r, err := s.Verify(ctx); err != nil || !r.OK() {
+		t.Errorf("verify after a reason: %+v %v", r, err)
+	}
+	rep, err := s.Report(ctx, report.Spec{From: date("2026-06-01"), To: date("2026-06-30"), By: report.ByDepartment, Today: date("2026-06-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Policies) != 1 {
+		t.Fatalf("policy rows: %+v", rep.Policies)
+	}
+	r := rep.Policies[0]
+	if r.Policy != "XWQY-BDC" || !r.Rule || r.Qualified != 3 || r.Granted != 2 || r.WaivedFen != 16000 || r.Missed != 2 || r.Explained != 1 ||
+		r.MissedFen != 16000 || r.Unfounded != 1 || r.UnfoundedFen != 8000 {
+		t.Errorf("figures: %+v", r)
+	}
+	want := map[report.Metric][]string{
+		report.PolicyQualified: {granted.Number, explained.Number, silent.Number},
+		report.PolicyGranted:   {granted.Number, unfounded.Number},
+		report.PolicyMissed:    {explained.Number, silent.Number},
+		report.PolicyExplained: {explained.Number},
+		report.PolicyUnfounded: {unfounded.Number},
+	}
+	for m, numbers := range want {
+		if !slices.Equal(r.Cases[m], numbers) {
+			t.Errorf("%s: cases %v, want %v", m, r.Cases[m], numbers)
+		}
+	}
+	tab, ok := report.Find(rep.Tables(), "政策落实督查")
+	if !ok || tab.Rows[0][6].Num != 2 || tab.Rows[0][6].Metric != report.PolicyMissed || tab.Rows[0][2].Text != r.Department {
+		t.Errorf("the report's table: %+v", tab)
+	}
+	// Outside the period: no rows.
+	rep, err = s.Report(ctx, report.Spec{From: date("2026-07-01"), To: date("2026-07-31"), By: report.ByDepartment, Today: date("2026-07-01")})
+	if err != nil || len(rep.Policies) != 0 {
+		t.Errorf("July: %+v %v", rep.Policies, err)
 	}
 }
