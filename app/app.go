@@ -264,7 +264,8 @@ func (ui *App) logout() {
 	ui.login.load()
 }
 
-// shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+P print, Ctrl+1
+// shortcuts: Ctrl+N new case, Ctrl+F search the list, Ctrl+P print, Ctrl+J
+// apply the waivers a case qualifies for, Ctrl+1
 // … Ctrl+9 the tabs in their order, Esc clears the form.
 func (ui *App) shortcuts() {
 	c := ui.win.Canvas()
@@ -287,6 +288,16 @@ func (ui *App) shortcuts() {
 			ui.view.askDocument()
 		case ui.tabs.SelectedIndex() == 0:
 			ui.intake.printLast()
+		}
+	})
+	// Ctrl+J (减): in the case view, ask for the waivers its policies
+	// propose; on 受理登记, for the case just registered.
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyJ, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+		switch {
+		case ui.view.visible() && !ui.view.readOnly:
+			ui.view.proposeWaivers()
+		case ui.tabs.SelectedIndex() == 0:
+			ui.intake.proposeLast()
 		}
 	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {

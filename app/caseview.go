@@ -24,6 +24,7 @@ type caseStore interface {
 	Record(ctx context.Context, number string, actorID int64, e data.Event) (data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
 	moneyStore
+	policyStore
 	docStore
 }
 
@@ -42,6 +43,7 @@ type caseView struct {
 	readOnly bool
 
 	app      data.Application
+	policies []data.WaiverPolicy // read with the case: what 该减则减 judges it by
 	clock    clock.Result
 	dlg      dialog.Dialog
 	shown    bool          // the dialog is open
@@ -82,11 +84,16 @@ func (v *caseView) open(number string) {
 	v.bg.run(func() {
 		ctx := context.Background()
 		app, err := v.store.Case(ctx, number)
+		var policies []data.WaiverPolicy
+		if err == nil {
+			policies, err = v.store.WaiverPolicies(ctx)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("%s", problem(err)), v.win)
 				return
 			}
+			v.policies = policies
 			v.show(app)
 			if v.dlg == nil {
 				v.dlg = dialog.NewCustom(lang.L("办件详情"), lang.L("关闭"), v.content(), v.win)
@@ -142,7 +149,7 @@ func (v *caseView) show(app data.Application) {
 		v.header.SetText(v.header.Text + "\n" + lang.L("地址：") + a.Address)
 	}
 	v.timing.SetText(timingText(app, app.Clock))
-	v.money.SetText(moneyText(app, calendar.DateOf(v.now())))
+	v.money.SetText(moneyText(app, calendar.DateOf(v.now())) + eligibleText(v.judged()))
 	v.events.Refresh()
 	v.actions.Objects = nil
 	if v.readOnly {
@@ -161,7 +168,7 @@ func (v *caseView) show(app data.Application) {
 		}
 		v.actions.Add(b)
 	}
-	for _, b := range v.moneyActions() {
+	for _, b := range append(v.policyActions(), v.moneyActions()...) {
 		v.actions.Add(b)
 	}
 	if len(data.IssuableKinds(&app)) > 0 {

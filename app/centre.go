@@ -115,6 +115,10 @@ func (readOnly) RequestWaiver(context.Context, string, int64, data.WaiverRequest
 	return data.Application{}, errReadOnly
 }
 
+func (readOnly) DeclineWaiver(context.Context, string, int64, string, string, string) (data.Application, error) {
+	return data.Application{}, errReadOnly
+}
+
 func (readOnly) DecideWaiver(context.Context, int64, int64, bool, string) (data.Application, error) {
 	return data.Application{}, errReadOnly
 }

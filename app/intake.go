@@ -16,6 +16,7 @@ import (
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/pinyin"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // intakeStore is what the intake form needs.
@@ -25,6 +26,8 @@ type intakeStore interface {
 	Register(ctx context.Context, clerkID int64, in data.Intake) (data.Application, error)
 	Clock(ctx context.Context, app *data.Application, today calendar.Date) (clock.Result, error)
 	FeesOn(ctx context.Context, itemID int64, day calendar.Date) ([]data.FeeItem, error)
+	WaiverPolicies(ctx context.Context) ([]data.WaiverPolicy, error)
+	RequestWaiver(ctx context.Context, number string, actorID int64, r data.WaiverRequest) (data.Application, error)
 }
 
 // itemEntry is a catalogue item with what the picker searches in.
@@ -54,6 +57,8 @@ type intakeScreen struct {
 	items    []itemEntry
 	matches  []int // indexes into items
 	selected int   // index into items, -1 for none
+	fees     []data.FeeItem       // the chosen item's fees in force today
+	policies []data.WaiverPolicy // read with the catalogue
 
 	search    *formEntry
 	matchList *widget.List
@@ -66,6 +71,10 @@ type intakeScreen struct {
 	phone     *formEntry
 	address   *formEntry
 	materials *checkList
+	proofs    map[string]*formEntry // 减免依据 by proof kind
+	proofForm *widget.Form
+	proofBox  *widget.Accordion
+	offer     *widget.Label // the policies the applicant qualifies for, as typed
 	reason    *formEntry
 	accept    *widget.Button
 	notify    *widget.Button
@@ -109,11 +118,11 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	for i, k := range applicantKinds {
 		labels[i] = lang.L(k.label)
 	}
-	f.kind = widget.NewRadioGroup(labels, func(string) { f.onCode(f.code.Text) })
+	f.kind = widget.NewRadioGroup(labels, func(string) { f.onCode(f.code.Text); f.showProofs(); f.showOffer() })
 	f.kind.Horizontal = true
 	f.kind.Required = true
 	f.code = newFormEntry(f.clearAndFocus)
-	f.code.OnChanged = func(text string) { f.onCode(text); f.recheck() }
+	f.code.OnChanged = func(text string) { f.onCode(text); f.recheck(); f.showOffer() }
 	f.codeNote = wrapped("") // a long complaint wraps instead of widening the window
 	f.name = newFormEntry(f.clearAndFocus)
 	f.contact = newFormEntry(f.clearAndFocus)
@@ -126,6 +135,18 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 		e.OnChanged = func(string) { f.recheck() }
 	}
 	f.materials = newCheckList(func([]string) { f.recheck() })
+	f.proofs = map[string]*formEntry{}
+	for _, k := range policy.ProofKinds {
+		e := newFormEntry(f.clearAndFocus)
+		e.OnChanged = func(string) { f.recheck(); f.showOffer() }
+		e.OnSubmitted = func(string) { f.submit(data.DecideAccept) }
+		e.SetPlaceHolder(lang.L(proofHint(k)))
+		f.proofs[k] = e
+	}
+	f.proofForm = widget.NewForm()
+	f.proofBox = widget.NewAccordion(widget.NewAccordionItem(lang.L("减免依据（申请人符合减免政策时填写）"), f.proofForm))
+	f.offer = wrapped("")
+	f.offer.Importance = widget.SuccessImportance
 	f.reason = newFormEntry(f.clearAndFocus)
 	f.reason.OnChanged = func(string) { f.recheck() }
 	f.reason.SetPlaceHolder(lang.L("不予受理的理由（不予受理时必填）"))
@@ -140,6 +161,7 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 	f.printMsg = widget.NewLabel("")
 	f.printMsg.Wrapping = fyne.TextWrapWord
 	f.clear()
+	f.showProofs()
 	return f
 }
 
@@ -161,7 +183,7 @@ func (f *intakeScreen) content() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("理由"), f.reason),
 	)
 	buttons := container.NewHBox(f.accept, f.notify, f.refuse, widget.NewButton(lang.L("清空（Esc）"), f.clear))
-	right := container.NewVBox(bold(lang.L("申请人")), form, buttons, f.result, container.NewHBox(f.printBtn), f.printMsg)
+	right := container.NewVBox(bold(lang.L("申请人")), form, f.proofBox, f.offer, buttons, f.result, container.NewHBox(f.printBtn), f.printMsg)
 	split := container.NewHSplit(container.NewPadded(left), container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.45
 	return split
@@ -183,6 +205,10 @@ func bold(s string) *widget.Label {
 func (f *intakeScreen) load() {
 	f.bg.run(func() {
 		items, err := f.store.Items(context.Background())
+		var policies []data.WaiverPolicy
+		if err == nil {
+			policies, err = f.store.WaiverPolicies(context.Background())
+		}
 		entries := make([]itemEntry, len(items))
 		for i, it := range items {
 			entries[i] = itemEntry{item: it, initials: pinyin.Initials(it.Name)}
@@ -192,7 +218,7 @@ func (f *intakeScreen) load() {
 				f.result.SetText(lang.L("读取事项目录失败：") + problem(err))
 				return
 			}
-			f.items = entries
+			f.items, f.policies = entries, policies
 			f.onSearch(f.search.Text)
 		})
 	})
@@ -221,6 +247,7 @@ func (f *intakeScreen) choose(i int) {
 	it := f.items[i].item
 	info := fmt.Sprintf(lang.L("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日"), it.Name, it.Code, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory)
 	f.itemInfo.SetText(info)
+	f.fees = nil
 	// The fees in force today, read in the background (受理 fixes them).
 	f.bg.run(func() {
 		fees, err := f.store.FeesOn(context.Background(), it.ID, calendar.DateOf(f.now()))
@@ -229,6 +256,8 @@ func (f *intakeScreen) choose(i int) {
 				return
 			}
 			f.itemInfo.SetText(info + "\n" + feesText(fees))
+			f.fees = fees
+			f.showOffer()
 		})
 	})
 	f.materials.SetOptions(it.Materials)
@@ -319,6 +348,12 @@ func (f *intakeScreen) clear() {
 	for _, e := range []*formEntry{f.search, f.code, f.name, f.contact, f.phone, f.address, f.reason} {
 		e.SetText("")
 	}
+	for _, e := range f.proofs {
+		e.SetText("")
+	}
+	f.fees = nil
+	f.offer.SetText("")
+	f.proofBox.CloseAll()
 	f.codeNote.SetText("")
 	f.itemInfo.SetText(lang.L("尚未选择事项"))
 	f.materials.SetOptions(nil)
@@ -345,6 +380,10 @@ func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
 	}
 	if d == data.DecideRefuse {
 		in.Reason = strings.TrimSpace(f.reason.Text)
+	}
+	in.Proofs = f.typedProofs()
+	if _, err := policy.CheckProofs(in.Proofs, in.Applicant, calendar.DateOf(f.now())); err != nil && len(problems) == 0 {
+		problems = append(problems, problem(err))
 	}
 	if f.selected >= 0 {
 		// The counter's rules (data.Intake.Check), the same the store
@@ -399,7 +438,7 @@ func (f *intakeScreen) submit(d data.Decision) {
 			}
 			f.clear()
 			f.result.Importance = widget.SuccessImportance
-			f.result.SetText(savedMessage(app, app.Clock))
+			f.result.SetText(savedMessage(app, app.Clock) + f.offerAfter(app))
 			f.offerPrint(app)
 			if f.onSaved != nil {
 				f.onSaved(app)

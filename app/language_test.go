@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/data/policy"
 	pb "github.com/onewindow/onewindow/data/problem"
 
 	"fyne.io/fyne/v2/lang"
@@ -64,7 +66,7 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, k := range []data.EventKind{clock.Received, clock.SupplementRequested, clock.SupplementCompleted, clock.Accepted, clock.Refused, clock.Paused,
 		clock.Resumed, clock.Extended, clock.Completed, clock.Delivered, clock.Withdrawn, data.WaiverRequested, data.WaiverApproved, data.WaiverRejected,
-		data.ExtensionRequested, data.ExtensionRejected, data.Rated, data.Rectified} {
+		data.WaiverDeclined, data.ExtensionRequested, data.ExtensionRejected, data.Rated, data.Rectified} {
 		keys[data.KindLabel(k)] = true
 	}
 	for _, l := range data.RatingLabels {
@@ -125,6 +127,12 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, k := range pb.DocKinds {
 		keys["打印"+pb.DocTitle(k)] = true
+	}
+	for _, k := range policy.ProofKinds {
+		keys[policy.ProofLabel(k)], keys[proofHint(k)] = true, true
+	}
+	for _, k := range slices.Concat(ruleWho, ruleKinds, grades) {
+		keys[k] = true
 	}
 	for _, lang := range []string{"en", "zh_Hans"} {
 		b, err := assets.Translations.ReadFile("translations/" + lang + ".json")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,15 +73,17 @@ type reportScreen struct {
 	main     report.Table
 	rank     report.Table
 	probs    report.Table // 企业反映问题 by lead department
+	pols     report.Table // 政策落实督查
 	table    *widget.Table
 	rankT    *widget.Table
 	probT    *widget.Table
+	polT     *widget.Table
 	weights  *widget.Label // how the 综合得分 is made
 	charts   *fyne.Container
 	board    *widget.List
 	boardRow []string     // lines of the warning board
 	boardNo  []string     // case numbers of the lines ("" for a window heading)
-	widths   [3][]float32 // the columns' widths of table, rankT and probT
+	widths   [4][]float32 // the columns' widths of table, rankT, probT and polT
 	generate *widget.Button
 	exports  []*widget.Button
 }
@@ -129,6 +132,8 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 	rs.table.OnSelected = rs.drill
 	rs.rankT = widget.NewTable(rs.size(&rs.rank), rs.create, rs.update(&rs.rank))
 	rs.probT = widget.NewTable(rs.size(&rs.probs), rs.create, rs.update(&rs.probs))
+	rs.polT = widget.NewTable(rs.size(&rs.pols), rs.create, rs.update(&rs.pols))
+	rs.polT.OnSelected = rs.drillPolicy
 	rs.weights = wrapped(lang.L("综合得分 = ") + report.WeightsText(report.Weights))
 	rs.charts = container.NewGridWithColumns(2)
 	rs.board = widget.NewList(func() int { return len(rs.boardRow) },
@@ -173,6 +178,7 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("统计表"), rs.table),
 		container.NewTabItem(lang.L("综合排名"), container.NewBorder(rs.weights, nil, nil, nil, rs.rankT)),
 		container.NewTabItem(lang.L("企业问题"), container.NewBorder(wrapped(lang.L("按部门统计时显示各牵头部门办理企业反映问题的情况，与其办件按期率、满意度并列；期限与红灯按各问题的处理方式计算。")), nil, nil, nil, rs.probT)),
+		container.NewTabItem(lang.L("政策落实"), container.NewBorder(wrapped(lang.L("每项减免政策在各部门的落实情况：符合条件、已减免、应减未减（其中窗口已说明理由的）、减免无依据。按受理日期计入期间；点数字查看办件。")), nil, nil, nil, rs.polT)),
 		container.NewTabItem(lang.L("图表"), rs.charts),
 		container.NewTabItem(lang.L("预警看板"), rs.board),
 	)
@@ -259,6 +265,7 @@ func (rs *reportScreen) show(rep *report.Report) {
 	rs.main = tables[0]
 	rs.rank, _ = report.Find(tables, "综合排名")
 	rs.probs, _ = report.Find(tables, "企业反映问题")
+	rs.pols, _ = report.Find(tables, "政策落实督查")
 	rs.weights.SetText(lang.L("综合得分 = ") + report.WeightsText(rep.Weights))
 	for _, b := range rs.exports {
 		b.Enable()
@@ -268,6 +275,7 @@ func (rs *reportScreen) show(rep *report.Report) {
 	rs.widths[0] = sizeColumns(rs.table, rs.main)
 	rs.widths[1] = sizeColumns(rs.rankT, rs.rank)
 	rs.widths[2] = sizeColumns(rs.probT, rs.probs)
+	rs.widths[3] = sizeColumns(rs.polT, rs.pols)
 	rs.charts.Objects = []fyne.CanvasObject{barChart(rep), lineChart(rep)}
 	rs.charts.Refresh()
 }
@@ -320,6 +328,22 @@ func (rs *reportScreen) drill(id widget.TableCellID) {
 			rs.showCases(title, numbers)
 		})
 	})
+}
+
+// drillPolicy opens the cases behind a figure of the 政策落实督查 (the
+// report holds them).
+func (rs *reportScreen) drillPolicy(id widget.TableCellID) {
+	rs.polT.UnselectAll()
+	if id.Row == 0 || rs.rep == nil || id.Row-1 >= len(rs.pols.Rows) {
+		return
+	}
+	c := rs.pols.Rows[id.Row-1][id.Col]
+	i, err := strconv.Atoi(rs.pols.RowKeys[id.Row-1])
+	if c.Metric == "" || c.Num == 0 || err != nil || i >= len(rs.rep.Policies) {
+		return
+	}
+	p := rs.rep.Policies[i]
+	rs.showCases(p.PolicyName+" · "+p.Department+" · "+rs.pols.Header[id.Col], p.Cases[c.Metric])
 }
 
 // showCases lists the cases behind a figure: number, applicant, item,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // feeStore is what the 收费与减免 settings need. Every change is checked
@@ -304,15 +305,26 @@ func (fs *feeSettings) editPolicy(p data.WaiverPolicy) {
 	basis.SetText(p.Basis)
 	basis.SetPlaceHolder("财税〔2016〕79号")
 	from, to := validityEntries(p.ValidFrom, p.ValidTo)
-	form := dialog.NewForm(lang.L("减免政策"), lang.L("确定"), lang.L("取消"), []*widget.FormItem{
+	var form dialog.Dialog
+	rule := widget.NewButton(lang.L("设置适用条件……"), func() { form.Hide(); fs.editRule(p) })
+	said := lang.L("未设（由窗口判断）")
+	if r, err := policy.ParseRule(p.Rule); err == nil && r != nil {
+		said = r.Describe()
+	}
+	if p.ID == 0 {
+		rule.Disable()
+		said = lang.L("保存政策后再设置")
+	}
+	form = dialog.NewForm(lang.L("减免政策"), lang.L("确定"), lang.L("取消"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("编码"), code), widget.NewFormItem(lang.L("名称"), name),
 		widget.NewFormItem(lang.L("减免依据文号"), basis),
 		widget.NewFormItem(lang.L("生效日期"), from), widget.NewFormItem(lang.L("失效日期"), to),
+		widget.NewFormItem(lang.L("适用条件"), container.NewBorder(nil, nil, nil, rule, wrapped(said))),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		// The rule is kept as it is (its form is still to come).
+		// The rule is kept as it is (适用条件 edits it).
 		fs.savePolicy(data.WaiverPolicy{ID: p.ID, Code: strings.TrimSpace(code.Text), Name: strings.TrimSpace(name.Text),
 			Basis: strings.TrimSpace(basis.Text), Rule: p.Rule}, from.Text, to.Text)
 	}, fs.win)
@@ -327,6 +339,11 @@ func (fs *feeSettings) savePolicy(p data.WaiverPolicy, from, to string) {
 		say(fs.msg, wrong, err.Error())
 		return
 	}
+	fs.storePolicy(p)
+}
+
+// storePolicy saves p in the background.
+func (fs *feeSettings) storePolicy(p data.WaiverPolicy) {
 	actor := fs.session().ID
 	fs.bg.run(func() {
 		_, err := fs.store.SaveWaiverPolicy(context.Background(), actor, p)
@@ -358,5 +375,9 @@ func feeItemText(f data.FeeItem) string {
 }
 
 func policyText(p data.WaiverPolicy) string {
-	return fmt.Sprintf(lang.L("%s　%s · 依据 %s · %s"), p.Code, p.Name, p.Basis, validityText(p.ValidFrom, p.ValidTo))
+	s := fmt.Sprintf(lang.L("%s　%s · 依据 %s · %s"), p.Code, p.Name, p.Basis, validityText(p.ValidFrom, p.ValidTo))
+	if r, err := policy.ParseRule(p.Rule); err == nil && r != nil {
+		s += lang.L(" · 适用：") + r.Describe()
+	}
+	return s
 }

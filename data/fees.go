@@ -187,7 +187,8 @@ type Waiver struct {
 	FeeCode     string
 	Kind        WaiverKind
 	AmountFen   int64
-	PolicyID    int64
+	PolicyID    int64  // at a site; 0 at a PostgreSQL centre
+	PolicyCode  string // the policy's code (what 该减则减 matches by)
 	Policy      string // the policy's name
 	Basis       string // the policy's 文号
 	Reason      string

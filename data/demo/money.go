@@ -36,7 +36,7 @@ func (g *gen) feesAndWaivers(app *data.Application, day calendar.Date, t *time.T
 			continue
 		}
 		pol := pols[g.rng.IntN(len(pols))]
-		w := data.Waiver{FeeID: fee.ID, FeeCode: fee.Code, Kind: data.WaiverFull, AmountFen: fee.AmountFen, PolicyID: pol.ID, Reason: "申请人符合" + pol.Name + "条件，已核验证明材料"}
+		w := data.Waiver{FeeID: fee.ID, FeeCode: fee.Code, Kind: data.WaiverFull, AmountFen: fee.AmountFen, PolicyID: pol.ID, PolicyCode: pol.Code, Reason: "申请人符合" + pol.Name + "条件，已核验证明材料"}
 		if strings.Contains(pol.Name, "减半") {
 			w.Kind, w.AmountFen = data.WaiverPartial, fee.AmountFen/2
 		}

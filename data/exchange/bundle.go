@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // A bundle carries a site's changes to the central office (onewindow
@@ -570,6 +571,11 @@ func (b *Bundle) check() error {
 	}
 	if err := b.checkProblems(); err != nil {
 		return err
+	}
+	for _, p := range b.Policies {
+		if _, err := policy.ParseRule(p.Rule); err != nil {
+			return BundleError("减免政策 %q 的适用条件不正确：%s", p.Code, data.ErrorMessage(err))
+		}
 	}
 	if n := len(b.Audit); n > 0 {
 		if b.Audit[0].Seq != b.Manifest.AuditFrom || b.Audit[n-1].Seq != b.Manifest.AuditTo || int64(n) != b.Manifest.AuditTo-b.Manifest.AuditFrom+1 {

@@ -41,6 +41,10 @@ type Policy struct {
 	Basis     string  `json:"basis"`
 	ValidFrom string  `json:"valid_from"`
 	ValidTo   *string `json:"valid_to"`
+	// Rule is who the policy covers (policy.Rule as text; "" for none),
+	// so that a centre judges every site's cases by it. Bundles made
+	// before it have none.
+	Rule string `json:"rule,omitempty"`
 }
 
 type CalendarDay struct {

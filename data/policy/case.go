@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/onewindow/onewindow/data"
@@ -14,6 +15,7 @@ type Eligible struct {
 	Policy     string // code
 	PolicyName string
 	Basis      string
+	Conditions string // the rule in words (Rule.Describe)
 	Fee        string // fee code
 	Kind       data.WaiverKind
 	AmountFen  int64
@@ -71,14 +73,14 @@ func Declined(app *data.Application, policy, fee string) string {
 func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, []Unfounded) {
 	f := FactsOf(app)
 	var out []Eligible
-	rules := map[int64]*Rule{}
-	byID := map[int64]data.WaiverPolicy{}
+	rules := map[string]*Rule{}
+	byCode := map[string]data.WaiverPolicy{}
 	for _, p := range policies {
 		r, err := ParseRule(p.Rule)
 		if err != nil || r == nil {
 			continue
 		}
-		rules[p.ID], byID[p.ID] = r, p
+		rules[p.Code], byCode[p.Code] = r, p
 		if !p.AppliesOn(f.Day) {
 			continue
 		}
@@ -90,12 +92,12 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 				continue
 			}
 			kind, off := r.Off(fee.AmountFen)
-			e := Eligible{Policy: p.Code, PolicyName: p.Name, Basis: p.Basis, Fee: fee.Code, Kind: kind, AmountFen: off}
+			e := Eligible{Policy: p.Code, PolicyName: p.Name, Basis: p.Basis, Conditions: r.Describe(), Fee: fee.Code, Kind: kind, AmountFen: off}
 			for _, w := range app.Waivers {
 				if w.FeeCode != fee.Code || w.Status == data.ApprovalRejected {
 					continue
 				}
-				if w.PolicyID == p.ID {
+				if w.PolicyCode == p.Code {
 					e.Applied, e.Status = true, string(w.Status)
 				} else {
 					e.Covered = true
@@ -109,7 +111,7 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 	}
 	var unfounded []Unfounded
 	for _, w := range app.Waivers {
-		r := rules[w.PolicyID]
+		r := rules[w.PolicyCode]
 		if w.Status != data.ApprovalApproved || r == nil {
 			continue
 		}
@@ -117,7 +119,7 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 			unfounded = append(unfounded, Unfounded{w, "政策不适用于该收费项目"})
 			continue
 		}
-		if !byID[w.PolicyID].AppliesOn(f.Day) {
+		if !byCode[w.PolicyCode].AppliesOn(f.Day) {
 			unfounded = append(unfounded, Unfounded{w, "收费确定之日政策不在有效期内"})
 			continue
 		}
@@ -126,4 +128,34 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 		}
 	}
 	return out, unfounded
+}
+
+// Proposals are the waivers to propose for what Evaluate found: each fee
+// line charged in full that a policy covers, with the policy that takes
+// off most (the first by code when two take off the same).
+func Proposals(eligible []Eligible) []Eligible {
+	var out []Eligible
+	for _, e := range eligible {
+		if !e.Missed() {
+			continue
+		}
+		i := slices.IndexFunc(out, func(o Eligible) bool { return o.Fee == e.Fee })
+		switch {
+		case i < 0:
+			out = append(out, e)
+		case e.AmountFen > out[i].AmountFen:
+			out[i] = e
+		}
+	}
+	return out
+}
+
+// Request is the waiver request that applies e: its kind and amount, and a
+// reason that names the policy and its conditions.
+func (e Eligible) Request(policyID int64) data.WaiverRequest {
+	reason := fmt.Sprintf("符合《%s》（%s）的适用条件：%s", e.PolicyName, e.Basis, e.Conditions)
+	if r := []rune(reason); len(r) > 500 {
+		reason = string(r[:500])
+	}
+	return data.WaiverRequest{FeeCode: e.Fee, Kind: e.Kind, AmountFen: e.AmountFen, PolicyID: policyID, Reason: reason}
 }

@@ -12,16 +12,16 @@ import (
 // each policy's figures are kept per department of the case's item.
 type Review struct {
 	policies []data.WaiverPolicy
-	byID     map[int64]data.WaiverPolicy
+	byCode   map[string]data.WaiverPolicy
 	rows     map[[2]string]*report.PolicyRow // policy code, department
 }
 
 // NewReview starts a review against the policies (those without a rule
 // count only what was granted).
 func NewReview(policies []data.WaiverPolicy) *Review {
-	r := &Review{policies: policies, byID: map[int64]data.WaiverPolicy{}, rows: map[[2]string]*report.PolicyRow{}}
+	r := &Review{policies: policies, byCode: map[string]data.WaiverPolicy{}, rows: map[[2]string]*report.PolicyRow{}}
 	for _, p := range policies {
-		r.byID[p.ID] = p
+		r.byCode[p.Code] = p
 	}
 	return r
 }
@@ -42,13 +42,9 @@ func (r *Review) row(p data.WaiverPolicy, dept string) *report.PolicyRow {
 func (r *Review) Add(app *data.Application) {
 	dept := app.Item.Department
 	eligible, unfounded := Evaluate(app, r.policies)
-	byCode := map[string]data.WaiverPolicy{}
-	for _, p := range r.policies {
-		byCode[p.Code] = p
-	}
 	qualified, missed, explained := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, e := range eligible {
-		row := r.row(byCode[e.Policy], dept)
+		row := r.row(r.byCode[e.Policy], dept)
 		if !qualified[e.Policy] {
 			qualified[e.Policy] = true
 			row.Qualified++
@@ -69,26 +65,26 @@ func (r *Review) Add(app *data.Application) {
 			row.Add(report.PolicyExplained, app.Number)
 		}
 	}
-	granted := map[int64]bool{}
+	granted := map[string]bool{}
 	for _, w := range app.Waivers {
-		p, ok := r.byID[w.PolicyID]
+		p, ok := r.byCode[w.PolicyCode]
 		if w.Status != data.ApprovalApproved || !ok {
 			continue
 		}
 		row := r.row(p, dept)
 		row.WaivedFen += w.AmountFen
-		if !granted[p.ID] {
-			granted[p.ID] = true
+		if !granted[p.Code] {
+			granted[p.Code] = true
 			row.Granted++
 			row.Add(report.PolicyGranted, app.Number)
 		}
 	}
-	counted := map[int64]bool{}
+	counted := map[string]bool{}
 	for _, u := range unfounded {
-		row := r.row(r.byID[u.Waiver.PolicyID], dept)
+		row := r.row(r.byCode[u.Waiver.PolicyCode], dept)
 		row.UnfoundedFen += u.Waiver.AmountFen
-		if !counted[u.Waiver.PolicyID] {
-			counted[u.Waiver.PolicyID] = true
+		if !counted[u.Waiver.PolicyCode] {
+			counted[u.Waiver.PolicyCode] = true
 			row.Unfounded++
 			row.Add(report.PolicyUnfounded, app.Number)
 		}

@@ -107,9 +107,22 @@ func (m *merger) run() error {
 			})
 		},
 		func() error {
-			return m.addNew("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to"}, len(b.Policies), func(i int) []any {
+			if err := m.addNew("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to", "rule"}, len(b.Policies), func(i int) []any {
 				return exchange.Values(&b.Policies[i])
-			})
+			}); err != nil {
+				return err
+			}
+			// A policy known already takes the rule a bundle brings (as at a
+			// SQLite centre); one without a rule leaves it as it is.
+			for _, p := range b.Policies {
+				if p.Rule == "" {
+					continue
+				}
+				if _, err := m.tx.Exec(m.ctx, "UPDATE waiver_policies SET rule = $1 WHERE code = $2 AND rule <> $1", p.Rule, p.Code); err != nil {
+					return fmt.Errorf("waiver policy %s rule: %w", p.Code, err)
+				}
+			}
+			return nil
 		},
 		func() error {
 			return m.upsert("windows", []string{"site_code", "code", "name"}, 2, len(b.Windows), func(i int) []any {

@@ -382,9 +382,9 @@ func (r *caseReader) fee(sc func(...any) error) error {
 }
 
 func (r *caseReader) waiver(sc func(...any) error) error {
-	var number, policy, requested, decided string
+	var number, requested, decided string
 	var w data.Waiver
-	if err := sc(&number, &w.ID, &w.FeeCode, &w.Kind, &w.AmountFen, &policy, &w.Policy, &w.Basis, &w.Reason, &w.Status,
+	if err := sc(&number, &w.ID, &w.FeeCode, &w.Kind, &w.AmountFen, &w.PolicyCode, &w.Policy, &w.Basis, &w.Reason, &w.Status,
 		&w.RequestedBy, &requested, &w.DecidedBy, &decided, &w.Note); err != nil {
 		return err
 	}

@@ -59,7 +59,11 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 			return nil, err
 		}
 	}
-	return report.Assemble(spec, r.parts), nil
+	rep := report.Assemble(spec, r.parts)
+	if rep.Policies, err = s.policyReview(ctx, spec); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 // reportArgs are the parameters every report query may use: $1 $2 $3 the

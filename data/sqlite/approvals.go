@@ -64,7 +64,7 @@ func (s *Store) RequestWaiver(ctx context.Context, number string, actorID int64,
 			return fmt.Errorf("save waiver: %w", err)
 		}
 		c.app.Waivers = append(c.app.Waivers, data.Waiver{ID: id, AppID: c.app.ID, FeeID: fee.ID, FeeCode: fee.Code, Kind: r.Kind, AmountFen: amount,
-			PolicyID: pol.ID, Policy: pol.Name, Basis: pol.Basis, Reason: r.Reason, Status: data.ApprovalPending, RequestedBy: c.actor.Login, RequestedAt: c.now})
+			PolicyID: pol.ID, PolicyCode: pol.Code, Policy: pol.Name, Basis: pol.Basis, Reason: r.Reason, Status: data.ApprovalPending, RequestedBy: c.actor.Login, RequestedAt: c.now})
 		return c.record(data.Event{Kind: data.WaiverRequested, Data: data.EventData{Ref: id, FeeCode: fee.Code, AmountFen: amount, Policy: pol.Basis, Reason: r.Reason}},
 			"waiver.request")
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // Catalogue is the file shape of a site's starting data: the site, its
@@ -50,11 +51,12 @@ type Catalogue struct {
 		ValidTo   string `json:"valid_to"`
 	} `json:"fees"`
 	WaiverPolicies []struct {
-		Code      string `json:"code"`
-		Name      string `json:"name"`
-		Basis     string `json:"basis"`
-		ValidFrom string `json:"valid_from"`
-		ValidTo   string `json:"valid_to"`
+		Code      string          `json:"code"`
+		Name      string          `json:"name"`
+		Basis     string          `json:"basis"`
+		ValidFrom string          `json:"valid_from"`
+		ValidTo   string          `json:"valid_to"`
+		Rule      json.RawMessage `json:"rule"` // its eligibility (policy.Rule), if any
 	} `json:"waiver_policies"`
 }
 
@@ -187,8 +189,12 @@ func setupMoney(tx *sql.Tx, c *Catalogue) error {
 		if err := pol.Validate(); err != nil {
 			return fmt.Errorf("减免政策 %s：%w", p.Code, err)
 		}
-		if _, err := tx.Exec("INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)",
-			pol.Code, pol.Name, pol.Basis, pol.ValidFrom.String(), dateOrNil(pol.ValidTo)); err != nil {
+		rule, err := policy.ParseRule(string(p.Rule))
+		if err != nil {
+			return fmt.Errorf("减免政策 %s：%w", p.Code, err)
+		}
+		if _, err := tx.Exec("INSERT INTO waiver_policies (code, name, basis, valid_from, valid_to, rule) VALUES (?, ?, ?, ?, ?, ?)",
+			pol.Code, pol.Name, pol.Basis, pol.ValidFrom.String(), dateOrNil(pol.ValidTo), rule.Text()); err != nil {
 			return fmt.Errorf("waiver policy %s: %w", p.Code, err)
 		}
 	}

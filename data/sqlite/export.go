@@ -165,7 +165,7 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 		{&b.Items, "SELECT i.code, i.name, d.code, i.kind, i.statutory, i.promised, i.materials, i.active FROM items i JOIN departments d ON d.id = i.department_id ORDER BY i.code"},
 		{&b.Windows, "SELECT code, name FROM windows ORDER BY code"},
 		{&b.Users, "SELECT u.login, u.name, u.role, w.code, u.active FROM users u LEFT JOIN windows w ON w.id = u.window_id ORDER BY u.login"},
-		{&b.Policies, "SELECT code, name, basis, valid_from, valid_to FROM waiver_policies ORDER BY code"},
+		{&b.Policies, "SELECT code, name, basis, valid_from, valid_to, rule FROM waiver_policies ORDER BY code"},
 		{&b.Calendar, "SELECT layer, date, working, name FROM calendar_days ORDER BY layer, date"},
 		{&b.Applicants, "SELECT DISTINCT p.kind, p.name, p.id_code, p.contact, p.phone, p.address, p.updated_at FROM " + ids +
 			" JOIN applicants p ON p.id = a.applicant_id ORDER BY p.id_code"},

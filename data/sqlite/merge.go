@@ -188,12 +188,23 @@ func (im *importer) run() error {
 		}); err != nil {
 		return err
 	}
-	if im.policies, err = im.keyed(upsertWriter("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to"}, "code", nil),
+	if im.policies, err = im.keyed(upsertWriter("waiver_policies", []string{"code", "name", "basis", "valid_from", "valid_to", "rule"}, "code", nil),
 		"SELECT code, id FROM waiver_policies WHERE code IN (%s)", len(b.Policies), func(i int) (string, []any) {
 			p := b.Policies[i]
-			return p.Code, []any{p.Code, p.Name, p.Basis, p.ValidFrom, p.ValidTo}
+			return p.Code, []any{p.Code, p.Name, p.Basis, p.ValidFrom, p.ValidTo, p.Rule}
 		}); err != nil {
 		return err
+	}
+	// A policy known already takes the rule a bundle brings (a bundle
+	// without one leaves it as it is): the centre then judges every site's
+	// cases by the rule the sites apply.
+	for _, p := range b.Policies {
+		if p.Rule == "" {
+			continue
+		}
+		if _, err := im.tx.Exec("UPDATE waiver_policies SET rule = ? WHERE code = ? AND rule <> ?", p.Rule, p.Code, p.Rule); err != nil {
+			return fmt.Errorf("waiver policy %s rule: %w", p.Code, err)
+		}
 	}
 	// The site's windows and users are its own: kept under the site's code,
 	// named with the site's name, and users cannot log in here.

@@ -91,11 +91,11 @@ func (s *Store) policyReview(ctx context.Context, spec report.Spec) ([]report.Po
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachRow(ctx, `SELECT w.app_id, w.id, w.fee_id, f.fee_code, w.kind, w.amount_fen, w.policy_id, w.status
-		FROM waivers w JOIN case_fees f ON f.id = w.fee_id WHERE w.app_id IN (`+sel+`) ORDER BY w.id`, args,
+	err = s.eachRow(ctx, `SELECT w.app_id, w.id, w.fee_id, f.fee_code, w.kind, w.amount_fen, w.policy_id, p.code, w.status
+		FROM waivers w JOIN case_fees f ON f.id = w.fee_id JOIN waiver_policies p ON p.id = w.policy_id WHERE w.app_id IN (`+sel+`) ORDER BY w.id`, args,
 		func(sc func(...any) error) error {
 			var w data.Waiver
-			if err := sc(&w.AppID, &w.ID, &w.FeeID, &w.FeeCode, &w.Kind, &w.AmountFen, &w.PolicyID, &w.Status); err != nil {
+			if err := sc(&w.AppID, &w.ID, &w.FeeID, &w.FeeCode, &w.Kind, &w.AmountFen, &w.PolicyID, &w.PolicyCode, &w.Status); err != nil {
 				return err
 			}
 			if a := apps[w.AppID]; a != nil {

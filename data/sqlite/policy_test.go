@@ -29,11 +29,13 @@ func TestPolicyEligibility(t *testing.T) {
 	if _, err := s.SaveWaiverPolicy(ctx, admin, bad); data.ErrorField(err) != "min_age" {
 		t.Errorf("an open-ended rule: %v", err)
 	}
-	p.Name, p.Rule = "七十周岁以上老人免收住宅登记费", `{"fees":["BDC-DJF-ZZ"],"applicants":"individual","min_age":70,"kind":"full"}`
+	// The sample catalogue's policy for people of 70 and over, saved again
+	// as an administrator would from 设置.
+	p = policy(t, s, "LN-BDC")
 	if _, err := s.SaveWaiverPolicy(ctx, admin, p); err != nil {
 		t.Fatal(err)
 	}
-	p = policy(t, s, "XWQY-BDC")
+	p = policy(t, s, "LN-BDC")
 	if !strings.Contains(p.Rule, `"min_age":70`) {
 		t.Fatalf("rule stored: %q", p.Rule)
 	}
@@ -58,7 +60,7 @@ func TestPolicyEligibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, unfounded := rules.Evaluate(&elder, policies)
-	if len(got) != 1 || got[0].Policy != "XWQY-BDC" || got[0].Fee != "BDC-DJF-ZZ" || got[0].AmountFen != 8000 || got[0].Applied || len(unfounded) != 0 {
+	if len(got) != 1 || got[0].Policy != "LN-BDC" || got[0].Fee != "BDC-DJF-ZZ" || got[0].AmountFen != 8000 || got[0].Applied || len(unfounded) != 0 {
 		t.Fatalf("a 70-year-old charged in full: %+v %+v", got, unfounded)
 	}
 	elder, err = s.RequestWaiver(ctx, elder.Number, f.clerk.ID, data.WaiverRequest{FeeCode: "BDC-DJF-ZZ", Kind: data.WaiverFull, PolicyID: p.ID, Reason: "年满七十周岁"})
@@ -96,12 +98,7 @@ func TestPolicyReview(t *testing.T) {
 	s, clk := testkit.Open(t)
 	clk.Set("2026-06-01 10:00")
 	f := load(t, s)
-	admin := adminID(t, s)
-	p := policy(t, s, "XWQY-BDC")
-	p.Name, p.Rule = "七十周岁以上老人免收住宅登记费", `{"fees":["BDC-DJF-ZZ"],"applicants":"individual","min_age":70,"kind":"full"}`
-	if _, err := s.SaveWaiverPolicy(ctx, admin, p); err != nil {
-		t.Fatal(err)
-	}
+	p := policy(t, s, "LN-BDC") // people of 70 and over: 免收 the residential registration fee
 	register := func(id string) data.Application {
 		t.Helper()
 		in := f.bdcIntake()
@@ -126,20 +123,20 @@ func TestPolicyReview(t *testing.T) {
 	granted, explained, silent, unfounded := register(old), register(old), register(old), register(young)
 	waive(granted)
 	waive(unfounded)
-	if _, err := s.DeclineWaiver(ctx, unfounded.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
+	if _, err := s.DeclineWaiver(ctx, unfounded.Number, f.clerk.ID, "LN-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
 		t.Errorf("a reason for a case that does not qualify: %v", err)
 	}
-	if _, err := s.DeclineWaiver(ctx, granted.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
+	if _, err := s.DeclineWaiver(ctx, granted.Number, f.clerk.ID, "LN-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
 		t.Errorf("a reason once waived: %v", err)
 	}
-	if _, err := s.DeclineWaiver(ctx, explained.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", " "); data.ErrorField(err) != "reason" {
+	if _, err := s.DeclineWaiver(ctx, explained.Number, f.clerk.ID, "LN-BDC", "BDC-DJF-ZZ", " "); data.ErrorField(err) != "reason" {
 		t.Errorf("an empty reason: %v", err)
 	}
-	a, err := s.DeclineWaiver(ctx, explained.Number, f.clerk.ID, "XWQY-BDC", "BDC-DJF-ZZ", "申请人未带身份证原件，无法核实年龄")
+	a, err := s.DeclineWaiver(ctx, explained.Number, f.clerk.ID, "LN-BDC", "BDC-DJF-ZZ", "申请人未带身份证原件，无法核实年龄")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := a.Events[len(a.Events)-1]; last.Kind != data.WaiverDeclined || last.Data.Policy != "XWQY-BDC" {
+	if last := a.Events[len(a.Events)-1]; last.Kind != data.WaiverDeclined || last.Data.Policy != "LN-BDC" {
 		t.Errorf("the reason's event: %+v", last)
 	}
 	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action = 'waiver.decline' AND entity = '"+explained.Number+"'"); n != 1 {
@@ -156,7 +153,7 @@ func TestPolicyReview(t *testing.T) {
 		t.Fatalf("policy rows: %+v", rep.Policies)
 	}
 	r := rep.Policies[0]
-	if r.Policy != "XWQY-BDC" || !r.Rule || r.Qualified != 3 || r.Granted != 2 || r.WaivedFen != 16000 || r.Missed != 2 || r.Explained != 1 ||
+	if r.Policy != "LN-BDC" || !r.Rule || r.Qualified != 3 || r.Granted != 2 || r.WaivedFen != 16000 || r.Missed != 2 || r.Explained != 1 ||
 		r.MissedFen != 16000 || r.Unfounded != 1 || r.UnfoundedFen != 8000 {
 		t.Errorf("figures: %+v", r)
 	}

@@ -128,7 +128,7 @@ func loadMoney(ctx context.Context, q querier, apps []data.Application, index ma
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT w.app_id, w.id, w.fee_id, f.fee_code, w.kind, w.amount_fen, w.policy_id, p.name, p.basis, w.reason, w.status,
+	rows, err = q.QueryContext(ctx, `SELECT w.app_id, w.id, w.fee_id, f.fee_code, w.kind, w.amount_fen, w.policy_id, p.code, p.name, p.basis, w.reason, w.status,
 			r.login, w.requested_at, coalesce(d.login, ''), coalesce(w.decided_at, ''), w.note
 		FROM waivers w JOIN case_fees f ON f.id = w.fee_id JOIN waiver_policies p ON p.id = w.policy_id
 			JOIN users r ON r.id = w.requested_by LEFT JOIN users d ON d.id = w.decided_by
@@ -139,7 +139,7 @@ func loadMoney(ctx context.Context, q querier, apps []data.Application, index ma
 	for rows.Next() {
 		var w data.Waiver
 		var requested, decided string
-		if err := rows.Scan(&w.AppID, &w.ID, &w.FeeID, &w.FeeCode, &w.Kind, &w.AmountFen, &w.PolicyID, &w.Policy, &w.Basis, &w.Reason, &w.Status,
+		if err := rows.Scan(&w.AppID, &w.ID, &w.FeeID, &w.FeeCode, &w.Kind, &w.AmountFen, &w.PolicyID, &w.PolicyCode, &w.Policy, &w.Basis, &w.Reason, &w.Status,
 			&w.RequestedBy, &requested, &w.DecidedBy, &decided, &w.Note); err != nil {
 			rows.Close()
 			return err
