@@ -55,9 +55,9 @@ type intakeScreen struct {
 	onSaved  func(data.Application)
 	focus    func(fyne.Focusable) // moves the keyboard focus; set by the window
 	items    []itemEntry
-	matches  []int // indexes into items
-	selected int   // index into items, -1 for none
-	fees     []data.FeeItem       // the chosen item's fees in force today
+	matches  []int               // indexes into items
+	selected int                 // index into items, -1 for none
+	fees     []data.FeeItem      // the chosen item's fees in force today
 	policies []data.WaiverPolicy // read with the catalogue
 
 	search    *formEntry

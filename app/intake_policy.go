@@ -164,4 +164,3 @@ func (f *intakeScreen) offerAfter(app data.Application) string {
 	}
 	return fmt.Sprintf(lang.L("\n符合减免政策，可减免 %s：按 Ctrl+J 申请"), yuan(proposedOff(props)))
 }
-

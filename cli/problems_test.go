@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
@@ -137,6 +138,21 @@ func TestBulletin(t *testing.T) {
 	}
 	if len(overdue) == 0 {
 		t.Error("no overdue problem to name (the demo leaves some)")
+	}
+	// The 政策落实 part, when a policy with a rule met a case in the month.
+	rep, err := s.Report(context.Background(), report.Spec{From: first, To: last, Today: last, By: report.ByDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	met := 0
+	for _, r := range rep.Policies {
+		if r.Rule {
+			met += r.Qualified + r.Unfounded
+		}
+	}
+	t.Logf("cases the policies met in the month: %d", met)
+	if got := strings.Contains(txt, "政策落实") && strings.Contains(txt, "符合减免政策条件的办件"); got != (met > 0) {
+		t.Errorf("政策落实 in the bulletin: %v, cases the policies met: %d", got, met)
 	}
 	for _, o := range overdue {
 		if !strings.Contains(txt, o.Number) {

@@ -74,8 +74,9 @@ func RenderReport(rep *report.Report, generated time.Time) ([]byte, error) {
 	d.table(main, volumeColumns)
 	d.y += 4
 	d.table(main, moneyColumns)
-	for _, t := range tables[1:] { // the ranking, the problems, the waivers
-		if len(t.Rows) == 0 || !(strings.HasPrefix(t.Name, "综合排名") || strings.HasPrefix(t.Name, "企业反映问题") || strings.HasPrefix(t.Name, "减免")) {
+	for _, t := range tables[1:] { // the ranking, the problems, the policies, the waivers
+		if len(t.Rows) == 0 || !(strings.HasPrefix(t.Name, "综合排名") || strings.HasPrefix(t.Name, "企业反映问题") || strings.HasPrefix(t.Name, "政策落实") ||
+			strings.HasPrefix(t.Name, "减免")) {
 			continue
 		}
 		d.y += 4
@@ -160,11 +161,26 @@ func (d *reportPDF) table(t report.Table, names []string) {
 	if names == nil && len(cols) > 3 && strings.HasPrefix(t.Name, "减免") {
 		first, w = 40, (avail-40)/float64(len(cols)-1)
 	}
-	colX := func(k int) (float64, float64) {
-		if k == 0 {
-			return repMargin, first
+	widths := make([]float64, len(cols))
+	for k := range widths {
+		widths[k] = w
+	}
+	widths[0] = first
+	if names == nil && strings.HasPrefix(t.Name, "政策落实") && len(cols) == 11 {
+		// The policy's name, its 文号 and the department take their room;
+		// the eight figures share the rest.
+		widths[0], widths[1], widths[2] = 62, 40, 30
+		rest := (avail - 132) / 8
+		for k := 3; k < len(widths); k++ {
+			widths[k] = rest
 		}
-		return repMargin + first + float64(k-1)*w, w
+	}
+	colX := func(k int) (float64, float64) {
+		x := repMargin
+		for _, cw := range widths[:k] {
+			x += cw
+		}
+		return x, widths[k]
 	}
 	header := func() {
 		d.textIn(repMargin, d.y, avail, d.safe(t.Name), style{size: 9})

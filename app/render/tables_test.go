@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +35,23 @@ func TestReportExports(t *testing.T) {
 	main := tables[0]
 	if len(rep.Ranking) < 2 || main.Rows[len(main.Rows)-1][0].Text != "合计" {
 		t.Fatalf("ranking %d, last row %v", len(rep.Ranking), main.Rows[len(main.Rows)-1][0])
+	}
+	// The demo applies most waivers its applicants qualify for, misses some
+	// and grants a few without grounds: the 政策落实督查 has all three.
+	pol, ok := report.Find(tables, "政策落实督查")
+	if !ok {
+		t.Fatal("no 政策落实督查")
+	}
+	total := pol.Rows[len(pol.Rows)-1]
+	if total[4].Num == 0 || total[6].Num == 0 || total[9].Num == 0 {
+		t.Errorf("policy totals: granted %v, missed %v, unfounded %v", total[4].Num, total[6].Num, total[9].Num)
+	}
+	pdf, err := RenderReport(rep, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, pdf); !strings.Contains(text, "政策落实督查（按政策和部门）") || !strings.Contains(text, "应减未减") || !strings.Contains(text, pol.Rows[0][0].Text) {
+		t.Errorf("the PDF's policy table is missing")
 	}
 
 	var buf bytes.Buffer

@@ -24,6 +24,7 @@ func (g *gen) writeApplicants(ctx context.Context, bulk *sqlite.Bulk) error {
 		}
 	}
 	var err error
+	g.pool = list
 	g.applicants, err = bulk.Applicants(ctx, list)
 	return err
 }

@@ -152,9 +152,11 @@ type gen struct {
 	superID    int64
 	fees       map[int64][]data.FeeItem // per item, every schedule
 	policies   []data.WaiverPolicy
-	rectify    int     // working days to rectify a 差评
-	feeSeq     int64   // fee lines so far in the batch being prepared
-	applicants []int64 // ids; enterprises first, then individuals
+	policyID   map[string]int64 // by code
+	rectify    int              // working days to rectify a 差评
+	feeSeq     int64            // fee lines so far in the batch being prepared
+	applicants []int64          // ids; enterprises first, then individuals
+	pool       []data.Applicant // the same applicants, by the same index
 	nEnt       int
 	days       []calendar.Date // working days of the last twelve months
 	seq        map[calendar.Date]int
@@ -211,6 +213,10 @@ func newGen(ctx context.Context, s *sqlite.Store, opt Options) (*gen, error) {
 	}
 	if g.policies, err = s.WaiverPolicies(ctx); err != nil {
 		return nil, err
+	}
+	g.policyID = map[string]int64{}
+	for _, p := range g.policies {
+		g.policyID[p.Code] = p.ID
 	}
 	all, err := s.FeeItems(ctx)
 	if err != nil {
@@ -322,15 +328,18 @@ func (g *gen) arrive(i int) (*demoCase, calendar.Date, error) {
 		Number:   fmt.Sprintf("%s%s%04d", g.site, day.Time().Format("20060102"), g.seq[day]),
 		SiteCode: g.site, Item: it, WindowID: clerk.windowID, ClerkID: clerk.id, Status: data.StatusReceived,
 	}
-	if individualItems[it.Code] {
-		app.Applicant.ID = g.applicants[g.nEnt+g.rng.IntN(len(g.applicants)-g.nEnt)]
-	} else {
-		app.Applicant.ID = g.applicants[g.rng.IntN(g.nEnt)]
+	who := g.rng.IntN(g.nEnt) // an enterprise
+	// Persons apply for their items; a property transfer is now and then
+	// an enterprise's.
+	if individualItems[it.Code] && (it.Code != "BDC-001" || g.rng.Float64() < 0.75) {
+		who = g.nEnt + g.rng.IntN(len(g.applicants)-g.nEnt)
 	}
+	app.Applicant = g.pool[who]
+	app.Applicant.ID = g.applicants[who]
 	c := &demoCase{g: g, app: app, clerk: clerk, t: arrival.UTC()}
 	c.app.ReceivedAt = c.t
 	lim := it.Limits()
-	c.add(clock.Received, day, data.EventData{Materials: it.Materials, Limits: &lim})
+	c.add(clock.Received, day, data.EventData{Materials: it.Materials, Limits: &lim, Proofs: g.proofs(who, day)})
 	return c, day, nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/policy"
 )
 
 // The demo generator's fees, waivers, ratings and rectifications.
@@ -22,8 +23,27 @@ func (g *gen) feesAndWaivers(app *data.Application, day calendar.Date, t *time.T
 		app.Fees = append(app.Fees, data.FeeLine{ID: g.feeSeq, Code: f.Code, Name: f.Name, AmountFen: f.AmountFen, Unit: f.Unit, Basis: f.Basis})
 		accepted.Data.Fees = append(accepted.Data.Fees, data.EventFee{Code: f.Code, AmountFen: f.AmountFen})
 	}
+	// 该减则减: most waivers the applicant qualifies for are asked for; some
+	// are missed, a few with the clerk's reason; now and then a waiver is
+	// granted to someone the policy does not cover (减免无依据).
+	eligible, _ := policy.Evaluate(app, g.policies)
+	proposed := map[string]bool{}
+	for _, e := range policy.Proposals(eligible) {
+		proposed[e.Fee] = true
+		switch p := g.rng.Float64(); {
+		case p < 0.82:
+			r := e.Request(g.policyID[e.Policy])
+			g.waive(app, data.Waiver{FeeID: g.feeID(app, e.Fee), FeeCode: e.Fee, Kind: r.Kind, AmountFen: e.AmountFen, PolicyID: r.PolicyID,
+				PolicyCode: e.Policy, Basis: e.Basis, Reason: r.Reason}, day, t, clerk)
+		case p < 0.92: // missed, without a word
+		default:
+			*t = t.Add(time.Duration(2+g.rng.IntN(10)) * time.Minute)
+			app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: data.WaiverDeclined, At: *t, ActorID: clerk.id,
+				Data: data.EventData{FeeCode: e.Fee, Policy: e.Policy, Reason: g.pick(demoDeclineReasons)}})
+		}
+	}
 	for _, fee := range app.Fees {
-		if fee.AmountFen == 0 || g.rng.Float64() >= 0.15 {
+		if fee.AmountFen == 0 || proposed[fee.Code] || g.rng.Float64() >= 0.02 {
 			continue
 		}
 		var pols []data.WaiverPolicy
@@ -36,28 +56,45 @@ func (g *gen) feesAndWaivers(app *data.Application, day calendar.Date, t *time.T
 			continue
 		}
 		pol := pols[g.rng.IntN(len(pols))]
-		w := data.Waiver{FeeID: fee.ID, FeeCode: fee.Code, Kind: data.WaiverFull, AmountFen: fee.AmountFen, PolicyID: pol.ID, PolicyCode: pol.Code, Reason: "申请人符合" + pol.Name + "条件，已核验证明材料"}
-		if strings.Contains(pol.Name, "减半") {
-			w.Kind, w.AmountFen = data.WaiverPartial, fee.AmountFen/2
-		}
-		*t = t.Add(time.Duration(5+g.rng.IntN(20)) * time.Minute)
-		w.RequestedAt, w.Status = *t, data.ApprovalPending
-		app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: data.WaiverRequested, At: *t, ActorID: clerk.id,
-			Data: data.EventData{FeeCode: fee.Code, AmountFen: w.AmountFen, Policy: pol.Basis, Reason: w.Reason}})
-		// Recent requests are often still waiting; a few old ones too.
-		recent := g.cal.CountWorkdays(day, g.today) < 3
-		if p := g.rng.Float64(); (!recent && p > 0.05) || (recent && p < 0.5) {
-			*t = t.Add(time.Duration(10+g.rng.IntN(60)) * time.Minute)
-			w.Status, w.DecidedAt, w.DecidedBy = data.ApprovalApproved, *t, g.super
-			kind := data.WaiverApproved
-			if g.rng.Float64() < 0.2 {
-				w.Status, w.Note, kind = data.ApprovalRejected, "证明材料不符合政策要求", data.WaiverRejected
-			}
-			app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: kind, At: *t, ActorID: g.superID,
-				Data: data.EventData{FeeCode: fee.Code, AmountFen: w.AmountFen, Note: w.Note}})
-		}
-		app.Waivers = append(app.Waivers, w)
+		g.waive(app, data.Waiver{FeeID: fee.ID, FeeCode: fee.Code, Kind: data.WaiverFull, AmountFen: fee.AmountFen, PolicyID: pol.ID, PolicyCode: pol.Code,
+			Basis: pol.Basis, Reason: "申请人称符合" + pol.Name + "条件，照顾办理"}, day, t, clerk)
 	}
+}
+
+// demoDeclineReasons are what clerks write when they do not apply a
+// policy the applicant qualifies for.
+var demoDeclineReasons = []string{"申请人未携带证件原件，无法核验", "申请人表示自愿缴纳，放弃减免", "证件已过有效期，请申请人换证后再申请退费", "委托代理人办理，未带委托人证明"}
+
+// feeID is the id of the case's fee line with code.
+func (g *gen) feeID(app *data.Application, code string) int64 {
+	for _, f := range app.Fees {
+		if f.Code == code {
+			return f.ID
+		}
+	}
+	return 0
+}
+
+// waive asks for w and, as a supervisor would, decides it: approved, now
+// and then rejected, or still pending when recent.
+func (g *gen) waive(app *data.Application, w data.Waiver, day calendar.Date, t *time.Time, clerk demoClerk) {
+	*t = t.Add(time.Duration(5+g.rng.IntN(20)) * time.Minute)
+	w.RequestedAt, w.Status = *t, data.ApprovalPending
+	app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: data.WaiverRequested, At: *t, ActorID: clerk.id,
+		Data: data.EventData{FeeCode: w.FeeCode, AmountFen: w.AmountFen, Policy: w.Basis, Reason: w.Reason}})
+	// Recent requests are often still waiting; a few old ones too.
+	recent := g.cal.CountWorkdays(day, g.today) < 3
+	if p := g.rng.Float64(); (!recent && p > 0.05) || (recent && p < 0.5) {
+		*t = t.Add(time.Duration(10+g.rng.IntN(60)) * time.Minute)
+		w.Status, w.DecidedAt, w.DecidedBy = data.ApprovalApproved, *t, g.super
+		kind := data.WaiverApproved
+		if g.rng.Float64() < 0.1 {
+			w.Status, w.Note, kind = data.ApprovalRejected, "证明材料不符合政策要求", data.WaiverRejected
+		}
+		app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: kind, At: *t, ActorID: g.superID,
+			Data: data.EventData{FeeCode: w.FeeCode, AmountFen: w.AmountFen, Note: w.Note}})
+	}
+	app.Waivers = append(app.Waivers, w)
 }
 
 // demoPolicyFits pairs the sample's waiver policies with the fees they

@@ -144,6 +144,9 @@ func NewBulletin(in BulletinInput) Bulletin {
 		}
 		b.Sections = append(b.Sections, Section{Heading: "超期未办的企业反映问题", Paragraphs: lines})
 	}
+	if sec, ok := policySection(in.Report.Policies); ok {
+		b.Sections = append(b.Sections, sec)
+	}
 	b.Sections = append(b.Sections, Section{Heading: "工作要求", Paragraphs: []string{
 		"各部门要对照通报查找不足：能够解决的，立即解决；容易解决的，尽快解决；一时解决有困难的，要及时向企业说明情况，并创造条件努力解决。超期未办的问题，牵头部门须在5个工作日内办结或书面说明原因。"}})
 	for i := range b.Sections {
@@ -171,4 +174,59 @@ func score(v float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f 分", v)
+}
+
+// policySection is the 政策落实 part (该减则减、该免则免): the month's
+// waivers judged by the policies' rules, and the departments with fees
+// charged in full to those who qualified (应减未减) or waived without
+// grounds (减免无依据). None when no policy with a rule met a case.
+func policySection(rows []report.PolicyRow) (Section, bool) {
+	var qualified, granted, missed, explained, unfounded int
+	var waived, missedFen, unfoundedFen int64
+	type dept struct{ missed, unfounded []string }
+	byDept := map[string]*dept{}
+	var order []string
+	for _, r := range rows {
+		granted, waived = granted+r.Granted, waived+r.WaivedFen
+		if !r.Rule {
+			continue
+		}
+		qualified, missed, explained, missedFen = qualified+r.Qualified, missed+r.Missed, explained+r.Explained, missedFen+r.MissedFen
+		unfounded, unfoundedFen = unfounded+r.Unfounded, unfoundedFen+r.UnfoundedFen
+		if r.Missed+r.Unfounded == 0 {
+			continue
+		}
+		d := byDept[r.Department]
+		if d == nil {
+			d = &dept{}
+			byDept[r.Department] = d
+			order = append(order, r.Department)
+		}
+		if r.Missed > 0 {
+			d.missed = append(d.missed, fmt.Sprintf("“%s”%d 件", r.PolicyName, r.Missed))
+		}
+		if r.Unfounded > 0 {
+			d.unfounded = append(d.unfounded, fmt.Sprintf("“%s”%d 件", r.PolicyName, r.Unfounded))
+		}
+	}
+	if qualified+unfounded == 0 {
+		return Section{}, false
+	}
+	paras := []string{fmt.Sprintf("本月符合减免政策条件的办件 %d 件；批准减免 %d 件，金额 %s。应减未减 %d 件，涉及金额 %s（其中窗口已说明理由 %d 件）；减免无依据 %d 件，金额 %s。",
+		qualified, granted, data.Yuan(waived), missed, data.Yuan(missedFen), explained, unfounded, data.Yuan(unfoundedFen))}
+	for _, name := range order {
+		d := byDept[name]
+		var parts []string
+		if len(d.missed) > 0 {
+			parts = append(parts, "应减未减："+strings.Join(d.missed, "、"))
+		}
+		if len(d.unfounded) > 0 {
+			parts = append(parts, "减免无依据："+strings.Join(d.unfounded, "、"))
+		}
+		paras = append(paras, name+"，"+strings.Join(parts, "；")+"。")
+	}
+	if missed+unfounded > 0 {
+		paras = append(paras, "应减未减的，相关窗口须在5个工作日内告知申请人，依申请办理减免或退费；减免无依据的，由督查人员逐件复核，确属不符合政策的予以纠正。")
+	}
+	return Section{Heading: "政策落实", Paragraphs: paras}, true
 }
