@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -26,8 +27,12 @@ type policyStore interface {
 
 // policyText describes the policies the case qualifies for and the
 // approved waivers the facts do not support.
-func eligibleText(eligible []policy.Eligible, unfounded []policy.Unfounded) string {
+func eligibleText(app data.Application, eligible []policy.Eligible, unfounded []policy.Unfounded) string {
 	var b strings.Builder
+	fee := map[string]string{}
+	for _, f := range app.Fees {
+		fee[f.Code] = f.Name
+	}
 	for _, e := range eligible {
 		state := lang.L("应减未减：可按 Ctrl+J 申请")
 		switch {
@@ -38,10 +43,10 @@ func eligibleText(eligible []policy.Eligible, unfounded []policy.Unfounded) stri
 		case e.Reason != "":
 			state = lang.L("未适用，理由：") + e.Reason
 		}
-		fmt.Fprintf(&b, lang.L("\n符合政策：%s（%s）%s %s %s — %s"), e.PolicyName, e.Basis, e.Fee, lang.L(e.Kind.Label()), yuan(e.AmountFen), state)
+		fmt.Fprintf(&b, lang.L("\n符合政策：%s（%s）%s %s %s — %s"), e.PolicyName, e.Basis, cmp.Or(fee[e.Fee], e.Fee), lang.L(e.Kind.Label()), yuan(e.AmountFen), state)
 	}
 	for _, u := range unfounded {
-		fmt.Fprintf(&b, lang.L("\n减免无依据：%s %s，依据 %s（%s）：%s"), u.Waiver.FeeCode, yuan(u.Waiver.AmountFen), u.Waiver.Policy, u.Waiver.Basis, u.Why)
+		fmt.Fprintf(&b, lang.L("\n减免无依据：%s %s，依据 %s（%s）：%s"), cmp.Or(fee[u.Waiver.FeeCode], u.Waiver.FeeCode), yuan(u.Waiver.AmountFen), u.Waiver.Policy, u.Waiver.Basis, u.Why)
 	}
 	return b.String()
 }

@@ -149,7 +149,8 @@ func (v *caseView) show(app data.Application) {
 		v.header.SetText(v.header.Text + "\n" + lang.L("地址：") + a.Address)
 	}
 	v.timing.SetText(timingText(app, app.Clock))
-	v.money.SetText(moneyText(app, calendar.DateOf(v.now())) + eligibleText(v.judged()))
+	eligible, unfounded := v.judged()
+	v.money.SetText(moneyText(app, calendar.DateOf(v.now())) + eligibleText(app, eligible, unfounded))
 	v.events.Refresh()
 	v.actions.Objects = nil
 	if v.readOnly {

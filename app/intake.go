@@ -353,6 +353,7 @@ func (f *intakeScreen) clear() {
 	}
 	f.fees = nil
 	f.offer.SetText("")
+	f.offer.Hide()
 	f.proofBox.CloseAll()
 	f.codeNote.SetText("")
 	f.itemInfo.SetText(lang.L("尚未选择事项"))

@@ -78,6 +78,7 @@ func (f *intakeScreen) draft() data.Application {
 // showOffer says which policies the applicant qualifies for as the form
 // stands, and what they would save.
 func (f *intakeScreen) showOffer() {
+	f.offer.Hide() // an empty line would leave a gap above the buttons
 	if f.selected < 0 || len(f.fees) == 0 || len(f.policies) == 0 {
 		f.offer.SetText("")
 		return
@@ -96,6 +97,7 @@ func (f *intakeScreen) showOffer() {
 		total += e.AmountFen
 	}
 	f.offer.SetText(fmt.Sprintf(lang.L("符合减免政策：%s；可减免 %s。受理后按 Ctrl+J 申请减免。"), strings.Join(parts, lang.L("；")), yuan(total)))
+	f.offer.Show()
 }
 
 // proposeLast asks for the waivers the case registered last qualifies for

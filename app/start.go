@@ -83,12 +83,23 @@ func start(a fyne.App, open func() (Reader, error), show func(Reader)) error {
 				return
 			}
 			show(r.s)
-			w.Close()
+			closeLater(w)
 		})
 		finished <- r.err
 	}()
 	a.Run()
 	return <-finished
+}
+
+// closeLater hides the start window now and closes it a second later.
+// Closing it at once can crash the program: a mouse movement over it that
+// the same event poll still delivers reaches Fyne's closed window, whose
+// view is nil by then (fyne-io/fyne#5981, open; seen here under load,
+// when opening was slow enough to show the window). A hidden window gets
+// no new events, and its last ones find it whole.
+func closeLater(w fyne.Window) {
+	w.Hide()
+	time.AfterFunc(time.Second, func() { fyne.Do(w.Close) })
 }
 
 // startWindow is the small window shown while opening, or when it failed.

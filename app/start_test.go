@@ -79,9 +79,12 @@ func TestStart(t *testing.T) {
 		t.Errorf("while opening, the windows said %q", during)
 	}
 	main := window(a, "窗口登录")
-	if main == nil || window(a, "正在打开数据库") != nil || !strings.HasPrefix(main.Title(), "一窗通 OneWindow") {
-		t.Errorf("after opening: main window %v, opening window still shown: %v", main, window(a, "正在打开数据库") != nil)
+	if main == nil || !strings.HasPrefix(main.Title(), "一窗通 OneWindow") {
+		t.Errorf("after opening: main window %v", main)
 	}
+	// The opening window is hidden at once and closed a moment later
+	// (closeLater: closing it at once can crash Fyne).
+	waitFor(t, "the opening window closed", func() bool { return window(a, "正在打开数据库") == nil })
 
 	reason := fmt.Errorf("打开数据库 x.db：%w", data.Errorf(data.ECONFLICT, "数据库由较新版本的程序创建（结构版本 99），请升级程序"))
 	for _, open := range []func() (Reader, error){

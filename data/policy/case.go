@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -93,7 +95,11 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 			}
 			kind, off := r.Off(fee.AmountFen)
 			e := Eligible{Policy: p.Code, PolicyName: p.Name, Basis: p.Basis, Conditions: r.Describe(), Fee: fee.Code, Kind: kind, AmountFen: off}
+			rejected := ""
 			for _, w := range app.Waivers {
+				if w.FeeCode == fee.Code && w.Status == data.ApprovalRejected && w.PolicyCode == p.Code {
+					rejected = "减免申请被驳回：" + w.Note
+				}
 				if w.FeeCode != fee.Code || w.Status == data.ApprovalRejected {
 					continue
 				}
@@ -104,7 +110,9 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 				}
 			}
 			if !e.Applied {
-				e.Reason = Declined(app, p.Code, fee.Code)
+				// The clerk's reason; else a supervisor's rejection of the
+				// waiver asked for, which says why it was not granted.
+				e.Reason = cmp.Or(Declined(app, p.Code, fee.Code), strings.TrimRight(rejected, "："))
 			}
 			out = append(out, e)
 		}

@@ -120,9 +120,16 @@ func TestPolicyReview(t *testing.T) {
 		}
 	}
 	old, young := "110101195603150017", "110101199003070011"
-	granted, explained, silent, unfounded := register(old), register(old), register(old), register(young)
+	granted, explained, silent, unfounded, rejected := register(old), register(old), register(old), register(young), register(old)
 	waive(granted)
 	waive(unfounded)
+	// A waiver asked for and rejected: charged in full, the rejection's
+	// note the reason.
+	if a, err := s.RequestWaiver(ctx, rejected.Number, f.clerk.ID, data.WaiverRequest{FeeCode: "BDC-DJF-ZZ", Kind: data.WaiverFull, PolicyID: p.ID, Reason: "依政策"}); err != nil {
+		t.Fatal(err)
+	} else if _, err := s.DecideWaiver(ctx, a.Waivers[0].ID, f.super.ID, false, "身份证已过有效期"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.DeclineWaiver(ctx, unfounded.Number, f.clerk.ID, "LN-BDC", "BDC-DJF-ZZ", "申请人自愿缴纳"); data.ErrorField(err) != "policy" {
 		t.Errorf("a reason for a case that does not qualify: %v", err)
 	}
@@ -153,15 +160,15 @@ func TestPolicyReview(t *testing.T) {
 		t.Fatalf("policy rows: %+v", rep.Policies)
 	}
 	r := rep.Policies[0]
-	if r.Policy != "LN-BDC" || !r.Rule || r.Qualified != 3 || r.Granted != 2 || r.WaivedFen != 16000 || r.Missed != 2 || r.Explained != 1 ||
-		r.MissedFen != 16000 || r.Unfounded != 1 || r.UnfoundedFen != 8000 {
+	if r.Policy != "LN-BDC" || !r.Rule || r.Qualified != 4 || r.Granted != 2 || r.WaivedFen != 16000 || r.Missed != 3 || r.Explained != 2 ||
+		r.MissedFen != 24000 || r.Unfounded != 1 || r.UnfoundedFen != 8000 {
 		t.Errorf("figures: %+v", r)
 	}
 	want := map[report.Metric][]string{
-		report.PolicyQualified: {granted.Number, explained.Number, silent.Number},
+		report.PolicyQualified: {granted.Number, explained.Number, silent.Number, rejected.Number},
 		report.PolicyGranted:   {granted.Number, unfounded.Number},
-		report.PolicyMissed:    {explained.Number, silent.Number},
-		report.PolicyExplained: {explained.Number},
+		report.PolicyMissed:    {explained.Number, silent.Number, rejected.Number},
+		report.PolicyExplained: {explained.Number, rejected.Number},
 		report.PolicyUnfounded: {unfounded.Number},
 	}
 	for m, numbers := range want {
@@ -170,8 +177,16 @@ func TestPolicyReview(t *testing.T) {
 		}
 	}
 	tab, ok := report.Find(rep.Tables(), "政策落实督查")
-	if !ok || tab.Rows[0][6].Num != 2 || tab.Rows[0][6].Metric != report.PolicyMissed || tab.Rows[0][2].Text != r.Department {
+	if !ok || tab.Rows[0][6].Num != 3 || tab.Rows[0][6].Metric != report.PolicyMissed || tab.Rows[0][2].Text != r.Department {
 		t.Errorf("the report's table: %+v", tab)
+	}
+	a, err = s.Case(ctx, rejected.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies, _ := s.WaiverPolicies(ctx)
+	if e, _ := rules.Evaluate(&a, policies); len(e) != 1 || e[0].Reason != "减免申请被驳回：身份证已过有效期" || !e[0].Missed() {
+		t.Errorf("a rejected waiver's reason: %+v", e)
 	}
 	// Outside the period: no rows.
 	rep, err = s.Report(ctx, report.Spec{From: date("2026-07-01"), To: date("2026-07-31"), By: report.ByDepartment, Today: date("2026-07-01")})
