@@ -150,6 +150,16 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		return nil, err
 	}
 	r := &reportRun{spec: spec, parts: report.NewParts()}
+	// The 政策落实督查 reads its cases beside the report's totals.
+	type policyRows struct {
+		rows []report.PolicyRow
+		err  error
+	}
+	policies := make(chan policyRows, 1)
+	go func() {
+		rows, err := s.policyReview(ctx, spec)
+		policies <- policyRows{rows, err}
+	}()
 	var err error
 	if r.names, err = s.groupNames(ctx, spec.By); err != nil {
 		return nil, err
@@ -178,9 +188,11 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		}
 	}
 	rep := report.Assemble(spec, r.parts)
-	if rep.Policies, err = s.policyReview(ctx, spec); err != nil {
-		return nil, err
+	p := <-policies
+	if p.err != nil {
+		return nil, p.err
 	}
+	rep.Policies = p.rows
 	return rep, nil
 }
 
