@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
@@ -281,7 +282,7 @@ func TestCaseListColumns(t *testing.T) {
 	ui.tabs.SelectIndex(1)
 	l.status.SetSelectedIndex(0)
 	waitFor(t, "the list", func() bool { return strings.HasPrefix(l.summary.Text, "共") })
-	for _, width := range []float32{1000, 780} {
+	for _, width := range []float32{1280, 1000, 780} {
 		l.table.Resize(fyne.NewSize(width, 400))
 		var sum float32
 		for c := range listHeaders {
@@ -299,14 +300,22 @@ func TestCaseListColumns(t *testing.T) {
 		if sum > width {
 			t.Errorf("width %v: the columns take %v", width, sum)
 		}
-		if width == 1000 {
+		// Where the room allows (a 1280-wide screen), 申请人 and 办理事项 are
+		// whole; where it does not, they share all of it and neither
+		// shrinks below 80.
+		for _, c := range []int{3, 4} {
+			w := l.table.columnWidth(c)
+			if w < 80 {
+				t.Errorf("width %v: %s only %v wide", width, listHeaders[c], w)
+			}
 			for _, r := range l.rows {
-				for _, c := range []int{3, 4} {
-					if need := cellWidth(r.cells[c], fyne.TextStyle{}); need > l.table.columnWidth(c) {
-						t.Errorf("width 1000: %q cut (column %v, needs %v)", r.cells[c], l.table.columnWidth(c), need)
-					}
+				if need := cellWidth(r.cells[c], fyne.TextStyle{}); need > w && width == 1280 {
+					t.Errorf("width 1280: %q cut (column %v, needs %v)", r.cells[c], w, need)
 				}
 			}
+		}
+		if left := width - sum - theme.ScrollBarSize() - float32(len(listHeaders))*theme.Padding(); left > 1 {
+			t.Errorf("width %v: %v left unused", width, left)
 		}
 	}
 }

@@ -161,13 +161,26 @@ type gen struct {
 	days       []calendar.Date // working days of the last twelve months
 	seq        map[calendar.Date]int
 	ents       []data.Applicant // enterprises that raise problems
+	forced     map[string]int   // rare outcomes made to happen so far (see first)
+}
+
+// first reports whether fewer than n outcomes of kind have been made to
+// happen so far, and counts this one if so: a small demo still shows a
+// rejected waiver, a pending one and a 差评 in every state of its
+// rectification, which chance alone would leave out of a few hundred cases.
+func (g *gen) first(kind string, n int) bool {
+	if g.forced[kind] >= n {
+		return false
+	}
+	g.forced[kind]++
+	return true
 }
 
 // individualItems are the catalogue items applied for by persons.
 var individualItems = map[string]bool{"SCJG-004": true, "RSJ-002": true, "MZJ-001": true, "MZJ-002": true, "CLH-001": true, "GAJ-001": true, "BDC-001": true, "ZRGH-003": true}
 
 func newGen(ctx context.Context, s *sqlite.Store, opt Options) (*gen, error) {
-	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seq: map[calendar.Date]int{}}
+	g := &gen{rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seq: map[calendar.Date]int{}, forced: map[string]int{}}
 	var err error
 	if g.cal, err = s.Calendar(ctx); err != nil {
 		return nil, err
@@ -334,6 +347,11 @@ func (g *gen) arrive(i int) (*demoCase, calendar.Date, error) {
 	if individualItems[it.Code] && (it.Code != "BDC-001" || g.rng.Float64() < 0.75) {
 		who = g.nEnt + g.rng.IntN(len(g.applicants)-g.nEnt)
 	}
+	// Those who pay fees are more often those a waiver policy covers
+	// (a pensioner's flat, a small firm's premises) than the pool at large.
+	if len(g.fees[it.ID]) > 0 && g.rng.Float64() < 0.3 {
+		who = g.qualifying(who)
+	}
 	app.Applicant = g.pool[who]
 	app.Applicant.ID = g.applicants[who]
 	c := &demoCase{g: g, app: app, clerk: clerk, t: arrival.UTC()}
@@ -426,6 +444,10 @@ func (c *demoCase) work(day, acceptDay calendar.Date) {
 	if c.app.Item.Kind != data.KindImmediate && target > 2 && c.g.rng.Float64() < 0.08 {
 		pauseAt = 1 + c.g.rng.IntN(target-1)
 		pauseLen = 3 + c.g.rng.IntN(15)
+	}
+	// One recent case is paused today, so even a small demo lists one.
+	if since := c.g.cal.CountWorkdays(start, c.g.today); c.app.Item.Kind != data.KindImmediate && since >= 2 && since <= 8 && c.g.first("paused", 1) {
+		pauseAt, pauseLen, target = 1, 15, max(target, 3)
 	}
 	extend := c.app.Item.Kind != data.KindImmediate && target > limit && c.g.rng.Float64() < 0.4
 	var done calendar.Date

@@ -84,11 +84,19 @@ func (g *gen) waive(app *data.Application, w data.Waiver, day calendar.Date, t *
 		Data: data.EventData{FeeCode: w.FeeCode, AmountFen: w.AmountFen, Policy: w.Basis, Reason: w.Reason}})
 	// Recent requests are often still waiting; a few old ones too.
 	recent := g.cal.CountWorkdays(day, g.today) < 3
-	if p := g.rng.Float64(); (!recent && p > 0.05) || (recent && p < 0.5) {
+	p, reject := g.rng.Float64(), g.rng.Float64() < 0.1
+	decide := (!recent && p > 0.05) || (recent && p < 0.5)
+	// The demo's first waiver still waits for the supervisor and its
+	// second is rejected, however few cases are made.
+	if g.first("waiver", 2) {
+		decide = g.forced["waiver"] == 2
+		reject = decide
+	}
+	if decide {
 		*t = t.Add(time.Duration(10+g.rng.IntN(60)) * time.Minute)
 		w.Status, w.DecidedAt, w.DecidedBy = data.ApprovalApproved, *t, g.super
 		kind := data.WaiverApproved
-		if g.rng.Float64() < 0.1 {
+		if reject {
 			w.Status, w.Note, kind = data.ApprovalRejected, "证明材料不符合政策要求", data.WaiverRejected
 		}
 		app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: kind, At: *t, ActorID: g.superID,
@@ -108,6 +116,11 @@ func demoPolicyFits(policy, fee string) bool {
 	}
 	return true
 }
+
+// demoRectFirsts are the draws (outcome, then the appeal's decision) of the
+// first rectifications: appealed and found invalid, done, left in
+// progress, appealed and sent back, appealed and awaiting the decision.
+var demoRectFirsts = [][2]float64{{0.05, 0.1}, {0.5, 0}, {0.15, 0}, {0.05, 0.7}, {0.05, 0.9}}
 
 // demoRatingLevels are the levels given, roughly as at a real window.
 var demoRatingLevels = []struct {
@@ -164,13 +177,18 @@ func (g *gen) rate(app *data.Application) {
 		app.Events = append(app.Events, data.Event{Seq: len(app.Events) + 1, Kind: data.Rectified, At: at, ActorID: actor, Data: data.EventData{Status: string(to), Note: text}})
 		return true
 	}
-	q := g.rng.Float64()
+	q, p := g.rng.Float64(), g.rng.Float64()
+	// The first 差评 old enough to have a history go through every outcome.
+	if g.cal.CountWorkdays(day, g.today) > 3+g.rectify && g.first("rectification", len(demoRectFirsts)) {
+		f := demoRectFirsts[g.forced["rectification"]-1]
+		q, p = f[0], f[1]
+	}
 	switch {
 	case q < 0.12: // appealed; mostly found invalid, some sent back
 		if !step(data.RectAppealed, g.cal.AddWorkdays(day, 1), app.ClerkID, "申请人评价与事实不符，已提交窗口录像") {
 			return
 		}
-		switch p := g.rng.Float64(); {
+		switch {
 		case p < 0.6:
 			step(data.RectInvalid, g.cal.AddWorkdays(day, 2), g.superID, "经核查录像，服务规范，认定为无效差评")
 		case p < 0.8:

@@ -11,6 +11,24 @@ import (
 // demoPark is the park the sample catalogue's XB-BDC names.
 const demoPark = "示例县经济开发区"
 
+// qualifying is an applicant near who, of the same kind, who holds a
+// proof some sample waiver policy asks for: a 残疾人证 (every 23rd person)
+// or a 小微企业 declaration (every third enterprise).
+func (g *gen) qualifying(who int) int {
+	lo, hi, step := 0, g.nEnt, 3
+	if who >= g.nEnt {
+		lo, hi, step = g.nEnt, len(g.pool), 23
+	}
+	q := who - who%step
+	if q < lo {
+		q += step
+	}
+	if q >= hi {
+		return who
+	}
+	return q
+}
+
 // proofs are the evidence the clerk records for applicant who (an index
 // into the pool) on day: the same person always holds the same
 // certificates, and the clerk now and then forgets to record them.

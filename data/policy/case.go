@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -78,7 +79,7 @@ func Evaluate(app *data.Application, policies []data.WaiverPolicy) ([]Eligible, 
 	rules := map[string]*Rule{}
 	byCode := map[string]data.WaiverPolicy{}
 	for _, p := range policies {
-		r, err := ParseRule(p.Rule)
+		r, err := parsedRule(p.Rule)
 		if err != nil || r == nil {
 			continue
 		}
@@ -166,4 +167,33 @@ func (e Eligible) Request(policyID int64) data.WaiverRequest {
 		reason = string(r[:500])
 	}
 	return data.WaiverRequest{FeeCode: e.Fee, Kind: e.Kind, AmountFen: e.AmountFen, PolicyID: policyID, Reason: reason}
+}
+
+// parsed keeps the rules read so far by their text: the 督查 holds tens of
+// thousands of cases to the same few rules.
+var parsed struct {
+	sync.Mutex
+	rules map[string]*Rule
+}
+
+// parsedRule is ParseRule, remembered (for a few hundred texts at most).
+// The rule returned is shared: it is read, never changed.
+func parsedRule(text string) (*Rule, error) {
+	parsed.Lock()
+	r, ok := parsed.rules[text]
+	parsed.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := ParseRule(text)
+	if err != nil {
+		return nil, err
+	}
+	parsed.Lock()
+	if parsed.rules == nil || len(parsed.rules) > 500 {
+		parsed.rules = map[string]*Rule{}
+	}
+	parsed.rules[text] = r
+	parsed.Unlock()
+	return r, nil
 }

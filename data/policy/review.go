@@ -30,7 +30,7 @@ func (r *Review) row(p data.WaiverPolicy, dept string) *report.PolicyRow {
 	k := [2]string{p.Code, dept}
 	row := r.rows[k]
 	if row == nil {
-		rule, err := ParseRule(p.Rule)
+		rule, err := parsedRule(p.Rule)
 		row = &report.PolicyRow{Policy: p.Code, PolicyName: p.Name, Basis: p.Basis, Department: dept, Rule: err == nil && rule != nil}
 		r.rows[k] = row
 	}

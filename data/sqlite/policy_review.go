@@ -121,9 +121,8 @@ func (s *Store) policyReview(ctx context.Context, spec report.Spec) ([]report.Po
 	if minAge > 0 {
 		to := spec.To.Time()
 		born := time.Date(to.Year()-minAge, to.Month(), to.Day(), 0, 0, 0, 0, time.UTC).Format("20060102")
-		err = s.eachRow(ctx, `SELECT a.id FROM applicants p JOIN applications a ON a.applicant_id = p.id
-			WHERE p.kind = 'individual' AND (length(p.id_code) <> 18 OR substr(p.id_code, 7, 8) <= :born) AND `+condAccepted+`
-				AND EXISTS (SELECT 1 FROM case_fees f WHERE f.app_id = a.id)`, append(args, sql.Named("born", born)),
+		err = s.eachRow(ctx, `SELECT DISTINCT a.id FROM case_fees f CROSS JOIN applications a ON a.id = f.app_id CROSS JOIN applicants p ON p.id = a.applicant_id
+			WHERE `+condAccepted+` AND p.kind = 'individual' AND (length(p.id_code) <> 18 OR substr(p.id_code, 7, 8) <= :born)`, append(args, sql.Named("born", born)),
 			func(sc func(...any) error) error {
 				var id int64
 				if err := sc(&id); err != nil {
