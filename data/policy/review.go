@@ -40,8 +40,15 @@ func (r *Review) row(p data.WaiverPolicy, dept string) *report.PolicyRow {
 // Add counts one case: its fees, waivers, proofs and the reasons its
 // clerk gave.
 func (r *Review) Add(app *data.Application) {
-	dept := app.Item.Department
 	eligible, unfounded := Evaluate(app, r.policies)
+	r.AddEvaluated(app, eligible, unfounded)
+}
+
+// AddEvaluated counts one case whose Evaluate the caller already has (a
+// store that evaluates every case once, and again only those it read the
+// clerks' reasons for).
+func (r *Review) AddEvaluated(app *data.Application, eligible []Eligible, unfounded []Unfounded) {
+	dept := app.Item.Department
 	qualified, missed, explained := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, e := range eligible {
 		row := r.row(r.byCode[e.Policy], dept)

@@ -61,9 +61,6 @@ func (s *Store) policyReview(ctx context.Context, spec report.Spec) ([]report.Po
 		return nil, err
 	}
 	args := specArgs(spec)
-	// The period's cases with a fee line, driven by the fee lines (a few
-	// cases in ten have one), not by every case accepted in the period.
-	const sel = `SELECT f.app_id FROM case_fees f CROSS JOIN applications a ON a.id = f.app_id WHERE ` + condAccepted
 	waivers := map[int64][]data.Waiver{}
 	err = s.eachRow(ctx, `SELECT w.app_id, w.id, w.fee_id, f.fee_code, w.kind, w.amount_fen, w.policy_id, p.code, w.status
 		FROM waivers w CROSS JOIN applications a ON a.id = w.app_id JOIN case_fees f ON f.id = w.fee_id JOIN waiver_policies p ON p.id = w.policy_id
@@ -79,20 +76,21 @@ func (s *Store) policyReview(ctx context.Context, spec report.Spec) ([]report.Po
 	if err != nil {
 		return nil, err
 	}
-	// The proofs recorded at intake, where there are some: the received
-	// event is a case's first (its materials and limits are most of the
-	// log's bytes; only the proofs are read).
+	// The proofs recorded at intake, where there are some (case_proofs,
+	// kept from the cases' first events by a trigger), of the period's
+	// cases with a fee line: driven by the fee lines (a few cases in ten
+	// have one), not by every case accepted in the period.
 	proofs := map[int64][]data.Proof{}
-	err = s.eachRow(ctx, `SELECT e.app_id, json_extract(e.data, '$.proofs') FROM events e
-		WHERE e.app_id IN (`+sel+`) AND e.seq = 1 AND e.data LIKE '%"proofs":%'`, args,
+	err = s.eachRow(ctx, `SELECT DISTINCT f.app_id, p.proofs FROM case_fees f CROSS JOIN applications a ON a.id = f.app_id
+		CROSS JOIN case_proofs p ON p.app_id = f.app_id WHERE `+condAccepted, args,
 		func(sc func(...any) error) error {
 			var id int64
-			var raw sql.NullString
-			if err := sc(&id, &raw); err != nil || !raw.Valid {
+			var raw string
+			if err := sc(&id, &raw); err != nil {
 				return err
 			}
 			var list []data.Proof
-			if err := json.Unmarshal([]byte(raw.String), &list); err != nil {
+			if err := json.Unmarshal([]byte(raw), &list); err != nil {
 				return fmt.Errorf("办件（内部编号 %d）收件事件中的证明：%w", id, err)
 			}
 			proofs[id] = list
@@ -148,11 +146,22 @@ func (s *Store) policyReview(ctx context.Context, spec report.Spec) ([]report.Po
 			a.Events = append(a.Events, data.Event{Seq: 1, Kind: clock.Received, Data: data.EventData{Proofs: list}})
 		}
 	}
-	if err := s.declineReasons(ctx, apps, policies); err != nil {
+	// Each case is judged once; those charged in full for a policy they
+	// qualify for again, with their clerks' reasons.
+	rev := policy.NewReview(policies)
+	var missed []*data.Application
+	for _, a := range apps {
+		eligible, unfounded := policy.Evaluate(a, policies)
+		if slices.ContainsFunc(eligible, policy.Eligible.Missed) {
+			missed = append(missed, a)
+		} else {
+			rev.AddEvaluated(a, eligible, unfounded)
+		}
+	}
+	if err := s.declineReasons(ctx, missed); err != nil {
 		return nil, err
 	}
-	rev := policy.NewReview(policies)
-	for _, a := range apps {
+	for _, a := range missed {
 		rev.Add(a)
 	}
 	return rev.Rows(), nil
@@ -220,20 +229,16 @@ func (s *Store) policyCases(ctx context.Context, ids []int64) ([]*data.Applicati
 	return out, err
 }
 
-// declineReasons reads the clerks' reasons for the cases charged in full
+// declineReasons reads the clerks' reasons into apps, the cases charged in full
 // although they qualify (few): that is all the reasons explain.
-func (s *Store) declineReasons(ctx context.Context, apps []*data.Application, policies []data.WaiverPolicy) error {
-	byID := map[int64]*data.Application{}
-	var missed []int64
-	for _, a := range apps {
-		eligible, _ := policy.Evaluate(a, policies)
-		if slices.ContainsFunc(eligible, policy.Eligible.Missed) {
-			missed = append(missed, a.ID)
-			byID[a.ID] = a
-		}
-	}
-	if len(missed) == 0 {
+func (s *Store) declineReasons(ctx context.Context, apps []*data.Application) error {
+	if len(apps) == 0 {
 		return nil
+	}
+	byID := map[int64]*data.Application{}
+	missed := make([]int64, len(apps))
+	for i, a := range apps {
+		missed[i], byID[a.ID] = a.ID, a
 	}
 	list, _ := json.Marshal(missed)
 	return s.eachRow(ctx, `SELECT e.app_id, e.seq, e.data FROM json_each(?) j CROSS JOIN events e ON e.app_id = j.value

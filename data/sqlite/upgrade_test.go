@@ -60,6 +60,10 @@ func TestUpgradeFromEachSchema(t *testing.T) {
 			if v >= 6 && docs == 0 {
 				t.Fatal("no document in a version 6+ testdata database")
 			}
+			// 0018: the proofs recorded before it are found without the events.
+			if got, want := count(t, db, "SELECT count(*) FROM case_proofs"), count(t, db, "SELECT count(*) FROM events WHERE seq = 1 AND json_type(data, '$.proofs') = 'array'"); got != want || v >= 17 && want == 0 {
+				t.Fatalf("case_proofs: %d rows, %d first events with proofs", got, want)
+			}
 			if count(t, db, "SELECT count(*) FROM documents WHERE site_code = substr(number, 1, 9)") != docs {
 				t.Fatal("documents without their site code after the upgrade")
 			}
