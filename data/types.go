@@ -345,6 +345,8 @@ type Application struct {
 	Fees       []FeeLine // fixed at acceptance
 	Waivers    []Waiver  // every request, decided or not, oldest first
 	Rating     *Rating   // the applicant's 好差评, once given
+	// ThemeNumber is the 主题件 (一件事) the case belongs to, if any.
+	ThemeNumber string
 	// Clock is the case's clock on the day the store read or changed it,
 	// computed once there (the list, the reports and the warning board
 	// ask the store for another day's).

@@ -368,7 +368,13 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e data
 			}
 			e.Data.Approver = c.actor.Login
 		}
-		return c.record(e, "case."+string(e.Kind))
+		if err := c.record(e, "case."+string(e.Kind)); err != nil {
+			return err
+		}
+		if e.Kind == clock.Completed && e.Data.Result == data.ResultGranted { // 一件事: the steps waiting for this one start
+			return c.startFollowers()
+		}
+		return nil
 	})
 }
 

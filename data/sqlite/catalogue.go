@@ -10,6 +10,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/policy"
+	"github.com/onewindow/onewindow/data/theme"
 )
 
 // Catalogue is the file shape of a site's starting data: the site, its
@@ -58,6 +59,17 @@ type Catalogue struct {
 		ValidTo   string          `json:"valid_to"`
 		Rule      json.RawMessage `json:"rule"` // its eligibility (policy.Rule), if any
 	} `json:"waiver_policies"`
+	Themes []struct {
+		Code     string `json:"code"`
+		Name     string `json:"name"`
+		Limit    int    `json:"limit_days"`
+		Together bool   `json:"together"`
+		Steps    []struct {
+			Item   string `json:"item"`
+			After  string `json:"after"`
+			Result string `json:"result"`
+		} `json:"steps"`
+	} `json:"themes"` // 一件事
 }
 
 // catalogueValidity reads a catalogue's validity dates ("" = open end).
@@ -111,8 +123,11 @@ func (s *Store) Setup(ctx context.Context, raw []byte, site *data.Site) error {
 		if err := setupItems(tx, &c, deps); err != nil {
 			return err
 		}
+		if err := setupThemes(ctx, tx, &c); err != nil {
+			return err
+		}
 		detail, _ := json.Marshal(map[string]int{"departments": len(c.Departments), "windows": len(c.Windows), "users": len(c.Users), "items": len(c.Items),
-			"fees": len(c.Fees), "waiver_policies": len(c.WaiverPolicies)})
+			"fees": len(c.Fees), "waiver_policies": len(c.WaiverPolicies), "themes": len(c.Themes)})
 		return s.audit(tx, "system", "site.setup", c.Site.Code, string(detail))
 	})
 }
@@ -201,6 +216,31 @@ func setupMoney(tx *sql.Tx, c *Catalogue) error {
 	return nil
 }
 
+// setupThemes writes the catalogue's themes (一件事), checked against its
+// items.
+func setupThemes(ctx context.Context, tx *sql.Tx, c *Catalogue) error {
+	if len(c.Themes) == 0 {
+		return nil
+	}
+	items, err := activeItemsByCode(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, ct := range c.Themes {
+		t := theme.Theme{Code: ct.Code, Name: ct.Name, Limit: ct.Limit, Together: ct.Together}
+		for _, st := range ct.Steps {
+			t.Steps = append(t.Steps, theme.Step{Item: data.ServiceItem{Code: st.Item}, After: st.After, Result: st.Result})
+		}
+		if err := t.Validate(items); err != nil {
+			return fmt.Errorf("一件事 %s：%w", ct.Code, err)
+		}
+		if err := insertTheme(tx, &t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // setupItems writes the service items with their fees.
 func setupItems(tx *sql.Tx, c *Catalogue, deps map[string]int64) error {
 	for _, it := range c.Items {
@@ -225,9 +265,9 @@ func setupItems(tx *sql.Tx, c *Catalogue, deps map[string]int64) error {
 	return nil
 }
 
-func nonNil(s []string) []string {
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -103,6 +103,9 @@ func queryCases(ctx context.Context, q querier, where string, args []any, order 
 		return nil, err
 	}
 	rows.Close()
+	if err := themeNumbers(ctx, q, apps, index, of, ofArgs); err != nil {
+		return nil, err
+	}
 	return apps, loadMoney(ctx, q, apps, index, of, ofArgs)
 }
 

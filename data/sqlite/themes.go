@@ -1,0 +1,523 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/policy"
+	"github.com/onewindow/onewindow/data/theme"
+)
+
+// 一件事一次办 (issue 24): themes in the catalogue, their intake as one
+// 主题件 with one case per item, waiting items started when the item they
+// wait for completes, and the theme cases read with their clocks.
+
+// Themes returns the active themes ordered by code, their steps' items
+// filled in.
+func (s *Store) Themes(ctx context.Context) ([]theme.Theme, error) {
+	return readThemes(ctx, s.db, "t.active")
+}
+
+// readThemes reads the themes matching where (SQL over alias t).
+func readThemes(ctx context.Context, q querier, where string, args ...any) ([]theme.Theme, error) {
+	rows, err := q.QueryContext(ctx, "SELECT t.id, t.code, t.name, t.limit_days, t.together, t.active FROM themes t WHERE "+where+" ORDER BY t.code", args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []theme.Theme
+	index := map[int64]int{}
+	for rows.Next() {
+		var t theme.Theme
+		if err := rows.Scan(&t.ID, &t.Code, &t.Name, &t.Limit, &t.Together, &t.Active); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[t.ID] = len(out)
+		out = append(out, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	items, err := itemsByID(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, "SELECT theme_id, item_id, after_id, result FROM theme_steps ORDER BY theme_id, position")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid, iid int64
+		var after sql.NullInt64
+		var st theme.Step
+		if err := rows.Scan(&tid, &iid, &after, &st.Result); err != nil {
+			return nil, err
+		}
+		i, ok := index[tid]
+		if !ok {
+			continue
+		}
+		st.Item = items[iid]
+		if after.Valid {
+			st.After = items[after.Int64].Code
+		}
+		out[i].Steps = append(out[i].Steps, st)
+	}
+	return out, rows.Err()
+}
+
+// itemsByID reads every service item (active or not), by id.
+func itemsByID(ctx context.Context, q querier) (map[int64]data.ServiceItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.id, i.code, i.name, i.department_id, d.name, i.kind, i.statutory, i.promised, i.materials, i.active
+		FROM items i JOIN departments d ON d.id = i.department_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]data.ServiceItem{}
+	for rows.Next() {
+		var it data.ServiceItem
+		var mats string
+		var active bool
+		if err := rows.Scan(&it.ID, &it.Code, &it.Name, &it.DepartmentID, &it.Department, &it.Kind, &it.Statutory, &it.Promised, &mats, &active); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(mats), &it.Materials); err != nil {
+			return nil, fmt.Errorf("item %s materials: %w", it.Code, err)
+		}
+		out[it.ID] = it
+	}
+	return out, rows.Err()
+}
+
+// activeItemsByCode are the active items by code, as a theme's Validate
+// wants them.
+func activeItemsByCode(ctx context.Context, q querier) (map[string]data.ServiceItem, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id FROM items WHERE active")
+	if err != nil {
+		return nil, err
+	}
+	active := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		active[id] = true
+	}
+	rows.Close()
+	all, err := itemsByID(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]data.ServiceItem{}
+	for id, it := range all {
+		if active[id] {
+			out[it.Code] = it
+		}
+	}
+	return out, nil
+}
+
+// insertTheme writes a validated theme (setup and 设置).
+func insertTheme(tx *sql.Tx, t *theme.Theme) error {
+	id, err := insertID(tx, "INSERT INTO themes (code, name, limit_days, together) VALUES (?, ?, ?, ?)", t.Code, t.Name, t.Limit, t.Together)
+	if err != nil {
+		return fmt.Errorf("theme %s: %w", t.Code, err)
+	}
+	t.ID = id
+	for i, st := range t.Steps {
+		var after any
+		if st.After != "" {
+			after = t.Step(st.After).Item.ID
+		}
+		if _, err := tx.Exec("INSERT INTO theme_steps (theme_id, position, item_id, after_id, result) VALUES (?, ?, ?, ?, ?)",
+			id, i, st.Item.ID, after, st.Result); err != nil {
+			return fmt.Errorf("theme %s step %s: %w", t.Code, st.Item.Code, err)
+		}
+	}
+	return nil
+}
+
+// registeredStep is a step as a theme case records it.
+type registeredStep struct {
+	Item   string `json:"item"`
+	After  string `json:"after,omitempty"`
+	Result string `json:"result,omitempty"`
+}
+
+// RegisterTheme takes in a theme at the counter: one applicant, one
+// checklist. In one transaction it registers the 主题件 and one case per
+// step that starts at intake — accepted when it has every material, in
+// 补正 for its own missing ones otherwise — each with its own number,
+// clock and department; a step that waits for another is registered when
+// that one completes (Record). The theme case is returned with its clock.
+func (s *Store) RegisterTheme(ctx context.Context, clerkID int64, in theme.Intake) (theme.Case, error) {
+	var tc theme.Case
+	now := s.now()
+	if err := in.Applicant.Validate(now); err != nil {
+		return tc, err
+	}
+	var err error
+	if in.Proofs, err = policy.CheckProofs(in.Proofs, in.Applicant, calendar.DateOf(now)); err != nil {
+		return tc, err
+	}
+	threshold := s.Threshold(ctx)
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		clerk, err := activeUser(tx, clerkID)
+		if err != nil {
+			return err
+		}
+		themes, err := readThemes(ctx, tx, "t.id = ? AND t.active", in.ThemeID)
+		if err != nil {
+			return err
+		}
+		if len(themes) == 0 {
+			return &data.Error{Code: data.ENOTFOUND, Field: "theme", Message: fmt.Sprintf("一件事：编号 %d 不存在或已停用", in.ThemeID)}
+		}
+		t := themes[0]
+		parts, unknown := t.Plan(in.Materials)
+		if len(unknown) > 0 {
+			return data.FieldError("materials", "材料", "%s 不是“%s”的申请材料", strings.Join(unknown, "、"), t.Name)
+		}
+		if err := windowExists(tx, in.WindowID); err != nil {
+			return err
+		}
+		site, err := siteCode(tx)
+		if err != nil {
+			return err
+		}
+		day := calendar.DateOf(now)
+		seq, err := nextSeq(tx, "ZT"+day.Time().Format("20060102"))
+		if err != nil {
+			return err
+		}
+		number := fmt.Sprintf("%sZT%s%04d", site, day.Time().Format("20060102"), seq)
+		a := in.Applicant
+		if err := saveApplicant(tx, &a, now); err != nil {
+			return err
+		}
+		steps := make([]registeredStep, len(t.Steps))
+		for i, st := range t.Steps {
+			steps[i] = registeredStep{Item: st.Item.Code, After: st.After, Result: st.Result}
+		}
+		stepsJSON, _ := json.Marshal(steps)
+		mats, _ := json.Marshal(nonNil(in.Materials))
+		proofs, _ := json.Marshal(nonNil(in.Proofs))
+		id, err := insertID(tx, `INSERT INTO theme_cases (number, site_code, theme_id, theme_code, theme_name, limit_days, together, steps, applicant_id, window_id, clerk_id, received_at, materials, proofs)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			number, site, t.ID, t.Code, t.Name, t.Limit, t.Together, string(stepsJSON), a.ID, in.WindowID, clerkID, data.FormatTime(now), string(mats), string(proofs))
+		if err != nil {
+			return fmt.Errorf("save theme case: %w", err)
+		}
+		var cases []string
+		for i, p := range parts {
+			if _, err := tx.Exec("INSERT INTO theme_members (theme_case_id, position, item_code) VALUES (?, ?, ?)", id, i, p.Step.Item.Code); err != nil {
+				return err
+			}
+			if p.Wait {
+				continue
+			}
+			app, err := s.startStep(tx, cal, threshold, site, id, i, p, in.Applicant, in.WindowID, in.Proofs, clerkID, now)
+			if err != nil {
+				return err
+			}
+			cases = append(cases, app.Number)
+		}
+		detail, _ := json.Marshal(map[string]any{"theme": t.Code, "applicant": a.IDCode, "cases": cases})
+		if err := s.audit(tx, clerk.Login, "theme.register", number, string(detail)); err != nil {
+			return err
+		}
+		tc, err = loadThemeCase(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		tc.Compute(cal, day, threshold)
+		return nil
+	})
+	if err != nil {
+		return theme.Case{}, err
+	}
+	return tc, nil
+}
+
+// startStep registers the case of part p (position pos of theme case
+// themeCase): accepted with every material, in 补正 for its missing ones.
+func (s *Store) startStep(tx *sql.Tx, cal *calendar.Calendar, threshold float64, site string, themeCase int64, pos int, p theme.Part,
+	applicant data.Applicant, windowID int64, proofs []data.Proof, actorID int64, now time.Time) (data.Application, error) {
+	in := data.Intake{ItemID: p.Step.Item.ID, Applicant: applicant, WindowID: windowID, Materials: p.Handed, Proofs: proofs, Decision: data.DecideAccept}
+	if len(p.Missing) > 0 {
+		in.Decision, in.Missing = data.DecideSupplement, p.Missing
+	}
+	if err := oneError(in.Check(p.Step.Item)); err != nil {
+		return data.Application{}, err
+	}
+	second, err := intakeEvent(in)
+	if err != nil {
+		return data.Application{}, err
+	}
+	app, err := s.insertCase(tx, cal, threshold, site, p.Step.Item, in, actorID, now, second)
+	if err != nil {
+		return app, err
+	}
+	_, err = tx.Exec("UPDATE theme_members SET app_id = ? WHERE theme_case_id = ? AND position = ?", app.ID, themeCase, pos)
+	return app, err
+}
+
+// startFollowers registers, when the case c completes, the steps of its
+// theme case that wait for it, in the same transaction: their clocks
+// start today. Nothing for a case outside a theme.
+func (c *caseTx) startFollowers() error {
+	var number string
+	err := c.tx.QueryRow("SELECT t.number FROM theme_members m JOIN theme_cases t ON t.id = m.theme_case_id WHERE m.app_id = ?", c.app.ID).Scan(&number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	tc, err := loadThemeCase(c.ctx, c.tx, number)
+	if err != nil {
+		return err
+	}
+	var handed []string
+	if err := c.tx.QueryRow("SELECT materials FROM theme_cases WHERE id = ?", tc.ID).Scan(&jsonText{&handed}); err != nil {
+		return err
+	}
+	parts, _ := tc.Theme.Plan(handed)
+	for i, m := range tc.Members {
+		if m.App != nil || m.Step.After != c.app.Item.Code {
+			continue
+		}
+		app, err := c.s.startStep(c.tx, c.cal, c.threshold, tc.SiteCode, tc.ID, i, parts[i], tc.Applicant, tc.WindowID, tc.Proofs, c.actor.ID, c.now)
+		if err != nil {
+			return fmt.Errorf("一件事 %s 的事项 %s：%w", tc.Number, m.Step.Item.Code, err)
+		}
+		detail, _ := json.Marshal(map[string]any{"after": c.app.Number, "item": m.Step.Item.Code, "case": app.Number})
+		if err := c.s.audit(c.tx, c.actor.Login, "theme.start", tc.Number, string(detail)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jsonText scans a JSON text column into v.
+type jsonText struct{ v any }
+
+func (j *jsonText) Scan(src any) error {
+	var b []byte
+	switch t := src.(type) {
+	case string:
+		b = []byte(t)
+	case []byte:
+		b = t
+	default:
+		return fmt.Errorf("JSON column: %T", src)
+	}
+	return json.Unmarshal(b, j.v)
+}
+
+// nextSeq takes the next number of the daily sequence key (number_seq).
+func nextSeq(tx *sql.Tx, key string) (int, error) {
+	var seq int
+	err := tx.QueryRow(`INSERT INTO number_seq (day, last) VALUES (?, 1)
+		ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last`, key).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("allocate number: %w", err)
+	}
+	if seq > data.MaxDailySequence {
+		return 0, data.Errorf(data.ECONFLICT, "%s 的编号已用完（每日最多 %d 个）", key, data.MaxDailySequence)
+	}
+	return seq, nil
+}
+
+// themeCaseColumns are a theme case's columns with its applicant's.
+const themeCaseColumns = `t.id, t.number, t.site_code, t.theme_code, t.theme_name, t.limit_days, t.together, t.steps, t.window_id, t.clerk_id,
+	t.received_at, t.delivered_at, t.proofs, p.id, p.kind, p.name, p.id_code, p.contact, p.phone, p.address`
+
+// loadThemeCase reads the theme case with number, its steps' items and
+// its members' cases (not yet computed).
+func loadThemeCase(ctx context.Context, q querier, number string) (theme.Case, error) {
+	list, err := queryThemeCases(ctx, q, "t.number = ?", []any{number}, 1, 0)
+	if err != nil {
+		return theme.Case{}, err
+	}
+	if len(list) == 0 {
+		return theme.Case{}, &data.Error{Code: data.ENOTFOUND, Field: "number", Message: fmt.Sprintf("主题件编号：%s 不存在", number)}
+	}
+	return list[0], nil
+}
+
+// queryThemeCases reads the theme cases matching where (over alias t),
+// oldest first, a page of limit (0: all) from offset.
+func queryThemeCases(ctx context.Context, q querier, where string, args []any, limit, offset int) ([]theme.Case, error) {
+	query := "SELECT " + themeCaseColumns + " FROM theme_cases t JOIN applicants p ON p.id = t.applicant_id WHERE " + where + " ORDER BY t.id"
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query theme cases: %w", err)
+	}
+	var out []theme.Case
+	index := map[int64]int{}
+	for rows.Next() {
+		var c theme.Case
+		var steps, received, proofs string
+		var delivered sql.NullString
+		a := &c.Applicant
+		if err := rows.Scan(&c.ID, &c.Number, &c.SiteCode, &c.Theme.Code, &c.Theme.Name, &c.Theme.Limit, &c.Theme.Together, &steps, &c.WindowID, &c.ClerkID,
+			&received, &delivered, &proofs, &a.ID, &a.Kind, &a.Name, &a.IDCode, &a.Contact, &a.Phone, &a.Address); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var reg []registeredStep
+		if err := json.Unmarshal([]byte(steps), &reg); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("theme case %s steps: %w", c.Number, err)
+		}
+		for _, st := range reg {
+			c.Theme.Steps = append(c.Theme.Steps, theme.Step{Item: data.ServiceItem{Code: st.Item}, After: st.After, Result: st.Result})
+			c.Members = append(c.Members, theme.Member{Step: c.Theme.Steps[len(c.Theme.Steps)-1]})
+		}
+		if err := json.Unmarshal([]byte(proofs), &c.Proofs); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("theme case %s proofs: %w", c.Number, err)
+		}
+		if c.ReceivedAt, err = data.ParseTime(received); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if delivered.Valid {
+			if c.DeliveredAt, err = data.ParseTime(delivered.String); err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		index[c.ID] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	// The steps' items, by code (as they are now: names, departments,
+	// materials).
+	items, err := itemsByID(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]data.ServiceItem{}
+	for _, it := range items {
+		byCode[it.Code] = it
+	}
+	ids := make([]string, 0, len(out))
+	for i := range out {
+		ids = append(ids, fmt.Sprint(out[i].ID))
+		for j := range out[i].Theme.Steps {
+			if it, ok := byCode[out[i].Theme.Steps[j].Item.Code]; ok {
+				out[i].Theme.Steps[j].Item = it
+				out[i].Members[j].Step.Item = it
+			}
+		}
+	}
+	// The members' cases.
+	members := map[int64][2]int{} // app id → theme case index, position
+	rows, err = q.QueryContext(ctx, "SELECT theme_case_id, position, app_id FROM theme_members WHERE app_id IS NOT NULL AND theme_case_id IN ("+strings.Join(ids, ",")+")")
+	if err != nil {
+		return nil, err
+	}
+	var appIDs []string
+	for rows.Next() {
+		var tid, app int64
+		var pos int
+		if err := rows.Scan(&tid, &pos, &app); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		members[app] = [2]int{index[tid], pos}
+		appIDs = append(appIDs, fmt.Sprint(app))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(appIDs) == 0 {
+		return out, err
+	}
+	apps, err := queryCases(ctx, q, "a.id IN ("+strings.Join(appIDs, ",")+")", nil, "a.id", 0, 0, "")
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		at := members[apps[i].ID]
+		if c := &out[at[0]]; at[1] < len(c.Members) {
+			c.Members[at[1]].App = &apps[i]
+		}
+	}
+	return out, nil
+}
+
+// ThemeCase returns the theme case with number, computed as of today.
+func (s *Store) ThemeCase(ctx context.Context, number string, today calendar.Date) (theme.Case, error) {
+	tc, err := loadThemeCase(ctx, s.db, number)
+	if err != nil {
+		return tc, err
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return tc, err
+	}
+	tc.Compute(cal, today, s.Threshold(ctx))
+	return tc, nil
+}
+
+// ThemeCases returns a page of the theme cases, oldest first, computed as
+// of today (limit 0: all).
+func (s *Store) ThemeCases(ctx context.Context, limit, offset int, today calendar.Date) ([]theme.Case, error) {
+	list, err := queryThemeCases(ctx, s.db, "1", nil, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	threshold := s.Threshold(ctx)
+	for i := range list {
+		list[i].Compute(cal, today, threshold)
+	}
+	return list, nil
+}
+
+// themeNumbers fills in the 主题件 number of the cases of apps that belong
+// to one (index: position by id; of: "IN (…)" selecting their ids).
+func themeNumbers(ctx context.Context, q querier, apps []data.Application, index map[int64]int, of string, args []any) error {
+	rows, err := q.QueryContext(ctx, "SELECT m.app_id, t.number FROM theme_members m JOIN theme_cases t ON t.id = m.theme_case_id WHERE m.app_id "+of, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var number string
+		if err := rows.Scan(&id, &number); err != nil {
+			return err
+		}
+		if i, ok := index[id]; ok {
+			apps[i].ThemeNumber = number
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,159 @@
+package sqlite_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/data/theme"
+	"github.com/onewindow/onewindow/internal/testkit"
+)
+
+// 一件事: 开办餐饮店 over the national-day holiday. Taken in on Monday
+// 2026-09-28 with every material: the business licence is registered and
+// accepted at once, the food licence and the social-insurance
+// registration wait for it (the licence is not asked of the applicant
+// twice). The theme's 12 working days skip 1–7 October and count Saturday
+// 10 October (调休). When the licence is completed on 9 October the two
+// waiting items are registered and their clocks start that day; when the
+// last closes the theme is done, on time, held up by the food licence.
+func TestThemeClockSequential(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-09-28 10:00")
+	f := load(t, s)
+	th := sampleTheme(t, s, "YJS-KBCYD")
+	var handed []string
+	for _, m := range th.Checklist() {
+		handed = append(handed, m.Name)
+	}
+	if slices.Contains(handed, "营业执照") {
+		t.Errorf("the checklist asks for the licence the theme issues: %v", handed)
+	}
+	tc, err := s.RegisterTheme(ctx, f.clerk.ID, theme.Intake{ThemeID: th.ID, Applicant: enterprise(), WindowID: f.windowID, Materials: handed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc.Status != theme.StatusAccepted || len(tc.Members) != 3 || tc.Members[0].App == nil || tc.Members[1].App != nil || tc.Members[2].App != nil {
+		t.Fatalf("registered: %s, members %+v", tc.Status, tc.Members)
+	}
+	if tc.Members[0].App.Status != data.StatusAccepted || tc.Members[0].App.ThemeNumber != tc.Number {
+		t.Errorf("licence case: %s, theme %q", tc.Members[0].App.Status, tc.Members[0].App.ThemeNumber)
+	}
+	if tr := tc.Track(); tc.Clock.Start.String() != "2026-09-28" || tr.Due.String() != "2026-10-20" || tr.Limit != 12 || tr.Warning != clock.Green {
+		t.Errorf("theme clock from %s: %+v", tc.Clock.Start, tr)
+	}
+	licence := tc.Members[0].App.Number
+	if c, err := s.Case(ctx, licence); err != nil || c.ThemeNumber != tc.Number {
+		t.Errorf("case %s: theme %q %v", licence, c.ThemeNumber, err)
+	}
+
+	clk.Set("2026-10-09 15:00")
+	if _, err := s.Record(ctx, licence, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
+		t.Fatal(err)
+	}
+	today := calendar.NewDate(2026, 10, 9)
+	tc, err = s.ThemeCase(ctx, tc.Number, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range tc.Members[1:] {
+		if m.App == nil {
+			t.Fatalf("%s not started when the licence completed", m.Step.Item.Code)
+		}
+		if m.App.Status != data.StatusAccepted || m.Clock.Start != today || !slices.Contains(m.App.Events[0].Data.Materials, "营业执照") {
+			t.Errorf("%s: %s from %s, materials %v", m.Step.Item.Code, m.App.Status, m.Clock.Start, m.App.Events[0].Data.Materials)
+		}
+	}
+	if tr := tc.Track(); tr.Used != 4 || tr.Remaining != 8 { // 29, 30 September, 8, 9 October
+		t.Errorf("theme on 9 October: %+v", tr)
+	}
+	food, social := tc.Members[1].App.Number, tc.Members[2].App.Number
+	clk.Set("2026-10-12 09:00")
+	if _, err := s.Record(ctx, social, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set("2026-10-20 16:00")
+	if _, err := s.Record(ctx, food, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
+		t.Fatal(err)
+	}
+	tc, err = s.ThemeCase(ctx, tc.Number, calendar.NewDate(2026, 10, 21))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tc.Track()
+	if tc.Status != theme.StatusCompleted || tc.Clock.End.String() != "2026-10-20" || tr.Used != 12 || tr.OnTime == nil || !*tr.OnTime {
+		t.Errorf("theme done: %s, end %s, %+v", tc.Status, tc.Clock.End, tr)
+	}
+	if got := tc.HeldUp(); got != "SCJG-005" {
+		t.Errorf("held up by %q", got)
+	}
+	db := testkit.RawDB(t, s.Path())
+	if n := count(t, db, "SELECT count(*) FROM audit WHERE action = 'theme.start' AND entity = '"+tc.Number+"'"); n != 2 {
+		t.Errorf("%d theme.start audit entries", n)
+	}
+}
+
+// 开办运输企业 with one of the transport licence's materials missing: only
+// that item goes into 补正; the business licence is accepted and the
+// theme's clock runs; a material that is no item's is refused by name.
+func TestThemeSupplementOneItem(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-11-02 10:00")
+	f := load(t, s)
+	th := sampleTheme(t, s, "YJS-KBYS")
+	var handed []string
+	for _, m := range th.Checklist() {
+		if m.Name != "驾驶人员从业资格证" {
+			handed = append(handed, m.Name)
+		}
+	}
+	in := theme.Intake{ThemeID: th.ID, Applicant: enterprise(), WindowID: f.windowID, Materials: append(slices.Clone(handed), "户口簿")}
+	if _, err := s.RegisterTheme(ctx, f.clerk.ID, in); data.ErrorField(err) != "materials" {
+		t.Errorf("a material of no item: %v", err)
+	}
+	in.Materials = handed
+	tc, err := s.RegisterTheme(ctx, f.clerk.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byItem := map[string]*data.Application{}
+	for _, m := range tc.Members {
+		byItem[m.Step.Item.Code] = m.App
+	}
+	if byItem["SCJG-001"] == nil || byItem["SCJG-001"].Status != data.StatusAccepted {
+		t.Fatalf("licence: %+v", byItem["SCJG-001"])
+	}
+	jt := byItem["JTJ-001"]
+	if jt == nil || jt.Status != data.StatusSupplement || !slices.Equal(jt.Events[1].Data.Missing, []string{"驾驶人员从业资格证"}) {
+		t.Fatalf("transport licence: %+v", jt)
+	}
+	if byItem["RSJ-001"] != nil {
+		t.Error("social insurance registered before the licence")
+	}
+	if tc.Status != theme.StatusAccepted || tc.Clock.Start.String() != "2026-11-02" {
+		t.Errorf("theme: %s from %s", tc.Status, tc.Clock.Start)
+	}
+	list, err := s.ThemeCases(ctx, 0, 0, calendar.NewDate(2026, 11, 2))
+	if err != nil || len(list) != 1 || list[0].Number != tc.Number {
+		t.Errorf("theme cases: %d %v", len(list), err)
+	}
+}
+
+// sampleTheme is the sample catalogue's theme with code.
+func sampleTheme(t *testing.T, s *sqlite.Store, code string) theme.Theme {
+	t.Helper()
+	themes, err := s.Themes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range themes {
+		if th.Code == code {
+			return th
+		}
+	}
+	t.Fatalf("no theme %s among %d", code, len(themes))
+	return theme.Theme{}
+}
