@@ -31,7 +31,8 @@ type caseView struct {
 	Fees          []feeView    `json:"fees"`
 	Waivers       []waiverView `json:"waivers"`
 	AmountDueFen  int64        `json:"amount_due_fen"`
-	Rating        *ratingView  `json:"rating"` // null until rated
+	Rating        *ratingView  `json:"rating"`       // null until rated
+	ThemeNumber   *string      `json:"theme_number"` // the 主题件 (一件事) the case belongs to; null for none
 	// The waiver policies whose rules the case's facts meet, per fee line,
 	// and what was done: applied (a waiver asked for) or not, with the
 	// clerk's reason when declined.
@@ -128,6 +129,10 @@ func newCaseView(a *data.Application, r clock.Result, today calendar.Date) caseV
 		ApplicantName: a.Applicant.Name, ApplicantKind: string(a.Applicant.Kind), ApplicantCode: a.Applicant.IDCode,
 		SiteCode: a.SiteCode, Window: a.Window, Clerk: a.Clerk, Status: string(a.Status),
 		ReceivedAt: a.ReceivedAt.UTC().Format(time.RFC3339),
+	}
+	if a.ThemeNumber != "" {
+		n := a.ThemeNumber
+		v.ThemeNumber = &n
 	}
 	for _, e := range a.Events {
 		v.Events = append(v.Events, eventView{Kind: string(e.Kind), At: e.At.UTC().Format(time.RFC3339), Actor: e.Actor, Data: e.Data})

@@ -71,6 +71,7 @@ func commands() []command {
 	return []command{
 		{"demo", "用生成的真实感办件填充数据库（试用和性能测试）", runDemo},
 		{"cases", "输出办件及其计时（--json 每行一个 JSON 对象）", runCases},
+		{"themes", "输出一件事（主题件）及其整体计时（--json 每行一个 JSON 对象）：themes [--today 日期]", runThemes},
 		{"problems", "输出企业反映问题及其计时（--json 每行一个 JSON 对象）：problems [--status S] [--today 日期]", runProblems},
 		{"bulletin", "每月督查通报（PDF）：bulletin --month YYYY-MM -o 通报.pdf", runBulletin},
 		{"problem", "企业反映问题：problem register --code 信用代码 --name 企业 --category 类别 --text 内容；problem record 编号 --kind 操作 …", runProblem},
