@@ -368,6 +368,14 @@ func (s *Store) Record(ctx context.Context, number string, actorID int64, e data
 			}
 			e.Data.Approver = c.actor.Login
 		}
+		if e.Kind == clock.Delivered { // 统一出件: a theme's results go together
+			if theme, err := togetherTheme(c.tx, c.app.ID); err != nil || theme != "" {
+				if err == nil {
+					err = data.Errorf(data.ECONFLICT, "办件 %s 属于一件事 %s，办理结果统一出件：请在该一件事的全部事项办结后统一出件", c.app.Number, theme)
+				}
+				return err
+			}
+		}
 		if err := c.record(e, "case."+string(e.Kind)); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/policy"
 	"github.com/onewindow/onewindow/data/theme"
 )
@@ -232,7 +233,7 @@ func (s *Store) RegisterTheme(ctx context.Context, clerkID int64, in theme.Intak
 			if p.Wait {
 				continue
 			}
-			app, err := s.startStep(tx, cal, threshold, site, id, i, p, in.Applicant, in.WindowID, in.Proofs, clerkID, now)
+			app, err := s.startStep(tx, cal, threshold, site, id, i, p, in.Applicant, in.WindowID, in.Proofs, clerk, now)
 			if err != nil {
 				return err
 			}
@@ -258,7 +259,7 @@ func (s *Store) RegisterTheme(ctx context.Context, clerkID int64, in theme.Intak
 // startStep registers the case of part p (position pos of theme case
 // themeCase): accepted with every material, in 补正 for its missing ones.
 func (s *Store) startStep(tx *sql.Tx, cal *calendar.Calendar, threshold float64, site string, themeCase int64, pos int, p theme.Part,
-	applicant data.Applicant, windowID int64, proofs []data.Proof, actorID int64, now time.Time) (data.Application, error) {
+	applicant data.Applicant, windowID int64, proofs []data.Proof, actor data.User, now time.Time) (data.Application, error) {
 	in := data.Intake{ItemID: p.Step.Item.ID, Applicant: applicant, WindowID: windowID, Materials: p.Handed, Proofs: proofs, Decision: data.DecideAccept}
 	if len(p.Missing) > 0 {
 		in.Decision, in.Missing = data.DecideSupplement, p.Missing
@@ -270,12 +271,15 @@ func (s *Store) startStep(tx *sql.Tx, cal *calendar.Calendar, threshold float64,
 	if err != nil {
 		return data.Application{}, err
 	}
-	app, err := s.insertCase(tx, cal, threshold, site, p.Step.Item, in, actorID, now, second)
+	app, err := s.insertCase(tx, cal, threshold, site, p.Step.Item, in, actor.ID, now, second)
 	if err != nil {
 		return app, err
 	}
-	_, err = tx.Exec("UPDATE theme_members SET app_id = ? WHERE theme_case_id = ? AND position = ?", app.ID, themeCase, pos)
-	return app, err
+	if _, err = tx.Exec("UPDATE theme_members SET app_id = ? WHERE theme_case_id = ? AND position = ?", app.ID, themeCase, pos); err != nil {
+		return app, err
+	}
+	detail, _ := json.Marshal(map[string]any{"item": p.Step.Item.Code, "applicant": applicant.IDCode, "decision": in.Decision})
+	return app, s.audit(tx, actor.Login, "case.register", app.Number, string(detail))
 }
 
 // startFollowers registers, when the case c completes, the steps of its
@@ -303,7 +307,7 @@ func (c *caseTx) startFollowers() error {
 		if m.App != nil || m.Step.After != c.app.Item.Code {
 			continue
 		}
-		app, err := c.s.startStep(c.tx, c.cal, c.threshold, tc.SiteCode, tc.ID, i, parts[i], tc.Applicant, tc.WindowID, tc.Proofs, c.actor.ID, c.now)
+		app, err := c.s.startStep(c.tx, c.cal, c.threshold, tc.SiteCode, tc.ID, i, parts[i], tc.Applicant, tc.WindowID, tc.Proofs, c.actor, c.now)
 		if err != nil {
 			return fmt.Errorf("一件事 %s 的事项 %s：%w", tc.Number, m.Step.Item.Code, err)
 		}
@@ -520,4 +524,92 @@ func themeNumbers(ctx context.Context, q querier, apps []data.Application, index
 		}
 	}
 	return rows.Err()
+}
+
+// DeliverTheme hands over the results of a theme case together (统一出件)
+// by method (pickup | post): once every item is closed, each completed
+// item is delivered in one transaction, audited, and the theme case
+// records the hand-over.
+func (s *Store) DeliverTheme(ctx context.Context, number string, actorID int64, method string) (theme.Case, error) {
+	var tc theme.Case
+	delivery := data.Event{Kind: clock.Delivered, Data: data.EventData{Method: method}}
+	if err := delivery.Validate(); err != nil {
+		return tc, err
+	}
+	threshold := s.Threshold(ctx)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		actor, err := activeUser(tx, actorID)
+		if err != nil {
+			return err
+		}
+		if tc, err = loadThemeCase(ctx, tx, number); err != nil {
+			return err
+		}
+		own, err := siteCode(tx)
+		if err != nil {
+			return err
+		}
+		if tc.SiteCode != own {
+			return data.Errorf(data.EFORBIDDEN, "一件事 %s 由站点 %s 登记，只能在该站点出件", tc.Number, tc.SiteCode)
+		}
+		now := s.now()
+		tc.Compute(cal, calendar.DateOf(now), threshold)
+		switch {
+		case !tc.DeliveredAt.IsZero() || tc.Status == theme.StatusDelivered:
+			return data.Errorf(data.ECONFLICT, "一件事 %s 已于 %s 统一出件", tc.Number, data.FormatTime(tc.DeliveredAt))
+		case tc.Status != theme.StatusCompleted:
+			var open []string
+			for _, m := range tc.Members {
+				if (m.App == nil && !tc.Blocked(m.Step)) || (m.App != nil && m.App.Status.Open()) {
+					open = append(open, m.Step.Item.Name)
+				}
+			}
+			return data.Errorf(data.ECONFLICT, "一件事 %s 尚有事项未办结（%s），不能统一出件", tc.Number, strings.Join(open, "、"))
+		}
+		var delivered []string
+		for _, m := range tc.Members {
+			if m.App == nil || m.App.Status != data.StatusCompleted {
+				continue
+			}
+			c := &caseTx{s: s, ctx: ctx, tx: tx, cal: cal, threshold: threshold, app: *m.App, actor: actor, now: now}
+			if last := c.app.Events[len(c.app.Events)-1].At; c.now.Before(last) {
+				c.now = last
+			}
+			if err := c.record(delivery, "case.delivered"); err != nil {
+				return err
+			}
+			delivered = append(delivered, c.app.Number)
+		}
+		if _, err := tx.Exec("UPDATE theme_cases SET delivered_at = ? WHERE id = ?", data.FormatTime(now), tc.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"cases": delivered})
+		if err := s.audit(tx, actor.Login, "theme.deliver", tc.Number, string(detail)); err != nil {
+			return err
+		}
+		if tc, err = loadThemeCase(ctx, tx, number); err != nil {
+			return err
+		}
+		tc.Compute(cal, calendar.DateOf(now), threshold)
+		return nil
+	})
+	if err != nil {
+		return theme.Case{}, err
+	}
+	return tc, nil
+}
+
+// togetherTheme is the number of the theme case whose results are handed
+// over together that app belongs to, or "".
+func togetherTheme(tx *sql.Tx, appID int64) (string, error) {
+	var number string
+	err := tx.QueryRow("SELECT t.number FROM theme_members m JOIN theme_cases t ON t.id = m.theme_case_id WHERE m.app_id = ? AND t.together", appID).Scan(&number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return number, err
 }

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/onewindow/onewindow/data"
@@ -75,6 +76,13 @@ func TestThemeClockSequential(t *testing.T) {
 	if _, err := s.Record(ctx, social, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
 		t.Fatal(err)
 	}
+	// 统一出件: neither one item alone nor the theme before every item is done.
+	if _, err := s.Record(ctx, social, f.clerk.ID, data.Event{Kind: clock.Delivered, Data: data.EventData{Method: data.MethodPickup}}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("one item of a together theme delivered alone: %v", err)
+	}
+	if _, err := s.DeliverTheme(ctx, tc.Number, f.clerk.ID, data.MethodPickup); data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorMessage(err), "食品经营许可") {
+		t.Errorf("theme delivered with the food licence open: %v", err)
+	}
 	clk.Set("2026-10-20 16:00")
 	if _, err := s.Record(ctx, food, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
 		t.Fatal(err)
@@ -89,6 +97,25 @@ func TestThemeClockSequential(t *testing.T) {
 	}
 	if got := tc.HeldUp(); got != "SCJG-005" {
 		t.Errorf("held up by %q", got)
+	}
+	clk.Set("2026-10-21 09:30")
+	tc, err = s.DeliverTheme(ctx, tc.Number, f.clerk.ID, data.MethodPickup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc.Status != theme.StatusDelivered || tc.DeliveredAt.IsZero() {
+		t.Errorf("after 统一出件: %s", tc.Status)
+	}
+	for _, m := range tc.Members {
+		if m.App.Status != data.StatusDelivered {
+			t.Errorf("%s: %s after 统一出件", m.App.Number, m.App.Status)
+		}
+	}
+	if _, err := s.DeliverTheme(ctx, tc.Number, f.clerk.ID, data.MethodPickup); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("delivered twice: %v", err)
+	}
+	if r, err := s.Verify(ctx); err != nil || !r.OK() {
+		t.Errorf("verify: %+v %v", r, err)
 	}
 	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM audit WHERE action = 'theme.start' AND entity = '"+tc.Number+"'"); n != 2 {
