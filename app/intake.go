@@ -17,6 +17,7 @@ import (
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/pinyin"
 	"github.com/onewindow/onewindow/data/policy"
+	"github.com/onewindow/onewindow/data/theme"
 )
 
 // intakeStore is what the intake form needs.
@@ -28,12 +29,15 @@ type intakeStore interface {
 	FeesOn(ctx context.Context, itemID int64, day calendar.Date) ([]data.FeeItem, error)
 	WaiverPolicies(ctx context.Context) ([]data.WaiverPolicy, error)
 	RequestWaiver(ctx context.Context, number string, actorID int64, r data.WaiverRequest) (data.Application, error)
+	Themes(ctx context.Context) ([]theme.Theme, error)
+	RegisterTheme(ctx context.Context, clerkID int64, in theme.Intake) (theme.Case, error)
 }
 
 // itemEntry is a catalogue item with what the picker searches in.
 type itemEntry struct {
 	item     data.ServiceItem
 	initials string
+	theme    *theme.Theme // a 一件事 (item then holds its code and name)
 }
 
 var applicantKinds = []struct {
@@ -104,7 +108,12 @@ func newIntakeScreen(s intakeStore, session func() data.User) *intakeScreen {
 		func() int { return len(f.matches) },
 		func() fyne.CanvasObject { return truncatedLabel(lang.L("工业企业技术改造项目备案")) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			it := f.items[f.matches[id]].item
+			e := f.items[f.matches[id]]
+			if e.theme != nil {
+				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s　一件事 · %d 个事项 · 整体承诺 %d 个工作日"), e.theme.Name, len(e.theme.Steps), e.theme.Limit))
+				return
+			}
+			it := e.item
 			o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s　%s · %s"), it.Name, it.Department, lang.L(it.Kind.Label())))
 		})
 	f.matchList.OnSelected = func(id widget.ListItemID) {
@@ -206,12 +215,21 @@ func (f *intakeScreen) load() {
 	f.bg.run(func() {
 		items, err := f.store.Items(context.Background())
 		var policies []data.WaiverPolicy
+		var themes []theme.Theme
 		if err == nil {
 			policies, err = f.store.WaiverPolicies(context.Background())
 		}
-		entries := make([]itemEntry, len(items))
-		for i, it := range items {
-			entries[i] = itemEntry{item: it, initials: pinyin.Initials(it.Name)}
+		if err == nil {
+			themes, err = f.store.Themes(context.Background())
+		}
+		// The themes (一件事) first: a search that finds one finds it on top.
+		entries := make([]itemEntry, 0, len(themes)+len(items))
+		for i := range themes {
+			th := &themes[i]
+			entries = append(entries, itemEntry{item: data.ServiceItem{Code: th.Code, Name: th.Name}, initials: pinyin.Initials(th.Name), theme: th})
+		}
+		for _, it := range items {
+			entries = append(entries, itemEntry{item: it, initials: pinyin.Initials(it.Name)})
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -244,6 +262,10 @@ func (f *intakeScreen) onSearch(q string) {
 
 func (f *intakeScreen) choose(i int) {
 	f.selected = i
+	if f.items[i].theme != nil {
+		f.chooseTheme(*f.items[i].theme)
+		return
+	}
 	it := f.items[i].item
 	info := fmt.Sprintf(lang.L("%s（%s）\n%s · %s · 承诺 %d / 法定 %d 个工作日"), it.Name, it.Code, it.Department, lang.L(it.Kind.Label()), it.Promised, it.Statutory)
 	f.itemInfo.SetText(info)
@@ -386,7 +408,16 @@ func (f *intakeScreen) intake(d data.Decision) (data.Intake, error) {
 	if _, err := policy.CheckProofs(in.Proofs, in.Applicant, calendar.DateOf(f.now())); err != nil && len(problems) == 0 {
 		problems = append(problems, problem(err))
 	}
-	if f.selected >= 0 {
+	if th := f.chosenTheme(); th != nil {
+		// A theme: the store decides per item (受理, or 补正 for what it
+		// lacks); refusing the whole thing is not a decision at the counter.
+		if d == data.DecideRefuse {
+			problems = append(problems, lang.L("一件事不能整体不予受理：请对具体事项分别办理"))
+		}
+		if _, unknown := th.Plan(in.Materials); len(unknown) > 0 {
+			problems = append(problems, fmt.Sprintf(lang.L("材料：%s 不是本一件事的申请材料"), strings.Join(unknown, lang.L("、"))))
+		}
+	} else if f.selected >= 0 {
 		// The counter's rules (data.Intake.Check), the same the store
 		// applies: what is missing, and whether the decision fits.
 		it := f.items[f.selected].item
@@ -427,6 +458,10 @@ func (f *intakeScreen) submit(d data.Decision) {
 		return
 	}
 	clerk := f.session().ID
+	if th := f.chosenTheme(); th != nil {
+		f.submitTheme(*th, in)
+		return
+	}
 	f.setBusy(true)
 	f.bg.run(func() {
 		ctx := context.Background()
