@@ -145,6 +145,10 @@ func (readOnly) IssueProblemDocument(context.Context, string, data.DocKind, int6
 	return data.Document{}, errReadOnly
 }
 
+func (readOnly) IssueThemeNotice(context.Context, string, int64) (data.Document, error) {
+	return data.Document{}, errReadOnly
+}
+
 func (readOnly) VerifyReceipt(context.Context, string) (data.Document, error) {
 	return data.Document{}, errReadOnly
 }

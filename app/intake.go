@@ -90,6 +90,7 @@ type intakeScreen struct {
 	desk      *paperDesk
 	autoPrint func() bool      // the PC's setting: print the notice at once
 	last      data.Application // the case registered last, whose notice Ctrl+P prints
+	lastTheme string           // or the 主题件 registered last, whose one notice it prints
 	printBtn  *widget.Button
 	printMsg  *widget.Label
 }
@@ -525,7 +526,7 @@ func (f *intakeScreen) showError(err error) {
 // offerPrint shows the button for the registered case's notice (Ctrl+P
 // anywhere on 受理登记), and prints it at once where the PC is set so.
 func (f *intakeScreen) offerPrint(app data.Application) {
-	f.last = app
+	f.last, f.lastTheme = app, ""
 	f.printMsg.SetText("")
 	kind, ok := noticeFor(app.Status)
 	if !ok || f.desk == nil {
@@ -542,6 +543,13 @@ func (f *intakeScreen) offerPrint(app data.Application) {
 // printLast prints the notice of the case registered last, on A4.
 func (f *intakeScreen) printLast() {
 	if f.desk == nil {
+		return
+	}
+	if f.lastTheme != "" {
+		f.desk.issue(f.lastTheme, data.DocThemeAccept, render.Options{Size: render.A4}, false, func(text string, imp widget.Importance) {
+			f.printMsg.Importance = imp
+			f.printMsg.SetText(text)
+		})
 		return
 	}
 	kind, ok := noticeFor(f.last.Status)
@@ -563,7 +571,7 @@ func (f *intakeScreen) printLast() {
 func (f *intakeScreen) reset() {
 	f.clear()
 	f.refused = ""
-	f.last = data.Application{}
+	f.last, f.lastTheme = data.Application{}, ""
 	f.result.SetText("")
 	f.printMsg.SetText("")
 	f.printBtn.Hide()

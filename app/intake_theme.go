@@ -81,8 +81,14 @@ func (f *intakeScreen) submitTheme(th theme.Theme, in data.Intake) {
 			f.clear()
 			f.result.Importance = widget.SuccessImportance
 			f.result.SetText(themeMessage(tc))
-			f.printBtn.Hide()
+			// One 受理通知书 for the whole theme (Ctrl+P).
+			f.last, f.lastTheme = data.Application{}, tc.Number
 			f.printMsg.SetText("")
+			f.printBtn.SetText(fmt.Sprintf(lang.L("打印%s（Ctrl+P）"), lang.L(data.DocThemeAccept.Title())))
+			f.printBtn.Show()
+			if f.autoPrint != nil && f.autoPrint() {
+				f.printLast()
+			}
 			for _, m := range tc.Members {
 				if m.App != nil && f.onSaved != nil {
 					f.onSaved(*m.App)

@@ -63,8 +63,13 @@ func (p *paperDesk) issue(number string, kind data.DocKind, opt render.Options, 
 	show(lang.L("正在生成文书……"), widget.MediumImportance)
 	p.bg.run(func() {
 		issue := p.store.IssueDocument
-		if kind.ForProblem() {
+		switch {
+		case kind.ForProblem():
 			issue = p.store.IssueProblemDocument
+		case kind == data.DocThemeAccept: // number is a 主题件's
+			issue = func(ctx context.Context, number string, _ data.DocKind, actorID int64) (data.Document, error) {
+				return p.store.IssueThemeNotice(ctx, number, actorID)
+			}
 		}
 		doc, err := issue(context.Background(), number, kind, actor)
 		var res render.Result

@@ -58,6 +58,12 @@ func TestIntakeRegistersATheme(t *testing.T) {
 		t.Errorf("result %q", f.result.Text)
 	}
 	snap(t, ui.win, "intake-theme-registered")
+	// Ctrl+P prints the theme's one 受理通知书.
+	if !f.printBtn.Visible() || !strings.Contains(f.printBtn.Text, "一件事受理通知书") {
+		t.Errorf("print button %q (visible %v)", f.printBtn.Text, f.printBtn.Visible())
+	}
+	f.printLast()
+	waitFor(t, "the notice", func() bool { return strings.Contains(f.printMsg.Text, "一件事受理通知书") })
 	if f.selected != -1 || f.code.Text != "" {
 		t.Error("the form is not cleared")
 	}

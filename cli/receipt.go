@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"github.com/onewindow/onewindow/app/render"
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/theme"
 )
 
 // parseOne parses fs from args holding one positional argument anywhere
@@ -74,8 +76,13 @@ func runReceipt(e *env, args []string) error {
 	}
 	defer s.Close()
 	issue := s.IssueDocument
-	if forProblem {
+	switch {
+	case forProblem:
 		issue = s.IssueProblemDocument
+	case theme.NumberRE.MatchString(number): // a 主题件: its one 受理通知书
+		issue = func(ctx context.Context, number string, _ data.DocKind, actorID int64) (data.Document, error) {
+			return s.IssueThemeNotice(ctx, number, actorID)
+		}
 	}
 	doc, err := issue(e.ctx, number, k, u.ID)
 	if err != nil {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -95,6 +96,39 @@ func TestThemesJSON(t *testing.T) {
 		if in := cv.Number == v.Cases[0]; in != (cv.ThemeNumber != nil && *cv.ThemeNumber == tc.Number) || (!in && strings.Contains(line, `"theme_number":"`)) {
 			t.Errorf("case %s: theme %v", cv.Number, cv.ThemeNumber)
 		}
+	}
+	// One 受理通知书 for the whole theme: every item, its department and
+	// due date (or what it waits for), read back from the PDF; its QR
+	// verifies and shows the whole theme.
+	testkit.NeedTools(t, "pdftotext", "pdftoppm", "zbarimg")
+	pdf := filepath.Join(t.TempDir(), "theme.pdf")
+	if c, out, errOut := runIn(t, "1234\n", "receipt", tc.Number, "--db", db, "--user", "zhangli", "-o", pdf); c != 0 || !strings.Contains(out, "一件事受理通知书") {
+		t.Fatalf("receipt of the theme: %d %s %s", c, out, errOut)
+	}
+	raw, err := exec.Command("pdftotext", "-enc", "UTF-8", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := strings.Join(strings.Fields(string(raw)), "")
+	for _, want := range []string{"一件事受理通知书", "主题件编号：" + tc.Number, "开办餐饮店", "企业设立登记（市场监督管理局）：办件编号" + v.Cases[0],
+		"食品经营许可（市场监督管理局）：待企业设立登记办结后受理", "社会保险登记（人力资源和社会保障局）：待企业设立登记办结后受理，即办", "12个工作日，全部事项应于",
+		"统一出件"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("theme notice lacks %q:\n%s", want, raw)
+		}
+	}
+	png := filepath.Join(t.TempDir(), "p")
+	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", pdf, png).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	pngs, _ := filepath.Glob(png + "*.png")
+	qr, err := exec.Command("zbarimg", "--quiet", "--raw", pngs[0]).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	c, out, errOut = run(t, "verify-receipt", strings.TrimSpace(string(qr)), "--db", db)
+	if c != 0 || !strings.Contains(out, "核验通过") || !strings.Contains(out, "食品经营许可") || !strings.Contains(out, "社会保险登记") || !strings.Contains(out, tc.Number) {
+		t.Errorf("verify-receipt: %d %s %s", c, out, errOut)
 	}
 	// Plain text: one line a theme, in Chinese.
 	if c, out, _ := run(t, "themes", "--today", today, "--db", db); c != 0 || !strings.Contains(out, "开办餐饮店") || !strings.Contains(out, "办理中") {

@@ -22,6 +22,10 @@ const (
 	DocRefuse     DocKind = "refuse"     // 不予受理通知书
 	DocComplete   DocKind = "complete"   // 办结通知书（领取回执）
 	DocWaiver     DocKind = "waiver"     // 减免审批单
+	// DocThemeAccept is the one 受理通知书 of a 一件事 (package theme builds
+	// it): every item, its department and due date. Not in DocKinds, which
+	// are a case's own.
+	DocThemeAccept DocKind = "theme_accept"
 )
 
 // DocKinds lists every kind in the order of a case's life.
@@ -40,6 +44,8 @@ func (k DocKind) Title() string {
 		return "办结通知书（领取回执）"
 	case DocWaiver:
 		return "行政事业性收费减免审批单"
+	case DocThemeAccept:
+		return "一件事受理通知书"
 	}
 	return string(k)
 }
@@ -57,6 +63,8 @@ func (k DocKind) Prefix() string {
 		return "BJ"
 	case DocWaiver:
 		return "JM"
+	case DocThemeAccept:
+		return "YS"
 	}
 	return ""
 }
@@ -80,6 +88,9 @@ func (k DocKind) ForProblem() bool { return strings.HasPrefix(string(k), "proble
 func (k DocKind) Labels() (number, about, department string) {
 	if k.ForProblem() {
 		return "问题编号", "问题类别", "牵头部门"
+	}
+	if k == DocThemeAccept {
+		return "主题件编号", "申请事项", "实施部门"
 	}
 	return "办件编号", "申请事项", "实施部门"
 }

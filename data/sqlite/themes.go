@@ -298,11 +298,7 @@ func (c *caseTx) startFollowers() error {
 	if err != nil {
 		return err
 	}
-	var handed []string
-	if err := c.tx.QueryRow("SELECT materials FROM theme_cases WHERE id = ?", tc.ID).Scan(&jsonText{&handed}); err != nil {
-		return err
-	}
-	parts, _ := tc.Theme.Plan(handed)
+	parts, _ := tc.Theme.Plan(tc.Materials)
 	for i, m := range tc.Members {
 		if m.App != nil || m.Step.After != c.app.Item.Code {
 			continue
@@ -317,22 +313,6 @@ func (c *caseTx) startFollowers() error {
 		}
 	}
 	return nil
-}
-
-// jsonText scans a JSON text column into v.
-type jsonText struct{ v any }
-
-func (j *jsonText) Scan(src any) error {
-	var b []byte
-	switch t := src.(type) {
-	case string:
-		b = []byte(t)
-	case []byte:
-		b = t
-	default:
-		return fmt.Errorf("JSON column: %T", src)
-	}
-	return json.Unmarshal(b, j.v)
 }
 
 // nextSeq takes the next number of the daily sequence key (number_seq).
@@ -351,7 +331,7 @@ func nextSeq(tx *sql.Tx, key string) (int, error) {
 
 // themeCaseColumns are a theme case's columns with its applicant's.
 const themeCaseColumns = `t.id, t.number, t.site_code, t.theme_code, t.theme_name, t.limit_days, t.together, t.steps, t.window_id, t.clerk_id,
-	t.received_at, t.delivered_at, t.proofs, p.id, p.kind, p.name, p.id_code, p.contact, p.phone, p.address`
+	t.received_at, t.delivered_at, t.proofs, t.materials, p.id, p.kind, p.name, p.id_code, p.contact, p.phone, p.address`
 
 // loadThemeCase reads the theme case with number, its steps' items and
 // its members' cases (not yet computed).
@@ -381,11 +361,11 @@ func queryThemeCases(ctx context.Context, q querier, where string, args []any, l
 	index := map[int64]int{}
 	for rows.Next() {
 		var c theme.Case
-		var steps, received, proofs string
+		var steps, received, proofs, mats string
 		var delivered sql.NullString
 		a := &c.Applicant
 		if err := rows.Scan(&c.ID, &c.Number, &c.SiteCode, &c.Theme.Code, &c.Theme.Name, &c.Theme.Limit, &c.Theme.Together, &steps, &c.WindowID, &c.ClerkID,
-			&received, &delivered, &proofs, &a.ID, &a.Kind, &a.Name, &a.IDCode, &a.Contact, &a.Phone, &a.Address); err != nil {
+			&received, &delivered, &proofs, &mats, &a.ID, &a.Kind, &a.Name, &a.IDCode, &a.Contact, &a.Phone, &a.Address); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -397,6 +377,10 @@ func queryThemeCases(ctx context.Context, q querier, where string, args []any, l
 		for _, st := range reg {
 			c.Theme.Steps = append(c.Theme.Steps, theme.Step{Item: data.ServiceItem{Code: st.Item}, After: st.After, Result: st.Result})
 			c.Members = append(c.Members, theme.Member{Step: c.Theme.Steps[len(c.Theme.Steps)-1]})
+		}
+		if err := json.Unmarshal([]byte(mats), &c.Materials); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("theme case %s materials: %w", c.Number, err)
 		}
 		if err := json.Unmarshal([]byte(proofs), &c.Proofs); err != nil {
 			rows.Close()

@@ -1,12 +1,17 @@
 package theme
 
 import (
+	"regexp"
 	"time"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 )
+
+// NumberRE matches a 主题件 number: the site code, ZT, the day, a
+// four-digit daily sequence.
+var NumberRE = regexp.MustCompile(`^[0-9]{9}ZT[0-9]{12}$`)
 
 // Case is one registered 主题件: the theme as it was at registration, the
 // applicant, and one member per step.
@@ -17,6 +22,7 @@ type Case struct {
 	Theme       Theme // code, name, limit, together and steps as registered
 	Applicant   data.Applicant
 	Proofs      []data.Proof // recorded at intake, given to every member case
+	Materials   []string     // handed in at intake (the merged checklist's)
 	WindowID    int64
 	ClerkID     int64
 	ReceivedAt  time.Time

@@ -1,0 +1,116 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/theme"
+)
+
+// IssueThemeNotice issues the one 受理通知书 of a theme case (一件事), or
+// prints again the one already issued when it still reads the same (补打,
+// audited); when an item has moved since (a waiting item registered, a
+// 补正 accepted) it is a new document. It is kept with the theme's first
+// registered case, and its signed QR names that case: verifying it shows
+// the notice as issued, every item of the theme with it.
+func (s *Store) IssueThemeNotice(ctx context.Context, number string, actorID int64) (data.Document, error) {
+	key, err := s.signingKey(ctx)
+	if err != nil {
+		return data.Document{}, err
+	}
+	threshold := s.Threshold(ctx)
+	var doc data.Document
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		cal, err := s.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		actor, err := activeUser(tx, actorID)
+		if err != nil {
+			return err
+		}
+		tc, err := loadThemeCase(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		var first *data.Application
+		for _, m := range tc.Members {
+			if m.App != nil {
+				first = m.App
+				break
+			}
+		}
+		if first == nil {
+			return data.Errorf(data.ECONFLICT, "一件事 %s 尚无已登记的事项，不能出具受理通知书", tc.Number)
+		}
+		now := s.now()
+		today := calendar.DateOf(now)
+		tc.Compute(cal, today, threshold)
+		in := theme.NoticeInput{Clerk: actor.Name}
+		if err := tx.QueryRow("SELECT coalesce((SELECT value FROM settings WHERE key = 'sample_data'), '') = '1'").Scan(&in.Sample); err != nil {
+			return err
+		}
+		if in.Site, err = siteOf(ctx, tx); err != nil {
+			return err
+		}
+		if in.Site.Code != tc.SiteCode {
+			return data.Errorf(data.EFORBIDDEN, "一件事 %s 由站点 %s 登记，只能在该站点出具文书", tc.Number, tc.SiteCode)
+		}
+		var wname string
+		if err := tx.QueryRow("SELECT code, name FROM windows WHERE id = ?", tc.WindowID).Scan(&in.Window, &wname); err != nil {
+			return err
+		}
+		in.Window += " " + wname
+		kind := data.DocThemeAccept
+		var prevNumber, prevAt, prevHash, prevBy string
+		var prevReprints int
+		err = tx.QueryRow(`SELECT d.number, d.issued_at, d.hash, d.reprints, u.login FROM documents d JOIN users u ON u.id = d.issued_by
+			WHERE d.app_id = ? AND d.kind = ? ORDER BY d.id DESC LIMIT 1`, first.ID, kind).Scan(&prevNumber, &prevAt, &prevHash, &prevReprints, &prevBy)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err == nil {
+			at, err := time.Parse(time.RFC3339, prevAt)
+			if err != nil {
+				return err
+			}
+			in.Number, in.Issued = prevNumber, calendar.DateOf(at)
+			n := tc.Notice(in)
+			if h := n.Hash(); hex.EncodeToString(h[:]) == prevHash {
+				if err := updateOne(tx, "UPDATE documents SET reprints = reprints + 1 WHERE number = ?", "文书", prevNumber); err != nil {
+					return err
+				}
+				doc = data.Document{Number: prevNumber, Kind: kind, Case: first.Number, IssuedAt: at, IssuedBy: prevBy, Reprints: prevReprints + 1, Notice: n, Hash: prevHash}
+				return s.audit(tx, actor.Login, "document.reprint", prevNumber, fmt.Sprintf(`{"theme":%q,"kind":%q,"reprint":%d}`, tc.Number, kind, doc.Reprints))
+			}
+		}
+		year := now.In(calendar.Shanghai).Year()
+		var seq int
+		if err := tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE site_code = ? AND kind = ? AND year = ?", in.Site.Code, kind, year).Scan(&seq); err != nil {
+			return err
+		}
+		in.Number, in.Issued = fmt.Sprintf("%s-%d-%s%06d", in.Site.Code, year, kind.Prefix(), seq), today
+		n := tc.Notice(in)
+		h := n.Hash()
+		content, _ := json.Marshal(n)
+		doc = data.Document{Number: in.Number, Kind: kind, Case: first.Number, IssuedAt: now, IssuedBy: actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}
+		if _, err := tx.Exec(`INSERT INTO documents (number, site_code, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			doc.Number, in.Site.Code, kind, year, seq, first.ID, now.Format(time.RFC3339), actor.ID, string(content), doc.Hash); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf(`{"theme":%q,"case":%q,"kind":%q,"hash":%q}`, tc.Number, first.Number, kind, doc.Hash)
+		return s.audit(tx, actor.Login, "document.issue", doc.Number, detail)
+	})
+	if err != nil {
+		return data.Document{}, err
+	}
+	doc.Token = doc.ReceiptToken().Sign(key)
+	return doc, nil
+}

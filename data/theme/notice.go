@@ -1,0 +1,89 @@
+package theme
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/onewindow/onewindow/data"
+	"github.com/onewindow/onewindow/data/calendar"
+)
+
+// NoticeInput is what the theme's 受理通知书 is built from, read inside
+// the issuing transaction; the case must have been computed (Compute).
+type NoticeInput struct {
+	Number string // the document's number
+	Issued calendar.Date
+	Site   data.Site
+	Window string // code and name
+	Clerk  string
+	Sample bool
+}
+
+// Notice is the one 一件事受理通知书 of the theme case: every item with its
+// department, its case number and its due date (or why it has none yet),
+// the theme's own limit and due date, the materials received, and how the
+// results are handed over. Its QR vouches for all of it.
+func (c *Case) Notice(in NoticeInput) data.Notice {
+	n := data.Notice{Kind: data.DocThemeAccept, Title: data.DocThemeAccept.Title(), Number: in.Number, Issued: data.ChineseDate(in.Issued),
+		Site: in.Site.Name + "（" + in.Site.Code + "）", Window: in.Window, Case: c.Number,
+		Applicant: c.Applicant.Name, Item: c.Theme.Name + "（一件事，" + c.Theme.Code + "）", Clerk: in.Clerk, Phone: in.Site.Phone, Sample: in.Sample}
+	codeLabel := "统一社会信用代码"
+	if c.Applicant.Kind == data.ApplicantIndividual {
+		codeLabel = "公民身份号码"
+	}
+	n.ApplicantCode = codeLabel + "：" + c.Applicant.IDCode
+	n.Contact = strings.TrimSpace(c.Applicant.Contact + " " + c.Applicant.Phone)
+	n.Address = c.Applicant.Address
+	var depts []string
+	for _, m := range c.Members {
+		if d := m.Step.Item.Department; d != "" && !slices.Contains(depts, d) {
+			depts = append(depts, d)
+		}
+	}
+	n.Department = strings.Join(depts, "、")
+	received := data.ChineseDate(calendar.DateOf(c.ReceivedAt))
+	n.Body = []string{fmt.Sprintf("你（单位）于%s申请办理的“%s”一件事，涉及以下 %d 个事项，由本窗口综合受理、各部门分别审批。各事项的受理情况和办理期限如下：",
+		received, c.Theme.Name, len(c.Members))}
+	for _, m := range c.Members {
+		line := m.Step.Item.Name + "（" + m.Step.Item.Department + "）："
+		switch {
+		case m.App == nil:
+			prev := c.Theme.Step(m.Step.After)
+			line += fmt.Sprintf("待%s办结后受理", prev.Item.Name)
+			if m.Step.Item.Kind == data.KindImmediate || m.Step.Item.Promised == 0 {
+				line += "，即办"
+			} else {
+				line += fmt.Sprintf("，承诺 %d 个工作日", m.Step.Item.Promised)
+			}
+		case m.App.Status == data.StatusSupplement:
+			ev := m.App.Events[len(m.App.Events)-1]
+			line += fmt.Sprintf("办件编号 %s，需补正：%s（另见一次性告知书）", m.App.Number, strings.Join(ev.Data.Missing, "、"))
+		case m.Clock.Started && (m.Step.Item.Kind == data.KindImmediate || m.Clock.Promised.Limit == 0):
+			line += fmt.Sprintf("办件编号 %s，已受理，即办", m.App.Number)
+		case m.Clock.Started:
+			line += fmt.Sprintf("办件编号 %s，已受理，承诺 %s 前办结", m.App.Number, data.ChineseDate(m.Clock.Promised.Due))
+		default:
+			line += fmt.Sprintf("办件编号 %s，%s", m.App.Number, m.App.Status.Label())
+		}
+		n.List = append(n.List, line)
+	}
+	n.Materials = slices.Clone(c.Materials)
+	n.FeeNote = "各事项如有收费，以该事项受理时确定的收费项目和标准为准。"
+	n.Facts = append(n.Facts, data.Fact{Label: "收件日期", Value: received})
+	if c.Clock.Started {
+		t := c.Track()
+		n.Facts = append(n.Facts, data.Fact{Label: "受理日期", Value: data.ChineseDate(c.Clock.Start)},
+			data.Fact{Label: "一件事承诺时限", Value: fmt.Sprintf("%d 个工作日，全部事项应于 %s 前办结", t.Limit, data.ChineseDate(t.Due))})
+	} else {
+		n.Facts = append(n.Facts, data.Fact{Label: "一件事承诺时限", Value: fmt.Sprintf("%d 个工作日，自补正后受理之日起计算", c.Theme.Limit)})
+	}
+	if c.Theme.Together {
+		n.After = []string{"全部事项办结后，办理结果由本窗口统一出件，届时另行通知领取。"}
+	} else {
+		n.After = []string{"各事项办结后，办理结果分别出件。"}
+	}
+	n.Note = "期限按工作日计算，不含法定节假日。后续事项自前一事项办结之日起受理和计算期限。"
+	n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人（签字）"}, "受理专用章"
+	return n
+}
