@@ -16,6 +16,7 @@ import (
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/sqlite"
+	"github.com/onewindow/onewindow/data/theme"
 )
 
 // Options control the generator.
@@ -119,8 +120,9 @@ func Run(ctx context.Context, s *sqlite.Store, opt Options) (res Result, err err
 
 // batch generates cases from … from+n-1 (pure Go work, no database).
 func (g *gen) batch(from, n int) (sqlite.BulkBatch, error) {
-	b := sqlite.BulkBatch{Seq: map[calendar.Date]int{}}
+	b := sqlite.BulkBatch{Seq: map[calendar.Date]int{}, ThemeSeq: map[calendar.Date]int{}}
 	g.feeSeq = 0
+	g.batchCases, g.batchFrom, g.batchEnd = &b.Cases, from, from+n
 	for i := 0; i < n; i++ {
 		app, err := g.generate(from + i)
 		if err != nil {
@@ -129,6 +131,11 @@ func (g *gen) batch(from, n int) (sqlite.BulkBatch, error) {
 		day := calendar.DateOf(app.ReceivedAt)
 		b.Seq[day] = g.seq[day]
 		b.Cases = append(b.Cases, app)
+	}
+	g.deliverThemes(&b)
+	for _, t := range b.Themes {
+		day := calendar.DateOf(t.ReceivedAt)
+		b.ThemeSeq[day] = g.themeSeq[day]
 	}
 	return b, nil
 }
@@ -162,6 +169,16 @@ type gen struct {
 	seq        map[calendar.Date]int
 	ents       []data.Applicant // enterprises that raise problems
 	forced     map[string]int   // rare outcomes made to happen so far (see first)
+
+	// 一件事 (themes.go): the catalogue's themes, the one being generated,
+	// those of the batch being made, and the theme numbers used per day.
+	themes      []theme.Theme
+	cur         *demoTheme
+	batchThemes []*demoTheme
+	batchCases  *[]data.Application
+	batchFrom   int
+	batchEnd    int
+	themeSeq    map[calendar.Date]int
 }
 
 // first reports whether fewer than n outcomes of kind have been made to
@@ -260,6 +277,12 @@ func newGen(ctx context.Context, s *sqlite.Store, opt Options) (*gen, error) {
 	if g.seq, err = s.DaySequences(ctx, g.today.AddDays(-366)); err != nil {
 		return nil, err
 	}
+	if g.themeSeq, err = s.ThemeDaySequences(ctx, g.today.AddDays(-366)); err != nil {
+		return nil, err
+	}
+	if g.themes, err = s.Themes(ctx); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -287,6 +310,9 @@ func (g *gen) at(d calendar.Date, after time.Time) time.Time {
 // log, cut off at today. Cases arrive in date order, as at a real window, so
 // numbers and dates grow with the row id.
 func (g *gen) generate(i int) (data.Application, error) {
+	if app, ok, err := g.themeCase(i); ok || err != nil {
+		return app, err
+	}
 	app, err := g.lifecycle(i)
 	if err == nil {
 		g.rate(&app)
@@ -311,10 +337,11 @@ func (g *gen) lifecycle(i int) (data.Application, error) {
 // demoCase is one case being generated: the case so far, its clerk and the
 // time of its last event.
 type demoCase struct {
-	g     *gen
-	app   data.Application
-	clerk demoClerk
-	t     time.Time
+	g        *gen
+	app      data.Application
+	clerk    demoClerk
+	t        time.Time
+	together bool // an item of a theme whose results go out together: not delivered alone
 }
 
 // arrive picks case i's item, clerk, day and arrival time and numbers it.
@@ -394,6 +421,14 @@ func (c *demoCase) intake(day calendar.Date) (calendar.Date, bool) {
 		return 0, false
 	}
 	acceptDay := day
+	// One recent case has its 补正 handed in and waits for review today,
+	// so even a small demo lists one (补正已交).
+	if since := c.g.cal.CountWorkdays(day, c.g.today); c.app.Item.Kind != data.KindImmediate && since >= 2 && since <= 5 && c.g.first("supplied", 1) {
+		missing := c.app.Item.Materials[len(c.app.Item.Materials)-1:]
+		c.add(clock.SupplementRequested, day, data.EventData{Missing: missing})
+		c.add(clock.SupplementCompleted, c.g.today, data.EventData{})
+		return 0, false
+	}
 	if c.app.Item.Kind != data.KindImmediate && c.g.rng.Float64() < 0.06 {
 		// Materials examined for a few days before 受理 (within Art. 32's five).
 		acceptDay = c.g.cal.AddWorkdays(day, 1+c.g.rng.IntN(3))
@@ -479,7 +514,7 @@ func (c *demoCase) work(day, acceptDay calendar.Date) {
 	if !c.add(clock.Completed, max(done, calendar.DateOf(c.t)), data.EventData{Result: result}) {
 		return
 	}
-	if c.g.rng.Float64() < 0.85 {
+	if c.g.rng.Float64() < 0.85 && !c.together {
 		method := data.MethodPickup
 		if c.g.rng.Float64() < 0.3 {
 			method = data.MethodPost

@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/theme"
 )
 
 // The bulk loader: many cases at once (the demo generator's trial and
@@ -212,7 +213,20 @@ func (b *Bulk) Finish(ctx context.Context, failed bool) error {
 
 // DaySequences returns the last case number used on each day from from on.
 func (s *Store) DaySequences(ctx context.Context, from calendar.Date) (map[calendar.Date]int, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT day, last FROM number_seq WHERE day >= ?", from.Time().Format("20060102"))
+	return s.daySequences(ctx, "", from)
+}
+
+// ThemeDaySequences is DaySequences for the 主题件 numbers (kept under
+// "ZT" + the day).
+func (s *Store) ThemeDaySequences(ctx context.Context, from calendar.Date) (map[calendar.Date]int, error) {
+	return s.daySequences(ctx, "ZT", from)
+}
+
+func (s *Store) daySequences(ctx context.Context, prefix string, from calendar.Date) (map[calendar.Date]int, error) {
+	// The case numbers' keys are the days themselves; other sequences
+	// (ZT…) sort after every digit and are kept apart by their prefix.
+	rows, err := s.db.QueryContext(ctx, "SELECT substr(day, ?), last FROM number_seq WHERE day >= ? AND day <= ?",
+		len(prefix)+1, prefix+from.Time().Format("20060102"), prefix+"99999999")
 	if err != nil {
 		return nil, err
 	}
@@ -274,13 +288,29 @@ type BulkBatch struct {
 	Cases []data.Application
 	// Seq is the last number used on each day once this batch is written.
 	Seq map[calendar.Date]int
+	// Themes are the 主题件 whose items are among Cases; ThemeSeq the last
+	// theme number used on each day.
+	Themes   []BulkTheme
+	ThemeSeq map[calendar.Date]int
+}
+
+// BulkTheme is a theme case of a bulk batch: its steps' cases by their
+// index in the batch's Cases (-1 for a step still waiting).
+type BulkTheme struct {
+	Number                      string
+	Theme                       theme.Theme
+	ApplicantID, WindowID, User int64
+	ReceivedAt, DeliveredAt     time.Time // DeliveredAt zero until 统一出件
+	Materials                   []string
+	Members                     []int
 }
 
 // PreparedBatch is a batch turned into rows, ready for Write.
 type PreparedBatch struct {
 	apps, events                  *rowWriter
 	fees, waivers, ratings, rects *rowWriter
-	seq                           map[calendar.Date]int
+	seq, themeSeq                 map[calendar.Date]int
+	themes                        []BulkTheme
 	first, last                   string
 	// Cases, Events and Open count what the batch holds.
 	Cases, Events, Open int
@@ -301,7 +331,8 @@ func (b *Bulk) Prepare(batch BulkBatch) *PreparedBatch {
 		ratings: &rowWriter{head: "INSERT INTO ratings (app_id, level, comment, at, clerk_id) VALUES", cols: 5},
 		rects:   &rowWriter{head: `INSERT INTO rectifications (app_id, status, due_date, opened_at, done_date, measures, revisit, appeal, decision, updated_at) VALUES`, cols: 10},
 		seq:     batch.Seq,
-		Cases:   len(batch.Cases),
+		themes:  batch.Themes, themeSeq: batch.ThemeSeq,
+		Cases: len(batch.Cases),
 	}
 	for i := range batch.Cases {
 		app := &batch.Cases[i]
@@ -408,6 +439,14 @@ func (b *Bulk) Write(ctx context.Context, p *PreparedBatch) error {
 		}
 		for d, last := range p.seq {
 			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", d.Time().Format("20060102"), last); err != nil {
+				return err
+			}
+		}
+		if err := writeBulkThemes(tx, b.site, p.themes, base); err != nil {
+			return fmt.Errorf("bulk themes: %w", err)
+		}
+		for d, last := range p.themeSeq {
+			if _, err := tx.Exec("INSERT OR REPLACE INTO number_seq (day, last) VALUES (?, ?)", "ZT"+d.Time().Format("20060102"), last); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/demo"
+	"github.com/onewindow/onewindow/data/theme"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
 
@@ -31,6 +32,31 @@ func TestDemo(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM applications WHERE CAST(strftime('%H', received_at) AS INTEGER) NOT BETWEEN 0 AND 9"); n != 0 {
 		// 08:30–17:30 Shanghai is 00:30–09:30 UTC.
 		t.Errorf("%d cases received outside working hours", n)
+	}
+	// 一件事: about one case in ten belongs to a theme; every member case
+	// is the theme's applicant's and item's; themes open, handed over
+	// together, and closed with nothing granted occur.
+	members := count(t, db, "SELECT count(*) FROM theme_members WHERE app_id IS NOT NULL")
+	if members < 6000/20 || members > 6000/5 {
+		t.Errorf("%d of 6000 cases in themes", members)
+	}
+	if n := count(t, db, `SELECT count(*) FROM theme_members m JOIN theme_cases t ON t.id = m.theme_case_id JOIN applications a ON a.id = m.app_id
+		JOIN items i ON i.id = a.item_id WHERE a.applicant_id != t.applicant_id OR i.code != m.item_code`); n != 0 {
+		t.Errorf("%d member cases not the theme's applicant's or item's", n)
+	}
+	themes, err := s.ThemeCases(ctx, 0, 0, calendar.NewDate(2026, 11, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[theme.Status]int{}
+	for _, tc := range themes {
+		states[tc.Status]++
+		if tc.Status == theme.StatusDelivered && tc.DeliveredAt.IsZero() && tc.Theme.Together {
+			t.Errorf("%s delivered without 统一出件", tc.Number)
+		}
+	}
+	if states[theme.StatusDelivered] == 0 || states[theme.StatusAccepted] == 0 || states[theme.StatusClosed] == 0 {
+		t.Errorf("theme states %v", states)
 	}
 	// Every status and every event kind occurs.
 	for _, st := range data.Statuses {

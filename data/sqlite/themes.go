@@ -597,3 +597,51 @@ func togetherTheme(tx *sql.Tx, appID int64) (string, error) {
 	}
 	return number, err
 }
+
+// writeBulkThemes writes a bulk batch's theme cases; their members' cases
+// have ids base+1… in the batch's order.
+func writeBulkThemes(tx *sql.Tx, site string, themes []BulkTheme, base int64) error {
+	if len(themes) == 0 {
+		return nil
+	}
+	ins, err := tx.Prepare(`INSERT INTO theme_cases (number, site_code, theme_id, theme_code, theme_name, limit_days, together, steps, applicant_id, window_id, clerk_id,
+		received_at, materials, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	member, err := tx.Prepare("INSERT INTO theme_members (theme_case_id, position, item_code, app_id) VALUES (?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer member.Close()
+	for _, bt := range themes {
+		t := bt.Theme
+		steps := make([]registeredStep, len(t.Steps))
+		for i, st := range t.Steps {
+			steps[i] = registeredStep{Item: st.Item.Code, After: st.After, Result: st.Result}
+		}
+		stepsJSON, _ := json.Marshal(steps)
+		mats, _ := json.Marshal(nonNil(bt.Materials))
+		var delivered any
+		if !bt.DeliveredAt.IsZero() {
+			delivered = data.FormatTime(bt.DeliveredAt)
+		}
+		res, err := ins.Exec(bt.Number, site, t.ID, t.Code, t.Name, t.Limit, t.Together, string(stepsJSON), bt.ApplicantID, bt.WindowID, bt.User,
+			data.FormatTime(bt.ReceivedAt), string(mats), delivered)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		for pos, idx := range bt.Members {
+			var app any
+			if idx >= 0 {
+				app = base + int64(idx) + 1
+			}
+			if _, err := member.Exec(id, pos, t.Steps[pos].Item.Code, app); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
