@@ -74,16 +74,18 @@ type reportScreen struct {
 	rank     report.Table
 	probs    report.Table // 企业反映问题 by lead department
 	pols     report.Table // 政策落实督查
+	themes   report.Table // 一件事 by theme
 	table    *widget.Table
 	rankT    *widget.Table
 	probT    *widget.Table
 	polT     *widget.Table
+	themeT   *widget.Table
 	weights  *widget.Label // how the 综合得分 is made
 	charts   *fyne.Container
 	board    *widget.List
 	boardRow []string     // lines of the warning board
 	boardNo  []string     // case numbers of the lines ("" for a window heading)
-	widths   [4][]float32 // the columns' widths of table, rankT, probT and polT
+	widths   [5][]float32 // the columns' widths of table, rankT, probT, polT and themeT
 	generate *widget.Button
 	exports  []*widget.Button
 }
@@ -134,6 +136,8 @@ func newReportScreen(s reportStore, win fyne.Window, openCase func(string)) *rep
 	rs.probT = widget.NewTable(rs.size(&rs.probs), rs.create, rs.update(&rs.probs))
 	rs.polT = widget.NewTable(rs.size(&rs.pols), rs.create, rs.update(&rs.pols))
 	rs.polT.OnSelected = rs.drillPolicy
+	rs.themeT = widget.NewTable(rs.size(&rs.themes), rs.create, rs.update(&rs.themes))
+	rs.themeT.OnSelected = rs.drillTheme
 	rs.weights = wrapped(lang.L("综合得分 = ") + report.WeightsText(report.Weights))
 	rs.charts = container.NewGridWithColumns(2)
 	rs.board = widget.NewList(func() int { return len(rs.boardRow) },
@@ -179,6 +183,7 @@ func (rs *reportScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("综合排名"), container.NewBorder(rs.weights, nil, nil, nil, rs.rankT)),
 		container.NewTabItem(lang.L("企业问题"), container.NewBorder(wrapped(lang.L("按部门统计时显示各牵头部门办理企业反映问题的情况，与其办件按期率、满意度并列；期限与红灯按各问题的处理方式计算。")), nil, nil, nil, rs.probT)),
 		container.NewTabItem(lang.L("政策落实"), container.NewBorder(wrapped(lang.L("每项减免政策在各部门的落实情况：符合条件、已减免、应减未减（其中窗口已说明理由的）、减免无依据。按受理日期计入期间；点数字查看办件。")), nil, nil, nil, rs.polT)),
+		container.NewTabItem(lang.L("一件事"), container.NewBorder(wrapped(lang.L("按收件日期计入期间的一件事：整体用时自第一个事项受理起至最后一个事项办结止，与一件事承诺时限比较；点数字查看其中的办件。")), nil, nil, nil, rs.themeT)),
 		container.NewTabItem(lang.L("图表"), rs.charts),
 		container.NewTabItem(lang.L("预警看板"), rs.board),
 	)
@@ -266,6 +271,7 @@ func (rs *reportScreen) show(rep *report.Report) {
 	rs.rank, _ = report.Find(tables, "综合排名")
 	rs.probs, _ = report.Find(tables, "企业反映问题")
 	rs.pols, _ = report.Find(tables, "政策落实督查")
+	rs.themes, _ = report.Find(tables, "一件事")
 	rs.weights.SetText(lang.L("综合得分 = ") + report.WeightsText(rep.Weights))
 	for _, b := range rs.exports {
 		b.Enable()
@@ -276,6 +282,7 @@ func (rs *reportScreen) show(rep *report.Report) {
 	rs.widths[1] = sizeColumns(rs.rankT, rs.rank)
 	rs.widths[2] = sizeColumns(rs.probT, rs.probs)
 	rs.widths[3] = sizeColumns(rs.polT, rs.pols)
+	rs.widths[4] = sizeColumns(rs.themeT, rs.themes)
 	rs.charts.Objects = []fyne.CanvasObject{barChart(rep), lineChart(rep)}
 	rs.charts.Refresh()
 }
@@ -344,6 +351,22 @@ func (rs *reportScreen) drillPolicy(id widget.TableCellID) {
 	}
 	p := rs.rep.Policies[i]
 	rs.showCases(p.PolicyName+" · "+p.Department+" · "+rs.pols.Header[id.Col], p.Cases[c.Metric])
+}
+
+// drillTheme opens the item cases behind a figure of the 一件事 table
+// (the report holds them).
+func (rs *reportScreen) drillTheme(id widget.TableCellID) {
+	rs.themeT.UnselectAll()
+	if id.Row == 0 || rs.rep == nil || id.Row-1 >= len(rs.themes.Rows) {
+		return
+	}
+	c := rs.themes.Rows[id.Row-1][id.Col]
+	i, err := strconv.Atoi(rs.themes.RowKeys[id.Row-1])
+	if c.Metric == "" || c.Num == 0 || err != nil || i >= len(rs.rep.Themes) {
+		return
+	}
+	th := rs.rep.Themes[i]
+	rs.showCases(th.ThemeName+" · "+rs.themes.Header[id.Col], th.Cases[c.Metric])
 }
 
 // showCases lists the cases behind a figure: number, applicant, item,

@@ -65,6 +65,24 @@ func TestReportScreen(t *testing.T) {
 			t.Errorf("drill-down line %q lacks %q", line, want)
 		}
 	}
+	// 一件事: a row per theme; its 按期办结 opens its item cases.
+	if len(rs.themes.Rows) != len(rs.rep.Themes)+1 || len(rs.rep.Themes) == 0 {
+		t.Fatalf("theme table %d rows for %d themes", len(rs.themes.Rows), len(rs.rep.Themes))
+	}
+	th := rs.rep.Themes[0]
+	if th.OnTime == 0 || len(th.Cases[report.ThemeOnTime]) < th.OnTime*2 {
+		t.Errorf("theme row %s: %d on time, %d cases", th.ThemeName, th.OnTime, len(th.Cases[report.ThemeOnTime]))
+	}
+	rs.drillTheme(widget.TableCellID{Row: 1, Col: 4})
+	waitFor(t, "the theme's cases", func() bool {
+		for _, o := range ui.win.Canvas().Overlays().List() {
+			if strings.Contains(drawnTexts(t, o), th.ThemeName+" · 按期办结") {
+				return true
+			}
+		}
+		return false
+	})
+	ui.win.Canvas().Overlays().Top().Hide()
 	// Every column is as wide as its header and its figures (up to 240).
 	for i, tab := range []report.Table{rs.main, rs.rank} {
 		if len(rs.widths[i]) != len(tab.Header) {

@@ -74,9 +74,9 @@ func RenderReport(rep *report.Report, generated time.Time) ([]byte, error) {
 	d.table(main, volumeColumns)
 	d.y += 4
 	d.table(main, moneyColumns)
-	for _, t := range tables[1:] { // the ranking, the problems, the policies, the waivers
+	for _, t := range tables[1:] { // the ranking, the problems, the policies, the themes, the waivers
 		if len(t.Rows) == 0 || !(strings.HasPrefix(t.Name, "综合排名") || strings.HasPrefix(t.Name, "企业反映问题") || strings.HasPrefix(t.Name, "政策落实") ||
-			strings.HasPrefix(t.Name, "减免")) {
+			strings.HasPrefix(t.Name, "一件事") || strings.HasPrefix(t.Name, "减免")) {
 			continue
 		}
 		d.y += 4
@@ -173,6 +173,16 @@ func (d *reportPDF) table(t report.Table, names []string) {
 		rest := (avail - 132) / 8
 		for k := 3; k < len(widths); k++ {
 			widths[k] = rest
+		}
+	}
+	if names == nil && strings.HasPrefix(t.Name, "一件事") && len(cols) == 11 {
+		// The theme's name and the item that held it up take their room.
+		widths[0], widths[9] = 40, 44
+		rest := (avail - 84) / 9
+		for k := 1; k < len(widths); k++ {
+			if k != 9 {
+				widths[k] = rest
+			}
 		}
 	}
 	colX := func(k int) (float64, float64) {

@@ -50,8 +50,18 @@ func TestReportExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfText(t, pdf); !strings.Contains(text, "政策落实督查（按政策和部门）") || !strings.Contains(text, "应减未减") || !strings.Contains(text, pol.Rows[0][0].Text) {
+	text := pdfText(t, pdf)
+	if !strings.Contains(text, "政策落实督查（按政策和部门）") || !strings.Contains(text, "应减未减") || !strings.Contains(text, pol.Rows[0][0].Text) {
 		t.Errorf("the PDF's policy table is missing")
+	}
+	// The demo's themes (一件事): a row each, in the PDF too (and in the
+	// XLSX below, with every table).
+	th, ok := report.Find(tables, "一件事（按主题）")
+	if !ok || len(th.Rows) < 2 || th.Rows[len(th.Rows)-1][2].Num == 0 {
+		t.Fatalf("一件事 table %+v", th)
+	}
+	if !strings.Contains(text, "一件事（按主题）") || !strings.Contains(text, th.Rows[0][0].Text) || !strings.Contains(text, "最常拖后的事项") {
+		t.Errorf("the PDF's theme table is missing")
 	}
 
 	var buf bytes.Buffer

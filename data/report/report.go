@@ -314,6 +314,8 @@ type Report struct {
 	// Policies is the 政策落实督查: per waiver policy and department, over
 	// the cases accepted (their fees fixed) in the period.
 	Policies []PolicyRow
+	// Themes is the 一件事 report: per theme received in the period.
+	Themes []ThemeRow
 }
 
 // The policy 督查's figures, each a set of cases (PolicyRow.Cases).
@@ -339,6 +341,48 @@ type PolicyRow struct {
 	Unfounded                 int
 	UnfoundedFen              int64
 	Cases                     map[Metric][]string
+}
+
+// The 一件事 report's figures, each a set of the themes' item cases
+// (ThemeRow.Cases).
+const (
+	ThemeReceived Metric = "theme_received" // themes received in the period
+	ThemeOnTime   Metric = "theme_on_time"  // closed within the theme's limit
+	ThemeLate     Metric = "theme_late"     // closed after it
+	ThemeHeldUp   Metric = "theme_held_up"  // the item that held a closed theme up most often
+)
+
+// ThemeRow is one theme's figures over the themes received in the
+// period: how many, how many closed within the theme's own limit, the
+// working days the whole thing took (average and 90th percentile, over
+// the closed ones) and the item that closed last most often.
+type ThemeRow struct {
+	Theme, ThemeName string
+	LimitDays        int
+	Received, Open   int
+	OnTime, Late     int
+	AvgDays, P90Days float64 // NaN when none closed
+	HeldUp           string  // the item's name
+	HeldUpCount      int
+	Cases            map[Metric][]string // the item cases behind each figure
+}
+
+// OnTimeRate is the share of the closed themes closed within the limit.
+func (t *ThemeRow) OnTimeRate() float64 {
+	if t.OnTime+t.Late == 0 {
+		return math.NaN()
+	}
+	return float64(t.OnTime) / float64(t.OnTime+t.Late)
+}
+
+// Add puts an item case's number under a figure (up to MaxPolicyCases).
+func (t *ThemeRow) Add(m Metric, number string) {
+	if t.Cases == nil {
+		t.Cases = map[Metric][]string{}
+	}
+	if l := t.Cases[m]; len(l) < MaxPolicyCases {
+		t.Cases[m] = append(l, number)
+	}
 }
 
 // MaxPolicyCases bounds the case numbers a PolicyRow keeps per figure.

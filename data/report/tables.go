@@ -120,6 +120,9 @@ func (rep *Report) Tables() []Table {
 	if len(rep.Policies) > 0 {
 		out = append(out, rep.PolicyTable())
 	}
+	if len(rep.Themes) > 0 {
+		out = append(out, rep.ThemeTable())
+	}
 	w := Table{Name: "减免（按政策依据）", Header: []string{by, "减免政策", "依据文号", "笔数", "金额（元）"}}
 	for _, l := range rep.Waivers {
 		w.Rows = append(w.Rows, []Cell{text(l.Group), text(l.Policy), text(l.Basis), num(float64(l.Count), Int), num(float64(l.Fen), Yuan)})
@@ -141,6 +144,9 @@ func (rep *Report) Tables() []Table {
 	}}
 	if len(rep.Policies) > 0 {
 		note.Rows = append(note.Rows, []Cell{text("政策落实督查"), text("按受理日期（收费确定之日）计入期间；符合条件、应减未减、减免无依据按政策的适用条件与办件登记的事实判断，“—”为未设适用条件、由窗口判断的政策。")})
+	}
+	if len(rep.Themes) > 0 {
+		note.Rows = append(note.Rows, []Cell{text("一件事"), text("按一件事的收件日期计入期间；整体用时自其第一个事项受理之日起，至最后一个事项办结之日止，按工作日计算（不扣除单个事项的暂停和补正），与一件事承诺时限比较；“最常拖后的事项”为最后办结次数最多的事项。")})
 	}
 	for range note.Rows {
 		note.RowKeys = append(note.RowKeys, "")
@@ -205,6 +211,32 @@ func (rep *Report) PolicyTable() Table {
 	t.Rows = append(t.Rows, []Cell{text("合计"), text(""), text(""), num(float64(total.Qualified), Int), num(float64(total.Granted), Int),
 		num(float64(total.WaivedFen), Yuan), num(float64(total.Missed), Int), num(float64(total.Explained), Int), num(float64(total.MissedFen), Yuan),
 		num(float64(total.Unfounded), Int), num(float64(total.UnfoundedFen), Yuan)})
+	t.RowKeys = append(t.RowKeys, "")
+	return t
+}
+
+// ThemeTable is the 一件事 report: per theme received in the period, how
+// many, how many still open, closed within the theme's limit or after it,
+// the on-time rate, the average and 90th-percentile working days of the
+// whole thing, and the item that closed last most often. RowKeys index
+// rep.Themes ("" for the total).
+func (rep *Report) ThemeTable() Table {
+	t := Table{Name: "一件事（按主题）", Header: []string{"一件事", "承诺时限（工作日）", "收件", "办理中", "按期办结", "超期办结", "按期率",
+		"平均用时（工作日）", "P90 用时（工作日）", "最常拖后的事项", "次数"}}
+	var total ThemeRow
+	for i := range rep.Themes {
+		r := &rep.Themes[i]
+		t.Rows = append(t.Rows, []Cell{text(r.ThemeName), num(float64(r.LimitDays), Int), count(r.Received, ThemeReceived), num(float64(r.Open), Int),
+			count(r.OnTime, ThemeOnTime), count(r.Late, ThemeLate), num(r.OnTimeRate(), Percent), num(r.AvgDays, Decimal), num(r.P90Days, Decimal),
+			text(r.HeldUp), count(r.HeldUpCount, ThemeHeldUp)})
+		t.RowKeys = append(t.RowKeys, strconv.Itoa(i))
+		total.Received += r.Received
+		total.Open += r.Open
+		total.OnTime += r.OnTime
+		total.Late += r.Late
+	}
+	t.Rows = append(t.Rows, []Cell{text("合计"), text(""), num(float64(total.Received), Int), num(float64(total.Open), Int),
+		num(float64(total.OnTime), Int), num(float64(total.Late), Int), num(total.OnTimeRate(), Percent), text(""), text(""), text(""), text("")})
 	t.RowKeys = append(t.RowKeys, "")
 	return t
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
 	"github.com/onewindow/onewindow/data/policy"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/theme"
 )
 
@@ -644,4 +645,71 @@ func writeBulkThemes(tx *sql.Tx, site string, themes []BulkTheme, base int64) er
 		}
 	}
 	return nil
+}
+
+// themeReview is the 一件事 report: the theme cases received in the
+// period, each read as its items' statuses and cached clocks (no events),
+// added up per theme.
+func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.ThemeRow, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items, err := itemsByID(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]data.ServiceItem{}
+	for _, it := range items {
+		names[it.Code] = it
+	}
+	rev := theme.NewReview(cal)
+	var cur *theme.Summary
+	var curID int64
+	date := func(v sql.NullString) calendar.Date {
+		if !v.Valid {
+			return 0
+		}
+		d, _ := calendar.ParseDate(v.String)
+		return d
+	}
+	err = s.eachRow(ctx, `SELECT t.id, t.number, t.theme_code, t.theme_name, t.limit_days, t.steps, m.position, coalesce(a.number, ''), coalesce(a.status, ''), a.start_date, a.closed_date
+		FROM theme_cases t JOIN theme_members m ON m.theme_case_id = t.id LEFT JOIN applications a ON a.id = m.app_id
+		WHERE t.received_at >= :fromT AND t.received_at < :toT ORDER BY t.id, m.position`, specArgs(spec),
+		func(sc func(...any) error) error {
+			var id int64
+			var number, code, name, steps, appNumber, status string
+			var limit, pos int
+			var start, end sql.NullString
+			if err := sc(&id, &number, &code, &name, &limit, &steps, &pos, &appNumber, &status, &start, &end); err != nil {
+				return err
+			}
+			if cur == nil || id != curID {
+				if cur != nil {
+					rev.Add(cur)
+				}
+				var reg []registeredStep
+				if err := json.Unmarshal([]byte(steps), &reg); err != nil {
+					return fmt.Errorf("一件事 %s 的事项：%w", number, err)
+				}
+				cur, curID = &theme.Summary{Number: number, Theme: theme.Theme{Code: code, Name: name, Limit: limit}}, id
+				for _, st := range reg {
+					it := names[st.Item]
+					it.Code = st.Item
+					cur.Theme.Steps = append(cur.Theme.Steps, theme.Step{Item: it, After: st.After, Result: st.Result})
+				}
+				cur.Members = make([]theme.MemberState, len(reg))
+			}
+			if pos >= 0 && pos < len(cur.Members) {
+				cur.Members[pos] = theme.MemberState{Number: appNumber, Status: data.Status(status), Start: date(start), End: date(end)}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil {
+		rev.Add(cur)
+	}
+	return rev.Rows(), nil
 }

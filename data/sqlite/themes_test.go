@@ -8,6 +8,7 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/sqlite"
 	"github.com/onewindow/onewindow/data/theme"
 	"github.com/onewindow/onewindow/internal/testkit"
@@ -116,6 +117,27 @@ func TestThemeClockSequential(t *testing.T) {
 	}
 	if r, err := s.Verify(ctx); err != nil || !r.OK() {
 		t.Errorf("verify: %+v %v", r, err)
+	}
+	// The report by theme: one received, closed on time in 12 working
+	// days, held up by the food licence; each figure opens its cases.
+	rep, err := s.Report(ctx, report.Spec{From: calendar.NewDate(2026, 9, 1), To: calendar.NewDate(2026, 10, 31), By: report.ByDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Themes) != 1 {
+		t.Fatalf("theme rows %+v", rep.Themes)
+	}
+	row := rep.Themes[0]
+	if row.Theme != "YJS-KBCYD" || row.Received != 1 || row.OnTime != 1 || row.Late != 0 || row.AvgDays != 12 || row.P90Days != 12 ||
+		row.HeldUp != "食品经营许可" || row.HeldUpCount != 1 || len(row.Cases[report.ThemeReceived]) != 3 || !slices.Equal(row.Cases[report.ThemeHeldUp], []string{food}) {
+		t.Errorf("theme row %+v", row)
+	}
+	if _, ok := report.Find(rep.Tables(), "一件事（按主题）"); !ok {
+		t.Error("no 一件事 table")
+	}
+	// Not in a period before it arrived.
+	if rep, _ := s.Report(ctx, report.Spec{From: calendar.NewDate(2026, 8, 1), To: calendar.NewDate(2026, 8, 31), By: report.ByDepartment}); len(rep.Themes) != 0 {
+		t.Errorf("August: %+v", rep.Themes)
 	}
 	db := testkit.RawDB(t, s.Path())
 	if n := count(t, db, "SELECT count(*) FROM audit WHERE action = 'theme.start' AND entity = '"+tc.Number+"'"); n != 2 {
