@@ -145,7 +145,7 @@ func (readOnly) IssueProblemDocument(context.Context, string, data.DocKind, int6
 	return data.Document{}, errReadOnly
 }
 
-func (readOnly) IssueThemeNotice(context.Context, string, int64) (data.Document, error) {
+func (readOnly) IssueThemeDocument(context.Context, string, data.DocKind, int64) (data.Document, error) {
 	return data.Document{}, errReadOnly
 }
 

@@ -20,7 +20,7 @@ import (
 type docStore interface {
 	IssueDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error)
 	IssueProblemDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error)
-	IssueThemeNotice(ctx context.Context, number string, actorID int64) (data.Document, error)
+	IssueThemeDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error)
 	VerifyReceipt(ctx context.Context, token string) (data.Document, error)
 }
 

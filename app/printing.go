@@ -66,10 +66,8 @@ func (p *paperDesk) issue(number string, kind data.DocKind, opt render.Options, 
 		switch {
 		case kind.ForProblem():
 			issue = p.store.IssueProblemDocument
-		case kind == data.DocThemeAccept: // number is a 主题件's
-			issue = func(ctx context.Context, number string, _ data.DocKind, actorID int64) (data.Document, error) {
-				return p.store.IssueThemeNotice(ctx, number, actorID)
-			}
+		case kind == data.DocThemeAccept || kind == data.DocThemeComplete: // number is a 主题件's
+			issue = p.store.IssueThemeDocument
 		}
 		doc, err := issue(context.Background(), number, kind, actor)
 		var res render.Result

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -79,9 +78,15 @@ func runReceipt(e *env, args []string) error {
 	switch {
 	case forProblem:
 		issue = s.IssueProblemDocument
-	case theme.NumberRE.MatchString(number): // a 主题件: its one 受理通知书
-		issue = func(ctx context.Context, number string, _ data.DocKind, actorID int64) (data.Document, error) {
-			return s.IssueThemeNotice(ctx, number, actorID)
+	case theme.NumberRE.MatchString(number): // a 主题件: its one 受理通知书 or 办结通知书
+		issue = s.IssueThemeDocument
+		switch k {
+		case data.DocAccept:
+			k = data.DocThemeAccept
+		case data.DocComplete:
+			k = data.DocThemeComplete
+		default:
+			return usageError{fmt.Errorf("一件事的文书：--kind accept（受理通知书）或 complete（办结通知书）")}
 		}
 	}
 	doc, err := issue(e.ctx, number, k, u.ID)

@@ -26,6 +26,9 @@ const (
 	// it): every item, its department and due date. Not in DocKinds, which
 	// are a case's own.
 	DocThemeAccept DocKind = "theme_accept"
+	// DocThemeComplete is its one 办结通知书: every item's result, handed
+	// over together (统一出件).
+	DocThemeComplete DocKind = "theme_complete"
 )
 
 // DocKinds lists every kind in the order of a case's life.
@@ -46,6 +49,8 @@ func (k DocKind) Title() string {
 		return "行政事业性收费减免审批单"
 	case DocThemeAccept:
 		return "一件事受理通知书"
+	case DocThemeComplete:
+		return "一件事办结通知书（统一出件）"
 	}
 	return string(k)
 }
@@ -65,6 +70,8 @@ func (k DocKind) Prefix() string {
 		return "JM"
 	case DocThemeAccept:
 		return "YS"
+	case DocThemeComplete:
+		return "YB"
 	}
 	return ""
 }
@@ -89,7 +96,7 @@ func (k DocKind) Labels() (number, about, department string) {
 	if k.ForProblem() {
 		return "问题编号", "问题类别", "牵头部门"
 	}
-	if k == DocThemeAccept {
+	if k == DocThemeAccept || k == DocThemeComplete {
 		return "主题件编号", "申请事项", "实施部门"
 	}
 	return "办件编号", "申请事项", "实施部门"

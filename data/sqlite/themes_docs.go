@@ -14,13 +14,18 @@ import (
 	"github.com/onewindow/onewindow/data/theme"
 )
 
-// IssueThemeNotice issues the one 受理通知书 of a theme case (一件事), or
-// prints again the one already issued when it still reads the same (补打,
-// audited); when an item has moved since (a waiting item registered, a
-// 补正 accepted) it is a new document. It is kept with the theme's first
-// registered case, and its signed QR names that case: verifying it shows
-// the notice as issued, every item of the theme with it.
-func (s *Store) IssueThemeNotice(ctx context.Context, number string, actorID int64) (data.Document, error) {
+// IssueThemeDocument issues a paper of a theme case (一件事) — its one
+// 受理通知书 (data.DocThemeAccept) or, once every item is closed, its one
+// 办结通知书 (data.DocThemeComplete) — or prints again the one already
+// issued when it still reads the same (补打, audited); when an item has
+// moved since (a waiting item registered, a 补正 accepted) it is a new
+// document. It is kept with the theme's first registered case, and its
+// signed QR names that case: verifying it shows the paper as issued, every
+// item of the theme with it.
+func (s *Store) IssueThemeDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error) {
+	if kind != data.DocThemeAccept && kind != data.DocThemeComplete {
+		return data.Document{}, data.FieldError("kind", "文书种类", "一件事的文书为受理通知书或办结通知书")
+	}
 	key, err := s.signingKey(ctx)
 	if err != nil {
 		return data.Document{}, err
@@ -53,6 +58,9 @@ func (s *Store) IssueThemeNotice(ctx context.Context, number string, actorID int
 		now := s.now()
 		today := calendar.DateOf(now)
 		tc.Compute(cal, today, threshold)
+		if kind == data.DocThemeComplete && tc.Status != theme.StatusCompleted && tc.Status != theme.StatusDelivered {
+			return data.Errorf(data.ECONFLICT, "一件事 %s %s，尚未全部办结，不能出具办结通知书", tc.Number, tc.Status.Label())
+		}
 		in := theme.NoticeInput{Clerk: actor.Name}
 		if err := tx.QueryRow("SELECT coalesce((SELECT value FROM settings WHERE key = 'sample_data'), '') = '1'").Scan(&in.Sample); err != nil {
 			return err
@@ -68,7 +76,6 @@ func (s *Store) IssueThemeNotice(ctx context.Context, number string, actorID int
 			return err
 		}
 		in.Window += " " + wname
-		kind := data.DocThemeAccept
 		var prevNumber, prevAt, prevHash, prevBy string
 		var prevReprints int
 		err = tx.QueryRow(`SELECT d.number, d.issued_at, d.hash, d.reprints, u.login FROM documents d JOIN users u ON u.id = d.issued_by
@@ -82,7 +89,7 @@ func (s *Store) IssueThemeNotice(ctx context.Context, number string, actorID int
 				return err
 			}
 			in.Number, in.Issued = prevNumber, calendar.DateOf(at)
-			n := tc.Notice(in)
+			n := tc.Notice(kind, in)
 			if h := n.Hash(); hex.EncodeToString(h[:]) == prevHash {
 				if err := updateOne(tx, "UPDATE documents SET reprints = reprints + 1 WHERE number = ?", "文书", prevNumber); err != nil {
 					return err
@@ -97,7 +104,7 @@ func (s *Store) IssueThemeNotice(ctx context.Context, number string, actorID int
 			return err
 		}
 		in.Number, in.Issued = fmt.Sprintf("%s-%d-%s%06d", in.Site.Code, year, kind.Prefix(), seq), today
-		n := tc.Notice(in)
+		n := tc.Notice(kind, in)
 		h := n.Hash()
 		content, _ := json.Marshal(n)
 		doc = data.Document{Number: in.Number, Kind: kind, Case: first.Number, IssuedAt: now, IssuedBy: actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}

@@ -84,6 +84,9 @@ func TestThemeClockSequential(t *testing.T) {
 	if _, err := s.DeliverTheme(ctx, tc.Number, f.clerk.ID, data.MethodPickup); data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorMessage(err), "食品经营许可") {
 		t.Errorf("theme delivered with the food licence open: %v", err)
 	}
+	if _, err := s.IssueThemeDocument(ctx, tc.Number, data.DocThemeComplete, f.clerk.ID); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("办结通知书 with the food licence open: %v", err)
+	}
 	clk.Set("2026-10-20 16:00")
 	if _, err := s.Record(ctx, food, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
 		t.Fatal(err)
@@ -114,6 +117,24 @@ func TestThemeClockSequential(t *testing.T) {
 	}
 	if _, err := s.DeliverTheme(ctx, tc.Number, f.clerk.ID, data.MethodPickup); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("delivered twice: %v", err)
+	}
+	// One 办结通知书 with every result.
+	doc, err := s.IssueThemeDocument(ctx, tc.Number, data.DocThemeComplete, f.clerk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(doc.Notice.List, "\n")
+	for _, want := range []string{"企业设立登记（市场监督管理局）：办件编号 " + licence + "，准予许可（2026年10月9日办结），发给营业执照",
+		"食品经营许可（市场监督管理局）：办件编号 " + food + "，准予许可（2026年10月20日办结）", "社会保险登记"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("办结通知书 lacks %q:\n%s", want, all)
+		}
+	}
+	if doc.Notice.Case != tc.Number || !slices.Contains(doc.Notice.Facts, data.Fact{Label: "一件事用时", Value: "12 个工作日（承诺 12 个工作日，按期）"}) {
+		t.Errorf("办结通知书 facts %+v", doc.Notice.Facts)
+	}
+	if got, err := s.VerifyReceipt(ctx, doc.Token); err != nil || got.Number != doc.Number {
+		t.Errorf("verify %v %v", got.Number, err)
 	}
 	if r, err := s.Verify(ctx); err != nil || !r.OK() {
 		t.Errorf("verify: %+v %v", r, err)

@@ -20,28 +20,21 @@ type NoticeInput struct {
 	Sample bool
 }
 
-// Notice is the one 一件事受理通知书 of the theme case: every item with its
+// Notice is the theme case's paper of kind: its 受理通知书
+// (data.DocThemeAccept) or its 办结通知书 (data.DocThemeComplete).
+func (c *Case) Notice(kind data.DocKind, in NoticeInput) data.Notice {
+	if kind == data.DocThemeComplete {
+		return c.completeNotice(in)
+	}
+	return c.acceptNotice(in)
+}
+
+// acceptNotice is the one 一件事受理通知书 of the theme case: every item with its
 // department, its case number and its due date (or why it has none yet),
 // the theme's own limit and due date, the materials received, and how the
 // results are handed over. Its QR vouches for all of it.
-func (c *Case) Notice(in NoticeInput) data.Notice {
-	n := data.Notice{Kind: data.DocThemeAccept, Title: data.DocThemeAccept.Title(), Number: in.Number, Issued: data.ChineseDate(in.Issued),
-		Site: in.Site.Name + "（" + in.Site.Code + "）", Window: in.Window, Case: c.Number,
-		Applicant: c.Applicant.Name, Item: c.Theme.Name + "（一件事，" + c.Theme.Code + "）", Clerk: in.Clerk, Phone: in.Site.Phone, Sample: in.Sample}
-	codeLabel := "统一社会信用代码"
-	if c.Applicant.Kind == data.ApplicantIndividual {
-		codeLabel = "公民身份号码"
-	}
-	n.ApplicantCode = codeLabel + "：" + c.Applicant.IDCode
-	n.Contact = strings.TrimSpace(c.Applicant.Contact + " " + c.Applicant.Phone)
-	n.Address = c.Applicant.Address
-	var depts []string
-	for _, m := range c.Members {
-		if d := m.Step.Item.Department; d != "" && !slices.Contains(depts, d) {
-			depts = append(depts, d)
-		}
-	}
-	n.Department = strings.Join(depts, "、")
+func (c *Case) acceptNotice(in NoticeInput) data.Notice {
+	n := c.head(data.DocThemeAccept, in)
 	received := data.ChineseDate(calendar.DateOf(c.ReceivedAt))
 	n.Body = []string{fmt.Sprintf("你（单位）于%s申请办理的“%s”一件事，涉及以下 %d 个事项，由本窗口综合受理、各部门分别审批。各事项的受理情况和办理期限如下：",
 		received, c.Theme.Name, len(c.Members))}
@@ -85,5 +78,78 @@ func (c *Case) Notice(in NoticeInput) data.Notice {
 	}
 	n.Note = "期限按工作日计算，不含法定节假日。后续事项自前一事项办结之日起受理和计算期限。"
 	n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人（签字）"}, "受理专用章"
+	return n
+}
+
+// head is what both papers of a theme case say first: the site, the
+// numbers, the applicant and the departments.
+func (c *Case) head(kind data.DocKind, in NoticeInput) data.Notice {
+	n := data.Notice{Kind: kind, Title: kind.Title(), Number: in.Number, Issued: data.ChineseDate(in.Issued),
+		Site: in.Site.Name + "（" + in.Site.Code + "）", Window: in.Window, Case: c.Number,
+		Applicant: c.Applicant.Name, Item: c.Theme.Name + "（一件事，" + c.Theme.Code + "）", Clerk: in.Clerk, Phone: in.Site.Phone, Sample: in.Sample}
+	codeLabel := "统一社会信用代码"
+	if c.Applicant.Kind == data.ApplicantIndividual {
+		codeLabel = "公民身份号码"
+	}
+	n.ApplicantCode = codeLabel + "：" + c.Applicant.IDCode
+	n.Contact = strings.TrimSpace(c.Applicant.Contact + " " + c.Applicant.Phone)
+	n.Address = c.Applicant.Address
+	var depts []string
+	for _, m := range c.Members {
+		if d := m.Step.Item.Department; d != "" && !slices.Contains(depts, d) {
+			depts = append(depts, d)
+		}
+	}
+	n.Department = strings.Join(depts, "、")
+	return n
+}
+
+// completeNotice is the 一件事办结通知书: every item's result — 准予许可
+// and what it issues, 不予许可 with the right of appeal, 不予受理, 撤回, or
+// never started because what it waited for was not granted — the whole
+// thing's working days against its limit, and the hand-over.
+func (c *Case) completeNotice(in NoticeInput) data.Notice {
+	n := c.head(data.DocThemeComplete, in)
+	n.Body = []string{fmt.Sprintf("你（单位）申请办理的“%s”一件事，各事项均已办结，办理结果如下。请凭本通知书一并领取。", c.Theme.Name)}
+	denied := false
+	for _, m := range c.Members {
+		line := m.Step.Item.Name + "（" + m.Step.Item.Department + "）："
+		switch {
+		case m.App == nil:
+			line += "因前置事项未予许可，未启动"
+		case m.App.Status == data.StatusRefused:
+			line += fmt.Sprintf("办件编号 %s，不予受理", m.App.Number)
+		case m.App.Status == data.StatusWithdrawn:
+			line += fmt.Sprintf("办件编号 %s，申请人已撤回", m.App.Number)
+		case Denied(m.App):
+			line += fmt.Sprintf("办件编号 %s，不予许可（%s办结）", m.App.Number, data.ChineseDate(m.Clock.End))
+			denied = true
+		default:
+			line += fmt.Sprintf("办件编号 %s，准予许可（%s办结）", m.App.Number, data.ChineseDate(m.Clock.End))
+			if m.Step.Result != "" {
+				line += "，发给" + m.Step.Result
+			}
+		}
+		n.List = append(n.List, line)
+	}
+	n.Facts = append(n.Facts, data.Fact{Label: "收件日期", Value: data.ChineseDate(calendar.DateOf(c.ReceivedAt))})
+	if c.Clock.Started {
+		t := c.Track()
+		n.Facts = append(n.Facts, data.Fact{Label: "受理日期", Value: data.ChineseDate(c.Clock.Start)}, data.Fact{Label: "办结日期", Value: data.ChineseDate(c.Clock.End)})
+		onTime := "按期"
+		if t.OnTime != nil && !*t.OnTime {
+			onTime = "超期"
+		}
+		n.Facts = append(n.Facts, data.Fact{Label: "一件事用时", Value: fmt.Sprintf("%d 个工作日（承诺 %d 个工作日，%s）", t.Used, t.Limit, onTime)})
+	}
+	if !c.DeliveredAt.IsZero() {
+		n.Facts = append(n.Facts, data.Fact{Label: "出件方式", Value: "统一出件，" + data.ChineseDate(calendar.DateOf(c.DeliveredAt))})
+	}
+	if denied {
+		n.After = []string{"如对不予许可的决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，也可以自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。"}
+	}
+	n.FeeNote = "各事项如有收费，以该事项受理时确定的收费项目和标准为准。"
+	n.Materials = slices.Clone(c.Materials)
+	n.Signatures, n.Seal = []string{"窗口经办人（签字）", "领取人（签字）"}, "办件专用章"
 	return n
 }
