@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,7 +277,8 @@ func (s *Store) startStep(tx *sql.Tx, cal *calendar.Calendar, threshold float64,
 	if err != nil {
 		return app, err
 	}
-	if _, err = tx.Exec("UPDATE theme_members SET app_id = ? WHERE theme_case_id = ? AND position = ?", app.ID, themeCase, pos); err != nil {
+	if _, err = tx.Exec(`UPDATE theme_members SET (app_id, case_number, status, start_date, closed_date) =
+		(SELECT id, number, status, start_date, closed_date FROM applications WHERE id = ?) WHERE theme_case_id = ? AND position = ?`, app.ID, themeCase, pos); err != nil {
 		return app, err
 	}
 	detail, _ := json.Marshal(map[string]any{"item": p.Step.Item.Code, "applicant": applicant.IDCode, "decision": in.Decision})
@@ -611,7 +613,8 @@ func writeBulkThemes(tx *sql.Tx, site string, themes []BulkTheme, base int64) er
 		return err
 	}
 	defer ins.Close()
-	member, err := tx.Prepare("INSERT INTO theme_members (theme_case_id, position, item_code, app_id) VALUES (?, ?, ?, ?)")
+	member, err := tx.Prepare(`INSERT INTO theme_members (theme_case_id, position, item_code, app_id, case_number, status, start_date, closed_date)
+		SELECT ?, ?, ?, ?, a.number, a.status, a.start_date, a.closed_date FROM (SELECT 1) LEFT JOIN applications a ON a.id = ?`)
 	if err != nil {
 		return err
 	}
@@ -639,7 +642,7 @@ func writeBulkThemes(tx *sql.Tx, site string, themes []BulkTheme, base int64) er
 			if idx >= 0 {
 				app = base + int64(idx) + 1
 			}
-			if _, err := member.Exec(id, pos, t.Steps[pos].Item.Code, app); err != nil {
+			if _, err := member.Exec(id, pos, t.Steps[pos].Item.Code, app, app); err != nil {
 				return err
 			}
 		}
@@ -648,8 +651,10 @@ func writeBulkThemes(tx *sql.Tx, site string, themes []BulkTheme, base int64) er
 }
 
 // themeReview is the 一件事 report: the theme cases received in the
-// period, each read as its items' statuses and cached clocks (no events),
-// added up per theme.
+// period, each read as its items' statuses and cached clock dates (kept
+// on theme_members, so no case is read), added up per theme. The theme cases are read first (their steps parsed
+// once per distinct text: a catalogue has a handful of themes), then their
+// members with their cases.
 func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.ThemeRow, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
@@ -663,53 +668,75 @@ func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.The
 	for _, it := range items {
 		names[it.Code] = it
 	}
-	rev := theme.NewReview(cal)
-	var cur *theme.Summary
-	var curID int64
-	date := func(v sql.NullString) calendar.Date {
-		if !v.Valid {
-			return 0
-		}
-		d, _ := calendar.ParseDate(v.String)
-		return d
-	}
-	err = s.eachRow(ctx, `SELECT t.id, t.number, t.theme_code, t.theme_name, t.limit_days, t.steps, m.position, coalesce(a.number, ''), coalesce(a.status, ''), a.start_date, a.closed_date
-		FROM theme_cases t JOIN theme_members m ON m.theme_case_id = t.id LEFT JOIN applications a ON a.id = m.app_id
-		WHERE t.received_at >= :fromT AND t.received_at < :toT ORDER BY t.id, m.position`, specArgs(spec),
+	parsed := map[string]theme.Theme{} // by code, limit and steps text
+	var list []theme.Summary
+	index := map[int64]int{}
+	args := specArgs(spec)
+	err = s.eachRow(ctx, `SELECT id, number, theme_code, theme_name, limit_days, steps FROM theme_cases
+		WHERE received_at >= :fromT AND received_at < :toT ORDER BY id`, args,
 		func(sc func(...any) error) error {
 			var id int64
-			var number, code, name, steps, appNumber, status string
-			var limit, pos int
-			var start, end sql.NullString
-			if err := sc(&id, &number, &code, &name, &limit, &steps, &pos, &appNumber, &status, &start, &end); err != nil {
+			var number, code, name, steps string
+			var limit int
+			if err := sc(&id, &number, &code, &name, &limit, &steps); err != nil {
 				return err
 			}
-			if cur == nil || id != curID {
-				if cur != nil {
-					rev.Add(cur)
-				}
+			key := code + "\x00" + name + "\x00" + strconv.Itoa(limit) + "\x00" + steps
+			t, ok := parsed[key]
+			if !ok {
 				var reg []registeredStep
 				if err := json.Unmarshal([]byte(steps), &reg); err != nil {
 					return fmt.Errorf("一件事 %s 的事项：%w", number, err)
 				}
-				cur, curID = &theme.Summary{Number: number, Theme: theme.Theme{Code: code, Name: name, Limit: limit}}, id
+				t = theme.Theme{Code: code, Name: name, Limit: limit}
 				for _, st := range reg {
 					it := names[st.Item]
 					it.Code = st.Item
-					cur.Theme.Steps = append(cur.Theme.Steps, theme.Step{Item: it, After: st.After, Result: st.Result})
+					t.Steps = append(t.Steps, theme.Step{Item: it, After: st.After, Result: st.Result})
 				}
-				cur.Members = make([]theme.MemberState, len(reg))
+				parsed[key] = t
 			}
-			if pos >= 0 && pos < len(cur.Members) {
-				cur.Members[pos] = theme.MemberState{Number: appNumber, Status: data.Status(status), Start: date(start), End: date(end)}
+			index[id] = len(list)
+			list = append(list, theme.Summary{Number: number, Theme: t, Members: make([]theme.MemberState, len(t.Steps))})
+			return nil
+		})
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	dates := map[string]calendar.Date{}
+	date := func(v sql.NullString) calendar.Date {
+		if !v.Valid {
+			return 0
+		}
+		d, ok := dates[v.String]
+		if !ok {
+			d, _ = calendar.ParseDate(v.String)
+			dates[v.String] = d
+		}
+		return d
+	}
+	err = s.eachRow(ctx, `SELECT m.theme_case_id, m.position, m.case_number, m.status, m.start_date, m.closed_date
+		FROM theme_cases t CROSS JOIN theme_members m ON m.theme_case_id = t.id
+		WHERE t.received_at >= :fromT AND t.received_at < :toT AND m.app_id IS NOT NULL`, args,
+		func(sc func(...any) error) error {
+			var id int64
+			var pos int
+			var number, status string
+			var start, end sql.NullString
+			if err := sc(&id, &pos, &number, &status, &start, &end); err != nil {
+				return err
+			}
+			if i, ok := index[id]; ok && pos >= 0 && pos < len(list[i].Members) {
+				list[i].Members[pos] = theme.MemberState{Number: number, Status: data.Status(status), Start: date(start), End: date(end)}
 			}
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
-	if cur != nil {
-		rev.Add(cur)
+	rev := theme.NewReview(cal)
+	for i := range list {
+		rev.Add(&list[i])
 	}
 	return rev.Rows(), nil
 }

@@ -48,11 +48,24 @@ CREATE TABLE theme_cases (
 CREATE INDEX theme_cases_by_received ON theme_cases (received_at);
 
 -- Each step's case, once registered (a waiting step has none until the
--- step it waits for completes).
+-- step it waits for completes), with a copy of what the report by theme
+-- reads of it — its number, status and its clock's start and end dates —
+-- so that the report reads this small table and not a hundred thousand
+-- cases (kept by the trigger below whenever the case's status or clock
+-- cache changes; set when the case is linked).
 CREATE TABLE theme_members (
 	theme_case_id INTEGER NOT NULL REFERENCES theme_cases (id),
 	position      INTEGER NOT NULL,
 	item_code     TEXT NOT NULL,
 	app_id        INTEGER UNIQUE REFERENCES applications (id),
+	case_number   TEXT,
+	status        TEXT,
+	start_date    TEXT,
+	closed_date   TEXT,
 	PRIMARY KEY (theme_case_id, position)
 );
+CREATE TRIGGER theme_members_follow AFTER UPDATE OF status, start_date, closed_date ON applications
+	WHEN NEW.id IN (SELECT app_id FROM theme_members WHERE app_id = NEW.id)
+BEGIN
+	UPDATE theme_members SET status = NEW.status, start_date = NEW.start_date, closed_date = NEW.closed_date WHERE app_id = NEW.id;
+END;
