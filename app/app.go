@@ -300,6 +300,12 @@ func (ui *App) shortcuts() {
 			ui.intake.proposeLast()
 		}
 	})
+	// Ctrl+T (题): in the case view of a theme's item, the whole theme.
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
+		if ui.view.visible() && !ui.view.readOnly && ui.view.app.ThemeNumber != "" {
+			ui.view.openTheme(ui.view.app.ThemeNumber)
+		}
+	})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) {
 		ui.tabs.SelectIndex(1)
 		c.Focus(ui.list.search)

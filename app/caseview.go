@@ -26,6 +26,7 @@ type caseStore interface {
 	moneyStore
 	policyStore
 	docStore
+	themeStore
 }
 
 // caseView is 办件详情: the case, its clock, its timeline and the actions
@@ -148,6 +149,9 @@ func (v *caseView) show(app data.Application) {
 	if a.Address != "" {
 		v.header.SetText(v.header.Text + "\n" + lang.L("地址：") + a.Address)
 	}
+	if line := themeLine(app); line != "" && !v.readOnly {
+		v.header.SetText(v.header.Text + "\n" + line)
+	}
 	v.timing.SetText(timingText(app, app.Clock))
 	eligible, unfounded := v.judged()
 	v.money.SetText(moneyText(app, calendar.DateOf(v.now())) + eligibleText(app, eligible, unfounded))
@@ -174,6 +178,10 @@ func (v *caseView) show(app data.Application) {
 	}
 	if len(data.IssuableKinds(&app)) > 0 {
 		v.actions.Add(widget.NewButton(lang.L("出具文书……"), v.askDocument))
+	}
+	if app.ThemeNumber != "" {
+		number := app.ThemeNumber
+		v.actions.Add(widget.NewButton(lang.L("一件事（Ctrl+T）"), func() { v.openTheme(number) }))
 	}
 	v.actions.Refresh()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/theme"
 )
 
 // The supervisors' window of a central office on a PostgreSQL server: the
@@ -147,6 +148,14 @@ func (readOnly) IssueProblemDocument(context.Context, string, data.DocKind, int6
 
 func (readOnly) IssueThemeDocument(context.Context, string, data.DocKind, int64) (data.Document, error) {
 	return data.Document{}, errReadOnly
+}
+
+func (readOnly) ThemeCase(context.Context, string, calendar.Date) (theme.Case, error) {
+	return theme.Case{}, errReadOnly
+}
+
+func (readOnly) DeliverTheme(context.Context, string, int64, string) (theme.Case, error) {
+	return theme.Case{}, errReadOnly
 }
 
 func (readOnly) VerifyReceipt(context.Context, string) (data.Document, error) {

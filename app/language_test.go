@@ -88,7 +88,7 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, p := range periods {
 		keys[p] = true
 	}
-	for _, k := range data.DocKinds {
+	for _, k := range append(slices.Clone(data.DocKinds), data.DocThemeAccept, data.DocThemeComplete) {
 		keys[k.Title()] = true
 	}
 	for _, p := range paperChoices {

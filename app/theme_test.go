@@ -7,10 +7,14 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
+	"github.com/onewindow/onewindow/data/theme"
 	"github.com/onewindow/onewindow/internal/testkit"
 )
 
@@ -84,4 +88,84 @@ func TestIntakeRegistersATheme(t *testing.T) {
 	test.Type(f.reason, "不符合条件")
 	test.Tap(f.refuse)
 	waitFor(t, "the refusal", func() bool { return strings.Contains(f.result.Text, "一件事不能整体不予受理") })
+}
+
+// The case view of a theme's item says which 主题件 it belongs to, and
+// Ctrl+T (or its button) shows the whole thing: its clock against the
+// theme's limit, its items side by side (the two waiting for the licence
+// say so); once every item is done, 统一出件 hands the results over
+// together and the items show as delivered.
+func TestCaseViewShowsTheTheme(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ctx := context.Background()
+	clerk, _ := s.UserByLogin(ctx, "zhangli")
+	themes, _ := s.Themes(ctx)
+	var th theme.Theme
+	for _, x := range themes {
+		if x.Code == "YJS-KBCYD" {
+			th = x
+		}
+	}
+	var handed []string
+	for _, m := range th.Checklist() {
+		handed = append(handed, m.Name)
+	}
+	tc, err := s.RegisterTheme(ctx, clerk.ID, theme.Intake{ThemeID: th.ID, WindowID: clerk.WindowID, Materials: handed,
+		Applicant: data.Applicant{Kind: data.ApplicantEnterprise, Name: "杭州示例餐饮有限公司", IDCode: "91350100M000100Y43", Phone: "0571-88886666"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	licence := tc.Members[0].App.Number
+	ui := loggedIn(t, s, "zhangli")
+	v := ui.view
+	v.open(licence)
+	waitFor(t, "the case", func() bool { return v.visible() && v.app.Number == licence })
+	if !strings.Contains(v.header.Text, "主题件 "+tc.Number) {
+		t.Errorf("header %q", v.header.Text)
+	}
+	overlay := func(want string) bool {
+		for _, o := range ui.win.Canvas().Overlays().List() {
+			if strings.Contains(drawnTexts(t, o), want) {
+				return true
+			}
+		}
+		return false
+	}
+	ui.intake.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierControl})
+	waitFor(t, "the theme", func() bool {
+		return overlay("一件事承诺 12 个工作日") && overlay("待企业设立登记办结")
+	})
+	snap(t, ui.win, "caseview-theme")
+	ui.win.Canvas().Overlays().Top().Hide()
+	// Every item done: 统一出件 from the theme view.
+	granted := data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}
+	if _, err := s.Record(ctx, licence, clerk.ID, granted); err != nil {
+		t.Fatal(err)
+	}
+	tc, _ = s.ThemeCase(ctx, tc.Number, calendar.DateOf(s.Now()))
+	for _, m := range tc.Members[1:] {
+		if _, err := s.Record(ctx, m.App.Number, clerk.ID, granted); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v.openTheme(tc.Number)
+	waitFor(t, "the done theme", func() bool { return overlay("统一出件（自取）") })
+	b := find(t, ui.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		b, ok := o.(*widget.Button)
+		return ok && b.Text == "统一出件（自取）"
+	})
+	if b == nil {
+		t.Fatal("no 统一出件 button")
+	}
+	test.Tap(b.(*widget.Button))
+	var done theme.Case
+	waitFor(t, "the delivery", func() bool {
+		done, _ = s.ThemeCase(ctx, tc.Number, calendar.DateOf(s.Now()))
+		return done.Status == theme.StatusDelivered
+	})
+	for _, m := range done.Members {
+		if m.App.Status != data.StatusDelivered {
+			t.Errorf("%s %s after 统一出件", m.App.Number, m.App.Status)
+		}
+	}
 }
