@@ -652,9 +652,9 @@ func writeBulkThemes(tx *sql.Tx, site string, themes []BulkTheme, base int64) er
 
 // themeReview is the 一件事 report: the theme cases received in the
 // period, each read as its items' statuses and cached clock dates (kept
-// on theme_members, so no case is read), added up per theme. The theme cases are read first (their steps parsed
-// once per distinct text: a catalogue has a handful of themes), then their
-// members with their cases.
+// on theme_members, so no case is read), added up per theme; one row per
+// theme case, its steps parsed once per distinct text (a catalogue has a
+// handful of themes).
 func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.ThemeRow, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
@@ -668,17 +668,27 @@ func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.The
 	for _, it := range items {
 		names[it.Code] = it
 	}
-	parsed := map[string]theme.Theme{} // by code, limit and steps text
+	parsed := map[string]theme.Theme{} // by code, name, limit and steps text
 	var list []theme.Summary
-	index := map[int64]int{}
-	args := specArgs(spec)
-	err = s.eachRow(ctx, `SELECT id, number, theme_code, theme_name, limit_days, steps FROM theme_cases
-		WHERE received_at >= :fromT AND received_at < :toT ORDER BY id`, args,
+	dates := map[string]calendar.Date{}
+	date := func(v string) calendar.Date {
+		d, ok := dates[v]
+		if !ok {
+			d, _ = calendar.ParseDate(v)
+			dates[v] = d
+		}
+		return d
+	}
+	// One row per theme case, its items folded into one text (position,
+	// status, start and end dates, case number; a waiting item has none).
+	err = s.eachRow(ctx, `SELECT t.number, t.theme_code, t.theme_name, t.limit_days, t.steps,
+			group_concat(m.position || ' ' || m.status || ' ' || coalesce(m.start_date, '-') || ' ' || coalesce(m.closed_date, '-') || ' ' || m.case_number, ';')
+		FROM theme_cases t CROSS JOIN theme_members m ON m.theme_case_id = t.id
+		WHERE t.received_at >= :fromT AND t.received_at < :toT AND m.app_id IS NOT NULL GROUP BY t.id`, specArgs(spec),
 		func(sc func(...any) error) error {
-			var id int64
-			var number, code, name, steps string
+			var number, code, name, steps, members string
 			var limit int
-			if err := sc(&id, &number, &code, &name, &limit, &steps); err != nil {
+			if err := sc(&number, &code, &name, &limit, &steps, &members); err != nil {
 				return err
 			}
 			key := code + "\x00" + name + "\x00" + strconv.Itoa(limit) + "\x00" + steps
@@ -696,39 +706,26 @@ func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.The
 				}
 				parsed[key] = t
 			}
-			index[id] = len(list)
-			list = append(list, theme.Summary{Number: number, Theme: t, Members: make([]theme.MemberState, len(t.Steps))})
-			return nil
-		})
-	if err != nil || len(list) == 0 {
-		return nil, err
-	}
-	dates := map[string]calendar.Date{}
-	date := func(v sql.NullString) calendar.Date {
-		if !v.Valid {
-			return 0
-		}
-		d, ok := dates[v.String]
-		if !ok {
-			d, _ = calendar.ParseDate(v.String)
-			dates[v.String] = d
-		}
-		return d
-	}
-	err = s.eachRow(ctx, `SELECT m.theme_case_id, m.position, m.case_number, m.status, m.start_date, m.closed_date
-		FROM theme_cases t CROSS JOIN theme_members m ON m.theme_case_id = t.id
-		WHERE t.received_at >= :fromT AND t.received_at < :toT AND m.app_id IS NOT NULL`, args,
-		func(sc func(...any) error) error {
-			var id int64
-			var pos int
-			var number, status string
-			var start, end sql.NullString
-			if err := sc(&id, &pos, &number, &status, &start, &end); err != nil {
-				return err
+			sum := theme.Summary{Number: number, Theme: t, Members: make([]theme.MemberState, len(t.Steps))}
+			for _, m := range strings.Split(members, ";") {
+				f := strings.Fields(m)
+				if len(f) != 5 {
+					return fmt.Errorf("一件事 %s 的事项记录 %q", number, m)
+				}
+				pos, err := strconv.Atoi(f[0])
+				if err != nil || pos < 0 || pos >= len(sum.Members) {
+					return fmt.Errorf("一件事 %s 的事项序号 %q", number, f[0])
+				}
+				ms := theme.MemberState{Number: f[4], Status: data.Status(f[1])}
+				if f[2] != "-" {
+					ms.Start = date(f[2])
+				}
+				if f[3] != "-" {
+					ms.End = date(f[3])
+				}
+				sum.Members[pos] = ms
 			}
-			if i, ok := index[id]; ok && pos >= 0 && pos < len(list[i].Members) {
-				list[i].Members[pos] = theme.MemberState{Number: number, Status: data.Status(status), Start: date(start), End: date(end)}
-			}
+			list = append(list, sum)
 			return nil
 		})
 	if err != nil {
