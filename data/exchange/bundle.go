@@ -68,7 +68,7 @@ const (
 // catalogue by what a centre's catalogue holds.
 func maxLines(member string) int {
 	switch member {
-	case "cases.jsonl", "applicants.jsonl", "ratings.jsonl", "rectifications.jsonl":
+	case "cases.jsonl", "applicants.jsonl", "ratings.jsonl", "rectifications.jsonl", "themes.jsonl":
 		return MaxBundleCases
 	case "events.jsonl":
 		return 64 * MaxBundleCases
@@ -170,6 +170,8 @@ type Bundle struct {
 	Ratings        []Rating
 	Rectifications []Rectification
 	Documents      []Document
+	// 一件事: the theme cases whose items the bundle carries.
+	Themes []ThemeCase
 	// 企业反映问题 (bundles made before problems travelled have none).
 	Problems         []Problem
 	ProblemEvents    []ProblemEvent
@@ -202,6 +204,7 @@ func (b *Bundle) members() []struct {
 		{"ratings.jsonl", &b.Ratings},
 		{"rectifications.jsonl", &b.Rectifications},
 		{"documents.jsonl", &b.Documents},
+		{"themes.jsonl", &b.Themes},
 		{"problems.jsonl", &b.Problems},
 		{"problem_events.jsonl", &b.ProblemEvents},
 		{"problem_documents.jsonl", &b.ProblemDocuments},
@@ -406,7 +409,7 @@ func OpenBundle(raw []byte) (*Bundle, map[string]*zip.File, error) {
 
 // optionalMember: members added to the format later, which a bundle of an
 // older program does not have (it carries none of those records).
-var optionalMember = map[string]bool{"problems.jsonl": true, "problem_events.jsonl": true, "problem_documents.jsonl": true}
+var optionalMember = map[string]bool{"problems.jsonl": true, "problem_events.jsonl": true, "problem_documents.jsonl": true, "themes.jsonl": true}
 
 // readMembers reads and checks every record member against the manifest.
 func (b *Bundle) readMembers(files map[string]*zip.File) error {
@@ -569,6 +572,9 @@ func (b *Bundle) check() error {
 			return BundleError("文书编号 %q 不属于站点 %s", d.Number, site)
 		}
 	}
+	if err := b.checkThemes(); err != nil {
+		return err
+	}
 	if err := b.checkProblems(); err != nil {
 		return err
 	}
@@ -640,6 +646,16 @@ func (b *Bundle) checkTimes() error {
 	for _, r := range b.Rectifications {
 		if err := at("办件 "+r.Case+" 整改", r.UpdatedAt); err != nil {
 			return err
+		}
+	}
+	for _, t := range b.Themes {
+		if err := at("主题件 "+t.Number+" 收件", t.ReceivedAt); err != nil {
+			return err
+		}
+		if t.DeliveredAt != nil {
+			if err := at("主题件 "+t.Number+" 出件", *t.DeliveredAt); err != nil {
+				return err
+			}
 		}
 	}
 	for _, p := range b.Problems {

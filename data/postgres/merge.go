@@ -377,6 +377,9 @@ func (m *merger) caseRecords() error {
 			return err
 		}
 	}
+	if err := m.themes(); err != nil {
+		return err
+	}
 	// Each waiver carries its case's group, for the report.
 	if len(b.Waivers) > 0 {
 		if _, err := m.tx.Exec(m.ctx, `UPDATE waivers w SET item = a.item, window_code = a.window_code, clerk = a.clerk
@@ -461,4 +464,41 @@ func (m *merger) calendar() error {
 	}
 	_, err = m.tx.Exec(m.ctx, "UPDATE sites SET calendar_stamp = $1 WHERE code = $2", b.SHA256, site)
 	return err
+}
+
+// themes upserts the bundle's theme cases (一件事) and their members.
+func (m *merger) themes() error {
+	b, site := m.b, m.b.Manifest.Site
+	if len(b.Themes) == 0 {
+		return nil
+	}
+	type member struct {
+		theme    string
+		position int
+		item     string
+		number   *string
+	}
+	var members []member
+	for i := range b.Themes {
+		_, ms, err := b.Themes[i].Decode(site)
+		if err != nil {
+			return err
+		}
+		for _, x := range ms {
+			members = append(members, member{b.Themes[i].Number, x.Position, x.Item, x.Case})
+		}
+	}
+	if err := m.upsert("theme_cases", []string{"number", "site_code", "theme_code", "theme_name", "limit_days", "together", "steps", "applicant", "window_code", "clerk",
+		"received_at", "materials", "proofs", "delivered_at"}, 1, len(b.Themes), func(i int) []any {
+		return append([]any{b.Themes[i].Number, site}, exchange.Values(&b.Themes[i])[1:13]...)
+	}); err != nil {
+		return fmt.Errorf("theme cases: %w", err)
+	}
+	if err := m.upsert("theme_members", []string{"theme_number", "position", "item", "case_number"}, 2, len(members), func(i int) []any {
+		x := members[i]
+		return []any{x.theme, x.position, x.item, x.number}
+	}); err != nil {
+		return fmt.Errorf("theme members: %w", err)
+	}
+	return nil
 }

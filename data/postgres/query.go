@@ -341,6 +341,7 @@ func (r *caseReader) queries() []pgQuery {
 			LEFT JOIN site_users u ON u.site_code = left(e.number, 9) AND u.login = e.actor
 			WHERE e.number = ANY($1) ORDER BY e.number, e.seq`, r.event},
 		{`SELECT number, fee_code, name, amount_fen, unit, basis FROM case_fees WHERE number = ANY($1) ORDER BY number, fee_code`, r.fee},
+		{`SELECT case_number, theme_number FROM theme_members WHERE case_number = ANY($1)`, r.theme},
 		{`SELECT w.number, w.id, w.fee_code, w.kind, w.amount_fen, w.policy, coalesce(p.name, w.policy), coalesce(p.basis, ''), w.reason, w.status,
 				w.site_code || '/' || w.requested_by, w.requested_at, coalesce(w.site_code || '/' || w.decided_by, ''), coalesce(w.decided_at, ''), w.note
 			FROM waivers w LEFT JOIN waiver_policies p ON p.code = w.policy WHERE w.number = ANY($1) ORDER BY w.number, w.id`, r.waiver},
@@ -348,6 +349,18 @@ func (r *caseReader) queries() []pgQuery {
 				coalesce(x.measures, ''), coalesce(x.revisit, ''), coalesce(x.appeal, ''), coalesce(x.decision, '')
 			FROM ratings g LEFT JOIN rectifications x ON x.number = g.number WHERE g.number = ANY($1)`, r.rating},
 	}
+}
+
+// theme names the 主题件 a case belongs to.
+func (r *caseReader) theme(sc func(...any) error) error {
+	var number, theme string
+	if err := sc(&number, &theme); err != nil {
+		return err
+	}
+	if a := r.of(number); a != nil {
+		a.ThemeNumber = theme
+	}
+	return nil
 }
 
 func (r *caseReader) event(sc func(...any) error) error {

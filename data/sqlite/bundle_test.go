@@ -360,6 +360,33 @@ func TestCountyMerge(t *testing.T) {
 		t.Fatalf("second import:\n got %v\nwant %v", got, want)
 	}
 
+	// Theme by theme (一件事), the centre holds what the sites hold: the
+	// same items' cases and the same state of the whole thing.
+	themes := 0
+	centreThemes, err := c.central.ThemeCases(ctx, 0, 0, calendar.DateOf(c.central.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	atCentre := map[string]string{}
+	for _, tc := range centreThemes {
+		atCentre[tc.Number] = fmt.Sprint(tc.Status, tc.Numbers(), tc.Clock.Start, tc.Clock.End, tc.Theme.Limit)
+	}
+	for _, s := range c.sites {
+		list, err := s.ThemeCases(ctx, 0, 0, calendar.DateOf(s.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range list {
+			themes++
+			if want := fmt.Sprint(tc.Status, tc.Numbers(), tc.Clock.Start, tc.Clock.End, tc.Theme.Limit); atCentre[tc.Number] != want {
+				t.Errorf("theme %s: centre %q, site %q", tc.Number, atCentre[tc.Number], want)
+			}
+		}
+	}
+	if themes == 0 || len(centreThemes) != themes {
+		t.Errorf("%d theme cases at the sites, %d at the centre", themes, len(centreThemes))
+	}
+
 	// Case by case, the centre holds what the sites hold.
 	db := testkit.RawDB(t, c.central.Path())
 	total := 0

@@ -183,6 +183,10 @@ func (s *Store) nextBundle(ctx context.Context, tx *sql.Tx, site data.Site, prog
 			" JOIN rectifications r ON r.app_id = a.id ORDER BY a.id"},
 		{&b.Documents, "SELECT d.number, d.kind, d.year, d.seq, a.number, d.issued_at, u.login, d.content, d.hash, d.reprints FROM " + ids +
 			" JOIN documents d ON d.app_id = a.id JOIN users u ON u.id = d.issued_by ORDER BY d.id"},
+		{&b.Themes, "SELECT t.number, t.theme_code, t.theme_name, t.limit_days, t.together, t.steps, p.id_code, w.code, u.login, t.received_at, t.materials, t.proofs, t.delivered_at," +
+			" (SELECT json_group_array(json_object('position', m.position, 'item', m.item_code, 'case', m.case_number)) FROM (SELECT * FROM theme_members m WHERE m.theme_case_id = t.id ORDER BY m.position) m)" +
+			" FROM theme_cases t JOIN applicants p ON p.id = t.applicant_id JOIN windows w ON w.id = t.window_id JOIN users u ON u.id = t.clerk_id" +
+			" WHERE t.id IN (SELECT m.theme_case_id FROM temp.export_ids x JOIN theme_members m ON m.app_id = x.app_id) ORDER BY t.id"},
 		{&b.Problems, "SELECT p.number, p.enterprise_code, p.enterprise_name, p.category, p.case_number, p.received_at, p.received_date, p.status, p.track," +
 			" p.days, p.department, p.helpers, p.explained, p.last_note, p.promised, p.closed_on, p.urges, p.track_changes, p.reopened, p.verdict FROM " + problemIDs +
 			" ORDER BY p.id"},

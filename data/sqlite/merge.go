@@ -244,7 +244,7 @@ func (im *importer) run() error {
 		return err
 	}
 	for _, step := range []func() error{im.applyCases, im.applyEvents, im.applyFees, im.applyWaivers, im.applyExtensions,
-		im.applyRatings, im.applyDocuments, im.applyProblems, im.applyAudit} {
+		im.applyRatings, im.applyDocuments, im.applyThemes, im.applyProblems, im.applyAudit} {
 		if err := step(); err != nil {
 			return err
 		}

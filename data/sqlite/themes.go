@@ -737,3 +737,64 @@ func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.The
 	}
 	return rev.Rows(), nil
 }
+
+// applyThemes merges a bundle's theme cases: each is the site's own (no
+// theme of the centre's catalogue), its applicant, window and clerk
+// resolved like its cases', its members linked to the cases here with
+// their state copied (the trigger keeps it as later bundles update them).
+func (im *importer) applyThemes() error {
+	if len(im.b.Themes) == 0 {
+		return nil
+	}
+	site := im.b.Manifest.Site
+	upsert, err := im.tx.Prepare(`INSERT INTO theme_cases (number, site_code, theme_id, theme_code, theme_name, limit_days, together, steps, applicant_id, window_id, clerk_id,
+		received_at, materials, proofs, delivered_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (number) DO UPDATE SET delivered_at = excluded.delivered_at WHERE theme_cases.delivered_at IS NOT excluded.delivered_at`)
+	if err != nil {
+		return err
+	}
+	defer upsert.Close()
+	member, err := im.tx.Prepare(`INSERT INTO theme_members (theme_case_id, position, item_code, app_id, case_number, status, start_date, closed_date)
+		SELECT ?, ?, ?, a.id, a.number, a.status, a.start_date, a.closed_date FROM (SELECT 1) LEFT JOIN applications a ON a.number = ?
+		ON CONFLICT (theme_case_id, position) DO UPDATE SET app_id = excluded.app_id, case_number = excluded.case_number, status = excluded.status,
+			start_date = excluded.start_date, closed_date = excluded.closed_date WHERE theme_members.app_id IS NOT excluded.app_id`)
+	if err != nil {
+		return err
+	}
+	defer member.Close()
+	for i := range im.b.Themes {
+		t := &im.b.Themes[i]
+		_, members, err := t.Decode(site)
+		if err != nil {
+			return err
+		}
+		var refs [3]int64
+		for j, r := range []struct {
+			m    map[string]int64
+			key  string
+			what string
+		}{{im.applicants, t.Applicant, "申请人"}, {im.windows, t.Window, "窗口"}, {im.users, t.Clerk, "窗口人员"}} {
+			if refs[j], err = ref(r.m, r.key, r.what, t.Number); err != nil {
+				return err
+			}
+		}
+		if err := im.exec(upsert, t.Number, site, t.ThemeCode, t.ThemeName, t.LimitDays, t.Together, t.Steps, refs[0], refs[1], refs[2],
+			t.ReceivedAt, t.Materials, t.Proofs, t.DeliveredAt); err != nil {
+			return fmt.Errorf("theme case %s: %w", t.Number, err)
+		}
+		var id int64
+		if err := im.tx.QueryRow("SELECT id FROM theme_cases WHERE number = ?", t.Number).Scan(&id); err != nil {
+			return err
+		}
+		for _, m := range members {
+			var number any
+			if m.Case != nil {
+				number = *m.Case
+			}
+			if err := im.exec(member, id, m.Position, m.Item, number); err != nil {
+				return fmt.Errorf("theme case %s member %d: %w", t.Number, m.Position, err)
+			}
+		}
+	}
+	return nil
+}
