@@ -110,6 +110,7 @@ func New(a fyne.App, r Reader) *App {
 	ui.report = newReportScreen(s, w, func(n string) { ui.view.open(n) })
 	ui.sets = newSettingsScreen(s, ui.session, w, a.Preferences())
 	ui.sets.items.onChanged = ui.intake.load
+	ui.sets.themes.onChanged = ui.intake.load
 	ui.xchg = newExchangeScreen(s, ui.session, w, a.Preferences())
 	ui.probs = newProblemsScreen(s, ui.session, w)
 	ui.probs.desk = ui.desk

@@ -94,6 +94,7 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, p := range paperChoices {
 		keys[p.label] = true
 	}
+	keys[startAtIntake] = true
 	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
 		keys[k.Label()] = true
 	}

@@ -36,6 +36,7 @@ type settingsStore interface {
 	feeStore
 	backupStore
 	problemSettingsStore
+	themeSettingsStore
 }
 
 // settingsScreen is 设置: the site, the users and their PINs, and the
@@ -66,6 +67,7 @@ type settingsScreen struct {
 	fees      *feeSettings
 	backup    *backupTab
 	problems  *problemSettings
+	themes    *themeSettings
 }
 
 func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Window, prefs fyne.Preferences) *settingsScreen {
@@ -103,6 +105,7 @@ func newSettingsScreen(s settingsStore, session func() data.User, win fyne.Windo
 	st.fees = newFeeSettings(s, session, win)
 	st.backup = newBackupTab(s, win)
 	st.problems = newProblemSettings(s, session)
+	st.themes = newThemeSettings(s, session, win)
 	return st
 }
 
@@ -143,6 +146,7 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 		container.NewTabItem(lang.L("窗口、部门与新用户"), st.org.content()),
 		container.NewTabItem(lang.L("服务事项"), st.items.content()),
 		container.NewTabItem(lang.L("收费与减免"), st.fees.content()),
+		container.NewTabItem(lang.L("一件事"), st.themes.content()),
 		container.NewTabItem(lang.L("企业问题"), st.problems.content()),
 		container.NewTabItem(lang.L("站点"), siteTab),
 		container.NewTabItem(lang.L("备份"), st.backup.content()),
@@ -151,7 +155,8 @@ func (st *settingsScreen) content() fyne.CanvasObject {
 
 // load reads the site, the users and the calendar in the background.
 func (st *settingsScreen) load() {
-	st.org.bg, st.items.bg, st.fees.bg, st.backup.bg, st.problems.bg = st.bg, st.bg, st.bg, st.bg, st.bg
+	st.org.bg, st.items.bg, st.fees.bg, st.backup.bg, st.problems.bg, st.themes.bg = st.bg, st.bg, st.bg, st.bg, st.bg, st.bg
+	st.themes.load()
 	st.backup.showDaily()
 	st.problems.load()
 	st.org.load()

@@ -169,3 +169,32 @@ func TestCaseViewShowsTheTheme(t *testing.T) {
 		}
 	}
 }
+
+// 设置 → 一件事: the administrator changes 开办餐饮店's limit in its form;
+// the store keeps it and the counter offers the theme with it.
+func TestSettingsTheme(t *testing.T) {
+	s := testkit.OpenTemp(t)
+	ui := loggedIn(t, s, "admin")
+	ts := ui.sets.themes
+	waitFor(t, "the themes", func() bool { return len(ts.themes) == 3 && len(ts.items) > 0 })
+	i := slices.IndexFunc(ts.themes, func(x theme.Theme) bool { return x.Code == "YJS-KBCYD" })
+	ts.edit(ts.themes[i])
+	top := ui.win.Canvas().Overlays().Top()
+	limit := find(t, top, func(o fyne.CanvasObject) bool { e, ok := o.(*widget.Entry); return ok && e.Text == "12" })
+	if limit == nil {
+		t.Fatal("no limit entry")
+	}
+	limit.(*widget.Entry).SetText("10")
+	snap(t, ui.win, "settings-theme")
+	save := find(t, top, func(o fyne.CanvasObject) bool { b, ok := o.(*widget.Button); return ok && b.Text == "保存" })
+	test.Tap(save.(*widget.Button))
+	waitFor(t, "saved", func() bool { return strings.Contains(ts.msg.Text, "已保存一件事 开办餐饮店") })
+	waitFor(t, "the counter", func() bool {
+		for _, e := range ui.intake.items {
+			if e.theme != nil && e.theme.Code == "YJS-KBCYD" {
+				return e.theme.Limit == 10
+			}
+		}
+		return false
+	})
+}

@@ -227,7 +227,7 @@ func setupThemes(ctx context.Context, tx *sql.Tx, c *Catalogue) error {
 		return err
 	}
 	for _, ct := range c.Themes {
-		t := theme.Theme{Code: ct.Code, Name: ct.Name, Limit: ct.Limit, Together: ct.Together}
+		t := theme.Theme{Code: ct.Code, Name: ct.Name, Limit: ct.Limit, Together: ct.Together, Active: true}
 		for _, st := range ct.Steps {
 			t.Steps = append(t.Steps, theme.Step{Item: data.ServiceItem{Code: st.Item}, After: st.After, Result: st.Result})
 		}

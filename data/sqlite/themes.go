@@ -134,7 +134,7 @@ func activeItemsByCode(ctx context.Context, q querier) (map[string]data.ServiceI
 
 // insertTheme writes a validated theme (setup and 设置).
 func insertTheme(tx *sql.Tx, t *theme.Theme) error {
-	id, err := insertID(tx, "INSERT INTO themes (code, name, limit_days, together) VALUES (?, ?, ?, ?)", t.Code, t.Name, t.Limit, t.Together)
+	id, err := insertID(tx, "INSERT INTO themes (code, name, limit_days, together, active) VALUES (?, ?, ?, ?, ?)", t.Code, t.Name, t.Limit, t.Together, t.Active)
 	if err != nil {
 		return fmt.Errorf("theme %s: %w", t.Code, err)
 	}
@@ -797,4 +797,65 @@ func (im *importer) applyThemes() error {
 		}
 	}
 	return nil
+}
+
+// AllThemes returns every theme, active or not, ordered by code (设置).
+func (s *Store) AllThemes(ctx context.Context) ([]theme.Theme, error) {
+	return readThemes(ctx, s.db, "1")
+}
+
+// SaveTheme adds a theme (ID 0) or changes one, checked against the active
+// items, by an administrator, with its audit entry. A theme case already
+// registered keeps the theme as it was (its steps are recorded with it).
+func (s *Store) SaveTheme(ctx context.Context, actorID int64, t theme.Theme) (theme.Theme, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		login, err := requireAdmin(tx, actorID)
+		if err != nil {
+			return err
+		}
+		items, err := activeItemsByCode(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := t.Validate(items); err != nil {
+			return err
+		}
+		var other int64
+		err = tx.QueryRow("SELECT id FROM themes WHERE code = ? AND id <> ?", t.Code, t.ID).Scan(&other)
+		if err == nil {
+			return data.FieldError("code", "一件事编码", "编码 %s 已被另一件事使用", t.Code)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if t.ID == 0 {
+			if err := insertTheme(tx, &t); err != nil {
+				return err
+			}
+		} else {
+			if err := updateOne(tx, "UPDATE themes SET code = ?, name = ?, limit_days = ?, together = ?, active = ? WHERE id = ?", "一件事",
+				t.Code, t.Name, t.Limit, t.Together, t.Active, t.ID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec("DELETE FROM theme_steps WHERE theme_id = ?", t.ID); err != nil {
+				return err
+			}
+			for i, st := range t.Steps {
+				var after any
+				if st.After != "" {
+					after = t.Step(st.After).Item.ID
+				}
+				if _, err := tx.Exec("INSERT INTO theme_steps (theme_id, position, item_id, after_id, result) VALUES (?, ?, ?, ?, ?)",
+					t.ID, i, st.Item.ID, after, st.Result); err != nil {
+					return err
+				}
+			}
+		}
+		steps := make([]registeredStep, len(t.Steps))
+		for i, st := range t.Steps {
+			steps[i] = registeredStep{Item: st.Item.Code, After: st.After, Result: st.Result}
+		}
+		detail, _ := json.Marshal(map[string]any{"code": t.Code, "name": t.Name, "limit_days": t.Limit, "together": t.Together, "active": t.Active, "steps": steps})
+		return s.audit(tx, login, "theme.save", t.Code, string(detail))
+	})
+	return t, err
 }

@@ -227,3 +227,55 @@ func sampleTheme(t *testing.T, s *sqlite.Store, code string) theme.Theme {
 	t.Fatalf("no theme %s among %d", code, len(themes))
 	return theme.Theme{}
 }
+
+// An administrator edits a theme in 设置; nobody else may; a wrong theme is
+// refused naming its field; a theme case registered before keeps the
+// steps it was registered with.
+func TestSaveTheme(t *testing.T) {
+	s, clk := testkit.Open(t)
+	clk.Set("2026-11-02 10:00")
+	f := load(t, s)
+	admin := adminID(t, s)
+	th := sampleTheme(t, s, "YJS-KBCYD")
+	var handed []string
+	for _, m := range th.Checklist() {
+		handed = append(handed, m.Name)
+	}
+	before, err := s.RegisterTheme(ctx, f.clerk.ID, theme.Intake{ThemeID: th.ID, Applicant: enterprise(), WindowID: f.windowID, Materials: handed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := th
+	edit.Limit, edit.Together = 10, false
+	edit.Steps = append(append([]theme.Step{}, th.Steps...), theme.Step{Item: data.ServiceItem{Code: "WJJ-002"}, After: "SCJG-001"})
+	if _, err := s.SaveTheme(ctx, f.clerk.ID, edit); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("a clerk edits a theme: %v", err)
+	}
+	bad := edit
+	bad.Steps = append(append([]theme.Step{}, edit.Steps...), theme.Step{Item: data.ServiceItem{Code: "WJJ-002"}})
+	if _, err := s.SaveTheme(ctx, admin, bad); data.ErrorField(err) != "steps" {
+		t.Errorf("an item twice: %v", err)
+	}
+	if _, err := s.SaveTheme(ctx, admin, edit); err != nil {
+		t.Fatal(err)
+	}
+	again := sampleTheme(t, s, "YJS-KBCYD")
+	if again.Limit != 10 || again.Together || len(again.Steps) != 4 || again.Steps[3].Item.Code != "WJJ-002" || again.Steps[3].After != "SCJG-001" {
+		t.Errorf("saved theme %+v", again)
+	}
+	tc, err := s.ThemeCase(ctx, before.Number, calendar.NewDate(2026, 11, 2))
+	if err != nil || len(tc.Members) != 3 || tc.Theme.Limit != 12 {
+		t.Errorf("a theme case registered before: %d steps, limit %d, %v", len(tc.Members), tc.Theme.Limit, err)
+	}
+	// Switched off: no longer offered at the counter.
+	again.Active = false
+	if _, err := s.SaveTheme(ctx, admin, again); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := s.Themes(ctx); slices.ContainsFunc(list, func(x theme.Theme) bool { return x.Code == "YJS-KBCYD" }) {
+		t.Error("an inactive theme is offered")
+	}
+	if n := count(t, testkit.RawDB(t, s.Path()), "SELECT count(*) FROM audit WHERE action = 'theme.save'"); n != 2 {
+		t.Errorf("%d theme.save audit entries", n)
+	}
+}
