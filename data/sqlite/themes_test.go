@@ -210,6 +210,43 @@ func TestThemeSupplementOneItem(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Number != tc.Number {
 		t.Errorf("theme cases: %d %v", len(list), err)
 	}
+	// The items go on in parallel: the licence is granted the next day
+	// (the social insurance starts and is done at once), the transport
+	// licence's material comes on the 4th and it is accepted then, and
+	// done on the 16th. Its 补正 held up that item only: the theme counts
+	// from the 2nd, 10 working days, on time.
+	granted := data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}
+	clk.Set("2026-11-03 10:00")
+	if _, err := s.Record(ctx, byItem["SCJG-001"].Number, f.clerk.ID, granted); err != nil {
+		t.Fatal(err)
+	}
+	tc, _ = s.ThemeCase(ctx, tc.Number, calendar.NewDate(2026, 11, 3))
+	social := tc.Members[2].App
+	if social == nil {
+		t.Fatal("social insurance not started")
+	}
+	if _, err := s.Record(ctx, social.Number, f.clerk.ID, granted); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set("2026-11-04 09:00")
+	for _, k := range []clock.Kind{clock.SupplementCompleted, clock.Accepted} {
+		if _, err := s.Record(ctx, jt.Number, f.clerk.ID, data.Event{Kind: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Set("2026-11-16 15:00")
+	if _, err := s.Record(ctx, jt.Number, f.clerk.ID, granted); err != nil {
+		t.Fatal(err)
+	}
+	tc, err = s.ThemeCase(ctx, tc.Number, calendar.NewDate(2026, 11, 16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tc.Track()
+	if tc.Status != theme.StatusCompleted || tc.Clock.Start.String() != "2026-11-02" || tc.Clock.End.String() != "2026-11-16" || tr.Used != 10 ||
+		tr.OnTime == nil || !*tr.OnTime || tc.HeldUp() != "JTJ-001" || tc.Members[1].Clock.Start.String() != "2026-11-04" {
+		t.Errorf("theme: %s %s–%s %+v held up by %s; transport from %s", tc.Status, tc.Clock.Start, tc.Clock.End, tr, tc.HeldUp(), tc.Members[1].Clock.Start)
+	}
 }
 
 // sampleTheme is the sample catalogue's theme with code.
