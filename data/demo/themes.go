@@ -30,7 +30,6 @@ type demoTheme struct {
 	clerk   demoClerk
 	day     calendar.Date
 	next    int // the step the next case index makes
-	done    bool
 	arrival time.Time
 }
 
