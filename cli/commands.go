@@ -223,17 +223,13 @@ func runCases(e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "每行输出一个 JSON 对象")
 	status := fs.String("status", "", "只列出该状态的办件（"+statusList()+"），可用逗号分隔多个")
 	limit := fs.Int("limit", 0, "最多输出的办件数（0 为全部）")
-	todayFlag := fs.String("today", "", "按此日期（YYYY-MM-DD）读取计时，默认今天")
+	todayArg := todayFlag(fs)
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
-	today := calendar.DateOf(e.now())
-	if *todayFlag != "" {
-		d, err := calendar.ParseDate(*todayFlag)
-		if err != nil {
-			return usageError{fmt.Errorf("--today：%v", err)}
-		}
-		today = d
+	today, err := todayOf(e, *todayArg)
+	if err != nil {
+		return err
 	}
 	var f data.CaseFilter
 	if *status != "" {

@@ -96,17 +96,13 @@ func runProblems(e *env, args []string) error {
 	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "每行输出一个 JSON 对象")
 	status := fs.String("status", "", "只列出该状态的问题（received, open, closed, done），可用逗号分隔多个")
-	todayFlag := fs.String("today", "", "按此日期（YYYY-MM-DD）读取计时，默认今天")
+	todayArg := todayFlag(fs)
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
-	today := calendar.DateOf(e.now())
-	if *todayFlag != "" {
-		d, err := calendar.ParseDate(*todayFlag)
-		if err != nil {
-			return usageError{fmt.Errorf("--today：%v", err)}
-		}
-		today = d
+	today, err := todayOf(e, *todayArg)
+	if err != nil {
+		return err
 	}
 	var f sqlite.ProblemFilter
 	if *status != "" {

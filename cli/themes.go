@@ -80,17 +80,13 @@ func runThemes(e *env, args []string) error {
 	fs := flag.NewFlagSet("themes", flag.ContinueOnError)
 	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "每行输出一个 JSON 对象")
-	todayFlag := fs.String("today", "", "按此日期（YYYY-MM-DD）读取计时，默认今天")
+	todayArg := todayFlag(fs)
 	if err := parse(e, fs, args, false); err != nil {
 		return err
 	}
-	today := calendar.DateOf(e.now())
-	if *todayFlag != "" {
-		d, err := calendar.ParseDate(*todayFlag)
-		if err != nil {
-			return usageError{fmt.Errorf("--today：%v", err)}
-		}
-		today = d
+	today, err := todayOf(e, *todayArg)
+	if err != nil {
+		return err
 	}
 	s, err := e.openCentral(*db)
 	if err != nil {
@@ -125,4 +121,21 @@ func runThemes(e *env, args []string) error {
 			return nil
 		}
 	}
+}
+
+// todayFlag is the --today of the commands that read clocks.
+func todayFlag(fs *flag.FlagSet) *string {
+	return fs.String("today", "", "按此日期（YYYY-MM-DD）读取计时，默认今天")
+}
+
+// todayOf is the day clocks are read on: --today, or today.
+func todayOf(e *env, flag string) (calendar.Date, error) {
+	if flag == "" {
+		return calendar.DateOf(e.now()), nil
+	}
+	d, err := calendar.ParseDate(flag)
+	if err != nil {
+		return 0, usageError{fmt.Errorf("--today：%v", err)}
+	}
+	return d, nil
 }

@@ -53,49 +53,12 @@ func (s *Store) IssueDocument(ctx context.Context, number string, kind data.DocK
 		today := calendar.DateOf(c.now)
 		in.Clock = clock.Compute(c.app.ClockEvents(), c.app.Limits(), c.cal, today, c.threshold)
 
-		// The latest document of this kind for the case, if any.
-		var prevNumber, prevAt, prevHash string
-		var prevReprints int
-		var prevBy string
-		err = c.tx.QueryRow(`SELECT d.number, d.issued_at, d.hash, d.reprints, u.login FROM documents d JOIN users u ON u.id = d.issued_by
-			WHERE d.app_id = ? AND d.kind = ? ORDER BY d.id DESC LIMIT 1`, c.app.ID, kind).Scan(&prevNumber, &prevAt, &prevHash, &prevReprints, &prevBy)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if err == nil {
-			at, err := time.Parse(time.RFC3339, prevAt)
-			if err != nil {
-				return err
-			}
-			in.Number, in.Issued = prevNumber, calendar.DateOf(at)
-			n := data.BuildNotice(in)
-			if h := n.Hash(); hex.EncodeToString(h[:]) == prevHash {
-				if err := updateOne(c.tx, "UPDATE documents SET reprints = reprints + 1 WHERE number = ?", "文书", prevNumber); err != nil {
-					return err
-				}
-				doc = data.Document{Number: prevNumber, Kind: kind, Case: c.app.Number, IssuedAt: at, IssuedBy: prevBy, Reprints: prevReprints + 1, Notice: n, Hash: prevHash}
-				return c.s.audit(c.tx, c.actor.Login, "document.reprint", prevNumber, fmt.Sprintf(`{"case":%q,"kind":%q,"reprint":%d}`, c.app.Number, kind, doc.Reprints))
-			}
-		}
-		year := c.now.In(calendar.Shanghai).Year()
-		var seq int
-		if err := c.tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE site_code = ? AND kind = ? AND year = ?", in.Site.Code, kind, year).Scan(&seq); err != nil {
-			return err
-		}
-		in.Number, in.Issued = fmt.Sprintf("%s-%d-%s%06d", in.Site.Code, year, kind.Prefix(), seq), today
-		n := data.BuildNotice(in)
-		h := n.Hash()
-		content, _ := json.Marshal(n)
-		doc = data.Document{Number: in.Number, Kind: kind, Case: c.app.Number, IssuedAt: c.now, IssuedBy: c.actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}
-		if _, err := c.tx.Exec(`INSERT INTO documents (number, site_code, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			doc.Number, in.Site.Code, kind, year, seq, c.app.ID, c.now.Format(time.RFC3339), c.actor.ID, string(content), doc.Hash); err != nil {
-			return err
-		}
-		detail := fmt.Sprintf(`{"case":%q,"kind":%q,"hash":%q}`, c.app.Number, kind, doc.Hash)
-		if prevNumber != "" {
-			detail = fmt.Sprintf(`{"case":%q,"kind":%q,"hash":%q,"replaces":%q}`, c.app.Number, kind, doc.Hash, prevNumber)
-		}
-		return c.s.audit(c.tx, c.actor.Login, "document.issue", doc.Number, detail)
+		doc, err = c.s.issuePaper(c.tx, c.actor, c.app.ID, c.app.Number, in.Site.Code, kind, c.now, map[string]string{"case": c.app.Number},
+			func(number string, issued calendar.Date) data.Notice {
+				in.Number, in.Issued = number, issued
+				return data.BuildNotice(in)
+			})
+		return err
 	})
 	if err != nil {
 		return data.Document{}, err
@@ -119,4 +82,65 @@ func userNames(tx *sql.Tx) (map[string]string, error) {
 		out[l] = n
 	}
 	return out, rows.Err()
+}
+
+// issuePaper issues a paper of kind kept with the case appID (number
+// caseNumber, of site), or counts a reprint (补打) of the latest one of
+// that kind when build writes it the same again (same content hash); build
+// writes the notice for a document number and issue day. subject names
+// what the audit entry is about (the case, a 主题件). In the caller's
+// transaction, with its audit entry.
+func (s *Store) issuePaper(tx *sql.Tx, actor data.User, appID int64, caseNumber, site string, kind data.DocKind, now time.Time,
+	subject map[string]string, build func(number string, issued calendar.Date) data.Notice) (data.Document, error) {
+	detail := func(extra map[string]any) string {
+		m := map[string]any{"kind": kind}
+		for k, v := range subject {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	var prevNumber, prevAt, prevHash, prevBy string
+	var prevReprints int
+	err := tx.QueryRow(`SELECT d.number, d.issued_at, d.hash, d.reprints, u.login FROM documents d JOIN users u ON u.id = d.issued_by
+		WHERE d.app_id = ? AND d.kind = ? ORDER BY d.id DESC LIMIT 1`, appID, kind).Scan(&prevNumber, &prevAt, &prevHash, &prevReprints, &prevBy)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return data.Document{}, err
+	}
+	if err == nil {
+		at, err := time.Parse(time.RFC3339, prevAt)
+		if err != nil {
+			return data.Document{}, err
+		}
+		n := build(prevNumber, calendar.DateOf(at))
+		if h := n.Hash(); hex.EncodeToString(h[:]) == prevHash {
+			if err := updateOne(tx, "UPDATE documents SET reprints = reprints + 1 WHERE number = ?", "文书", prevNumber); err != nil {
+				return data.Document{}, err
+			}
+			doc := data.Document{Number: prevNumber, Kind: kind, Case: caseNumber, IssuedAt: at, IssuedBy: prevBy, Reprints: prevReprints + 1, Notice: n, Hash: prevHash}
+			return doc, s.audit(tx, actor.Login, "document.reprint", prevNumber, detail(map[string]any{"reprint": doc.Reprints}))
+		}
+	}
+	year := now.In(calendar.Shanghai).Year()
+	var seq int
+	if err := tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE site_code = ? AND kind = ? AND year = ?", site, kind, year).Scan(&seq); err != nil {
+		return data.Document{}, err
+	}
+	number := fmt.Sprintf("%s-%d-%s%06d", site, year, kind.Prefix(), seq)
+	n := build(number, calendar.DateOf(now))
+	h := n.Hash()
+	content, _ := json.Marshal(n)
+	doc := data.Document{Number: number, Kind: kind, Case: caseNumber, IssuedAt: now, IssuedBy: actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}
+	if _, err := tx.Exec(`INSERT INTO documents (number, site_code, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		doc.Number, site, kind, year, seq, appID, now.Format(time.RFC3339), actor.ID, string(content), doc.Hash); err != nil {
+		return data.Document{}, err
+	}
+	extra := map[string]any{"hash": doc.Hash}
+	if prevNumber != "" {
+		extra["replaces"] = prevNumber
+	}
+	return doc, s.audit(tx, actor.Login, "document.issue", doc.Number, detail(extra))
 }

@@ -3,11 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"time"
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
@@ -76,44 +71,12 @@ func (s *Store) IssueThemeDocument(ctx context.Context, number string, kind data
 			return err
 		}
 		in.Window += " " + wname
-		var prevNumber, prevAt, prevHash, prevBy string
-		var prevReprints int
-		err = tx.QueryRow(`SELECT d.number, d.issued_at, d.hash, d.reprints, u.login FROM documents d JOIN users u ON u.id = d.issued_by
-			WHERE d.app_id = ? AND d.kind = ? ORDER BY d.id DESC LIMIT 1`, first.ID, kind).Scan(&prevNumber, &prevAt, &prevHash, &prevReprints, &prevBy)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if err == nil {
-			at, err := time.Parse(time.RFC3339, prevAt)
-			if err != nil {
-				return err
-			}
-			in.Number, in.Issued = prevNumber, calendar.DateOf(at)
-			n := tc.Notice(kind, in)
-			if h := n.Hash(); hex.EncodeToString(h[:]) == prevHash {
-				if err := updateOne(tx, "UPDATE documents SET reprints = reprints + 1 WHERE number = ?", "文书", prevNumber); err != nil {
-					return err
-				}
-				doc = data.Document{Number: prevNumber, Kind: kind, Case: first.Number, IssuedAt: at, IssuedBy: prevBy, Reprints: prevReprints + 1, Notice: n, Hash: prevHash}
-				return s.audit(tx, actor.Login, "document.reprint", prevNumber, fmt.Sprintf(`{"theme":%q,"kind":%q,"reprint":%d}`, tc.Number, kind, doc.Reprints))
-			}
-		}
-		year := now.In(calendar.Shanghai).Year()
-		var seq int
-		if err := tx.QueryRow("SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE site_code = ? AND kind = ? AND year = ?", in.Site.Code, kind, year).Scan(&seq); err != nil {
-			return err
-		}
-		in.Number, in.Issued = fmt.Sprintf("%s-%d-%s%06d", in.Site.Code, year, kind.Prefix(), seq), today
-		n := tc.Notice(kind, in)
-		h := n.Hash()
-		content, _ := json.Marshal(n)
-		doc = data.Document{Number: in.Number, Kind: kind, Case: first.Number, IssuedAt: now, IssuedBy: actor.Login, Notice: n, Hash: hex.EncodeToString(h[:])}
-		if _, err := tx.Exec(`INSERT INTO documents (number, site_code, kind, year, seq, app_id, issued_at, issued_by, content, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			doc.Number, in.Site.Code, kind, year, seq, first.ID, now.Format(time.RFC3339), actor.ID, string(content), doc.Hash); err != nil {
-			return err
-		}
-		detail := fmt.Sprintf(`{"theme":%q,"case":%q,"kind":%q,"hash":%q}`, tc.Number, first.Number, kind, doc.Hash)
-		return s.audit(tx, actor.Login, "document.issue", doc.Number, detail)
+		doc, err = s.issuePaper(tx, actor, first.ID, first.Number, in.Site.Code, kind, now, map[string]string{"theme": tc.Number, "case": first.Number},
+			func(number string, issued calendar.Date) data.Notice {
+				in.Number, in.Issued = number, issued
+				return tc.Notice(kind, in)
+			})
+		return err
 	})
 	if err != nil {
 		return data.Document{}, err
