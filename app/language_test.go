@@ -12,6 +12,7 @@ import (
 
 	"github.com/onewindow/onewindow/data/policy"
 	pb "github.com/onewindow/onewindow/data/problem"
+	"github.com/onewindow/onewindow/data/theme"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
@@ -88,13 +89,16 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, p := range periods {
 		keys[p] = true
 	}
-	for _, k := range append(slices.Clone(data.DocKinds), data.DocThemeAccept, data.DocThemeComplete) {
+	for _, k := range append(slices.Clone(data.DocKinds), data.DocThemeAccept, data.DocThemeComplete, data.DocThemeSupplement) {
 		keys[k.Title()] = true
 	}
 	for _, p := range paperChoices {
 		keys[p.label] = true
 	}
 	keys[startAtIntake] = true
+	for _, st := range []theme.Status{theme.StatusSupplement, theme.StatusAccepted, theme.StatusCompleted, theme.StatusDelivered, theme.StatusClosed} {
+		keys[st.Label()] = true
+	}
 	for _, k := range []data.ItemKind{data.KindImmediate, data.KindPromised, data.KindReported, data.KindJoint} {
 		keys[k.Label()] = true
 	}

@@ -66,7 +66,7 @@ func (p *paperDesk) issue(number string, kind data.DocKind, opt render.Options, 
 		switch {
 		case kind.ForProblem():
 			issue = p.store.IssueProblemDocument
-		case kind == data.DocThemeAccept || kind == data.DocThemeComplete: // number is a 主题件's
+		case kind.ForTheme(): // number is a 主题件's
 			issue = p.store.IssueThemeDocument
 		}
 		doc, err := issue(context.Background(), number, kind, actor)

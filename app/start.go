@@ -99,8 +99,18 @@ func start(a fyne.App, open func() (Reader, error), show func(Reader)) error {
 // no new events, and its last ones find it whole.
 func closeLater(w fyne.Window) {
 	w.Hide()
-	time.AfterFunc(time.Second, func() { fyne.Do(w.Close) })
+	time.AfterFunc(time.Second, func() {
+		fyne.Do(w.Close)
+		if startClosed != nil {
+			startClosed()
+		}
+	})
 }
+
+// startClosed, set by a test, is told when the start window has been
+// closed: the test driver runs fyne.Do on the calling goroutine, so a test
+// must not look at the windows while one closes.
+var startClosed func()
 
 // startWindow is the small window shown while opening, or when it failed.
 func startWindow(a fyne.App) fyne.Window {

@@ -61,6 +61,14 @@ func TestStart(t *testing.T) {
 			return st, err
 		}
 	}
+	closed := make(chan struct{}, 1)
+	startClosed = func() {
+		select {
+		case closed <- struct{}{}:
+		default:
+		}
+	}
+	defer func() { startClosed = nil }()
 	a := test.NewTempApp(t)
 	var during string
 	show := func(s Reader) {
@@ -78,13 +86,21 @@ func TestStart(t *testing.T) {
 	if !strings.Contains(during, "正在打开数据库") {
 		t.Errorf("while opening, the windows said %q", during)
 	}
+	// The opening window is hidden at once and closed a moment later
+	// (closeLater: closing it at once can crash Fyne); the windows are
+	// looked at once it has closed.
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the opening window was not closed")
+	}
 	main := window(a, "窗口登录")
 	if main == nil || !strings.HasPrefix(main.Title(), "一窗通 OneWindow") {
 		t.Errorf("after opening: main window %v", main)
 	}
-	// The opening window is hidden at once and closed a moment later
-	// (closeLater: closing it at once can crash Fyne).
-	waitFor(t, "the opening window closed", func() bool { return window(a, "正在打开数据库") == nil })
+	if window(a, "正在打开数据库") != nil {
+		t.Error("the opening window is still open")
+	}
 
 	reason := fmt.Errorf("打开数据库 x.db：%w", data.Errorf(data.ECONFLICT, "数据库由较新版本的程序创建（结构版本 99），请升级程序"))
 	for _, open := range []func() (Reader, error){

@@ -119,6 +119,9 @@ func (v *caseView) showTheme(tc theme.Case) {
 		})
 	}
 	buttons := container.NewHBox(print(data.DocThemeAccept))
+	if tc.Supplementing() {
+		buttons.Add(print(data.DocThemeSupplement))
+	}
 	done := tc.Status == theme.StatusCompleted || tc.Status == theme.StatusDelivered
 	if done {
 		buttons.Add(print(data.DocThemeComplete))

@@ -85,8 +85,10 @@ func runReceipt(e *env, args []string) error {
 			k = data.DocThemeAccept
 		case data.DocComplete:
 			k = data.DocThemeComplete
+		case data.DocSupplement:
+			k = data.DocThemeSupplement
 		default:
-			return usageError{fmt.Errorf("一件事的文书：--kind accept（受理通知书）或 complete（办结通知书）")}
+			return usageError{fmt.Errorf("一件事的文书：--kind accept（受理通知书）、supplement（补正材料通知书）或 complete（办结通知书）")}
 		}
 	}
 	doc, err := issue(e.ctx, number, k, u.ID)

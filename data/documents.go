@@ -29,6 +29,9 @@ const (
 	// DocThemeComplete is its one 办结通知书: every item's result, handed
 	// over together (统一出件).
 	DocThemeComplete DocKind = "theme_complete"
+	// DocThemeSupplement is its one 一次性告知书: every material still
+	// missing, per item.
+	DocThemeSupplement DocKind = "theme_supplement"
 )
 
 // DocKinds lists every kind in the order of a case's life.
@@ -51,6 +54,8 @@ func (k DocKind) Title() string {
 		return "一件事受理通知书"
 	case DocThemeComplete:
 		return "一件事办结通知书（统一出件）"
+	case DocThemeSupplement:
+		return "一件事补正材料通知书（一次性告知书）"
 	}
 	return string(k)
 }
@@ -72,6 +77,8 @@ func (k DocKind) Prefix() string {
 		return "YS"
 	case DocThemeComplete:
 		return "YB"
+	case DocThemeSupplement:
+		return "YZ"
 	}
 	return ""
 }
@@ -86,6 +93,12 @@ func ParseDocKind(s string) (DocKind, error) {
 	return "", FieldError("kind", "文书种类", "应为 accept、supplement、refuse、complete 或 waiver")
 }
 
+// ForTheme says whether k is a paper of a 主题件 (一件事) rather than of
+// one of its cases.
+func (k DocKind) ForTheme() bool {
+	return k == DocThemeAccept || k == DocThemeComplete || k == DocThemeSupplement
+}
+
 // ForProblem says whether k is a paper of an enterprise's problem (package
 // problem issues them: 问题受理回执, 情况说明函) rather than of a case.
 func (k DocKind) ForProblem() bool { return strings.HasPrefix(string(k), "problem_") }
@@ -96,7 +109,7 @@ func (k DocKind) Labels() (number, about, department string) {
 	if k.ForProblem() {
 		return "问题编号", "问题类别", "牵头部门"
 	}
-	if k == DocThemeAccept || k == DocThemeComplete {
+	if k.ForTheme() {
 		return "主题件编号", "申请事项", "实施部门"
 	}
 	return "办件编号", "申请事项", "实施部门"

@@ -155,9 +155,12 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 		rows []report.PolicyRow
 		err  error
 	}
+	// The goroutines get their own copy of the spec: Report fills in
+	// its weights below.
+	period := spec
 	policies := make(chan policyRows, 1)
 	go func() {
-		rows, err := s.policyReview(ctx, spec)
+		rows, err := s.policyReview(ctx, period)
 		policies <- policyRows{rows, err}
 	}()
 	// And the 一件事 report, from the themes' items' cached clocks.
@@ -167,7 +170,7 @@ func (s *Store) Report(ctx context.Context, spec report.Spec) (*report.Report, e
 	}
 	themes := make(chan themeRows, 1)
 	go func() {
-		rows, err := s.themeReview(ctx, spec)
+		rows, err := s.themeReview(ctx, period)
 		themes <- themeRows{rows, err}
 	}()
 	var err error

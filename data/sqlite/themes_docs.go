@@ -10,16 +10,17 @@ import (
 )
 
 // IssueThemeDocument issues a paper of a theme case (一件事) — its one
-// 受理通知书 (data.DocThemeAccept) or, once every item is closed, its one
-// 办结通知书 (data.DocThemeComplete) — or prints again the one already
+// 受理通知书 (data.DocThemeAccept), while an item is in 补正 its one
+// 一次性告知书 (data.DocThemeSupplement), or, once every item is closed,
+// its one 办结通知书 (data.DocThemeComplete) — or prints again the one already
 // issued when it still reads the same (补打, audited); when an item has
 // moved since (a waiting item registered, a 补正 accepted) it is a new
 // document. It is kept with the theme's first registered case, and its
 // signed QR names that case: verifying it shows the paper as issued, every
 // item of the theme with it.
 func (s *Store) IssueThemeDocument(ctx context.Context, number string, kind data.DocKind, actorID int64) (data.Document, error) {
-	if kind != data.DocThemeAccept && kind != data.DocThemeComplete {
-		return data.Document{}, data.FieldError("kind", "文书种类", "一件事的文书为受理通知书或办结通知书")
+	if !kind.ForTheme() {
+		return data.Document{}, data.FieldError("kind", "文书种类", "一件事的文书为受理通知书、补正材料通知书或办结通知书")
 	}
 	key, err := s.signingKey(ctx)
 	if err != nil {
@@ -55,6 +56,9 @@ func (s *Store) IssueThemeDocument(ctx context.Context, number string, kind data
 		tc.Compute(cal, today, threshold)
 		if kind == data.DocThemeComplete && tc.Status != theme.StatusCompleted && tc.Status != theme.StatusDelivered {
 			return data.Errorf(data.ECONFLICT, "一件事 %s %s，尚未全部办结，不能出具办结通知书", tc.Number, tc.Status.Label())
+		}
+		if kind == data.DocThemeSupplement && !tc.Supplementing() {
+			return data.Errorf(data.ECONFLICT, "一件事 %s 没有需要补正的事项，不能出具补正材料通知书", tc.Number)
 		}
 		in := theme.NoticeInput{Clerk: actor.Name}
 		if err := tx.QueryRow("SELECT coalesce((SELECT value FROM settings WHERE key = 'sample_data'), '') = '1'").Scan(&in.Sample); err != nil {

@@ -87,6 +87,9 @@ func TestThemeClockSequential(t *testing.T) {
 	if _, err := s.IssueThemeDocument(ctx, tc.Number, data.DocThemeComplete, f.clerk.ID); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("办结通知书 with the food licence open: %v", err)
 	}
+	if _, err := s.IssueThemeDocument(ctx, tc.Number, data.DocThemeSupplement, f.clerk.ID); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("一次性告知书 with nothing to supplement: %v", err)
+	}
 	clk.Set("2026-10-20 16:00")
 	if _, err := s.Record(ctx, food, f.clerk.ID, data.Event{Kind: clock.Completed, Data: data.EventData{Result: data.ResultGranted}}); err != nil {
 		t.Fatal(err)
@@ -205,6 +208,16 @@ func TestThemeSupplementOneItem(t *testing.T) {
 	}
 	if tc.Status != theme.StatusAccepted || tc.Clock.Start.String() != "2026-11-02" {
 		t.Errorf("theme: %s from %s", tc.Status, tc.Clock.Start)
+	}
+	// One 一次性告知书 for the theme: what each item in 补正 lacks, and the
+	// items that go on meanwhile.
+	sup, err := s.IssueThemeDocument(ctx, tc.Number, data.DocThemeSupplement, f.clerk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sup.Notice.List) != 1 || !strings.Contains(sup.Notice.List[0], "道路货物运输经营许可") || !strings.Contains(sup.Notice.List[0], jt.Number+"）：驾驶人员从业资格证") ||
+		len(sup.Notice.After) != 1 || !strings.Contains(sup.Notice.After[0], "企业设立登记材料齐全") {
+		t.Errorf("一次性告知书 %q / %q", sup.Notice.List, sup.Notice.After)
 	}
 	list, err := s.ThemeCases(ctx, 0, 0, calendar.NewDate(2026, 11, 2))
 	if err != nil || len(list) != 1 || list[0].Number != tc.Number {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
+	"github.com/onewindow/onewindow/data/clock"
 )
 
 // NoticeInput is what the theme's 受理通知书 is built from, read inside
@@ -21,10 +22,14 @@ type NoticeInput struct {
 }
 
 // Notice is the theme case's paper of kind: its 受理通知书
-// (data.DocThemeAccept) or its 办结通知书 (data.DocThemeComplete).
+// (data.DocThemeAccept), its 一次性告知书 (data.DocThemeSupplement) or its
+// 办结通知书 (data.DocThemeComplete).
 func (c *Case) Notice(kind data.DocKind, in NoticeInput) data.Notice {
-	if kind == data.DocThemeComplete {
+	switch kind {
+	case data.DocThemeComplete:
 		return c.completeNotice(in)
+	case data.DocThemeSupplement:
+		return c.supplementNotice(in)
 	}
 	return c.acceptNotice(in)
 }
@@ -151,5 +156,48 @@ func (c *Case) completeNotice(in NoticeInput) data.Notice {
 	n.FeeNote = "各事项如有收费，以该事项受理时确定的收费项目和标准为准。"
 	n.Materials = slices.Clone(c.Materials)
 	n.Signatures, n.Seal = []string{"窗口经办人（签字）", "领取人（签字）"}, "办件专用章"
+	return n
+}
+
+// Supplementing says whether an item of the theme waits for materials.
+func (c *Case) Supplementing() bool {
+	for _, m := range c.Members {
+		if m.App != nil && m.App.Status == data.StatusSupplement {
+			return true
+		}
+	}
+	return false
+}
+
+// supplementNotice is the theme's one 一次性告知书: for every item in 补正,
+// every material it still lacks, at once; the items that go on meanwhile.
+func (c *Case) supplementNotice(in NoticeInput) data.Notice {
+	n := c.head(data.DocThemeSupplement, in)
+	received := data.ChineseDate(calendar.DateOf(c.ReceivedAt))
+	n.Body = []string{fmt.Sprintf("你（单位）于%s申请办理的“%s”一件事，经审查，下列事项的申请材料需要补正。根据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知需要补正的全部内容如下：",
+		received, c.Theme.Name)}
+	var going []string
+	for _, m := range c.Members {
+		switch {
+		case m.App != nil && m.App.Status == data.StatusSupplement:
+			var missing []string
+			for i := len(m.App.Events) - 1; i >= 0; i-- {
+				if m.App.Events[i].Kind == clock.SupplementRequested {
+					missing = m.App.Events[i].Data.Missing
+					break
+				}
+			}
+			n.List = append(n.List, fmt.Sprintf("%s（%s，办件编号 %s）：%s", m.Step.Item.Name, m.Step.Item.Department, m.App.Number, strings.Join(missing, "、")))
+		case m.App != nil && m.App.Status.Open():
+			going = append(going, m.Step.Item.Name)
+		}
+	}
+	if len(going) > 0 {
+		n.After = []string{fmt.Sprintf("%s材料齐全，已受理，不因上述补正而停止办理。补正材料齐全后，相关事项自受理之日起计算办理期限。", strings.Join(going, "、"))}
+	}
+	n.Facts = append(n.Facts, data.Fact{Label: "收件日期", Value: received}, data.Fact{Label: "告知日期", Value: data.ChineseDate(in.Issued)})
+	n.FeeNote = "各事项如有收费，以该事项受理时确定的收费项目和标准为准。"
+	n.Materials = slices.Clone(c.Materials)
+	n.Signatures, n.Seal = []string{"窗口经办人（签字）", "申请人签收（签字）"}, "受理专用章"
 	return n
 }
