@@ -32,9 +32,9 @@ func (f *intakeScreen) chooseTheme(th theme.Theme) {
 	f.offer.Hide()
 	var lines []string
 	for _, st := range th.Steps {
-		line := fmt.Sprintf(lang.L("· %s（%s，承诺 %d 个工作日）"), st.Item.Name, st.Item.Department, st.Item.Promised)
+		line := fmt.Sprintf(lang.L("·%s（%s，承诺 %d 个工作日）"), st.Item.Name, st.Item.Department, st.Item.Promised)
 		if st.Item.Kind == data.KindImmediate {
-			line = fmt.Sprintf(lang.L("· %s（%s，即办）"), st.Item.Name, st.Item.Department)
+			line = fmt.Sprintf(lang.L("·%s（%s，即办）"), st.Item.Name, st.Item.Department)
 		}
 		if st.After != "" {
 			line += fmt.Sprintf(lang.L("，待%s办结后受理"), th.Step(st.After).Item.Name)

@@ -64,11 +64,11 @@ func themeClockText(tc theme.Case) string {
 }
 
 // themeRows are the theme's items side by side: item, department, case,
-// status, and days (used of the promise, or what the item waits for).
+// and status with days (used of the promise), or what the item waits for.
 func themeRows(tc theme.Case) [][]string {
-	rows := [][]string{{lang.L("事项"), lang.L("部门"), lang.L("办件编号"), lang.L("状态"), lang.L("用时")}}
+	rows := [][]string{{lang.L("事项"), lang.L("部门"), lang.L("办件编号"), lang.L("状态与用时")}}
 	for _, m := range tc.Members {
-		row := []string{m.Step.Item.Name, m.Step.Item.Department, "—", "", ""}
+		row := []string{m.Step.Item.Name, m.Step.Item.Department, "—", ""}
 		switch {
 		case m.App == nil && tc.Blocked(m.Step):
 			row[3] = lang.L("未启动（前置事项未予许可）")
@@ -80,9 +80,9 @@ func themeRows(tc theme.Case) [][]string {
 				row[3] += lang.L("（不予许可）")
 			}
 			if m.Clock.Started {
-				row[4] = fmt.Sprintf(lang.L("%d / %d 日"), m.Clock.Promised.Used, m.Clock.Promised.Limit)
+				row[3] += "　" + fmt.Sprintf(lang.L("%d / %d 日"), m.Clock.Promised.Used, m.Clock.Promised.Limit)
 				if m.Clock.Open {
-					row[4] += "（" + warningLabel(m.Clock.Promised.Warning) + "）"
+					row[3] += "（" + warningLabel(m.Clock.Promised.Warning) + "）"
 				}
 			}
 		}
@@ -94,7 +94,8 @@ func themeRows(tc theme.Case) [][]string {
 func (v *caseView) showTheme(tc theme.Case) {
 	head := wrapped(fmt.Sprintf(lang.L("%s（%s）　主题件 %s　%s\n申请人：%s"), tc.Theme.Name, tc.Theme.Code, tc.Number, lang.L(tc.Status.Label()), tc.Applicant.Name))
 	clockLine := wrapped(themeClockText(tc))
-	grid := container.NewGridWithColumns(5)
+	// Four columns: an 800-wide screen has room for four case numbers' width.
+	grid := container.NewGridWithColumns(4)
 	var dlg dialog.Dialog
 	for i, row := range themeRows(tc) {
 		for j, cell := range row {

@@ -22,12 +22,8 @@ import (
 func (s *Store) Register(ctx context.Context, clerkID int64, in data.Intake) (data.Application, error) {
 	var app data.Application
 	now := s.now()
-	if err := in.Applicant.Validate(now); err != nil {
-		return app, err
-	}
-	// The evidence for waiver policies, held to the applicant.
 	var err error
-	if in.Proofs, err = policy.CheckProofs(in.Proofs, in.Applicant, calendar.DateOf(now)); err != nil {
+	if in.Proofs, err = checkApplicant(in.Applicant, in.Proofs, now); err != nil {
 		return app, err
 	}
 	threshold := s.Threshold(ctx)
@@ -76,6 +72,16 @@ func (s *Store) Register(ctx context.Context, clerkID int64, in data.Intake) (da
 		return data.Application{}, err
 	}
 	return app, nil
+}
+
+// checkApplicant checks an applicant at intake and the evidence for
+// waiver policies recorded with it (held to the applicant), returned
+// normalised.
+func checkApplicant(a data.Applicant, proofs []data.Proof, now time.Time) ([]data.Proof, error) {
+	if err := a.Validate(now); err != nil {
+		return nil, err
+	}
+	return policy.CheckProofs(proofs, a, calendar.DateOf(now))
 }
 
 // oneError makes one error of a check's problems: the first alone, or all

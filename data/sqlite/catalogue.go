@@ -222,7 +222,7 @@ func setupThemes(ctx context.Context, tx *sql.Tx, c *Catalogue) error {
 	if len(c.Themes) == 0 {
 		return nil
 	}
-	items, err := activeItemsByCode(ctx, tx)
+	items, err := itemsByCode(ctx, tx, "i.active")
 	if err != nil {
 		return err
 	}
@@ -296,8 +296,14 @@ func siteOf(ctx context.Context, q querier) (data.Site, error) {
 
 // Items returns the active service items ordered by code.
 func (s *Store) Items(ctx context.Context) ([]data.ServiceItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.code, i.name, i.department_id, d.name, i.kind, i.statutory, i.promised, i.materials
-		FROM items i JOIN departments d ON d.id = i.department_id WHERE i.active ORDER BY i.code`)
+	return readItems(ctx, s.db, "i.active ORDER BY i.code")
+}
+
+// readItems reads the service items matching where (SQL over alias i,
+// its order too), with their departments' names and their materials.
+func readItems(ctx context.Context, q querier, where string) ([]data.ServiceItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.id, i.code, i.name, i.department_id, d.name, i.kind, i.statutory, i.promised, i.materials
+		FROM items i JOIN departments d ON d.id = i.department_id WHERE `+where)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/onewindow/onewindow/data"
 	"github.com/onewindow/onewindow/data/calendar"
 	"github.com/onewindow/onewindow/data/clock"
-	"github.com/onewindow/onewindow/data/policy"
 	"github.com/onewindow/onewindow/data/report"
 	"github.com/onewindow/onewindow/data/theme"
 )
@@ -80,56 +79,24 @@ func readThemes(ctx context.Context, q querier, where string, args ...any) ([]th
 
 // itemsByID reads every service item (active or not), by id.
 func itemsByID(ctx context.Context, q querier) (map[int64]data.ServiceItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT i.id, i.code, i.name, i.department_id, d.name, i.kind, i.statutory, i.promised, i.materials, i.active
-		FROM items i JOIN departments d ON d.id = i.department_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]data.ServiceItem{}
-	for rows.Next() {
-		var it data.ServiceItem
-		var mats string
-		var active bool
-		if err := rows.Scan(&it.ID, &it.Code, &it.Name, &it.DepartmentID, &it.Department, &it.Kind, &it.Statutory, &it.Promised, &mats, &active); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(mats), &it.Materials); err != nil {
-			return nil, fmt.Errorf("item %s materials: %w", it.Code, err)
-		}
+	list, err := readItems(ctx, q, "1")
+	out := make(map[int64]data.ServiceItem, len(list))
+	for _, it := range list {
 		out[it.ID] = it
 	}
-	return out, rows.Err()
+	return out, err
 }
 
-// activeItemsByCode are the active items by code, as a theme's Validate
-// wants them.
-func activeItemsByCode(ctx context.Context, q querier) (map[string]data.ServiceItem, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id FROM items WHERE active")
-	if err != nil {
-		return nil, err
+// itemsByCode reads the service items matching where (over alias i), by
+// code: every one for the names of a theme case's steps, the active ones
+// for a theme's Validate.
+func itemsByCode(ctx context.Context, q querier, where string) (map[string]data.ServiceItem, error) {
+	list, err := readItems(ctx, q, where)
+	out := make(map[string]data.ServiceItem, len(list))
+	for _, it := range list {
+		out[it.Code] = it
 	}
-	active := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		active[id] = true
-	}
-	rows.Close()
-	all, err := itemsByID(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]data.ServiceItem{}
-	for id, it := range all {
-		if active[id] {
-			out[it.Code] = it
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // insertTheme writes a validated theme (setup and 设置).
@@ -168,11 +135,8 @@ type registeredStep struct {
 func (s *Store) RegisterTheme(ctx context.Context, clerkID int64, in theme.Intake) (theme.Case, error) {
 	var tc theme.Case
 	now := s.now()
-	if err := in.Applicant.Validate(now); err != nil {
-		return tc, err
-	}
 	var err error
-	if in.Proofs, err = policy.CheckProofs(in.Proofs, in.Applicant, calendar.DateOf(now)); err != nil {
+	if in.Proofs, err = checkApplicant(in.Applicant, in.Proofs, now); err != nil {
 		return tc, err
 	}
 	threshold := s.Threshold(ctx)
@@ -408,13 +372,9 @@ func queryThemeCases(ctx context.Context, q querier, where string, args []any, l
 	}
 	// The steps' items, by code (as they are now: names, departments,
 	// materials).
-	items, err := itemsByID(ctx, q)
+	byCode, err := itemsByCode(ctx, q, "1")
 	if err != nil {
 		return nil, err
-	}
-	byCode := map[string]data.ServiceItem{}
-	for _, it := range items {
-		byCode[it.Code] = it
 	}
 	ids := make([]string, 0, len(out))
 	for i := range out {
@@ -660,13 +620,9 @@ func (s *Store) themeReview(ctx context.Context, spec report.Spec) ([]report.The
 	if err != nil {
 		return nil, err
 	}
-	items, err := itemsByID(ctx, s.db)
+	names, err := itemsByCode(ctx, s.db, "1")
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]data.ServiceItem{}
-	for _, it := range items {
-		names[it.Code] = it
 	}
 	parsed := map[string]theme.Theme{} // by code, name, limit and steps text
 	var list []theme.Summary
@@ -813,7 +769,7 @@ func (s *Store) SaveTheme(ctx context.Context, actorID int64, t theme.Theme) (th
 		if err != nil {
 			return err
 		}
-		items, err := activeItemsByCode(ctx, tx)
+		items, err := itemsByCode(ctx, tx, "i.active")
 		if err != nil {
 			return err
 		}

@@ -154,7 +154,9 @@ func (c *Case) completeNotice(in NoticeInput) data.Notice {
 		n.After = []string{"如对不予许可的决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，也可以自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。"}
 	}
 	n.FeeNote = "各事项如有收费，以该事项受理时确定的收费项目和标准为准。"
-	n.Materials = slices.Clone(c.Materials)
+	// No list of the materials received: the 受理通知书 has it, and a theme
+	// of four items with a dozen materials pushed the signatures onto a
+	// second page.
 	n.Signatures, n.Seal = []string{"窗口经办人（签字）", "领取人（签字）"}, "办件专用章"
 	return n
 }
